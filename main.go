@@ -1,0 +1,50 @@
+// Command multi-region-ha is a Pulumi program that deploys a highly available web application across
+// two AWS regions, active-passive, and fails over when the primary region goes dark.
+//
+// main.go only composes: it loads the typed stack configuration, makes one explicit AWS provider per
+// region, and wires the components together through their typed outputs. Each step lives in a
+// wire_*.go file of its own.
+package main
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/stacks"
+)
+
+func main() { pulumi.Run(run) }
+
+// run composes the whole stack. Tests drive the entire program through it under mocks.
+func run(ctx *pulumi.Context) error {
+	cfg, err := stacks.Load(ctx)
+	if err != nil {
+		return err
+	}
+	d := &deployment{cfg: cfg}
+	steps := []struct {
+		name string
+		run  func(*pulumi.Context) error
+	}{
+		{"providers", d.newProviders},
+		{"network", d.newNetworks},
+	}
+	for _, step := range steps {
+		if err := step.run(ctx); err != nil {
+			return fmt.Errorf("%s: %w", step.name, err)
+		}
+	}
+	return nil
+}
+
+// deployment carries what one step hands the next: the config and every component built so far.
+type deployment struct {
+	cfg *stacks.Config
+	providerSet
+	networkStep
+}
+
+// export publishes a stack output. It is a variable so tests and the planner can watch the outputs,
+// which the mock monitor never sees.
+var export = func(ctx *pulumi.Context, name string, value pulumi.Input) { ctx.Export(name, value) }

@@ -1,0 +1,66 @@
+package mocktest
+
+import (
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/config"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+)
+
+// SecretPlaceholder stands in for every `secure:` value, which cannot be decrypted offline.
+const SecretPlaceholder = "offline-placeholder-for-secret"
+
+// StackConfig loads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the SDK's workspace loader
+// (the one the CLI uses), checks every project-namespaced value against the type Pulumi.yaml
+// declares, applies the project's declared defaults, and returns the config the engine would hand
+// the program: full keys mapped to raw strings (JSON text for objects).
+func StackConfig(dir, stack string) (map[string]string, error) {
+	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("load Pulumi.yaml: %w", err)
+	}
+	ps, err := workspace.LoadProjectStack(nil, project, filepath.Join(dir, "Pulumi."+stack+".yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("load Pulumi.%s.yaml: %w", stack, err)
+	}
+	out := map[string]string{}
+	for key, value := range ps.Config {
+		full := key.Namespace() + ":" + key.Name()
+		raw, err := value.Value(config.NopDecrypter)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", full, err)
+		}
+		if value.Secure() {
+			raw = SecretPlaceholder
+		}
+		if key.Namespace() == string(project.Name) {
+			declared, ok := project.Config[key.Name()]
+			if !ok {
+				return nil, fmt.Errorf("Pulumi.%s.yaml sets %s, which Pulumi.yaml does not declare", stack, full)
+			}
+			if !value.Secure() {
+				obj, err := value.ToObject()
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", full, err)
+				}
+				if declared.IsExplicitlyTyped() && !workspace.ValidateConfigValue(declared.TypeName(), declared.Items, obj) {
+					return nil, fmt.Errorf("Pulumi.%s.yaml: %s is not of the declared type %s", stack, full, declared.TypeName())
+				}
+			}
+		}
+		out[full] = raw
+	}
+	for name, declared := range project.Config {
+		full := name
+		if !strings.Contains(name, ":") {
+			full = string(project.Name) + ":" + name
+		}
+		if _, set := out[full]; set || declared.Default == nil {
+			continue
+		}
+		out[full] = fmt.Sprint(declared.Default)
+	}
+	return out, nil
+}

@@ -1,0 +1,70 @@
+package network
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
+)
+
+// newFlowLogs records ALL traffic of the VPC to a CloudWatch log group encrypted with its own
+// customer-managed key, delivered by a role that may write to that group and nothing else.
+func newFlowLogs(ctx *pulumi.Context, name string, n *Network, vpc *ec2.Vpc, args *Args, opts ...pulumi.ResourceOption) error {
+	acct, err := kmskey.Lookup(ctx, n)
+	if err != nil {
+		return err
+	}
+	key, err := kmskey.New(ctx, name+"-flow-logs-key", kmskey.Args{
+		Description: "VPC flow logs of " + name,
+		Account:     acct,
+		Services: []kmskey.ServiceGrant{{
+			Sid:       "CloudWatchLogsEncryptsFlowLogs",
+			Principal: "logs." + acct.Region + ".amazonaws.com",
+			Condition: map[string]map[string]any{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": acct.Arn("logs", "log-group:*")}},
+		}},
+	}, append(opts, pulumi.Protect(args.Protect))...)
+	if err != nil {
+		return err
+	}
+	group, err := cloudwatch.NewLogGroup(ctx, name+"-flow-logs", &cloudwatch.LogGroupArgs{
+		RetentionInDays: pulumi.Int(args.FlowLogRetentionDays),
+		KmsKeyId:        key.Arn,
+		Tags:            nameTag(name + "-flow-logs"),
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	role, err := iam.NewRole(ctx, name+"-flow-logs-role", &iam.RoleArgs{
+		Description:      pulumi.String("Delivers VPC flow logs of " + name + " to CloudWatch Logs"),
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("vpc-flow-logs.amazonaws.com", acct.ID).JSON()),
+		Tags:             nameTag(name + "-flow-logs-role"),
+	}, opts...)
+	if err != nil {
+		return err
+	}
+	if _, err := iam.NewRolePolicy(ctx, name+"-flow-logs-write", &iam.RolePolicyArgs{
+		Role: role.ID(),
+		Policy: group.Arn.ApplyT(func(arn string) string {
+			return iampolicy.New(iampolicy.Statement{
+				Effect:   "Allow",
+				Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+				Resource: []string{arn, arn + ":*"},
+			}).JSON()
+		}).(pulumi.StringOutput),
+	}, opts...); err != nil {
+		return err
+	}
+	_, err = ec2.NewFlowLog(ctx, name+"-flow-log", &ec2.FlowLogArgs{
+		VpcId:                  vpc.ID(),
+		TrafficType:            pulumi.String("ALL"),
+		LogDestinationType:     pulumi.String("cloud-watch-logs"),
+		LogDestination:         group.Arn,
+		IamRoleArn:             role.Arn,
+		MaxAggregationInterval: pulumi.Int(60),
+		Tags:                   nameTag(name + "-flow-log"),
+	}, opts...)
+	return err
+}

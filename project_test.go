@@ -1,0 +1,43 @@
+package main
+
+import (
+	"os"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/stacks"
+)
+
+func TestProjectFileDeclaresEveryConfigKey(t *testing.T) {
+	project, err := workspace.LoadProject("Pulumi.yaml")
+	require.NoError(t, err)
+	assert.Equal(t, "multi-region-ha", string(project.Name))
+	assert.Equal(t, "go", project.Runtime.Name())
+	for _, key := range stacks.TopLevelKeys() {
+		declared, ok := project.Config[key]
+		if assert.True(t, ok, "Pulumi.yaml does not declare %s", key) {
+			assert.True(t, declared.IsExplicitlyTyped(), "%s has no type", key)
+			assert.NotEmpty(t, declared.Description, "%s has no description", key)
+		}
+	}
+	for key := range project.Config {
+		assert.Contains(t, stacks.TopLevelKeys(), key, "Pulumi.yaml declares %s, which the program does not read", key)
+	}
+}
+
+func TestCommittedStacksLoadAndMatchDeclaredTypes(t *testing.T) {
+	for _, stack := range []string{"prod", "staging"} {
+		t.Run(stack, func(t *testing.T) {
+			_, err := os.Stat("Pulumi." + stack + ".yaml")
+			require.NoError(t, err)
+			cfg, err := mocktest.StackConfig(".", stack)
+			require.NoError(t, err, "loads with the CLI's loader and every value matches its declared type")
+			assert.Equal(t, `["aws"]`, cfg["pulumi:disable-default-providers"], "the ambient AWS provider is disabled")
+			assert.Equal(t, stack, cfg["multi-region-ha:environment"])
+		})
+	}
+}
