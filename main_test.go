@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"strings"
 	"sync"
 	"testing"
 
@@ -104,10 +105,14 @@ func TestProgramPutsEveryResourceOnAnExplicitRegionalProvider(t *testing.T) {
 			assert.Equal(t, want, regions)
 
 			for _, r := range m.Resources() {
-				if !r.Custom || r.Type == "pulumi:providers:aws" {
+				if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
 					continue
 				}
 				assert.NotEmpty(t, r.ProviderName, "%s %s uses the ambient default provider", r.Type, r.Name)
+				if strings.HasPrefix(r.Type, "random:") {
+					assert.Equal(t, "random", r.ProviderName)
+					continue
+				}
 				assert.Contains(t, []string{tc.primary, tc.secondary, "us-east-1"}, r.Region, "%s %s", r.Type, r.Name)
 			}
 			for _, inv := range m.Invokes() {

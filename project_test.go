@@ -36,7 +36,7 @@ func TestCommittedStacksLoadAndMatchDeclaredTypes(t *testing.T) {
 			require.NoError(t, err)
 			cfg, err := mocktest.StackConfig(".", stack)
 			require.NoError(t, err, "loads with the CLI's loader and every value matches its declared type")
-			assert.Equal(t, `["aws"]`, cfg["pulumi:disable-default-providers"], "the ambient AWS provider is disabled")
+			assert.Equal(t, `["*"]`, cfg["pulumi:disable-default-providers"], "every ambient default provider is disabled")
 			assert.Equal(t, stack, cfg["multi-region-ha:environment"])
 		})
 	}

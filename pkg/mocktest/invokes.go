@@ -25,9 +25,22 @@ func Zones(region string) []string {
 // PrefixListID is the id the offline model gives CloudFront's origin-facing prefix list in region.
 func PrefixListID(region string) string { return "pl-cloudfront-" + region }
 
+// InvokeModel answers one data source from the offline model, given its args and the region of the
+// provider it was called with.
+type InvokeModel func(args resource.PropertyMap, region string) (resource.PropertyMap, error)
+
+// invokeModels holds answers registered by each area's model file (see RegisterInvoke).
+var invokeModels = map[string]InvokeModel{}
+
+// RegisterInvoke adds the offline answer to an invoke token.
+func RegisterInvoke(token string, model InvokeModel) { invokeModels[token] = model }
+
 // answerInvoke is the offline model of every data source the program reads. An invoke it does not
 // know is an error, so a new data source is modelled on purpose rather than answered with junk.
 func answerInvoke(token string, args resource.PropertyMap, region string) (resource.PropertyMap, error) {
+	if model, ok := invokeModels[token]; ok {
+		return model(args, region)
+	}
 	switch token {
 	case "aws:index/getAvailabilityZones:getAvailabilityZones":
 		zones := Zones(region)
