@@ -1,8 +1,127 @@
 package stacks
 
-// Observability is the `observability` config object.
-type Observability struct{}
+import (
+	"net/mail"
+	"strconv"
+	"strings"
+)
 
-func defaultObservability(prod bool) Observability { return Observability{} }
+// Observability is the `observability` config object: who hears about trouble, what the stack may
+// cost, how data is backed up, and whether AWS Config watches the account's regions.
+type Observability struct {
+	// AlarmEmails receive every alarm, backup and budget notification (each must confirm once per topic).
+	AlarmEmails []string `json:"alarmEmails"`
+	// MonthlyBudgetUsd is the monthly cost budget of the stack (by its cost allocation tag), in USD.
+	MonthlyBudgetUsd float64 `json:"monthlyBudgetUsd"`
+	// BackupRetentionDays is how long AWS Backup keeps each recovery point, and its cross-region copy.
+	BackupRetentionDays int `json:"backupRetentionDays"`
+	// BackupSchedule is the AWS cron expression of the backup rule (UTC).
+	BackupSchedule string `json:"backupSchedule"`
+	// EnableAwsConfig turns on an AWS Config recorder, delivery channel and managed rules in both regions.
+	// An account allows one recorder per region: turn it off where one exists already.
+	EnableAwsConfig bool `json:"enableAwsConfig"`
+	// ReplicationLagAlarmMs is the Aurora global replication lag (the RPO) above which the alarm fires.
+	ReplicationLagAlarmMs int `json:"replicationLagAlarmMs"`
+}
 
-func validateObservability(c *Config, p *problems) {}
+// DefaultBackupSchedule is daily at 05:00 UTC.
+const DefaultBackupSchedule = "cron(0 5 * * ? *)"
+
+func defaultObservability(prod bool) Observability {
+	o := Observability{
+		AlarmEmails:           []string{},
+		MonthlyBudgetUsd:      500,
+		BackupRetentionDays:   30,
+		BackupSchedule:        DefaultBackupSchedule,
+		EnableAwsConfig:       false,
+		ReplicationLagAlarmMs: 1000,
+	}
+	if prod {
+		o.MonthlyBudgetUsd, o.EnableAwsConfig = 3000, true
+	}
+	return o
+}
+
+// maxBackupRetentionDays is AWS Backup's upper bound on a recovery point's lifetime (100 years).
+const maxBackupRetentionDays = 36500
+
+func validateObservability(c *Config, p *problems) {
+	o := &c.Observability
+	seen := map[string]bool{}
+	for _, e := range o.AlarmEmails {
+		if !validEmail(e) {
+			p.addf("observability.alarmEmails", "%q is not an email address; allowed: plain addresses such as ops@example.com", e)
+			continue
+		}
+		if seen[strings.ToLower(e)] {
+			p.addf("observability.alarmEmails", "lists %q twice; each address may appear once", e)
+		}
+		seen[strings.ToLower(e)] = true
+	}
+	if !(o.MonthlyBudgetUsd > 0) {
+		p.addf("observability.monthlyBudgetUsd", "is %v; must be a positive amount in USD, e.g. 500", o.MonthlyBudgetUsd)
+	}
+	if o.BackupRetentionDays < 1 || o.BackupRetentionDays > maxBackupRetentionDays {
+		p.addf("observability.backupRetentionDays", "is %d; allowed: 1 to %d days", o.BackupRetentionDays, maxBackupRetentionDays)
+	}
+	if err := ValidateBackupCron(o.BackupSchedule); err != "" {
+		p.addf("observability.backupSchedule", "is %q; %s", o.BackupSchedule, err)
+	}
+	if o.ReplicationLagAlarmMs < 1 {
+		p.addf("observability.replicationLagAlarmMs", "is %d; must be a positive number of milliseconds, e.g. 1000", o.ReplicationLagAlarmMs)
+	}
+}
+
+// validEmail accepts a bare address (no display name) with a dotted domain.
+func validEmail(s string) bool {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return false
+	}
+	at := strings.LastIndex(s, "@")
+	domain := s[at+1:]
+	return at > 0 && strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
+}
+
+// ValidateBackupCron checks the shape AWS Backup accepts: cron(minutes hours day-of-month month
+// day-of-week year), six fields, exactly one of day-of-month and day-of-week being "?", and a single
+// minute (AWS Backup runs at most once an hour). It returns "" when valid, else what is allowed.
+func ValidateBackupCron(expr string) string {
+	const allowed = "allowed: an AWS cron expression such as cron(0 5 * * ? *) (minutes hours day-of-month month day-of-week year, with ? in exactly one of day-of-month and day-of-week)"
+	inner, ok := strings.CutPrefix(expr, "cron(")
+	if !ok {
+		return allowed
+	}
+	inner, ok = strings.CutSuffix(inner, ")")
+	if !ok {
+		return allowed
+	}
+	f := strings.Fields(inner)
+	if len(f) != 6 {
+		return "has " + strconv.Itoa(len(f)) + " fields; " + allowed
+	}
+	if (f[2] == "?") == (f[4] == "?") {
+		return "needs ? in exactly one of day-of-month and day-of-week; " + allowed
+	}
+	if m, err := strconv.Atoi(f[0]); err != nil || m < 0 || m > 59 {
+		return "minutes must be one value 0-59 (AWS Backup runs at most hourly); " + allowed
+	}
+	for i, field := range f[1:] {
+		if !cronFieldChars(field) {
+			return "field " + strconv.Itoa(i+2) + " (" + field + ") has characters cron does not allow; " + allowed
+		}
+	}
+	return ""
+}
+
+func cronFieldChars(s string) bool {
+	for _, r := range s {
+		switch {
+		case r >= '0' && r <= '9', r >= 'A' && r <= 'Z', r >= 'a' && r <= 'z':
+		case strings.ContainsRune("*?,-/#", r):
+		default:
+			return false
+		}
+	}
+	return s != ""
+}
