@@ -42,11 +42,17 @@ func defaultObservability(prod bool) Observability {
 	return o
 }
 
+// maxAlarmEmails is what one AWS Budgets notification accepts as email subscribers.
+const maxAlarmEmails = 10
+
 // maxBackupRetentionDays is AWS Backup's upper bound on a recovery point's lifetime (100 years).
 const maxBackupRetentionDays = 36500
 
 func validateObservability(c *Config, p *problems) {
 	o := &c.Observability
+	if len(o.AlarmEmails) > maxAlarmEmails {
+		p.addf("observability.alarmEmails", "lists %d addresses; at most %d (an AWS Budgets notification takes 10 email subscribers): use a distribution list", len(o.AlarmEmails), maxAlarmEmails)
+	}
 	seen := map[string]bool{}
 	for _, e := range o.AlarmEmails {
 		if !validEmail(e) {

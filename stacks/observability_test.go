@@ -47,6 +47,7 @@ func TestBadObservabilityConfig(t *testing.T) {
 		{"undotted domain", `{"alarmEmails":["ops@localhost"]}`, `observability.alarmEmails: "ops@localhost" is not an email address`},
 		{"duplicate email", `{"alarmEmails":["ops@example.com","OPS@example.com"]}`, `observability.alarmEmails: lists "OPS@example.com" twice`},
 		{"emails not a list", `{"alarmEmails":"ops@example.com"}`, `observability.alarmEmails: must be a list of strings`},
+		{"too many emails", `{"alarmEmails":["a1@x.io","a2@x.io","a3@x.io","a4@x.io","a5@x.io","a6@x.io","a7@x.io","a8@x.io","a9@x.io","a10@x.io","a11@x.io"]}`, `observability.alarmEmails: lists 11 addresses; at most 10`},
 		{"zero budget", `{"monthlyBudgetUsd":0}`, `observability.monthlyBudgetUsd: is 0; must be a positive amount`},
 		{"negative budget", `{"monthlyBudgetUsd":-5}`, `observability.monthlyBudgetUsd: is -5; must be a positive amount`},
 		{"zero retention", `{"backupRetentionDays":0}`, `observability.backupRetentionDays: is 0; allowed: 1 to 36500 days`},

@@ -1,0 +1,310 @@
+package observability
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// treatMissingData values.
+const (
+	missingNotBreaching = "notBreaching"
+	missingBreaching    = "breaching"
+	missingKeep         = "missing"
+)
+
+// alarmSpec is one alarm before it is bound to a region's topic.
+type alarmSpec struct {
+	id          string // logical-name suffix
+	description string // what it means and what to do: shown in the notification
+	namespace   string
+	metric      string
+	dims        pulumi.StringMap
+	stat        string // Statistic, or "" when extended or metric math
+	extended    string // ExtendedStatistic (percentile)
+	queries     cloudwatch.MetricAlarmMetricQueryArray
+	thresholdID string // ThresholdMetricId (anomaly detection)
+	period      int
+	evaluations int
+	datapoints  int
+	comparison  string
+	threshold   float64
+	// treatMissing is chosen per alarm; the reason sits next to each spec.
+	treatMissing string
+	// notifyInsufficient also sends INSUFFICIENT_DATA to the topic (a metric that should always exist went silent).
+	notifyInsufficient bool
+	// regionHealth marks the alarms the composite "region unhealthy" alarm is built from.
+	regionHealth bool
+}
+
+// metricQuery is one metric of a metric-math alarm.
+func metricQuery(id, namespace, metric, stat string, period int, dims pulumi.StringMap) cloudwatch.MetricAlarmMetricQueryInput {
+	return cloudwatch.MetricAlarmMetricQueryArgs{
+		Id: pulumi.String(id),
+		Metric: cloudwatch.MetricAlarmMetricQueryMetricArgs{
+			Namespace:  pulumi.String(namespace),
+			MetricName: pulumi.String(metric),
+			Stat:       pulumi.String(stat),
+			Period:     pulumi.Int(period),
+			Dimensions: dims,
+		},
+		ReturnData: pulumi.Bool(false),
+	}
+}
+
+func expressionQuery(id, expression, label string) cloudwatch.MetricAlarmMetricQueryInput {
+	return cloudwatch.MetricAlarmMetricQueryArgs{
+		Id: pulumi.String(id), Expression: pulumi.String(expression), Label: pulumi.String(label), ReturnData: pulumi.Bool(true),
+	}
+}
+
+// regionAlarms are the alarms on one application region's ALB, Auto Scaling group and Aurora cluster.
+func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
+	lb := pulumi.StringMap{"LoadBalancer": t.AlbArnSuffix}
+	tg := pulumi.StringMap{"LoadBalancer": t.AlbArnSuffix, "TargetGroup": t.TargetGroupArnSuffix}
+	db := pulumi.StringMap{"DBClusterIdentifier": t.ClusterIdentifier}
+	const elb = "AWS/ApplicationELB"
+	specs := []alarmSpec{
+		{
+			id:          "alb-5xx-rate",
+			description: "More than 5% of requests answered 5xx by the load balancer itself (no healthy target, timeouts) in " + t.Region + ". Check target health and the Auto Scaling group; if the region cannot serve, follow the failover runbook.",
+			queries: cloudwatch.MetricAlarmMetricQueryArray{
+				metricQuery("elb5xx", elb, "HTTPCode_ELB_5XX_Count", "Sum", 60, lb),
+				metricQuery("requests", elb, "RequestCount", "Sum", 60, lb),
+				// RequestCount leaves out requests rejected before a target was chosen, so they are added back.
+				expressionQuery("rate", "100 * FILL(elb5xx, 0) / (FILL(requests, 0) + FILL(elb5xx, 0))", "ELB 5xx %"),
+			},
+			evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 5,
+			// No requests means no errors: the passive region is quiet most of the time.
+			treatMissing: missingNotBreaching, regionHealth: true,
+		},
+		{
+			id:          "target-5xx-rate",
+			description: "More than 5% of requests answered 5xx by the application instances in " + t.Region + ". Check the application logs and the last deployment.",
+			queries: cloudwatch.MetricAlarmMetricQueryArray{
+				metricQuery("target5xx", elb, "HTTPCode_Target_5XX_Count", "Sum", 60, lb),
+				metricQuery("requests", elb, "RequestCount", "Sum", 60, lb),
+				expressionQuery("rate", "100 * FILL(target5xx, 0) / requests", "Target 5xx %"),
+			},
+			evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 5,
+			// No requests means no errors.
+			treatMissing: missingNotBreaching, regionHealth: true,
+		},
+		{
+			id:          "p99-latency",
+			description: "p99 target response time above 2 s in " + t.Region + ". Check instance CPU, database load and connections.",
+			namespace:   elb, metric: "TargetResponseTime", dims: lb, extended: "p99",
+			period: 60, evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 2,
+			// The metric exists only while requests flow; no requests, no latency problem.
+			treatMissing: missingNotBreaching,
+		},
+		{
+			id:          "unhealthy-hosts",
+			description: "Targets failing the load balancer health check in " + t.Region + " for 3 minutes. Check the instances and the health path; the Auto Scaling group replaces unhealthy instances.",
+			namespace:   elb, metric: "UnHealthyHostCount", dims: tg, stat: "Maximum",
+			period: 60, evaluations: 3, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 0,
+			// The ALB reports this every minute while the target group is attached; a gap is not a failure.
+			treatMissing: missingNotBreaching,
+		},
+	}
+	if t.MinInstances > 0 {
+		specs = append(specs, alarmSpec{
+			id:          "in-service-below-min",
+			description: fmt.Sprintf("Fewer than %d instances in service in %s for 5 minutes. Check the Auto Scaling activity history (capacity, AMI, quota).", t.MinInstances, t.Region),
+			namespace:   "AWS/AutoScaling", metric: "GroupInServiceInstances",
+			dims: pulumi.StringMap{"AutoScalingGroupName": t.AutoScalingGroupName}, stat: "Minimum",
+			period: 60, evaluations: 5, datapoints: 5, comparison: "LessThanThreshold", threshold: float64(t.MinInstances),
+			// With group metrics collection on, this is reported every minute, even at zero. Silence means
+			// collection is off or the group is gone: keep the state (no false failover) but notify INSUFFICIENT_DATA.
+			treatMissing: missingKeep, notifyInsufficient: true, regionHealth: true,
+		})
+	}
+	specs = append(specs,
+		alarmSpec{
+			id:          "db-cpu",
+			description: "Aurora CPU above 80% for 15 minutes in " + t.Region + ". Look at Performance Insights for the top queries; consider a larger instance class.",
+			namespace:   "AWS/RDS", metric: "CPUUtilization", dims: db, stat: "Average",
+			period: 300, evaluations: 3, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 80,
+			// A gap says nothing about load: keep the last state rather than flip to OK.
+			treatMissing: missingKeep,
+		},
+		alarmSpec{
+			id:          "db-freeable-memory",
+			description: "Aurora freeable memory below 256 MiB for 15 minutes in " + t.Region + ". Check connections and buffer settings; consider a larger instance class.",
+			namespace:   "AWS/RDS", metric: "FreeableMemory", dims: db, stat: "Minimum",
+			period: 300, evaluations: 3, datapoints: 3, comparison: "LessThanThreshold", threshold: 256 * 1024 * 1024,
+			// A gap says nothing about memory: keep the last state.
+			treatMissing: missingKeep,
+		},
+		alarmSpec{
+			id:          "db-connections",
+			description: fmt.Sprintf("More than %d database connections in %s for 10 minutes. Look for connection leaks or a missing pool; raise max_connections or the class.", args.connectionsThreshold(), t.Region),
+			namespace:   "AWS/RDS", metric: "DatabaseConnections", dims: db, stat: "Maximum",
+			period: 300, evaluations: 2, datapoints: 2, comparison: "GreaterThanThreshold", threshold: float64(args.connectionsThreshold()),
+			// No datapoint, no connections to worry about.
+			treatMissing: missingNotBreaching,
+		},
+	)
+	if !t.Writer {
+		specs = append(specs, alarmSpec{
+			id:          "replication-lag",
+			description: fmt.Sprintf("Aurora global replication lag to %s above %d ms (the RPO) for 3 minutes. A failover now would lose more data than promised: check the primary's write load and the global cluster's status.", t.Region, args.ReplicationLagAlarmMs),
+			namespace:   "AWS/RDS", metric: "AuroraGlobalDBReplicationLag", dims: db, stat: "Maximum",
+			period: 60, evaluations: 3, datapoints: 3, comparison: "GreaterThanThreshold", threshold: float64(args.ReplicationLagAlarmMs),
+			// The secondary reports lag every minute while replicating: silence means replication
+			// stopped, and the RPO is then unknown, which must page.
+			treatMissing: missingBreaching,
+		})
+	}
+	return specs
+}
+
+// edgeAlarms are the alarms on metrics that live in us-east-1: Route 53 health checks, CloudFront, WAF.
+func edgeAlarms(args *Args) []alarmSpec {
+	var specs []alarmSpec
+	if args.HealthCheckId != nil {
+		specs = append(specs, alarmSpec{
+			id:          "health-check",
+			description: "The Route 53 health check of the primary origin fails. DNS fails over on its own; confirm with the dashboard and follow the failover runbook.",
+			namespace:   "AWS/Route53", metric: "HealthCheckStatus",
+			dims: pulumi.StringMap{"HealthCheckId": args.HealthCheckId}, stat: "Minimum",
+			period: 60, evaluations: 2, datapoints: 2, comparison: "LessThanThreshold", threshold: 1,
+			// Route 53 reports status every minute; silence means the check is gone or disabled.
+			treatMissing: missingBreaching,
+		})
+	}
+	if args.DistributionId != nil {
+		specs = append(specs, alarmSpec{
+			id:          "cloudfront-5xx-rate",
+			description: "More than 5% of CloudFront responses are 5xx. Check both origins' ALB alarms and the origin group's failover.",
+			namespace:   "AWS/CloudFront", metric: "5xxErrorRate",
+			dims: pulumi.StringMap{"DistributionId": args.DistributionId, "Region": pulumi.String("Global")}, stat: "Average",
+			period: 60, evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 5,
+			// No requests, no datapoint, no errors.
+			treatMissing: missingNotBreaching,
+		})
+	}
+	if args.WebAclName != nil {
+		specs = append(specs, alarmSpec{
+			id:          "waf-blocked-spike",
+			description: "WAF blocks far more requests than usual (above the anomaly band). Look at the sampled requests: an attack, or a rule blocking real users.",
+			queries: cloudwatch.MetricAlarmMetricQueryArray{
+				cloudwatch.MetricAlarmMetricQueryArgs{
+					Id: pulumi.String("blocked"),
+					Metric: cloudwatch.MetricAlarmMetricQueryMetricArgs{
+						Namespace: pulumi.String("AWS/WAFV2"), MetricName: pulumi.String("BlockedRequests"),
+						Stat: pulumi.String("Sum"), Period: pulumi.Int(300),
+						// CLOUDFRONT-scope web ACLs report without a Region dimension.
+						Dimensions: pulumi.StringMap{"WebACL": args.WebAclName, "Rule": pulumi.String("ALL")},
+					},
+					ReturnData: pulumi.Bool(true),
+				},
+				expressionQuery("band", "ANOMALY_DETECTION_BAND(blocked, 3)", "Expected blocked requests"),
+			},
+			thresholdID: "band",
+			evaluations: 2, datapoints: 2, comparison: "GreaterThanUpperThreshold",
+			// Nothing blocked produces no datapoint: that is the good case.
+			treatMissing: missingNotBreaching,
+		})
+	}
+	return specs
+}
+
+// compositeRule is the AlarmRule of a "region unhealthy" composite: any member in ALARM.
+func compositeRule(alarmArns []string) string {
+	parts := make([]string, len(alarmArns))
+	for i, arn := range alarmArns {
+		parts[i] = fmt.Sprintf("ALARM(%q)", arn)
+	}
+	return strings.Join(parts, " OR ")
+}
+
+// newAlarms creates every alarm in the region of its metric, acting on that region's topic, and a
+// composite "region unhealthy" alarm per application region.
+func (o *Observability) newAlarms(ctx *pulumi.Context, name string, regions []*regional, args *Args) error {
+	arns, names := pulumi.StringMap{}, pulumi.StringMap{}
+	for _, r := range regions {
+		var specs []alarmSpec
+		if r.targets != nil {
+			specs = append(specs, regionAlarms(r.targets, args)...)
+		}
+		if r.edge {
+			specs = append(specs, edgeAlarms(args)...)
+		}
+		prefix := fmt.Sprintf("%s-%s", name, r.region)
+		var health []any
+		for _, spec := range specs {
+			alarm, err := o.newAlarm(ctx, prefix, r, spec)
+			if err != nil {
+				return err
+			}
+			if spec.regionHealth {
+				health = append(health, alarm.Arn)
+			}
+		}
+		if r.targets == nil {
+			continue
+		}
+		alarmName := fmt.Sprintf("%s-%s-%s-region-unhealthy", name, ctx.Stack(), r.region)
+		composite, err := cloudwatch.NewCompositeAlarm(ctx, prefix+"-region-unhealthy", &cloudwatch.CompositeAlarmArgs{
+			AlarmName: pulumi.String(alarmName),
+			AlarmDescription: pulumi.String(fmt.Sprintf("%s cannot serve: the load balancer or the instances answer 5xx, or too few instances are in service. "+
+				"If %s is the primary region, confirm on the dashboard and fail over (docs: Operations).", r.region, r.region)),
+			AlarmRule: pulumi.All(health...).ApplyT(func(members []any) string {
+				arns := make([]string, len(members))
+				for i, m := range members {
+					arns[i] = m.(string)
+				}
+				return compositeRule(arns)
+			}).(pulumi.StringOutput),
+			AlarmActions: pulumi.StringArray{r.topicArn},
+			OkActions:    pulumi.StringArray{r.topicArn},
+			Tags:         nameTag(alarmName),
+		}, o.opts(r.site)...)
+		if err != nil {
+			return err
+		}
+		arns[r.region] = composite.Arn
+		names[r.region] = composite.AlarmName
+	}
+	o.RegionUnhealthyAlarmArns = arns.ToStringMapOutput()
+	o.RegionUnhealthyAlarmNames = names.ToStringMapOutput()
+	return nil
+}
+
+func (o *Observability) newAlarm(ctx *pulumi.Context, prefix string, r *regional, spec alarmSpec) (*cloudwatch.MetricAlarm, error) {
+	a := &cloudwatch.MetricAlarmArgs{
+		AlarmDescription:   pulumi.String(spec.description),
+		ComparisonOperator: pulumi.String(spec.comparison),
+		EvaluationPeriods:  pulumi.Int(spec.evaluations),
+		DatapointsToAlarm:  pulumi.Int(spec.datapoints),
+		TreatMissingData:   pulumi.String(spec.treatMissing),
+		AlarmActions:       pulumi.Array{r.topicArn},
+		OkActions:          pulumi.Array{r.topicArn},
+		Tags:               nameTag(prefix + "-" + spec.id),
+	}
+	if spec.notifyInsufficient {
+		a.InsufficientDataActions = pulumi.Array{r.topicArn}
+	}
+	if spec.thresholdID == "" {
+		a.Threshold = pulumi.Float64(spec.threshold)
+	} else {
+		a.ThresholdMetricId = pulumi.String(spec.thresholdID)
+	}
+	if len(spec.queries) > 0 {
+		a.MetricQueries = spec.queries
+	} else {
+		a.Namespace = pulumi.String(spec.namespace)
+		a.MetricName = pulumi.String(spec.metric)
+		a.Dimensions = spec.dims
+		a.Period = pulumi.Int(spec.period)
+		if spec.extended != "" {
+			a.ExtendedStatistic = pulumi.String(spec.extended)
+		} else {
+			a.Statistic = pulumi.String(spec.stat)
+		}
+	}
+	return cloudwatch.NewMetricAlarm(ctx, prefix+"-"+spec.id, a, o.opts(r.site)...)
+}

@@ -1,0 +1,145 @@
+// Package observability is the Observability component: encrypted SNS topics per region, alarms on
+// every layer (ALB, Auto Scaling, Aurora, Route 53, CloudFront, WAF) with a composite "region
+// unhealthy" alarm per region, one dashboard showing both regions side by side, AWS Backup with
+// cross-region copies, a monthly cost budget and, optionally, AWS Config with managed rules.
+package observability
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// EdgeRegion is where CloudFront, Route 53 health check and CLOUDFRONT-scope WAF metrics live.
+const EdgeRegion = "us-east-1"
+
+// RegionTargets are the resources of one region the component watches.
+type RegionTargets struct {
+	Region   string
+	Provider *aws.Provider
+	// Writer is true for the region holding the writer cluster now: the other region's cluster gets
+	// the replication lag (RPO) alarm, and only the writer's cluster is selected for AWS Backup.
+	Writer bool
+	// AlbArnSuffix and TargetGroupArnSuffix are the `arnSuffix` outputs (the CloudWatch dimensions).
+	AlbArnSuffix, TargetGroupArnSuffix pulumi.StringInput
+	AutoScalingGroupName               pulumi.StringInput
+	// MinInstances is the ASG minimum; 0 skips the in-service alarm (nothing to fall below).
+	MinInstances int
+	// ClusterIdentifier and ClusterArn are this region's Aurora cluster.
+	ClusterIdentifier, ClusterArn pulumi.StringInput
+}
+
+// Args configures the component.
+type Args struct {
+	Primary, Secondary RegionTargets
+	// EdgeProvider is a us-east-1 provider. When one of the regions is us-east-1 that region's
+	// provider is used instead, so nothing is duplicated there.
+	EdgeProvider *aws.Provider
+	// DistributionId is the CloudFront distribution; nil skips the CloudFront alarm and widgets.
+	DistributionId pulumi.StringInput
+	// WebAclName is the CLOUDFRONT web ACL's CloudWatch metric name (its visibilityConfig.metricName,
+	// which the WAF uses as the WebACL dimension); nil skips the WAF alarm and widgets.
+	WebAclName pulumi.StringInput
+	// HealthCheckId is the Route 53 health check of the primary origin; nil skips its alarm.
+	HealthCheckId pulumi.StringInput
+	// AlarmEmails are subscribed to every topic.
+	AlarmEmails      []string
+	MonthlyBudgetUsd float64
+	// BudgetTagKey and BudgetTagValue are the activated cost allocation tag filtering the budget
+	// (e.g. "Stack", "prod").
+	BudgetTagKey, BudgetTagValue string
+	BackupRetentionDays          int
+	// BackupSchedule is an AWS cron expression, e.g. cron(0 5 * * ? *).
+	BackupSchedule  string
+	EnableAwsConfig bool
+	// ReplicationLagAlarmMs is the RPO: AuroraGlobalDBReplicationLag above it alarms.
+	ReplicationLagAlarmMs int
+	// DatabaseConnectionsThreshold alarms on DatabaseConnections above it (default 500).
+	DatabaseConnectionsThreshold int
+	// DashboardName is optional; it defaults to <name>-<stack>.
+	DashboardName string
+	// Protect protects the KMS keys and backup vaults (prod).
+	Protect bool
+}
+
+// DefaultDatabaseConnectionsThreshold is used when Args.DatabaseConnectionsThreshold is 0.
+const DefaultDatabaseConnectionsThreshold = 500
+
+func (a *Args) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	if a.Primary.Region == "" || a.Secondary.Region == "" || a.Primary.Region == a.Secondary.Region {
+		return fmt.Errorf("primary and secondary regions must be set and differ (got %q, %q)", a.Primary.Region, a.Secondary.Region)
+	}
+	for _, t := range []*RegionTargets{&a.Primary, &a.Secondary} {
+		if t.Provider == nil {
+			return fmt.Errorf("region %s: Provider is required", t.Region)
+		}
+		if t.AlbArnSuffix == nil || t.TargetGroupArnSuffix == nil || t.AutoScalingGroupName == nil {
+			return fmt.Errorf("region %s: AlbArnSuffix, TargetGroupArnSuffix and AutoScalingGroupName are required", t.Region)
+		}
+		if t.ClusterIdentifier == nil || t.ClusterArn == nil {
+			return fmt.Errorf("region %s: ClusterIdentifier and ClusterArn are required", t.Region)
+		}
+		if t.MinInstances < 0 {
+			return fmt.Errorf("region %s: MinInstances is %d", t.Region, t.MinInstances)
+		}
+	}
+	if a.Primary.Writer == a.Secondary.Writer {
+		return errors.New("exactly one region must hold the writer cluster (Writer)")
+	}
+	if a.EdgeProvider == nil && a.Primary.Region != EdgeRegion && a.Secondary.Region != EdgeRegion {
+		return errors.New("EdgeProvider (us-east-1) is required when neither region is us-east-1")
+	}
+	if !(a.MonthlyBudgetUsd > 0) {
+		return fmt.Errorf("MonthlyBudgetUsd must be positive, got %v", a.MonthlyBudgetUsd)
+	}
+	if a.BudgetTagKey == "" || a.BudgetTagValue == "" {
+		return errors.New("BudgetTagKey and BudgetTagValue are required")
+	}
+	if a.BackupRetentionDays < 1 {
+		return fmt.Errorf("BackupRetentionDays must be at least 1, got %d", a.BackupRetentionDays)
+	}
+	if a.BackupSchedule == "" {
+		return errors.New("BackupSchedule is required")
+	}
+	if a.ReplicationLagAlarmMs < 1 {
+		return fmt.Errorf("ReplicationLagAlarmMs must be positive, got %d", a.ReplicationLagAlarmMs)
+	}
+	if a.DatabaseConnectionsThreshold < 0 {
+		return fmt.Errorf("DatabaseConnectionsThreshold is %d", a.DatabaseConnectionsThreshold)
+	}
+	return nil
+}
+
+func (a *Args) connectionsThreshold() int {
+	if a.DatabaseConnectionsThreshold == 0 {
+		return DefaultDatabaseConnectionsThreshold
+	}
+	return a.DatabaseConnectionsThreshold
+}
+
+// site is one region the component deploys into: the two application regions, plus us-east-1
+// when it is only the edge region.
+type site struct {
+	region   string
+	provider *aws.Provider
+	targets  *RegionTargets // nil for the edge-only region
+	edge     bool           // hosts the CloudFront, Route 53 and WAF alarms
+	peer     string         // the other application region (backup copy destination)
+}
+
+// sites lists the regions in a stable order: primary, secondary, then us-east-1 if it is neither.
+func (a *Args) sites() []*site {
+	out := []*site{
+		{region: a.Primary.Region, provider: a.Primary.Provider, targets: &a.Primary, edge: a.Primary.Region == EdgeRegion, peer: a.Secondary.Region},
+		{region: a.Secondary.Region, provider: a.Secondary.Provider, targets: &a.Secondary, edge: a.Secondary.Region == EdgeRegion, peer: a.Primary.Region},
+	}
+	if !out[0].edge && !out[1].edge {
+		out = append(out, &site{region: EdgeRegion, provider: a.EdgeProvider, edge: true})
+	}
+	return out
+}

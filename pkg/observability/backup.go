@@ -1,0 +1,130 @@
+package observability
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
+)
+
+// BackupTagKey and BackupTagValue select any other resource for backup: tag it Backup=true.
+const (
+	BackupTagKey   = "Backup"
+	BackupTagValue = "true"
+)
+
+// vaultEvents are the AWS Backup events worth a notification (BACKUP_JOB_COMPLETED carries failures too).
+var vaultEvents = []string{"BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED"}
+
+// backupManagedPolicies are the only policies the AWS Backup role holds.
+var backupManagedPolicies = []string{
+	"service-role/AWSBackupServiceRolePolicyForBackup",
+	"service-role/AWSBackupServiceRolePolicyForRestores",
+}
+
+// newBackups builds a vault per application region (encrypted with that region's key) and, because
+// backup plans act only on resources of their own region, a plan per region whose one rule copies
+// every recovery point to the other region's vault. Each region's selection covers the resources
+// tagged Backup=true there, plus the Aurora cluster when that region holds the writer (the
+// secondary cluster of a global database holds the same data).
+func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map[string]*regional, args *Args) error {
+	primary := regions[args.Primary.Region]
+	role, err := iam.NewRole(ctx, name+"-backup-role", &iam.RoleArgs{
+		Description:      pulumi.String("AWS Backup service role of " + name + ": backup and restore only"),
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole(backupPrincipal, primary.acct.ID).JSON()),
+		Tags:             nameTag(name + "-backup-role"),
+	}, o.opts(primary.site)...)
+	if err != nil {
+		return err
+	}
+	var attachments []pulumi.Resource
+	for _, policy := range backupManagedPolicies {
+		a, err := iam.NewRolePolicyAttachment(ctx, name+"-backup-role-"+policyShortName(policy), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(managedPolicyArn(primary.acct, policy)),
+		}, o.opts(primary.site)...)
+		if err != nil {
+			return err
+		}
+		attachments = append(attachments, a)
+	}
+
+	apps := []*RegionTargets{&args.Primary, &args.Secondary}
+	vaults := map[string]*backup.Vault{}
+	arns := pulumi.StringMap{}
+	for _, t := range apps {
+		r := regions[t.Region]
+		prefix := fmt.Sprintf("%s-%s", name, t.Region)
+		vault, err := backup.NewVault(ctx, prefix+"-vault", &backup.VaultArgs{
+			KmsKeyArn: r.keyArn,
+			Tags:      nameTag(prefix + "-vault"),
+		}, o.opts(r.site, pulumi.Protect(args.Protect))...)
+		if err != nil {
+			return err
+		}
+		if _, err := backup.NewVaultNotifications(ctx, prefix+"-vault-notifications", &backup.VaultNotificationsArgs{
+			BackupVaultName:   vault.Name,
+			SnsTopicArn:       r.topicArn,
+			BackupVaultEvents: pulumi.ToStringArray(vaultEvents),
+		}, o.opts(r.site)...); err != nil {
+			return err
+		}
+		vaults[t.Region] = vault
+		arns[t.Region] = vault.Arn
+	}
+	o.BackupVaultArns = arns.ToStringMapOutput()
+
+	for _, t := range apps {
+		r := regions[t.Region]
+		prefix := fmt.Sprintf("%s-%s", name, t.Region)
+		plan, err := backup.NewPlan(ctx, prefix+"-backup-plan", &backup.PlanArgs{
+			Rules: backup.PlanRuleArray{backup.PlanRuleArgs{
+				RuleName:         pulumi.String(fmt.Sprintf("scheduled-copy-to-%s", r.peer)),
+				TargetVaultName:  vaults[t.Region].Name,
+				Schedule:         pulumi.String(args.BackupSchedule),
+				StartWindow:      pulumi.Int(60),
+				CompletionWindow: pulumi.Int(360),
+				Lifecycle:        backup.PlanRuleLifecycleArgs{DeleteAfter: pulumi.Int(args.BackupRetentionDays)},
+				CopyActions: backup.PlanRuleCopyActionArray{backup.PlanRuleCopyActionArgs{
+					DestinationVaultArn: vaults[r.peer].Arn,
+					Lifecycle:           backup.PlanRuleCopyActionLifecycleArgs{DeleteAfter: pulumi.Int(args.BackupRetentionDays)},
+				}},
+			}},
+			Tags: nameTag(prefix + "-backup-plan"),
+		}, o.opts(r.site)...)
+		if err != nil {
+			return err
+		}
+		sel := &backup.SelectionArgs{
+			PlanId:     plan.ID(),
+			IamRoleArn: role.Arn,
+			SelectionTags: backup.SelectionSelectionTagArray{backup.SelectionSelectionTagArgs{
+				Type: pulumi.String("STRINGEQUALS"), Key: pulumi.String(BackupTagKey), Value: pulumi.String(BackupTagValue),
+			}},
+		}
+		if t.Writer {
+			sel.Resources = pulumi.StringArray{t.ClusterArn}
+		}
+		// The role must hold its policies before AWS Backup validates the selection.
+		if _, err := backup.NewSelection(ctx, prefix+"-backup-selection", sel, o.opts(r.site, pulumi.DependsOn(attachments))...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// policyShortName turns "service-role/AWSBackupServiceRolePolicyForBackup" into "backup".
+func policyShortName(path string) string {
+	switch path {
+	case "service-role/AWSBackupServiceRolePolicyForBackup":
+		return "backup"
+	case "service-role/AWSBackupServiceRolePolicyForRestores":
+		return "restores"
+	case "service-role/AWS_ConfigRole":
+		return "config"
+	}
+	return path
+}

@@ -1,0 +1,56 @@
+package observability
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// budgetTagFilter is the cost filter value of an activated cost allocation tag: user:<Key>$<Value>.
+func budgetTagFilter(key, value string) string { return fmt.Sprintf("user:%s$%s", key, value) }
+
+// budgetThresholds: warn on 80% actually spent, and on 100% forecast before it is spent.
+var budgetThresholds = []struct {
+	percent float64
+	kind    string
+}{{80, "ACTUAL"}, {100, "FORECASTED"}}
+
+// newBudget is the stack's monthly cost budget, filtered by its cost allocation tag. Budgets is a
+// global service; its notifications go to the primary region's topic and straight to the emails
+// (so the warning arrives even if the topic's subscriptions were never confirmed).
+func (o *Observability) newBudget(ctx *pulumi.Context, name string, primary *regional, args *Args) error {
+	var notes budgets.BudgetNotificationArray
+	for _, th := range budgetThresholds {
+		n := budgets.BudgetNotificationArgs{
+			ComparisonOperator:     pulumi.String("GREATER_THAN"),
+			NotificationType:       pulumi.String(th.kind),
+			Threshold:              pulumi.Float64(th.percent),
+			ThresholdType:          pulumi.String("PERCENTAGE"),
+			SubscriberSnsTopicArns: pulumi.StringArray{primary.topicArn},
+		}
+		if len(args.AlarmEmails) > 0 {
+			n.SubscriberEmailAddresses = pulumi.ToStringArray(args.AlarmEmails)
+		}
+		notes = append(notes, n)
+	}
+	budget, err := budgets.NewBudget(ctx, name+"-budget", &budgets.BudgetArgs{
+		NamePrefix:  pulumi.String(fmt.Sprintf("%s-%s-", name, ctx.Stack())),
+		BudgetType:  pulumi.String("COST"),
+		TimeUnit:    pulumi.String("MONTHLY"),
+		LimitAmount: pulumi.String(strconv.FormatFloat(args.MonthlyBudgetUsd, 'f', 2, 64)),
+		LimitUnit:   pulumi.String("USD"),
+		CostFilters: budgets.BudgetCostFilterArray{budgets.BudgetCostFilterArgs{
+			Name:   pulumi.String("TagKeyValue"),
+			Values: pulumi.StringArray{pulumi.String(budgetTagFilter(args.BudgetTagKey, args.BudgetTagValue))},
+		}},
+		Notifications: notes,
+		Tags:          nameTag(name + "-budget"),
+	}, o.opts(primary.site)...)
+	if err != nil {
+		return err
+	}
+	o.BudgetName = budget.Name
+	return nil
+}

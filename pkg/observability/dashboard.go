@@ -1,0 +1,243 @@
+package observability
+
+import (
+	"encoding/json"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Dashboard is a CloudWatch dashboard body.
+type Dashboard struct {
+	Widgets []Widget `json:"widgets"`
+}
+
+// Widget is one tile on the 24-column grid.
+type Widget struct {
+	Type       string           `json:"type"` // "metric" or "text"
+	X          int              `json:"x"`
+	Y          int              `json:"y"`
+	Width      int              `json:"width"`
+	Height     int              `json:"height"`
+	Properties WidgetProperties `json:"properties"`
+}
+
+// WidgetProperties of metric and text widgets. Metric widgets always carry their own Region, so
+// one dashboard shows both regions and the edge.
+type WidgetProperties struct {
+	Markdown    string       `json:"markdown,omitempty"`
+	Title       string       `json:"title,omitempty"`
+	Region      string       `json:"region,omitempty"`
+	View        string       `json:"view,omitempty"`
+	Stacked     bool         `json:"stacked,omitempty"`
+	Period      int          `json:"period,omitempty"`
+	Stat        string       `json:"stat,omitempty"`
+	Metrics     []Metric     `json:"metrics,omitempty"`
+	Annotations *Annotations `json:"annotations,omitempty"`
+}
+
+// Metric is the console's array form: namespace, name, dimension pairs..., options.
+type Metric []any
+
+// MetricOptions is the trailing object of a Metric (or the only element of an expression).
+type MetricOptions struct {
+	Expression string `json:"expression,omitempty"`
+	ID         string `json:"id,omitempty"`
+	Label      string `json:"label,omitempty"`
+	Stat       string `json:"stat,omitempty"`
+	YAxis      string `json:"yAxis,omitempty"`
+	Visible    *bool  `json:"visible,omitempty"`
+}
+
+// Annotations draw thresholds on a graph.
+type Annotations struct {
+	Horizontal []Annotation `json:"horizontal"`
+}
+
+// Annotation is one horizontal line.
+type Annotation struct {
+	Label string  `json:"label"`
+	Value float64 `json:"value"`
+}
+
+// metric builds a Metric: namespace, name, dimension name/value pairs, options.
+func metric(namespace, name string, opts MetricOptions, dims ...string) Metric {
+	m := Metric{namespace, name}
+	for _, d := range dims {
+		m = append(m, d)
+	}
+	return append(m, opts)
+}
+
+func expression(id, expr, label string) Metric {
+	return Metric{MetricOptions{ID: id, Expression: expr, Label: label}}
+}
+
+var hidden = false
+
+// DashboardRegion is what the dashboard shows of one application region (resolved values).
+type DashboardRegion struct {
+	Region, Role                       string // Role is "primary" or "secondary", for titles only
+	Writer                             bool
+	Alb, TargetGroup, AutoScalingGroup string
+	Cluster                            string
+	ReplicationLagMs                   int
+}
+
+// DashboardEdge is what it shows of the edge; empty values leave their widgets out.
+type DashboardEdge struct {
+	DistributionId, WebAcl, HealthCheckId string
+}
+
+const (
+	elbNamespace = "AWS/ApplicationELB"
+	rdsNamespace = "AWS/RDS"
+	rowHeight    = 6
+)
+
+// dashboardBody lays out both regions side by side (the primary left), one row per concern, and
+// the edge (us-east-1) underneath across the full width.
+func dashboardBody(regions []DashboardRegion, edge DashboardEdge) Dashboard {
+	var d Dashboard
+	width := 24 / len(regions)
+	for col, r := range regions {
+		x := col * width
+		lb := []string{"LoadBalancer", r.Alb}
+		db := []string{"DBClusterIdentifier", r.Cluster}
+		writer := "reader (secondary) cluster"
+		if r.Writer {
+			writer = "writer cluster"
+		}
+		d.Widgets = append(d.Widgets, Widget{Type: "text", X: x, Y: 0, Width: width, Height: 2, Properties: WidgetProperties{
+			Markdown: fmt.Sprintf("## %s (%s)\nAurora: %s", r.Region, r.Role, writer),
+		}})
+		rows := []WidgetProperties{
+			{Title: "Traffic: requests", Stat: "Sum", Metrics: []Metric{
+				metric(elbNamespace, "RequestCount", MetricOptions{Label: "Requests"}, lb...),
+			}},
+			{Title: "Errors: 5xx", Stat: "Sum", Metrics: []Metric{
+				metric(elbNamespace, "HTTPCode_ELB_5XX_Count", MetricOptions{ID: "elb5xx", Label: "ELB 5xx"}, lb...),
+				metric(elbNamespace, "HTTPCode_Target_5XX_Count", MetricOptions{ID: "target5xx", Label: "Target 5xx"}, lb...),
+				metric(elbNamespace, "RequestCount", MetricOptions{ID: "requests", Visible: &hidden}, lb...),
+				{MetricOptions{ID: "rate", Expression: "100 * (FILL(elb5xx, 0) + FILL(target5xx, 0)) / (FILL(requests, 0) + FILL(elb5xx, 0))", Label: "5xx % of requests", YAxis: "right"}},
+			}},
+			{Title: "Latency: target response time (s)", Metrics: []Metric{
+				metric(elbNamespace, "TargetResponseTime", MetricOptions{Stat: "p50", Label: "p50"}, lb...),
+				metric(elbNamespace, "TargetResponseTime", MetricOptions{Stat: "p99", Label: "p99"}, lb...),
+			}, Annotations: &Annotations{Horizontal: []Annotation{{Label: "p99 alarm", Value: 2}}}},
+			{Title: "Capacity: instances and targets", Stat: "Minimum", Metrics: []Metric{
+				metric("AWS/AutoScaling", "GroupInServiceInstances", MetricOptions{Label: "In service"}, "AutoScalingGroupName", r.AutoScalingGroup),
+				metric(elbNamespace, "HealthyHostCount", MetricOptions{Label: "Healthy targets"}, "TargetGroup", r.TargetGroup, "LoadBalancer", r.Alb),
+				metric(elbNamespace, "UnHealthyHostCount", MetricOptions{Label: "Unhealthy targets", Stat: "Maximum"}, "TargetGroup", r.TargetGroup, "LoadBalancer", r.Alb),
+			}},
+			{Title: "Database health", Stat: "Average", Metrics: []Metric{
+				metric(rdsNamespace, "CPUUtilization", MetricOptions{Label: "CPU %"}, db...),
+				metric(rdsNamespace, "DatabaseConnections", MetricOptions{Label: "Connections", Stat: "Maximum"}, db...),
+				metric(rdsNamespace, "FreeableMemory", MetricOptions{Label: "Freeable memory (bytes)", Stat: "Minimum", YAxis: "right"}, db...),
+			}},
+			{Title: "Replication lag (ms): Aurora global", Stat: "Maximum", Metrics: []Metric{
+				metric(rdsNamespace, "AuroraGlobalDBReplicationLag", MetricOptions{Label: "Lag to this region"}, db...),
+			}, Annotations: &Annotations{Horizontal: []Annotation{{Label: "RPO alarm", Value: float64(r.ReplicationLagMs)}}}},
+		}
+		for i, p := range rows {
+			p.Region, p.View, p.Period = r.Region, "timeSeries", 60
+			p.Title = fmt.Sprintf("%s: %s", r.Region, p.Title)
+			d.Widgets = append(d.Widgets, Widget{Type: "metric", X: x, Y: 2 + i*rowHeight, Width: width, Height: rowHeight, Properties: p})
+		}
+	}
+
+	y := 2 + 6*rowHeight
+	var edgeRow []WidgetProperties
+	if edge.DistributionId != "" {
+		cf := []string{"DistributionId", edge.DistributionId, "Region", "Global"}
+		edgeRow = append(edgeRow, WidgetProperties{Title: "Edge: CloudFront", Metrics: []Metric{
+			metric("AWS/CloudFront", "Requests", MetricOptions{Label: "Requests", Stat: "Sum"}, cf...),
+			metric("AWS/CloudFront", "5xxErrorRate", MetricOptions{Label: "5xx %", Stat: "Average", YAxis: "right"}, cf...),
+			metric("AWS/CloudFront", "4xxErrorRate", MetricOptions{Label: "4xx %", Stat: "Average", YAxis: "right"}, cf...),
+		}})
+	}
+	if edge.WebAcl != "" {
+		waf := []string{"WebACL", edge.WebAcl, "Rule", "ALL"}
+		edgeRow = append(edgeRow, WidgetProperties{Title: "Edge: WAF", Stat: "Sum", Metrics: []Metric{
+			metric("AWS/WAFV2", "AllowedRequests", MetricOptions{Label: "Allowed"}, waf...),
+			metric("AWS/WAFV2", "BlockedRequests", MetricOptions{Label: "Blocked"}, waf...),
+		}})
+	}
+	if edge.HealthCheckId != "" {
+		edgeRow = append(edgeRow, WidgetProperties{Title: "Edge: Route 53 health check (1 = healthy)", Stat: "Minimum", Metrics: []Metric{
+			metric("AWS/Route53", "HealthCheckStatus", MetricOptions{Label: "Primary origin"}, "HealthCheckId", edge.HealthCheckId),
+		}})
+	}
+	if len(edgeRow) > 0 {
+		d.Widgets = append(d.Widgets, Widget{Type: "text", X: 0, Y: y, Width: 24, Height: 1, Properties: WidgetProperties{
+			Markdown: "## Edge (" + EdgeRegion + ": CloudFront, WAF, Route 53)",
+		}})
+		w := 24 / len(edgeRow)
+		for i, p := range edgeRow {
+			p.Region, p.View, p.Period = EdgeRegion, "timeSeries", 60
+			d.Widgets = append(d.Widgets, Widget{Type: "metric", X: i * w, Y: y + 1, Width: w, Height: rowHeight, Properties: p})
+		}
+	}
+	return d
+}
+
+// JSON renders the body. Plain Go values cannot fail to marshal.
+func (d Dashboard) JSON() string {
+	b, err := json.Marshal(d)
+	if err != nil {
+		panic("observability: dashboard: " + err.Error())
+	}
+	return string(b)
+}
+
+var dashboardNameUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]`)
+
+// dashboardName is the configured name or <name>-<stack>, with what CloudWatch refuses replaced.
+func dashboardName(configured, name, stack string) string {
+	if configured == "" {
+		configured = name + "-" + stack
+	}
+	return dashboardNameUnsafe.ReplaceAllString(configured, "-")
+}
+
+// dashboardURL opens the dashboard in the console of the region it lives in.
+func dashboardURL(region, name string) string {
+	return fmt.Sprintf("https://%s.console.aws.amazon.com/cloudwatch/home?region=%s#dashboards/dashboard/%s", region, region, name)
+}
+
+// orEmpty resolves an optional input to "" when unset.
+func orEmpty(in pulumi.StringInput) pulumi.StringInput {
+	if in == nil {
+		return pulumi.String("")
+	}
+	return in
+}
+
+// newDashboard builds the one dashboard, in the primary region.
+func (o *Observability) newDashboard(ctx *pulumi.Context, name string, primary *regional, args *Args) error {
+	dn := dashboardName(args.DashboardName, name, ctx.Stack())
+	p, s := args.Primary, args.Secondary
+	body := pulumi.All(
+		p.AlbArnSuffix, p.TargetGroupArnSuffix, p.AutoScalingGroupName, p.ClusterIdentifier,
+		s.AlbArnSuffix, s.TargetGroupArnSuffix, s.AutoScalingGroupName, s.ClusterIdentifier,
+		orEmpty(args.DistributionId), orEmpty(args.WebAclName), orEmpty(args.HealthCheckId),
+	).ApplyT(func(v []any) string {
+		str := func(i int) string { return v[i].(string) }
+		return dashboardBody([]DashboardRegion{
+			{Region: p.Region, Role: "primary", Writer: p.Writer, Alb: str(0), TargetGroup: str(1), AutoScalingGroup: str(2), Cluster: str(3), ReplicationLagMs: args.ReplicationLagAlarmMs},
+			{Region: s.Region, Role: "secondary", Writer: s.Writer, Alb: str(4), TargetGroup: str(5), AutoScalingGroup: str(6), Cluster: str(7), ReplicationLagMs: args.ReplicationLagAlarmMs},
+		}, DashboardEdge{DistributionId: str(8), WebAcl: str(9), HealthCheckId: str(10)}).JSON()
+	}).(pulumi.StringOutput)
+	dash, err := cloudwatch.NewDashboard(ctx, name+"-dashboard", &cloudwatch.DashboardArgs{
+		DashboardName: pulumi.String(dn),
+		DashboardBody: body,
+	}, o.opts(primary.site)...)
+	if err != nil {
+		return err
+	}
+	o.DashboardName = dash.DashboardName
+	o.DashboardUrl = dash.DashboardName.ApplyT(func(n string) string { return dashboardURL(primary.region, n) }).(pulumi.StringOutput)
+	return nil
+}

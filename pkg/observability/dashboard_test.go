@@ -1,0 +1,133 @@
+package observability
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func dashRegions() []DashboardRegion {
+	return []DashboardRegion{
+		{Region: "us-east-1", Role: "primary", Writer: true, Alb: "app/a/1", TargetGroup: "targetgroup/a/1", AutoScalingGroup: "asg-a", Cluster: "db-a", ReplicationLagMs: 1000},
+		{Region: "us-west-2", Role: "secondary", Alb: "app/b/2", TargetGroup: "targetgroup/b/2", AutoScalingGroup: "asg-b", Cluster: "db-b", ReplicationLagMs: 1000},
+	}
+}
+
+// dimensionsOf returns the dimension name/value pairs of a console metric array.
+func dimensionsOf(m Metric) map[string]string {
+	out := map[string]string{}
+	if len(m) < 3 {
+		return out
+	}
+	for i := 2; i+1 < len(m); i += 2 {
+		k, ok1 := m[i].(string)
+		v, ok2 := m[i+1].(string)
+		if ok1 && ok2 {
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func TestDashboardBody(t *testing.T) {
+	full := DashboardEdge{DistributionId: "E1", WebAcl: "acl", HealthCheckId: "hc"}
+	cases := []struct {
+		name      string
+		edge      DashboardEdge
+		edgeCount int
+	}{
+		{"full edge", full, 3},
+		{"no waf", DashboardEdge{DistributionId: "E1", HealthCheckId: "hc"}, 2},
+		{"no edge", DashboardEdge{}, 0},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			d := dashboardBody(dashRegions(), tc.edge)
+			perRegion := map[string]int{}
+			own := map[string]DashboardRegion{"us-east-1": dashRegions()[0], "us-west-2": dashRegions()[1]}
+			for _, w := range d.Widgets {
+				assert.LessOrEqual(t, w.X+w.Width, 24, "fits the grid")
+				if w.Type == "text" {
+					continue
+				}
+				require.Equal(t, "metric", w.Type)
+				require.NotEmpty(t, w.Properties.Region, "%s sets its own region", w.Properties.Title)
+				perRegion[w.Properties.Region]++
+				for _, m := range w.Properties.Metrics {
+					for k, v := range dimensionsOf(m) {
+						switch k {
+						case "LoadBalancer":
+							assert.Equal(t, own[w.Properties.Region].Alb, v, w.Properties.Title)
+						case "TargetGroup":
+							assert.Equal(t, own[w.Properties.Region].TargetGroup, v)
+						case "AutoScalingGroupName":
+							assert.Equal(t, own[w.Properties.Region].AutoScalingGroup, v)
+						case "DBClusterIdentifier":
+							assert.Equal(t, own[w.Properties.Region].Cluster, v)
+						}
+					}
+				}
+			}
+			// us-east-1 is also the edge region here: 6 regional rows plus the edge widgets.
+			assert.Equal(t, map[string]int{"us-east-1": 6 + tc.edgeCount, "us-west-2": 6}, perRegion)
+		})
+	}
+}
+
+func TestDashboardPutsRegionsSideBySide(t *testing.T) {
+	d := dashboardBody(dashRegions(), DashboardEdge{DistributionId: "E1"})
+	xs := map[string]map[int]bool{}
+	for _, w := range d.Widgets {
+		if w.Type != "metric" || w.Properties.Title == "Edge: CloudFront" {
+			continue
+		}
+		if xs[w.Properties.Region] == nil {
+			xs[w.Properties.Region] = map[int]bool{}
+		}
+		xs[w.Properties.Region][w.X] = true
+		assert.Equal(t, 12, w.Width)
+	}
+	assert.Equal(t, map[int]bool{0: true}, xs["us-east-1"], "primary on the left")
+	assert.Equal(t, map[int]bool{12: true}, xs["us-west-2"], "secondary on the right")
+}
+
+func TestDashboardJSONShape(t *testing.T) {
+	body := dashboardBody(dashRegions(), DashboardEdge{WebAcl: "acl"}).JSON()
+	var parsed struct {
+		Widgets []struct {
+			Type       string         `json:"type"`
+			Properties map[string]any `json:"properties"`
+		} `json:"widgets"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(body), &parsed))
+	var titles []string
+	for _, w := range parsed.Widgets {
+		if w.Type == "metric" {
+			titles = append(titles, w.Properties["title"].(string))
+			assert.Equal(t, "timeSeries", w.Properties["view"])
+			assert.Equal(t, 60.0, w.Properties["period"])
+		}
+	}
+	for _, want := range []string{
+		"us-east-1: Traffic: requests", "us-west-2: Errors: 5xx", "us-west-2: Latency: target response time (s)",
+		"us-east-1: Capacity: instances and targets", "us-west-2: Database health", "us-west-2: Replication lag (ms): Aurora global",
+		"Edge: WAF",
+	} {
+		assert.Contains(t, titles, want)
+	}
+	assert.Contains(t, body, `["AWS/WAFV2","BlockedRequests","WebACL","acl","Rule","ALL",{"label":"Blocked"}]`)
+	assert.Contains(t, body, `{"label":"RPO alarm","value":1000}`)
+}
+
+func TestDashboardNameAndURL(t *testing.T) {
+	for _, tc := range []struct{ configured, name, stack, want string }{
+		{"", "observability", "prod", "observability-prod"},
+		{"", "observability", "org/prod.eu", "observability-org-prod-eu"},
+		{"ops_board", "observability", "prod", "ops_board"},
+	} {
+		assert.Equal(t, tc.want, dashboardName(tc.configured, tc.name, tc.stack))
+	}
+	assert.Equal(t, "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/x", dashboardURL("eu-west-1", "x"))
+}
