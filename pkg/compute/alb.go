@@ -1,0 +1,126 @@
+package compute
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// physicalNamePrefix starts the ALB's and target group's AWS names. AWS caps both names at 32
+// characters, too short for "<component>-alb" plus Pulumi's random suffix in long Region names, so
+// they take a short prefix (AWS appends a unique suffix) and carry their full name in the Name tag.
+const physicalNamePrefix = "mrha-"
+
+// Target group health check: an instance is in service after 2 passes 10 s apart and out after 2
+// failures; deregistration waits 30 s so rollouts are quick.
+const (
+	healthCheckInterval       = 10
+	healthCheckTimeout        = 5
+	healthyThreshold          = 2
+	unhealthyThreshold        = 2
+	deregistrationDelaySecond = 30
+	originRulePriority        = 10
+)
+
+type loadBalancing struct {
+	alb      *lb.LoadBalancer
+	target   *lb.TargetGroup
+	listener *lb.Listener
+	rule     *lb.ListenerRule
+}
+
+func (c *Compute) newLoadBalancing(ctx *pulumi.Context, name string, args *Args, sgs *securityGroups, logs *accessLogs, opts ...pulumi.ResourceOption) (*loadBalancing, error) {
+	alb, err := lb.NewLoadBalancer(ctx, name+"-alb", &lb.LoadBalancerArgs{
+		NamePrefix:               pulumi.String(physicalNamePrefix),
+		LoadBalancerType:         pulumi.String("application"),
+		Internal:                 pulumi.Bool(false),
+		IpAddressType:            pulumi.String("ipv4"),
+		Subnets:                  args.PublicSubnetIds,
+		SecurityGroups:           pulumi.StringArray{sgs.alb.ID()},
+		DropInvalidHeaderFields:  pulumi.Bool(true),
+		DesyncMitigationMode:     pulumi.String("defensive"),
+		EnableHttp2:              pulumi.Bool(true),
+		EnableDeletionProtection: pulumi.Bool(args.DeletionProtection),
+		IdleTimeout:              pulumi.Int(60),
+		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
+			Bucket:  logs.bucket.Bucket,
+			Enabled: pulumi.Bool(true),
+		},
+		Tags: roleTags(name+"-alb", args.Role),
+	}, append(opts, pulumi.DependsOn(logs.ready))...)
+	if err != nil {
+		return nil, err
+	}
+
+	target, err := lb.NewTargetGroup(ctx, name+"-tg", &lb.TargetGroupArgs{
+		NamePrefix:          pulumi.String(physicalNamePrefix),
+		VpcId:               args.VpcId,
+		TargetType:          pulumi.String("instance"),
+		Port:                pulumi.Int(args.AppPort),
+		Protocol:            pulumi.String("HTTP"),
+		ProtocolVersion:     pulumi.String("HTTP1"),
+		DeregistrationDelay: pulumi.Int(deregistrationDelaySecond),
+		HealthCheck: &lb.TargetGroupHealthCheckArgs{
+			Enabled:            pulumi.Bool(true),
+			Protocol:           pulumi.String("HTTP"),
+			Port:               pulumi.String("traffic-port"),
+			Path:               pulumi.String(args.HealthCheckPath),
+			Matcher:            pulumi.String("200"),
+			Interval:           pulumi.Int(healthCheckInterval),
+			Timeout:            pulumi.Int(healthCheckTimeout),
+			HealthyThreshold:   pulumi.Int(healthyThreshold),
+			UnhealthyThreshold: pulumi.Int(unhealthyThreshold),
+		},
+		Tags: nameTag(name + "-tg"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+
+	// HTTPS only: CloudFront redirects viewers, so there is no port 80. Anything without the origin
+	// secret gets a fixed 403.
+	listener, err := lb.NewListener(ctx, name+"-https", &lb.ListenerArgs{
+		LoadBalancerArn: alb.Arn,
+		Port:            pulumi.Int(443),
+		Protocol:        pulumi.String("HTTPS"),
+		SslPolicy:       pulumi.String(TLSPolicy),
+		CertificateArn:  args.CertificateArn,
+		DefaultActions: lb.ListenerDefaultActionArray{&lb.ListenerDefaultActionArgs{
+			Type: pulumi.String("fixed-response"),
+			FixedResponse: &lb.ListenerDefaultActionFixedResponseArgs{
+				ContentType: pulumi.String("text/plain"),
+				MessageBody: pulumi.String("Forbidden"),
+				StatusCode:  pulumi.String("403"),
+			},
+		}},
+		Tags: nameTag(name + "-https"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+
+	secret := pulumi.ToSecret(args.OriginVerifySecret.ToStringOutput().ApplyT(func(s string) (string, error) {
+		if err := checkOriginSecret(s); err != nil {
+			return "", err
+		}
+		return s, nil
+	})).(pulumi.StringOutput)
+	rule, err := lb.NewListenerRule(ctx, name+"-from-cloudfront", &lb.ListenerRuleArgs{
+		ListenerArn: listener.Arn,
+		Priority:    pulumi.Int(originRulePriority),
+		Conditions: lb.ListenerRuleConditionArray{&lb.ListenerRuleConditionArgs{
+			HttpHeader: &lb.ListenerRuleConditionHttpHeaderArgs{
+				HttpHeaderName: pulumi.String(OriginVerifyHeader),
+				Values:         pulumi.StringArray{secret},
+			},
+		}},
+		Actions: lb.ListenerRuleActionArray{&lb.ListenerRuleActionArgs{
+			Type:           pulumi.String("forward"),
+			TargetGroupArn: target.Arn,
+		}},
+		Tags: nameTag(name + "-from-cloudfront"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &loadBalancing{alb: alb, target: target, listener: listener, rule: rule}, nil
+}

@@ -1,0 +1,214 @@
+package compute
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
+)
+
+// Auto Scaling behaviour.
+const (
+	instanceWarmupSeconds = 120 // before a new instance's metrics count for scaling and refresh
+	minHealthyPercentage  = 90  // instance refresh keeps at least this share in service ...
+	maxHealthyPercentage  = 200 // ... and may launch replacements before terminating (small groups too)
+	cpuTargetPercent      = 50  // target tracking on average CPU
+)
+
+// groupMetrics are the Auto Scaling group metrics published to CloudWatch (1-minute granularity).
+var groupMetrics = []string{
+	"GroupMinSize", "GroupMaxSize", "GroupDesiredCapacity", "GroupInServiceInstances",
+	"GroupPendingInstances", "GroupStandbyInstances", "GroupTerminatingInstances", "GroupTotalInstances",
+}
+
+type instances struct {
+	group *autoscaling.Group
+}
+
+func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account, sgs *securityGroups, lbs *loadBalancing, opts ...pulumi.ResourceOption) (*instances, error) {
+	// The AMI is read from the SSM parameter at deploy time (not "resolve:ssm:" at launch): a new AMI
+	// shows in the preview as a new launch template version, and instance refresh can roll back,
+	// which AWS does not support for launch templates that resolve an SSM parameter.
+	param, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: args.AmiSsmParameter}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("read AMI parameter %s: %w", args.AmiSsmParameter, err)
+	}
+	ami := param.InsecureValue
+	if !strings.HasPrefix(ami, "ami-") {
+		return nil, fmt.Errorf("SSM parameter %s holds %q, not an AMI ID", args.AmiSsmParameter, ami)
+	}
+	userData, err := renderUserData(args.UserData, args.AppPort, args.HealthCheckPath, args.Role)
+	if err != nil {
+		return nil, err
+	}
+
+	key, err := kms.NewKey(ctx, name+"-ebs-key", &kms.KeyArgs{
+		Description:          pulumi.String("Root volumes of the instances of " + name),
+		EnableKeyRotation:    pulumi.Bool(true),
+		DeletionWindowInDays: pulumi.Int(30),
+		Policy:               pulumi.String(ebsKeyPolicy(acct).JSON()),
+		Tags:                 nameTag(name + "-ebs-key"),
+	}, append(opts, pulumi.Protect(args.DeletionProtection))...)
+	if err != nil {
+		return nil, err
+	}
+
+	role, err := iam.NewRole(ctx, name+"-instance-role", &iam.RoleArgs{
+		Description:      pulumi.String("Instances of " + name + ": Session Manager and CloudWatch agent only"),
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("ec2.amazonaws.com", "").JSON()),
+		Tags:             nameTag(name + "-instance-role"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	var attachments []pulumi.Resource
+	for i, arn := range instanceManagedPolicies(acct.Partition) {
+		attachment, err := iam.NewRolePolicyAttachment(ctx, fmt.Sprintf("%s-instance-policy-%d", name, i), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(arn),
+		}, opts...)
+		if err != nil {
+			return nil, err
+		}
+		attachments = append(attachments, attachment)
+	}
+	profile, err := iam.NewInstanceProfile(ctx, name+"-instance-profile", &iam.InstanceProfileArgs{
+		Role: role.Name,
+		Tags: nameTag(name + "-instance-profile"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+
+	lt, err := ec2.NewLaunchTemplate(ctx, name+"-lt", &ec2.LaunchTemplateArgs{
+		Description:          pulumi.String("Instances of " + name),
+		ImageId:              pulumi.String(ami),
+		InstanceType:         pulumi.String(args.InstanceType),
+		UserData:             pulumi.String(userData),
+		UpdateDefaultVersion: pulumi.Bool(true),
+		IamInstanceProfile:   &ec2.LaunchTemplateIamInstanceProfileArgs{Arn: profile.Arn},
+		MetadataOptions: &ec2.LaunchTemplateMetadataOptionsArgs{
+			HttpEndpoint:            pulumi.String("enabled"),
+			HttpTokens:              pulumi.String("required"), // IMDSv2 only
+			HttpPutResponseHopLimit: pulumi.Int(1),
+			InstanceMetadataTags:    pulumi.String("disabled"),
+		},
+		Monitoring: &ec2.LaunchTemplateMonitoringArgs{Enabled: pulumi.Bool(true)},
+		NetworkInterfaces: ec2.LaunchTemplateNetworkInterfaceArray{&ec2.LaunchTemplateNetworkInterfaceArgs{
+			DeviceIndex:              pulumi.Int(0),
+			AssociatePublicIpAddress: pulumi.String("false"),
+			DeleteOnTermination:      pulumi.String("true"),
+			SecurityGroups:           pulumi.StringArray{sgs.app.ID()},
+		}},
+		BlockDeviceMappings: ec2.LaunchTemplateBlockDeviceMappingArray{&ec2.LaunchTemplateBlockDeviceMappingArgs{
+			DeviceName: pulumi.String(args.RootDeviceName),
+			Ebs: &ec2.LaunchTemplateBlockDeviceMappingEbsArgs{
+				VolumeType:          pulumi.String("gp3"),
+				VolumeSize:          pulumi.Int(args.RootVolumeSize),
+				Encrypted:           pulumi.String("true"),
+				KmsKeyId:            key.Arn,
+				DeleteOnTermination: pulumi.String("true"),
+			},
+		}},
+		TagSpecifications: ec2.LaunchTemplateTagSpecificationArray{
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("volume"), Tags: instanceTags(name, args)},
+			&ec2.LaunchTemplateTagSpecificationArgs{ResourceType: pulumi.String("network-interface"), Tags: instanceTags(name, args)},
+		},
+		Tags: nameTag(name + "-lt"),
+	}, append(opts, pulumi.DependsOn(attachments))...)
+	if err != nil {
+		return nil, err
+	}
+
+	group, err := autoscaling.NewGroup(ctx, name+"-asg", &autoscaling.GroupArgs{
+		VpcZoneIdentifiers:     args.PrivateSubnetIds,
+		MinSize:                pulumi.Int(args.MinSize),
+		MaxSize:                pulumi.Int(args.MaxSize),
+		DesiredCapacity:        pulumi.Int(args.DesiredCapacity),
+		HealthCheckType:        pulumi.String("ELB"),
+		HealthCheckGracePeriod: pulumi.Int(args.HealthCheckGracePeriod),
+		DefaultInstanceWarmup:  pulumi.Int(instanceWarmupSeconds),
+		TargetGroupArns:        pulumi.StringArray{lbs.target.Arn},
+		CapacityRebalance:      pulumi.Bool(true),
+		LaunchTemplate: &autoscaling.GroupLaunchTemplateArgs{
+			Id:      lt.ID(),
+			Version: lt.LatestVersion.ApplyT(func(v int) string { return strconv.Itoa(v) }).(pulumi.StringOutput),
+		},
+		InstanceRefresh: &autoscaling.GroupInstanceRefreshArgs{
+			Strategy: pulumi.String("Rolling"),
+			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
+				MinHealthyPercentage: pulumi.Int(minHealthyPercentage),
+				MaxHealthyPercentage: pulumi.Int(maxHealthyPercentage),
+				AutoRollback:         pulumi.Bool(true),
+				InstanceWarmup:       pulumi.String(strconv.Itoa(instanceWarmupSeconds)),
+			},
+		},
+		EnabledMetrics:     pulumi.ToStringArray(groupMetrics),
+		MetricsGranularity: pulumi.String("1Minute"),
+		Tags:               groupTags(name, args),
+	}, append(opts,
+		// Scaling owns the desired capacity after creation: `pulumi up` must not undo it.
+		pulumi.IgnoreChanges([]string{"desiredCapacity"}),
+		// Register instances only once the target group serves the listener.
+		pulumi.DependsOn([]pulumi.Resource{lbs.rule}),
+	)...)
+	if err != nil {
+		return nil, err
+	}
+
+	if _, err := autoscaling.NewPolicy(ctx, name+"-cpu-target", &autoscaling.PolicyArgs{
+		AutoscalingGroupName:    group.Name,
+		PolicyType:              pulumi.String("TargetTrackingScaling"),
+		EstimatedInstanceWarmup: pulumi.Int(instanceWarmupSeconds),
+		TargetTrackingConfiguration: &autoscaling.PolicyTargetTrackingConfigurationArgs{
+			PredefinedMetricSpecification: &autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
+				PredefinedMetricType: pulumi.String("ASGAverageCPUUtilization"),
+			},
+			TargetValue: pulumi.Float64(cpuTargetPercent),
+		},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	return &instances{group: group}, nil
+}
+
+// instanceTags are the tags of the instances' volumes and network interfaces.
+func instanceTags(name string, args *Args) pulumi.StringMap {
+	tags := pulumi.StringMap{}
+	for k, v := range args.Tags {
+		tags[k] = pulumi.String(v)
+	}
+	tags["Name"] = pulumi.String(name)
+	tags["Role"] = pulumi.String(args.Role)
+	return tags
+}
+
+// groupTags are the Auto Scaling group's tags, each propagated to the instances it launches.
+func groupTags(name string, args *Args) autoscaling.GroupTagArray {
+	all := map[string]string{}
+	for k, v := range args.Tags {
+		all[k] = v
+	}
+	all["Name"] = name
+	all["Role"] = args.Role
+	keys := make([]string, 0, len(all))
+	for k := range all {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	tags := autoscaling.GroupTagArray{}
+	for _, k := range keys {
+		tags = append(tags, &autoscaling.GroupTagArgs{Key: pulumi.String(k), Value: pulumi.String(all[k]), PropagateAtLaunch: pulumi.Bool(true)})
+	}
+	return tags
+}

@@ -1,0 +1,105 @@
+package compute
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
+)
+
+// ElbLogDeliveryService is the principal that writes ALB access logs in Regions launched in or
+// after August 2022, where no regional Elastic Load Balancing account exists.
+const ElbLogDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com"
+
+// legacyElbRegions are the Regions available before August 2022: there AWS documents a bucket policy
+// naming the regional Elastic Load Balancing account (elb.GetServiceAccount), and the newer service
+// principal is not the documented grant.
+var legacyElbRegions = map[string]bool{
+	"us-east-1": true, "us-east-2": true, "us-west-1": true, "us-west-2": true,
+	"af-south-1": true, "ap-east-1": true, "ap-south-1": true,
+	"ap-northeast-1": true, "ap-northeast-2": true, "ap-northeast-3": true,
+	"ap-southeast-1": true, "ap-southeast-2": true, "ap-southeast-3": true,
+	"ca-central-1": true, "eu-central-1": true, "eu-west-1": true, "eu-west-2": true, "eu-west-3": true,
+	"eu-south-1": true, "eu-north-1": true, "me-south-1": true, "sa-east-1": true,
+	"us-gov-west-1": true, "us-gov-east-1": true, "cn-north-1": true, "cn-northwest-1": true,
+}
+
+// usesElbAccount reports whether ALB access logs in region are delivered by the regional ELB account
+// (true) or by the log delivery service principal (false).
+func usesElbAccount(region string) bool { return legacyElbRegions[region] }
+
+// accessLogBucketPolicy lets Elastic Load Balancing write access logs of this account under
+// AWSLogs/<account>/ and refuses every request without TLS. elbAccountArn is the regional ELB account
+// ("arn:aws:iam::127311923021:root"), or "" in Regions that use the log delivery service principal.
+func accessLogBucketPolicy(bucketArn string, acct kmskey.Account, elbAccountArn string) iampolicy.Document {
+	principal := iampolicy.Service(ElbLogDeliveryService)
+	if elbAccountArn != "" {
+		principal = iampolicy.AWS(elbAccountArn)
+	}
+	return iampolicy.New(
+		iampolicy.Statement{
+			Sid:       "ElasticLoadBalancingWritesAccessLogs",
+			Effect:    "Allow",
+			Principal: principal,
+			Action:    []string{"s3:PutObject"},
+			Resource:  []string{fmt.Sprintf("%s/AWSLogs/%s/*", bucketArn, acct.ID)},
+		},
+		iampolicy.DenyInsecureTransport(bucketArn),
+	)
+}
+
+// autoScalingServiceRoleArn is the EC2 Auto Scaling service-linked role, which launches the group's
+// instances and so must be able to use the key of their encrypted volumes.
+func autoScalingServiceRoleArn(acct kmskey.Account) string {
+	return fmt.Sprintf("arn:%s:iam::%s:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling", acct.Partition, acct.ID)
+}
+
+// ebsKeyPolicy is the key policy of the instances' root volumes: the account administers the key
+// through IAM; the Auto Scaling service-linked role may use it and create grants for the volumes
+// it attaches (AWS's documented policy for encrypted volumes in Auto Scaling groups).
+func ebsKeyPolicy(acct kmskey.Account) iampolicy.Document {
+	doc := kmskey.Policy(kmskey.Args{Account: acct})
+	slr := iampolicy.AWS(autoScalingServiceRoleArn(acct))
+	doc.Statement = append(doc.Statement,
+		iampolicy.Statement{
+			Sid:       "AutoScalingUsesKeyForVolumes",
+			Effect:    "Allow",
+			Principal: slr,
+			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
+			Resource:  []string{"*"},
+		},
+		iampolicy.Statement{
+			Sid:       "AutoScalingAttachesEncryptedVolumes",
+			Effect:    "Allow",
+			Principal: slr,
+			Action:    []string{"kms:CreateGrant"},
+			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": true}},
+		},
+	)
+	return doc
+}
+
+// instanceManagedPolicies are the only permissions of the instance role: Session Manager (no SSH, no
+// key pair) and the CloudWatch agent.
+func instanceManagedPolicies(partition string) []string {
+	return []string{
+		fmt.Sprintf("arn:%s:iam::aws:policy/AmazonSSMManagedInstanceCore", partition),
+		fmt.Sprintf("arn:%s:iam::aws:policy/CloudWatchAgentServerPolicy", partition),
+	}
+}
+
+// checkOriginSecret refuses an origin secret that would be weak or that the ALB would read as a
+// pattern: in http-header conditions '*' and '?' are wildcards, and values are at most 128 characters.
+func checkOriginSecret(s string) error {
+	if len(s) < 32 || len(s) > 128 {
+		return fmt.Errorf("the origin verify secret has %d characters; use 32 to 128", len(s))
+	}
+	if i := strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.')
+	}); i >= 0 {
+		return fmt.Errorf("the origin verify secret has a disallowed character at position %d; use only letters, digits, '-', '_' and '.' (the ALB reads * and ? as wildcards)", i)
+	}
+	return nil
+}

@@ -1,0 +1,115 @@
+package compute
+
+import (
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/vpc"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// CloudFrontOriginFacing is the AWS-managed prefix list of CloudFront's origin-facing addresses. It
+// weighs 55 rules against a security group's inbound quota, so the ALB's group holds it alone.
+const CloudFrontOriginFacing = "com.amazonaws.global.cloudfront.origin-facing"
+
+// securityGroups are the ALB's and the instances' groups. Every rule is a standalone resource (none
+// inline), each with a description.
+type securityGroups struct {
+	alb, app *ec2.SecurityGroup
+}
+
+func (c *Compute) newSecurityGroups(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*securityGroups, error) {
+	prefixList, err := ec2.LookupManagedPrefixList(ctx, &ec2.LookupManagedPrefixListArgs{
+		Name: pulumi.StringRef(CloudFrontOriginFacing),
+	}, pulumi.Parent(c))
+	if err != nil {
+		return nil, fmt.Errorf("look up prefix list %s: %w", CloudFrontOriginFacing, err)
+	}
+
+	alb, err := ec2.NewSecurityGroup(ctx, name+"-alb-sg", &ec2.SecurityGroupArgs{
+		VpcId:       args.VpcId,
+		Description: pulumi.String("ALB of " + name + ": HTTPS from CloudFront origin-facing addresses only"),
+		Tags:        nameTag(name + "-alb-sg"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	app, err := ec2.NewSecurityGroup(ctx, name+"-app-sg", &ec2.SecurityGroupArgs{
+		VpcId:       args.VpcId,
+		Description: pulumi.String("Instances of " + name + ": app port from the ALB only"),
+		Tags:        nameTag(name + "-app-sg"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+
+	ingress := []struct {
+		name string
+		args *vpc.SecurityGroupIngressRuleArgs
+	}{
+		{name + "-alb-in-https-cloudfront", &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: alb.ID(),
+			Description:     pulumi.String("HTTPS from CloudFront origin-facing addresses"),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(443),
+			ToPort:          pulumi.Int(443),
+			PrefixListId:    pulumi.String(prefixList.Id),
+		}},
+		{name + "-app-in-alb", &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId:           app.ID(),
+			Description:               pulumi.Sprintf("App port %d from the ALB", args.AppPort),
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  pulumi.Int(args.AppPort),
+			ToPort:                    pulumi.Int(args.AppPort),
+			ReferencedSecurityGroupId: alb.ID(),
+		}},
+	}
+	for _, r := range ingress {
+		r.args.Tags = nameTag(r.name)
+		if _, err := vpc.NewSecurityGroupIngressRule(ctx, r.name, r.args, opts...); err != nil {
+			return nil, err
+		}
+	}
+
+	egress := []struct {
+		name string
+		args *vpc.SecurityGroupEgressRuleArgs
+	}{
+		{name + "-alb-out-app", &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId:           alb.ID(),
+			Description:               pulumi.Sprintf("App port %d to the instances", args.AppPort),
+			IpProtocol:                pulumi.String("tcp"),
+			FromPort:                  pulumi.Int(args.AppPort),
+			ToPort:                    pulumi.Int(args.AppPort),
+			ReferencedSecurityGroupId: app.ID(),
+		}},
+		{name + "-app-out-https", &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: app.ID(),
+			Description:     pulumi.String("HTTPS to AWS APIs (SSM, CloudWatch) and package mirrors through NAT or endpoints"),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(443),
+			ToPort:          pulumi.Int(443),
+			CidrIpv4:        pulumi.String("0.0.0.0/0"),
+		}},
+	}
+	for i, cidr := range args.DatabaseSubnetCidrs {
+		egress = append(egress, struct {
+			name string
+			args *vpc.SecurityGroupEgressRuleArgs
+		}{fmt.Sprintf("%s-app-out-db-%d", name, i), &vpc.SecurityGroupEgressRuleArgs{
+			SecurityGroupId: app.ID(),
+			Description:     pulumi.Sprintf("Database port %d to database subnet %s", args.DatabasePort, cidr),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(args.DatabasePort),
+			ToPort:          pulumi.Int(args.DatabasePort),
+			CidrIpv4:        pulumi.String(cidr),
+		}})
+	}
+	for _, r := range egress {
+		r.args.Tags = nameTag(r.name)
+		if _, err := vpc.NewSecurityGroupEgressRule(ctx, r.name, r.args, opts...); err != nil {
+			return nil, err
+		}
+	}
+	return &securityGroups{alb: alb, app: app}, nil
+}
