@@ -60,6 +60,14 @@ func expressionQuery(id, expression, label string) cloudwatch.MetricAlarmMetricQ
 	}
 }
 
+// minRequests is the traffic (requests a minute) below which the 5xx rates read 0.
+const minRequests = 10
+
+var (
+	elb5xxRateExpression    = fmt.Sprintf("IF((FILL(requests, 0) + FILL(elb5xx, 0)) >= %d, 100 * FILL(elb5xx, 0) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)", minRequests)
+	target5xxRateExpression = fmt.Sprintf("IF(FILL(requests, 0) >= %d, 100 * FILL(target5xx, 0) / FILL(requests, 0), 0)", minRequests)
+)
+
 // regionAlarms are the alarms on one application region's ALB, Auto Scaling group and Aurora cluster.
 func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 	lb := pulumi.StringMap{"LoadBalancer": t.AlbArnSuffix}
@@ -69,12 +77,14 @@ func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 	specs := []alarmSpec{
 		{
 			id:          "alb-5xx-rate",
-			description: "More than 5% of requests answered 5xx by the load balancer itself (no healthy target, timeouts) in " + t.Region + ". Check target health and the Auto Scaling group; if the region cannot serve, follow the failover runbook.",
+			description: "More than 5% of requests (at 10 or more a minute) answered 5xx by the load balancer itself (no healthy target, timeouts) in " + t.Region + ". Check target health and the Auto Scaling group; if the region cannot serve, follow the failover runbook.",
 			queries: cloudwatch.MetricAlarmMetricQueryArray{
 				metricQuery("elb5xx", elb, "HTTPCode_ELB_5XX_Count", "Sum", 60, lb),
 				metricQuery("requests", elb, "RequestCount", "Sum", 60, lb),
-				// RequestCount leaves out requests rejected before a target was chosen, so they are added back.
-				expressionQuery("rate", "100 * FILL(elb5xx, 0) / (FILL(requests, 0) + FILL(elb5xx, 0))", "ELB 5xx %"),
+				// RequestCount leaves out requests rejected before a target was chosen, so they are added
+				// back. Below minRequests a minute the rate reads 0: one error among three requests must
+				// not fail a region over (the in-service and health check alarms watch a dead region).
+				expressionQuery("rate", elb5xxRateExpression, "ELB 5xx %"),
 			},
 			evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 5,
 			// No requests means no errors: the passive region is quiet most of the time.
@@ -82,11 +92,11 @@ func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 		},
 		{
 			id:          "target-5xx-rate",
-			description: "More than 5% of requests answered 5xx by the application instances in " + t.Region + ". Check the application logs and the last deployment.",
+			description: "More than 5% of requests (at 10 or more a minute) answered 5xx by the application instances in " + t.Region + ". Check the application logs and the last deployment.",
 			queries: cloudwatch.MetricAlarmMetricQueryArray{
 				metricQuery("target5xx", elb, "HTTPCode_Target_5XX_Count", "Sum", 60, lb),
 				metricQuery("requests", elb, "RequestCount", "Sum", 60, lb),
-				expressionQuery("rate", "100 * FILL(target5xx, 0) / requests", "Target 5xx %"),
+				expressionQuery("rate", target5xxRateExpression, "Target 5xx %"),
 			},
 			evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 5,
 			// No requests means no errors.

@@ -272,7 +272,9 @@ func TestAlarmSettings(t *testing.T) {
 	assert.Equal(t, "ANOMALY_DETECTION_BAND(blocked, 3)", waf.Str("metricQueries[1].expression"))
 
 	rate := m.Named(typAlarm, alarmName("us-west-2", "alb-5xx-rate"))
-	assert.Equal(t, "100 * FILL(elb5xx, 0) / (FILL(requests, 0) + FILL(elb5xx, 0))", rate.Str("metricQueries[2].expression"))
+	assert.Equal(t, "IF((FILL(requests, 0) + FILL(elb5xx, 0)) >= 10, 100 * FILL(elb5xx, 0) / (FILL(requests, 0) + FILL(elb5xx, 0)), 0)", rate.Str("metricQueries[2].expression"))
+	assert.Equal(t, "IF(FILL(requests, 0) >= 10, 100 * FILL(target5xx, 0) / FILL(requests, 0), 0)",
+		m.Named(typAlarm, alarmName("us-east-1", "target-5xx-rate")).Str("metricQueries[2].expression"))
 	assert.True(t, rate.Bool("metricQueries[2].returnData"))
 	assert.False(t, rate.Has("namespace"), "a metric-math alarm names no top-level metric")
 }
