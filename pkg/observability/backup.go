@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/backup"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -16,8 +17,14 @@ const (
 	BackupTagValue = "true"
 )
 
-// vaultEvents are the AWS Backup events worth a notification (BACKUP_JOB_COMPLETED carries failures too).
-var vaultEvents = []string{"BACKUP_JOB_COMPLETED", "COPY_JOB_FAILED", "RESTORE_JOB_COMPLETED"}
+// vaultEvents are the vault events worth a notification. Failed backup and copy jobs arrive through
+// EventBridge instead (backupFailurePattern): the vault's BACKUP_JOB_COMPLETED would also mail every
+// daily success, and BACKUP_JOB_FAILED is no longer sent.
+var vaultEvents = []string{"RESTORE_JOB_COMPLETED"}
+
+// backupFailurePattern matches backup and copy jobs of this region that did not complete.
+const backupFailurePattern = `{"source":["aws.backup"],"detail-type":["Backup Job State Change","Copy Job State Change"],` +
+	`"detail":{"state":["FAILED","ABORTED","EXPIRED","PARTIAL"]}}`
 
 // backupManagedPolicies are the only policies the AWS Backup role holds.
 var backupManagedPolicies = []string{
@@ -69,6 +76,20 @@ func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map
 			BackupVaultName:   vault.Name,
 			SnsTopicArn:       r.topicArn,
 			BackupVaultEvents: pulumi.ToStringArray(vaultEvents),
+		}, o.opts(r.site)...); err != nil {
+			return err
+		}
+		failures, err := cloudwatch.NewEventRule(ctx, prefix+"-backup-failures", &cloudwatch.EventRuleArgs{
+			Description:  pulumi.String("Backup and copy jobs in " + t.Region + " that did not complete"),
+			EventPattern: pulumi.String(backupFailurePattern),
+			Tags:         nameTag(prefix + "-backup-failures"),
+		}, o.opts(r.site)...)
+		if err != nil {
+			return err
+		}
+		if _, err := cloudwatch.NewEventTarget(ctx, prefix+"-backup-failures-topic", &cloudwatch.EventTargetArgs{
+			Rule: failures.Name,
+			Arn:  r.topicArn,
 		}, o.opts(r.site)...); err != nil {
 			return err
 		}

@@ -385,7 +385,7 @@ func TestKeyPoliciesLetThePublishersUseTheKey(t *testing.T) {
 		}
 		want := []any{"kms:GenerateDataKey*", "kms:Decrypt"}
 		assert.Equal(t, map[string][]any{
-			"cloudwatch.amazonaws.com": want, "backup.amazonaws.com": want, "budgets.amazonaws.com": want,
+			"cloudwatch.amazonaws.com": want, "backup.amazonaws.com": want, "budgets.amazonaws.com": want, "events.amazonaws.com": want,
 		}, grants, key.Name)
 	}
 }
@@ -414,7 +414,7 @@ func TestTopicPoliciesAdmitOnlyThePublishersAndTheAccount(t *testing.T) {
 				allowed = append(allowed, pr["AWS"].([]any)[0].(string))
 			}
 		}
-		assert.ElementsMatch(t, []string{"arn:aws:iam::" + acct + ":root", "cloudwatch.amazonaws.com", "backup.amazonaws.com", "budgets.amazonaws.com"}, allowed)
+		assert.ElementsMatch(t, []string{"arn:aws:iam::" + acct + ":root", "cloudwatch.amazonaws.com", "backup.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"}, allowed)
 	}
 }
 
@@ -473,7 +473,19 @@ func TestBackupsCopyToTheOtherRegionsVault(t *testing.T) {
 		notes := m.Named("aws:backup/vaultNotifications:VaultNotifications", "observability-"+region+"-vault-notifications")
 		require.NotNil(t, notes)
 		assert.Equal(t, topicArn(region), notes.Str("snsTopicArn"))
-		assert.Contains(t, notes.Strings("backupVaultEvents"), "COPY_JOB_FAILED")
+		assert.Equal(t, []string{"RESTORE_JOB_COMPLETED"}, notes.Strings("backupVaultEvents"))
+
+		rule := m.Named("aws:cloudwatch/eventRule:EventRule", "observability-"+region+"-backup-failures")
+		require.NotNil(t, rule)
+		assert.Equal(t, region, rule.Region)
+		pattern := rule.JSON("eventPattern")
+		assert.Equal(t, []any{"aws.backup"}, pattern["source"])
+		assert.ElementsMatch(t, []any{"Backup Job State Change", "Copy Job State Change"}, pattern["detail-type"])
+		assert.Contains(t, pattern["detail"].(map[string]any)["state"], "FAILED")
+		target := m.Named("aws:cloudwatch/eventTarget:EventTarget", "observability-"+region+"-backup-failures-topic")
+		require.NotNil(t, target)
+		assert.Equal(t, topicArn(region), target.Str("arn"))
+		assert.Equal(t, region, target.Region)
 	}
 	// The writer's cluster is selected; the global secondary holds the same data.
 	assert.Equal(t, []string{valuesOf("us-east-1").clusterArn}, m.Named("aws:backup/selection:Selection", "observability-us-east-1-backup-selection").Strings("resources"))

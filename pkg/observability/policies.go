@@ -13,17 +13,20 @@ const (
 	backupPrincipal     = "backup.amazonaws.com"
 	budgetsPrincipal    = "budgets.amazonaws.com"
 	configPrincipal     = "config.amazonaws.com"
+	eventsPrincipal     = "events.amazonaws.com"
 )
 
 // publishKeyActions are what a service needs to publish to a KMS-encrypted SNS topic.
 var publishKeyActions = []string{"kms:GenerateDataKey*", "kms:Decrypt"}
 
-// keyGrants lets CloudWatch alarms, AWS Backup and Budgets publish to the topic this key encrypts.
+// keyGrants lets CloudWatch alarms, AWS Backup, Budgets and EventBridge (failed backup and copy
+// jobs) publish to the topic this key encrypts.
 func keyGrants() []kmskey.ServiceGrant {
 	return []kmskey.ServiceGrant{
 		{Sid: "CloudWatchAlarmsPublishToTopic", Principal: cloudWatchPrincipal, Actions: publishKeyActions},
 		{Sid: "BackupPublishesToTopic", Principal: backupPrincipal, Actions: publishKeyActions},
 		{Sid: "BudgetsPublishToTopic", Principal: budgetsPrincipal, Actions: publishKeyActions},
+		{Sid: "EventBridgePublishesToTopic", Principal: eventsPrincipal, Actions: publishKeyActions},
 	}
 }
 
@@ -33,7 +36,7 @@ var topicOwnerActions = []string{
 	"sns:ListSubscriptionsByTopic", "sns:AddPermission", "sns:RemovePermission", "sns:DeleteTopic",
 }
 
-// topicPolicy admits the account and exactly three publishing services, each only on behalf of
+// topicPolicy admits the account and exactly four publishing services, each only on behalf of
 // this account (confused-deputy protection), and refuses publishing over plain HTTP.
 func topicPolicy(acct kmskey.Account, topicArn string) iampolicy.Document {
 	sourceAccount := map[string]any{"aws:SourceAccount": acct.ID}
@@ -61,6 +64,14 @@ func topicPolicy(acct kmskey.Account, topicArn string) iampolicy.Document {
 			Condition: map[string]map[string]any{
 				"StringEquals": sourceAccount,
 				"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:%s:budgets::%s:*", acct.Partition, acct.ID)},
+			},
+		},
+		iampolicy.Statement{
+			Sid: "EventBridgePublishes", Effect: "Allow", Principal: iampolicy.Service(eventsPrincipal),
+			Action: []string{"sns:Publish"}, Resource: []string{topicArn},
+			Condition: map[string]map[string]any{
+				"StringEquals": sourceAccount,
+				"ArnLike":      {"aws:SourceArn": acct.Arn("events", "rule/*")},
 			},
 		},
 		iampolicy.Statement{

@@ -25,6 +25,8 @@ func TestTopicPolicyConditions(t *testing.T) {
 		{"BackupPublishes", "StringEquals", "aws:SourceAccount", "111122223333"},
 		{"BudgetsPublish", "StringEquals", "aws:SourceAccount", "111122223333"},
 		{"BudgetsPublish", "ArnLike", "aws:SourceArn", "arn:aws:budgets::111122223333:*"},
+		{"EventBridgePublishes", "StringEquals", "aws:SourceAccount", "111122223333"},
+		{"EventBridgePublishes", "ArnLike", "aws:SourceArn", "arn:aws:events:eu-west-1:111122223333:rule/*"},
 		{"DenyInsecureTransport", "Bool", "aws:SecureTransport", "false"},
 	}
 	for _, tc := range cases {
@@ -44,7 +46,7 @@ func TestKeyGrantsAreLimitedToPublishing(t *testing.T) {
 		principals[g.Principal] = true
 		assert.Equal(t, []string{"kms:GenerateDataKey*", "kms:Decrypt"}, g.Actions, g.Principal)
 	}
-	assert.Equal(t, map[string]bool{"cloudwatch.amazonaws.com": true, "backup.amazonaws.com": true, "budgets.amazonaws.com": true}, principals)
+	assert.Equal(t, map[string]bool{"cloudwatch.amazonaws.com": true, "backup.amazonaws.com": true, "budgets.amazonaws.com": true, "events.amazonaws.com": true}, principals)
 }
 
 func TestConfigPolicies(t *testing.T) {
