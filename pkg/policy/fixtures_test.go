@@ -89,9 +89,9 @@ func goodInstance() *Resource {
 
 func goodDistribution() *Resource {
 	return res(TypeDistribution, "cdn", map[string]any{
-		"webAclId":          "arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/x",
-		"viewerCertificate": map[string]any{"acmCertificateArn": "arn:cert", "minimumProtocolVersion": "TLSv1.2_2021", "sslSupportMethod": "sni-only"},
-		"defaultCacheBehavior": map[string]any{"viewerProtocolPolicy": "redirect-to-https", "targetOriginId": "group"},
+		"webAclId":              "arn:aws:wafv2:us-east-1:123456789012:global/webacl/acl/x",
+		"viewerCertificate":     map[string]any{"acmCertificateArn": "arn:cert", "minimumProtocolVersion": "TLSv1.2_2021", "sslSupportMethod": "sni-only"},
+		"defaultCacheBehavior":  map[string]any{"viewerProtocolPolicy": "redirect-to-https", "targetOriginId": "group"},
 		"orderedCacheBehaviors": []any{map[string]any{"viewerProtocolPolicy": "https-only", "pathPattern": "/api/*"}},
 		"origins": []any{
 			map[string]any{"originId": "us-east-1", "customOriginConfig": map[string]any{"originProtocolPolicy": "https-only", "originSslProtocols": []any{"TLSv1.2"}}},

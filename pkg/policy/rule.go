@@ -43,7 +43,9 @@ func (v Violation) String() string {
 }
 
 // AppliesTo reports whether the rule checks resources of typ.
-func (r Rule) AppliesTo(typ string) bool { return len(r.ResourceTypes) == 0 || containsString(r.ResourceTypes, typ) }
+func (r Rule) AppliesTo(typ string) bool {
+	return len(r.ResourceTypes) == 0 || containsString(r.ResourceTypes, typ)
+}
 
 // Rules returns every per-resource rule.
 func Rules() []Rule {
