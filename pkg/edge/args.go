@@ -1,0 +1,102 @@
+package edge
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// RegionOrigin is one region's compute tier as the edge sees it.
+type RegionOrigin struct {
+	Region   string
+	Provider *aws.Provider
+	// AlbDnsName and AlbZoneId are the ALB's alias target; AlbArnSuffix and TargetGroupArnSuffix are
+	// the dimensions of its CloudWatch metrics.
+	AlbDnsName, AlbZoneId, AlbArnSuffix, TargetGroupArnSuffix pulumi.StringInput
+}
+
+// Args configures the edge.
+type Args struct {
+	// EdgeProvider is the us-east-1 provider: CloudFront, WAF (CLOUDFRONT scope), WAF logs, Route 53.
+	EdgeProvider *aws.Provider
+	Names        Names
+	ZoneId       pulumi.StringInput
+	// ViewerCertificateArn is the validated us-east-1 certificate of Names.Viewer().
+	ViewerCertificateArn pulumi.StringInput
+	// OriginVerifySecret is the one value both ALBs accept; every origin sends it as X-Origin-Verify.
+	OriginVerifySecret pulumi.StringInput
+	// Primary serves while healthy; Secondary takes over. Roles decide settings, never names.
+	Primary, Secondary RegionOrigin
+	// PriceClass is PriceClass_100, PriceClass_200 or PriceClass_All.
+	PriceClass string
+	// WafRateLimit is the requests one IP may send per 5 minutes (at least 100).
+	WafRateLimit int
+	// HealthCheckIntervalSeconds x HealthCheckFailureThreshold is how long the primary must have no
+	// healthy target before DNS fails over (rounded up to whole 60 s alarm periods).
+	HealthCheckIntervalSeconds, HealthCheckFailureThreshold int
+	// LogRetentionDays is how long WAF logs and CloudFront access logs are kept.
+	LogRetentionDays int
+	// Protect (prod) protects the log key and keeps the access log bucket from being emptied on destroy.
+	Protect bool
+}
+
+// OriginVerifyHeader is the header every origin sends with the shared secret (compute checks it).
+const OriginVerifyHeader = "X-Origin-Verify"
+
+var priceClasses = map[string]bool{"PriceClass_100": true, "PriceClass_200": true, "PriceClass_All": true}
+
+func (a *Args) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	if a.EdgeProvider == nil {
+		return errors.New("EdgeProvider (us-east-1) is required")
+	}
+	if err := a.Names.Validate(a.Primary.Region, a.Secondary.Region); err != nil {
+		return err
+	}
+	for _, in := range []struct {
+		name string
+		set  bool
+	}{
+		{"ZoneId", a.ZoneId != nil},
+		{"ViewerCertificateArn", a.ViewerCertificateArn != nil},
+		{"OriginVerifySecret", a.OriginVerifySecret != nil},
+	} {
+		if !in.set {
+			return fmt.Errorf("%s is required", in.name)
+		}
+	}
+	for _, o := range []struct {
+		role string
+		r    RegionOrigin
+	}{{"Primary", a.Primary}, {"Secondary", a.Secondary}} {
+		if o.r.Region == "" || o.r.Provider == nil {
+			return fmt.Errorf("%s needs Region and Provider", o.role)
+		}
+		if o.r.AlbDnsName == nil || o.r.AlbZoneId == nil || o.r.AlbArnSuffix == nil || o.r.TargetGroupArnSuffix == nil {
+			return fmt.Errorf("%s needs AlbDnsName, AlbZoneId, AlbArnSuffix and TargetGroupArnSuffix", o.role)
+		}
+	}
+	if a.Primary.Region == a.Secondary.Region {
+		return fmt.Errorf("Primary and Secondary are both in %s", a.Primary.Region)
+	}
+	if !priceClasses[a.PriceClass] {
+		return fmt.Errorf("PriceClass %q is not PriceClass_100, PriceClass_200 or PriceClass_All", a.PriceClass)
+	}
+	if a.WafRateLimit < 100 {
+		return fmt.Errorf("WafRateLimit %d is below WAF's minimum of 100", a.WafRateLimit)
+	}
+	if a.HealthCheckIntervalSeconds != 10 && a.HealthCheckIntervalSeconds != 30 {
+		return fmt.Errorf("HealthCheckIntervalSeconds %d is not 10 or 30", a.HealthCheckIntervalSeconds)
+	}
+	if a.HealthCheckFailureThreshold < 1 || a.HealthCheckFailureThreshold > 10 {
+		return fmt.Errorf("HealthCheckFailureThreshold %d is not within 1..10", a.HealthCheckFailureThreshold)
+	}
+	if a.LogRetentionDays < 1 {
+		return fmt.Errorf("LogRetentionDays must be at least 1, got %d", a.LogRetentionDays)
+	}
+	return nil
+}

@@ -1,0 +1,135 @@
+package edge
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// AWS managed CloudFront policies (IDs are global and fixed; see the CloudFront Developer Guide,
+// "Use managed cache/origin request/response headers policies").
+const (
+	CachingDisabledPolicyID           = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+	CachingOptimizedPolicyID          = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+	AllViewerExceptHostHeaderPolicyID = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+	SecurityHeadersPolicyID           = "67f7725c-6f97-4210-82d7-5512b31e9d03" // HSTS, nosniff, frame options, referrer policy, XSS
+)
+
+// StaticPathPattern is the cacheable path served by the regional origin group.
+const StaticPathPattern = "/static/*"
+
+// OriginFailoverStatusCodes make CloudFront retry a cacheable request at the secondary origin.
+var OriginFailoverStatusCodes = []int{500, 502, 503, 504}
+
+// Origin IDs inside the distribution.
+const (
+	failoverOriginID = "failover"
+	originGroupID    = "regions"
+)
+
+var (
+	allMethods    = []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+	readMethods   = []string{"GET", "HEAD"}
+	originTLS     = []string{"TLSv1.2"}
+	viewerTLS     = "TLSv1.2_2021"
+	viewerProtocolPolicy = "redirect-to-https"
+)
+
+// origin is a custom origin reached over HTTPS with TLS 1.2 only, carrying the origin secret.
+func origin(id, domain string, secret pulumi.StringInput) *cloudfront.DistributionOriginArgs {
+	return &cloudfront.DistributionOriginArgs{
+		OriginId:   pulumi.String(id),
+		DomainName: pulumi.String(domain),
+		CustomOriginConfig: &cloudfront.DistributionOriginCustomOriginConfigArgs{
+			HttpPort:               pulumi.Int(80), // required by the API, never used: https-only
+			HttpsPort:              pulumi.Int(443),
+			OriginProtocolPolicy:   pulumi.String("https-only"),
+			OriginSslProtocols:     pulumi.ToStringArray(originTLS),
+			OriginReadTimeout:      pulumi.Int(30),
+			OriginKeepaliveTimeout: pulumi.Int(5),
+		},
+		CustomHeaders: cloudfront.DistributionOriginCustomHeaderArray{&cloudfront.DistributionOriginCustomHeaderArgs{
+			Name:  pulumi.String(OriginVerifyHeader),
+			Value: secret,
+		}},
+	}
+}
+
+// newDistribution builds the distribution: every request to the failover origin name (Route 53
+// picks the region), cacheable static GET/HEAD through an origin group of the two regional origins
+// that fails over per request, the WebACL attached, access logs to S3.
+func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, waf *wafv2.WebAcl, origins *originRecords) (*cloudfront.Distribution, error) {
+	opts := []pulumi.ResourceOption{pulumi.Parent(e), pulumi.Provider(args.EdgeProvider)}
+	logs, err := e.newAccessLogBucket(ctx, name, args, opts...)
+	if err != nil {
+		return nil, err
+	}
+	secret := pulumi.ToSecret(args.OriginVerifySecret.ToStringOutput()).(pulumi.StringOutput)
+	n := args.Names
+	primaryID, secondaryID := args.Primary.Region, args.Secondary.Region
+
+	dist, err := cloudfront.NewDistribution(ctx, name+"-cdn", &cloudfront.DistributionArgs{
+		Enabled:       pulumi.Bool(true),
+		Comment:       pulumi.String(n.Viewer() + " (multi-region-ha)"),
+		Aliases:       pulumi.StringArray{pulumi.String(n.Viewer())},
+		HttpVersion:   pulumi.String("http2and3"),
+		IsIpv6Enabled: pulumi.Bool(true),
+		PriceClass:    pulumi.String(args.PriceClass),
+		WebAclId:      waf.Arn, // WAFv2 WebACLs attach by ARN
+		ViewerCertificate: &cloudfront.DistributionViewerCertificateArgs{
+			AcmCertificateArn:      args.ViewerCertificateArn,
+			SslSupportMethod:       pulumi.String("sni-only"),
+			MinimumProtocolVersion: pulumi.String(viewerTLS),
+		},
+		Origins: cloudfront.DistributionOriginArray{
+			origin(failoverOriginID, n.FailoverOrigin(), secret),
+			origin(primaryID, n.Regional(args.Primary.Region), secret),
+			origin(secondaryID, n.Regional(args.Secondary.Region), secret),
+		},
+		OriginGroups: cloudfront.DistributionOriginGroupArray{&cloudfront.DistributionOriginGroupArgs{
+			OriginId: pulumi.String(originGroupID),
+			FailoverCriteria: &cloudfront.DistributionOriginGroupFailoverCriteriaArgs{
+				StatusCodes: pulumi.ToIntArray(OriginFailoverStatusCodes),
+			},
+			Members: cloudfront.DistributionOriginGroupMemberArray{
+				&cloudfront.DistributionOriginGroupMemberArgs{OriginId: pulumi.String(primaryID)},
+				&cloudfront.DistributionOriginGroupMemberArgs{OriginId: pulumi.String(secondaryID)},
+			},
+		}},
+		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
+			TargetOriginId:          pulumi.String(failoverOriginID),
+			ViewerProtocolPolicy:    pulumi.String(viewerProtocolPolicy),
+			AllowedMethods:          pulumi.ToStringArray(allMethods),
+			CachedMethods:           pulumi.ToStringArray(readMethods),
+			CachePolicyId:           pulumi.String(CachingDisabledPolicyID),
+			OriginRequestPolicyId:   pulumi.String(AllViewerExceptHostHeaderPolicyID),
+			ResponseHeadersPolicyId: pulumi.String(SecurityHeadersPolicyID),
+			Compress:                pulumi.Bool(true),
+		},
+		// Origin groups fail over only GET/HEAD/OPTIONS, and CloudFront refuses an origin group on a
+		// behaviour allowing other methods: static content is read-only.
+		OrderedCacheBehaviors: cloudfront.DistributionOrderedCacheBehaviorArray{&cloudfront.DistributionOrderedCacheBehaviorArgs{
+			PathPattern:             pulumi.String(StaticPathPattern),
+			TargetOriginId:          pulumi.String(originGroupID),
+			ViewerProtocolPolicy:    pulumi.String(viewerProtocolPolicy),
+			AllowedMethods:          pulumi.ToStringArray(readMethods),
+			CachedMethods:           pulumi.ToStringArray(readMethods),
+			CachePolicyId:           pulumi.String(CachingOptimizedPolicyID),
+			ResponseHeadersPolicyId: pulumi.String(SecurityHeadersPolicyID),
+			Compress:                pulumi.Bool(true),
+		}},
+		Restrictions: &cloudfront.DistributionRestrictionsArgs{
+			GeoRestriction: &cloudfront.DistributionRestrictionsGeoRestrictionArgs{RestrictionType: pulumi.String("none")},
+		},
+		LoggingConfig: &cloudfront.DistributionLoggingConfigArgs{
+			Bucket:         logs.bucket.BucketDomainName,
+			Prefix:         pulumi.String("cloudfront/"),
+			IncludeCookies: pulumi.Bool(false),
+		},
+		Tags: nameTag(name + "-cdn"),
+	}, append(opts, pulumi.DependsOn(append(logs.ready, origins.dependsOn...)))...)
+	if err != nil {
+		return nil, err
+	}
+	return dist, nil
+}

@@ -1,0 +1,33 @@
+// Package edge is the public edge of the application, as two components so the dependency graph
+// stays acyclic (certificates -> compute -> edge):
+//
+//   - Certificates: the Route 53 hosted zone (looked up or created), the ALB certificate of each
+//     region and CloudFront's viewer certificate in us-east-1, all DNS-validated with one validation
+//     record per distinct name.
+//   - Edge: CloudFront with WAF in front of both regions, Route 53 failover between them, and the
+//     alarm that tells Route 53 the primary region is gone.
+//
+// The naming scheme and the failover budget are pure and live in package edgecalc.
+package edge
+
+import "github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
+
+// Names is the one naming scheme of the edge (see edgecalc.Names).
+type Names = edgecalc.Names
+
+// NewNames returns the naming scheme of hostname ("" for the apex) under domain.
+func NewNames(hostname, domain string) Names { return edgecalc.NewNames(hostname, domain) }
+
+// FailoverBudget is the traffic failover budget broken down by cause (see edgecalc.FailoverBudget).
+type FailoverBudget = edgecalc.FailoverBudget
+
+// TrafficFailoverBudget computes how long after the primary fails users reach the secondary
+// (see edgecalc.TrafficFailoverBudget for the model and its assumptions).
+func TrafficFailoverBudget(intervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, dnsTTL int) FailoverBudget {
+	return edgecalc.TrafficFailoverBudget(intervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, dnsTTL)
+}
+
+// BudgetFor is the budget of the alarm and records NewEdge builds from these health check settings.
+func BudgetFor(intervalSeconds, failureThreshold int) FailoverBudget {
+	return edgecalc.BudgetFor(intervalSeconds, failureThreshold)
+}

@@ -1,0 +1,114 @@
+package edge
+
+import (
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
+)
+
+// ManagedRuleGroups are the AWS managed rule groups of the WebACL, in priority order (after the
+// rate limit). KnownBadInputs carries the Log4j (Log4JRCE) rules.
+var ManagedRuleGroups = []string{
+	"AWSManagedRulesAmazonIpReputationList",
+	"AWSManagedRulesAnonymousIpList",
+	"AWSManagedRulesKnownBadInputsRuleSet",
+	"AWSManagedRulesCommonRuleSet",
+	"AWSManagedRulesSQLiRuleSet",
+}
+
+// WafLogGroupPrefix is the prefix AWS WAF requires of a CloudWatch Logs logging destination.
+const WafLogGroupPrefix = "aws-waf-logs-"
+
+// wafRules returns the rules: block an IP above limit requests per 5 minutes first, then the managed
+// groups with their own actions. metric prefixes every CloudWatch metric name.
+func wafRules(metric string, limit int) wafv2.WebAclRuleArray {
+	rules := wafv2.WebAclRuleArray{&wafv2.WebAclRuleArgs{
+		Name:     pulumi.String("RateLimitPerIp"),
+		Priority: pulumi.Int(0),
+		Action:   &wafv2.WebAclRuleActionArgs{Block: &wafv2.WebAclRuleActionBlockArgs{}},
+		Statement: &wafv2.WebAclRuleStatementArgs{RateBasedStatement: &wafv2.WebAclRuleStatementRateBasedStatementArgs{
+			Limit:               pulumi.Int(limit),
+			AggregateKeyType:    pulumi.String("IP"),
+			EvaluationWindowSec: pulumi.Int(300),
+		}},
+		VisibilityConfig: ruleVisibility(metric + "-RateLimitPerIp"),
+	}}
+	for i, group := range ManagedRuleGroups {
+		rules = append(rules, &wafv2.WebAclRuleArgs{
+			Name:           pulumi.String(group),
+			Priority:       pulumi.Int(i + 1),
+			OverrideAction: &wafv2.WebAclRuleOverrideActionArgs{None: &wafv2.WebAclRuleOverrideActionNoneArgs{}},
+			Statement: &wafv2.WebAclRuleStatementArgs{ManagedRuleGroupStatement: &wafv2.WebAclRuleStatementManagedRuleGroupStatementArgs{
+				VendorName: pulumi.String("AWS"),
+				Name:       pulumi.String(group),
+			}},
+			VisibilityConfig: ruleVisibility(metric + "-" + group),
+		})
+	}
+	return rules
+}
+
+func ruleVisibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
+	return &wafv2.WebAclRuleVisibilityConfigArgs{
+		CloudwatchMetricsEnabled: pulumi.Bool(true),
+		MetricName:               pulumi.String(metric),
+		SampledRequestsEnabled:   pulumi.Bool(true),
+	}
+}
+
+// newWaf builds the CLOUDFRONT-scope WebACL (which AWS keeps in us-east-1) and its logging to a
+// KMS-encrypted aws-waf-logs-* log group in the same region.
+func (e *Edge) newWaf(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account) (*wafv2.WebAcl, error) {
+	opts := []pulumi.ResourceOption{pulumi.Parent(e), pulumi.Provider(args.EdgeProvider)}
+	acl, err := wafv2.NewWebAcl(ctx, name+"-waf", &wafv2.WebAclArgs{
+		Description:   pulumi.String("Protects " + args.Names.Viewer() + " (CloudFront)"),
+		Scope:         pulumi.String("CLOUDFRONT"),
+		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
+		Rules:         wafRules(name, args.WafRateLimit),
+		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{
+			CloudwatchMetricsEnabled: pulumi.Bool(true),
+			MetricName:               pulumi.String(name + "-waf"),
+			SampledRequestsEnabled:   pulumi.Bool(true),
+		},
+		Tags: nameTag(name + "-waf"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+
+	key, err := kmskey.New(ctx, name+"-waf-logs-key", kmskey.Args{
+		Description: "WAF logs of " + name,
+		Account:     acct,
+		Services: []kmskey.ServiceGrant{{
+			Sid:       "CloudWatchLogsEncryptsWafLogs",
+			Principal: "logs." + acct.Region + ".amazonaws.com",
+			Condition: map[string]map[string]any{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": acct.Arn("logs", "log-group:"+WafLogGroupPrefix+"*")}},
+		}},
+	}, append(opts, pulumi.Protect(args.Protect))...)
+	if err != nil {
+		return nil, err
+	}
+	group, err := cloudwatch.NewLogGroup(ctx, name+"-waf-logs", &cloudwatch.LogGroupArgs{
+		NamePrefix:      pulumi.String(WafLogGroupPrefix + name + "-"),
+		RetentionInDays: pulumi.Int(args.LogRetentionDays),
+		KmsKeyId:        key.Arn,
+		Tags:            nameTag(name + "-waf-logs"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := wafv2.NewWebAclLoggingConfiguration(ctx, name+"-waf-logging", &wafv2.WebAclLoggingConfigurationArgs{
+		ResourceArn:           acl.Arn,
+		LogDestinationConfigs: pulumi.StringArray{group.Arn},
+		// Never log the credentials viewers send.
+		RedactedFields: wafv2.WebAclLoggingConfigurationRedactedFieldArray{
+			&wafv2.WebAclLoggingConfigurationRedactedFieldArgs{SingleHeader: &wafv2.WebAclLoggingConfigurationRedactedFieldSingleHeaderArgs{Name: pulumi.String("authorization")}},
+			&wafv2.WebAclLoggingConfigurationRedactedFieldArgs{SingleHeader: &wafv2.WebAclLoggingConfigurationRedactedFieldSingleHeaderArgs{Name: pulumi.String("cookie")}},
+		},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	return acl, nil
+}
