@@ -56,7 +56,7 @@ func TestCertificatesRegionsAndNames(t *testing.T) {
 				region, domain string
 				sans           []string
 			}{
-				"certificates-viewer":     {edgeRegion, "app.example.com", []string{}},
+				"certificates-viewer":        {edgeRegion, "app.example.com", []string{}},
 				"certificates-" + regions[0]: {regions[0], "origin.app.example.com", []string{regions[0] + ".origin.app.example.com"}},
 				"certificates-" + regions[1]: {regions[1], "origin.app.example.com", []string{regions[1] + ".origin.app.example.com"}},
 			}

@@ -28,10 +28,10 @@ const (
 )
 
 var (
-	allMethods    = []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
-	readMethods   = []string{"GET", "HEAD"}
-	originTLS     = []string{"TLSv1.2"}
-	viewerTLS     = "TLSv1.2_2021"
+	allMethods           = []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
+	readMethods          = []string{"GET", "HEAD"}
+	originTLS            = []string{"TLSv1.2"}
+	viewerTLS            = "TLSv1.2_2021"
 	viewerProtocolPolicy = "redirect-to-https"
 )
 

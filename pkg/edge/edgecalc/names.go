@@ -110,4 +110,6 @@ func validLabels(name string) error {
 	return nil
 }
 
-func normalize(s string) string { return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".") }
+func normalize(s string) string {
+	return strings.TrimSuffix(strings.ToLower(strings.TrimSpace(s)), ".")
+}

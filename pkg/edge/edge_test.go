@@ -1,0 +1,401 @@
+package edge
+
+import (
+	"fmt"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+)
+
+const (
+	edgeType         = "multi-region-ha:edge:Edge"
+	distributionType = "aws:cloudfront/distribution:Distribution"
+	webAclType       = "aws:wafv2/webAcl:WebAcl"
+	healthCheckType  = "aws:route53/healthCheck:HealthCheck"
+	alarmType        = "aws:cloudwatch/metricAlarm:MetricAlarm"
+	logGroupType     = "aws:cloudwatch/logGroup:LogGroup"
+	bucketType       = "aws:s3/bucketV2:BucketV2"
+	secret           = "0123456789abcdef0123456789abcdef"
+)
+
+// regionOrigin stands in for one region's compute outputs.
+func regionOrigin(region string) RegionOrigin {
+	return RegionOrigin{
+		Region:               region,
+		AlbDnsName:           pulumi.String("alb-" + region + ".elb.amazonaws.com"),
+		AlbZoneId:            pulumi.String("ZALB-" + region),
+		AlbArnSuffix:         pulumi.String("app/alb-" + region + "/abc"),
+		TargetGroupArnSuffix: pulumi.String("targetgroup/tg-" + region + "/def"),
+	}
+}
+
+func edgeArgs(primary, secondary string) *Args {
+	return &Args{
+		Names:                       testNames,
+		ZoneId:                      pulumi.String("ZONE1"),
+		ViewerCertificateArn:        pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/viewer"),
+		OriginVerifySecret:          pulumi.ToSecret(pulumi.String(secret)).(pulumi.StringOutput),
+		Primary:                     regionOrigin(primary),
+		Secondary:                   regionOrigin(secondary),
+		PriceClass:                  "PriceClass_100",
+		WafRateLimit:                1500,
+		HealthCheckIntervalSeconds:  30,
+		HealthCheckFailureThreshold: 3,
+		LogRetentionDays:            90,
+	}
+}
+
+// runEdge builds the Edge with explicit providers for both regions and us-east-1.
+func runEdge(t *testing.T, args *Args) (*mocktest.Mocks, *captured) {
+	t.Helper()
+	out := &captured{}
+	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+		ps, err := providers(ctx, args.Primary.Region, args.Secondary.Region)
+		if err != nil {
+			return err
+		}
+		args.EdgeProvider = ps[edgeRegion]
+		args.Primary.Provider, args.Secondary.Provider = ps[args.Primary.Region], ps[args.Secondary.Region]
+		e, err := NewEdge(ctx, "edge", args)
+		if err != nil {
+			return err
+		}
+		for key, o := range map[string]pulumi.Output{
+			"url": e.Url, "distributionId": e.DistributionId, "distributionDomainName": e.DistributionDomainName,
+			"distributionArn": e.DistributionArn, "webAclArn": e.WebAclArn, "webAclName": e.WebAclName,
+			"healthCheckId": e.HealthCheckId, "zoneId": e.ZoneId, "failoverRecordName": e.FailoverRecordName,
+			"healthAlarmName": e.HealthAlarmName, "healthAlarmArn": e.HealthAlarmArn,
+		} {
+			out.capture(key, o)
+		}
+		return nil
+	})
+	return m, out
+}
+
+func TestEdgeChildrenParentedAndOnTheRightProviders(t *testing.T) {
+	m, _ := runEdge(t, edgeArgs(regionA, regionB))
+	comp := only(t, m, edgeType)
+	descendants := m.Descendants(comp.URN)
+	custom := 0
+	for _, r := range m.Resources() {
+		if !r.Custom || r.Type == "pulumi:providers:aws" {
+			continue
+		}
+		custom++
+		assert.Contains(t, descendants, r, "%s %s is not under the component", r.Type, r.Name)
+		want := edgeRegion
+		if r.Type == alarmType {
+			want = regionA // the alarm watches the primary's target group from its own region
+		}
+		assert.Equal(t, want, r.Region, "%s %s", r.Type, r.Name)
+	}
+	assert.Greater(t, custom, 15)
+	for _, inv := range m.Invokes() {
+		assert.Equal(t, edgeRegion, inv.Region, "invoke %s", inv.Token)
+	}
+}
+
+func TestWafScopeRulesAndLogging(t *testing.T) {
+	args := edgeArgs(regionA, regionB)
+	args.Protect = true
+	m, out := runEdge(t, args)
+	acl := only(t, m, webAclType)
+	assert.Equal(t, "CLOUDFRONT", acl.Str("scope"))
+	assert.Equal(t, edgeRegion, acl.Region, "CLOUDFRONT-scope WebACLs live in us-east-1")
+	assert.True(t, acl.Has("defaultAction.allow"))
+	assert.True(t, acl.Bool("visibilityConfig.cloudwatchMetricsEnabled"))
+	assert.True(t, acl.Bool("visibilityConfig.sampledRequestsEnabled"))
+
+	rules := acl.Plain("rules").([]any)
+	require.Len(t, rules, 1+len(ManagedRuleGroups))
+	groups := map[string]bool{}
+	priorities := map[float64]bool{}
+	for i := range rules {
+		p := fmt.Sprintf("rules[%d]", i)
+		priorities[acl.Num(p+".priority")] = true
+		assert.True(t, acl.Bool(p+".visibilityConfig.cloudwatchMetricsEnabled"), p)
+		assert.True(t, acl.Bool(p+".visibilityConfig.sampledRequestsEnabled"), p)
+		assert.NotEmpty(t, acl.Str(p+".visibilityConfig.metricName"), p)
+		if acl.Has(p + ".statement.rateBasedStatement") {
+			assert.Equal(t, 1500.0, acl.Num(p+".statement.rateBasedStatement.limit"))
+			assert.Equal(t, "IP", acl.Str(p+".statement.rateBasedStatement.aggregateKeyType"))
+			assert.True(t, acl.Has(p+".action.block"))
+			continue
+		}
+		assert.Equal(t, "AWS", acl.Str(p+".statement.managedRuleGroupStatement.vendorName"), p)
+		assert.True(t, acl.Has(p+".overrideAction.none"), "%s keeps the group's own actions", p)
+		groups[acl.Str(p+".statement.managedRuleGroupStatement.name")] = true
+	}
+	assert.Len(t, priorities, len(rules), "priorities are unique")
+	for _, g := range []string{"AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet", "AWSManagedRulesSQLiRuleSet",
+		"AWSManagedRulesAmazonIpReputationList", "AWSManagedRulesAnonymousIpList"} {
+		assert.True(t, groups[g], "missing %s", g)
+	}
+
+	logging := only(t, m, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
+	group := only(t, m, logGroupType)
+	key := only(t, m, "aws:kms/key:Key")
+	assert.Equal(t, acl.Outputs["arn"].StringValue(), logging.Str("resourceArn"))
+	assert.Equal(t, []string{group.Outputs["arn"].StringValue()}, logging.Strings("logDestinationConfigs"))
+	assert.Regexp(t, `^aws-waf-logs-`, group.Str("namePrefix"))
+	assert.Equal(t, edgeRegion, group.Region)
+	assert.Equal(t, 90.0, group.Num("retentionInDays"))
+	assert.Equal(t, key.Outputs["arn"].StringValue(), group.Str("kmsKeyId"))
+	assert.Equal(t, edgeRegion, key.Region)
+	assert.True(t, key.Bool("enableKeyRotation"))
+	assert.True(t, key.Protect)
+	assert.Contains(t, key.Str("policy"), `"Service":["logs.us-east-1.amazonaws.com"]`)
+
+	assert.Equal(t, acl.Outputs["arn"].StringValue(), out.get(t, "webAclArn"))
+}
+
+func TestDistributionInputs(t *testing.T) {
+	m, out := runEdge(t, edgeArgs(regionA, regionB))
+	d := only(t, m, distributionType)
+	acl := only(t, m, webAclType)
+	assert.Equal(t, edgeRegion, d.Region)
+	assert.Equal(t, []string{"app.example.com"}, d.Strings("aliases"))
+	assert.Equal(t, "arn:aws:acm:us-east-1:123456789012:certificate/viewer", d.Str("viewerCertificate.acmCertificateArn"))
+	assert.Equal(t, "sni-only", d.Str("viewerCertificate.sslSupportMethod"))
+	assert.Equal(t, "TLSv1.2_2021", d.Str("viewerCertificate.minimumProtocolVersion"))
+	assert.Equal(t, "http2and3", d.Str("httpVersion"))
+	assert.True(t, d.Bool("isIpv6Enabled"))
+	assert.True(t, d.Bool("enabled"))
+	assert.Equal(t, "PriceClass_100", d.Str("priceClass"))
+	assert.Equal(t, acl.Outputs["arn"].StringValue(), d.Str("webAclId"), "WAFv2 attaches by ARN")
+
+	// Origins: the failover name and one per region, all HTTPS/TLS 1.2 only with the secret header.
+	origins := map[string]string{}
+	for i := 0; i < d.Len("origins"); i++ {
+		p := fmt.Sprintf("origins[%d]", i)
+		origins[d.Str(p+".originId")] = d.Str(p + ".domainName")
+		assert.Equal(t, "https-only", d.Str(p+".customOriginConfig.originProtocolPolicy"), p)
+		assert.Equal(t, []string{"TLSv1.2"}, d.Strings(p+".customOriginConfig.originSslProtocols"), p)
+		assert.Equal(t, 443.0, d.Num(p+".customOriginConfig.httpsPort"), p)
+		require.Equal(t, 1, d.Len(p+".customHeaders"), p)
+		assert.Equal(t, "X-Origin-Verify", d.Str(p+".customHeaders[0].name"), p)
+		assert.Equal(t, secret, d.Str(p+".customHeaders[0].value"), p)
+	}
+	assert.True(t, d.IsSecret("origins"), "the origin secret stays secret in state")
+	assert.Equal(t, map[string]string{
+		"failover": "origin.app.example.com",
+		regionA:    regionA + ".origin.app.example.com",
+		regionB:    regionB + ".origin.app.example.com",
+	}, origins)
+
+	// The origin group: primary first, failing over on 5xx.
+	require.Equal(t, 1, d.Len("originGroups"))
+	assert.Equal(t, []any{map[string]any{"originId": regionA}, map[string]any{"originId": regionB}}, d.Plain("originGroups[0].members"))
+	assert.Equal(t, []any{500.0, 502.0, 503.0, 504.0}, d.Plain("originGroups[0].failoverCriteria.statusCodes"))
+	group := d.Str("originGroups[0].originId")
+
+	// Behaviours.
+	assert.Equal(t, "failover", d.Str("defaultCacheBehavior.targetOriginId"))
+	assert.Equal(t, "redirect-to-https", d.Str("defaultCacheBehavior.viewerProtocolPolicy"))
+	assert.ElementsMatch(t, []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}, d.Strings("defaultCacheBehavior.allowedMethods"))
+	assert.Equal(t, CachingDisabledPolicyID, d.Str("defaultCacheBehavior.cachePolicyId"))
+	assert.Equal(t, AllViewerExceptHostHeaderPolicyID, d.Str("defaultCacheBehavior.originRequestPolicyId"))
+	assert.Equal(t, SecurityHeadersPolicyID, d.Str("defaultCacheBehavior.responseHeadersPolicyId"))
+	require.Equal(t, 1, d.Len("orderedCacheBehaviors"))
+	assert.Equal(t, "/static/*", d.Str("orderedCacheBehaviors[0].pathPattern"))
+	assert.Equal(t, group, d.Str("orderedCacheBehaviors[0].targetOriginId"))
+	assert.Equal(t, []string{"GET", "HEAD"}, d.Strings("orderedCacheBehaviors[0].allowedMethods"), "origin groups refuse write methods")
+	assert.Equal(t, "redirect-to-https", d.Str("orderedCacheBehaviors[0].viewerProtocolPolicy"))
+	assert.Equal(t, SecurityHeadersPolicyID, d.Str("orderedCacheBehaviors[0].responseHeadersPolicyId"))
+
+	// Access logs to a private, encrypted, expiring bucket with ACLs CloudFront can use.
+	bucket := only(t, m, bucketType)
+	assert.Equal(t, bucket.Outputs["bucketDomainName"].StringValue(), d.Str("loggingConfig.bucket"))
+	assert.Equal(t, edgeRegion, bucket.Region)
+	assert.Equal(t, "BucketOwnerPreferred", only(t, m, "aws:s3/bucketOwnershipControls:BucketOwnershipControls").Str("rule.objectOwnership"))
+	pab := only(t, m, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")
+	for _, k := range []string{"blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"} {
+		assert.True(t, pab.Bool(k), k)
+	}
+	enc := only(t, m, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
+	assert.Equal(t, "AES256", enc.Str("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"))
+	life := only(t, m, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
+	assert.Equal(t, 90.0, life.Num("rules[0].expiration.days"))
+	policy := only(t, m, "aws:s3/bucketPolicy:BucketPolicy").JSON("policy")
+	require.NotNil(t, policy)
+	assert.Equal(t, "DenyInsecureTransport", policy["Statement"].([]any)[0].(map[string]any)["Sid"])
+	for _, dep := range []string{"aws:s3/bucketOwnershipControls:BucketOwnershipControls", "aws:s3/bucketPolicy:BucketPolicy"} {
+		assert.True(t, d.DependsOn(only(t, m, dep)), "distribution waits for %s", dep)
+	}
+
+	assert.Equal(t, "https://app.example.com", out.get(t, "url"))
+	assert.Equal(t, d.ID, out.get(t, "distributionId"))
+	assert.Equal(t, d.Outputs["domainName"].StringValue(), out.get(t, "distributionDomainName"))
+	assert.Equal(t, d.Outputs["arn"].StringValue(), out.get(t, "distributionArn"))
+}
+
+func TestFailoverPairWithHealthCheckOnPrimary(t *testing.T) {
+	for _, tc := range []struct{ primary, secondary string }{{regionA, regionB}, {regionB, regionA}} {
+		t.Run("primary "+tc.primary, func(t *testing.T) {
+			m, out := runEdge(t, edgeArgs(tc.primary, tc.secondary))
+			check := only(t, m, healthCheckType)
+			alarm := only(t, m, alarmType)
+
+			for _, r := range []struct{ region, role string }{{tc.primary, "PRIMARY"}, {tc.secondary, "SECONDARY"}} {
+				rec := m.Named(recordType, "edge-failover-"+r.region)
+				require.NotNil(t, rec, "failover records are named by region, not role")
+				assert.Equal(t, "origin.app.example.com", rec.Str("name"))
+				assert.Equal(t, "A", rec.Str("type"))
+				assert.Equal(t, "ZONE1", rec.Str("zoneId"))
+				assert.Equal(t, r.region, rec.Str("setIdentifier"))
+				assert.Equal(t, r.role, rec.Str("failoverRoutingPolicies[0].type"))
+				assert.Equal(t, "alb-"+r.region+".elb.amazonaws.com", rec.Str("aliases[0].name"))
+				assert.Equal(t, "ZALB-"+r.region, rec.Str("aliases[0].zoneId"))
+				assert.True(t, rec.Bool("aliases[0].evaluateTargetHealth"), r.role)
+				if r.role == "PRIMARY" {
+					assert.Equal(t, check.ID, rec.Str("healthCheckId"))
+				} else {
+					assert.False(t, rec.Has("healthCheckId"), "the SECONDARY answers whenever the PRIMARY is unhealthy")
+				}
+
+				regional := m.Named(recordType, "edge-origin-"+r.region)
+				require.NotNil(t, regional)
+				assert.Equal(t, r.region+".origin.app.example.com", regional.Str("name"))
+				assert.Equal(t, "alb-"+r.region+".elb.amazonaws.com", regional.Str("aliases[0].name"))
+				assert.False(t, regional.Has("setIdentifier"))
+			}
+
+			assert.Equal(t, "CLOUDWATCH_METRIC", check.Str("type"))
+			assert.Equal(t, alarm.Outputs["name"].StringValue(), check.Str("cloudwatchAlarmName"))
+			assert.Equal(t, tc.primary, check.Str("cloudwatchAlarmRegion"))
+			assert.Equal(t, "Unhealthy", check.Str("insufficientDataHealthStatus"))
+
+			// A plain metric and statistic: Route 53 refuses metric math, percentiles, high resolution.
+			assert.Equal(t, tc.primary, alarm.Region)
+			assert.Equal(t, "AWS/ApplicationELB", alarm.Str("namespace"))
+			assert.Equal(t, "HealthyHostCount", alarm.Str("metricName"))
+			assert.Equal(t, "Minimum", alarm.Str("statistic"))
+			assert.False(t, alarm.Has("metricQueries"))
+			assert.False(t, alarm.Has("extendedStatistic"))
+			assert.Equal(t, 60.0, alarm.Num("period"))
+			assert.Equal(t, 2.0, alarm.Num("evaluationPeriods"), "30 s x 3 = 90 s, rounded up to 2 minutes")
+			assert.Equal(t, "LessThanThreshold", alarm.Str("comparisonOperator"))
+			assert.Equal(t, 1.0, alarm.Num("threshold"))
+			assert.Equal(t, "breaching", alarm.Str("treatMissingData"))
+			assert.Equal(t, map[string]any{
+				"LoadBalancer": "app/alb-" + tc.primary + "/abc",
+				"TargetGroup":  "targetgroup/tg-" + tc.primary + "/def",
+			}, alarm.Plain("dimensions"))
+
+			// Viewer records alias the distribution, for IPv4 and IPv6.
+			d := only(t, m, distributionType)
+			for _, typ := range []string{"a", "aaaa"} {
+				v := m.Named(recordType, "edge-viewer-"+typ)
+				require.NotNil(t, v, typ)
+				assert.Equal(t, "app.example.com", v.Str("name"))
+				assert.Equal(t, d.Outputs["domainName"].StringValue(), v.Str("aliases[0].name"))
+				assert.Equal(t, "Z2FDTNDATAQYW2", v.Str("aliases[0].zoneId"))
+			}
+			assert.Len(t, m.OfType(recordType), 6)
+
+			assert.Equal(t, check.ID, out.get(t, "healthCheckId"))
+			assert.Equal(t, "origin.app.example.com", out.get(t, "failoverRecordName"))
+			assert.Equal(t, "ZONE1", out.get(t, "zoneId"))
+			assert.Equal(t, alarm.Outputs["arn"].StringValue(), out.get(t, "healthAlarmArn"))
+		})
+	}
+}
+
+func TestApexNames(t *testing.T) {
+	args := edgeArgs(regionA, regionB)
+	args.Names = NewNames("", "example.com")
+	m, out := runEdge(t, args)
+	assert.Equal(t, []string{"example.com"}, only(t, m, distributionType).Strings("aliases"))
+	assert.Equal(t, "origin.example.com", m.Named(recordType, "edge-failover-"+regionA).Str("name"))
+	assert.Equal(t, "https://example.com", out.get(t, "url"))
+}
+
+// TestNoCycle wires certificates -> (compute stand-in) -> edge as main does: compute consumes the
+// regional certificates, the edge consumes compute and the viewer certificate, and nothing of the
+// certificates waits for the edge.
+func TestNoCycle(t *testing.T) {
+	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+		ps, err := providers(ctx, regionA, regionB)
+		if err != nil {
+			return err
+		}
+		certs, err := NewCertificates(ctx, "certificates", &CertificatesArgs{DomainName: "example.com", Names: testNames,
+			Regions: []string{regionA, regionB}, RegionalProviders: ps, EdgeProvider: ps[edgeRegion]})
+		if err != nil {
+			return err
+		}
+		args := edgeArgs(regionA, regionB)
+		for _, o := range []*RegionOrigin{&args.Primary, &args.Secondary} {
+			// A listener-like consumer of the regional certificate, standing in for compute.
+			listener, err := newStandIn(ctx, "compute-"+o.Region, certs.RegionalCertificateArns.MapIndex(pulumi.String(o.Region)), ps[o.Region])
+			if err != nil {
+				return err
+			}
+			o.AlbDnsName = listener
+		}
+		args.EdgeProvider = ps[edgeRegion]
+		args.Primary.Provider, args.Secondary.Provider = ps[regionA], ps[regionB]
+		args.ZoneId, args.ViewerCertificateArn = certs.ZoneId, certs.ViewerCertificateArn
+		_, err = NewEdge(ctx, "edge", args)
+		return err
+	})
+	certComp := only(t, m, "multi-region-ha:edge:Certificates")
+	edgeComp := only(t, m, edgeType)
+	edgeURNs := map[string]bool{}
+	for _, r := range m.Descendants(edgeComp.URN) {
+		edgeURNs[r.URN] = true
+	}
+	for _, r := range m.Descendants(certComp.URN) {
+		for _, d := range r.Dependencies {
+			assert.False(t, edgeURNs[d], "%s waits for the edge's %s", r.Name, d)
+		}
+	}
+	d := only(t, m, distributionType)
+	assert.True(t, d.DependsOn(m.Named(validationType, "certificates-viewer-validation")), "CloudFront waits for the validated viewer certificate")
+	standIn := m.Named("aws:ssm/parameter:Parameter", "compute-"+regionA)
+	assert.True(t, standIn.DependsOn(m.Named(validationType, "certificates-"+regionA+"-validation")), "compute waits for its validated certificate")
+	assert.True(t, m.Named(recordType, "edge-failover-"+regionA).DependsOn(standIn), "the edge waits for compute")
+}
+
+func TestEdgeArgsRejected(t *testing.T) {
+	cases := []struct {
+		name   string
+		mutate func(*Args)
+		want   string
+	}{
+		{"no zone", func(a *Args) { a.ZoneId = nil }, "ZoneId is required"},
+		{"no secret", func(a *Args) { a.OriginVerifySecret = nil }, "OriginVerifySecret is required"},
+		{"same regions", func(a *Args) { a.Secondary = regionOrigin(regionA) }, "both in eu-west-1"},
+		{"price class", func(a *Args) { a.PriceClass = "PriceClass_50" }, "PriceClass"},
+		{"rate limit", func(a *Args) { a.WafRateLimit = 99 }, "minimum of 100"},
+		{"interval", func(a *Args) { a.HealthCheckIntervalSeconds = 20 }, "not 10 or 30"},
+		{"threshold", func(a *Args) { a.HealthCheckFailureThreshold = 11 }, "1..10"},
+		{"missing alb", func(a *Args) { a.Primary.AlbZoneId = nil }, "Primary needs"},
+		{"bad names", func(a *Args) { a.Names = NewNames("app", "") }, "is empty"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			args := edgeArgs(regionA, regionB)
+			tc.mutate(args)
+			_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+				ps, err := providers(ctx, regionA, regionB)
+				if err != nil {
+					return err
+				}
+				args.EdgeProvider = ps[edgeRegion]
+				args.Primary.Provider, args.Secondary.Provider = ps[regionA], ps[regionB]
+				_, err = NewEdge(ctx, "edge", args)
+				return err
+			})
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tc.want)
+		})
+	}
+	_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error { _, err := NewEdge(ctx, "edge", nil); return err })
+	assert.ErrorContains(t, err, "args are required")
+}
