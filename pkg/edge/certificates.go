@@ -173,9 +173,13 @@ func (c *Certificates) zone(ctx *pulumi.Context, name string, args *Certificates
 }
 
 func newCertificate(ctx *pulumi.Context, name string, names []string, opts ...pulumi.ResourceOption) (*acm.Certificate, error) {
+	var sans pulumi.StringArrayInput // unset rather than empty: ACM lists the domain name as a SAN itself
+	if len(names) > 1 {
+		sans = pulumi.ToStringArray(names[1:])
+	}
 	return acm.NewCertificate(ctx, name, &acm.CertificateArgs{
 		DomainName:              pulumi.String(names[0]),
-		SubjectAlternativeNames: pulumi.ToStringArray(names[1:]),
+		SubjectAlternativeNames: sans,
 		ValidationMethod:        pulumi.String("DNS"),
 		KeyAlgorithm:            pulumi.String("RSA_2048"),
 		Options: &acm.CertificateOptionsArgs{

@@ -56,7 +56,7 @@ func TestCertificatesRegionsAndNames(t *testing.T) {
 				region, domain string
 				sans           []string
 			}{
-				"certificates-viewer":        {edgeRegion, "app.example.com", []string{}},
+				"certificates-viewer":        {edgeRegion, "app.example.com", nil},
 				"certificates-" + regions[0]: {regions[0], "origin.app.example.com", []string{regions[0] + ".origin.app.example.com"}},
 				"certificates-" + regions[1]: {regions[1], "origin.app.example.com", []string{regions[1] + ".origin.app.example.com"}},
 			}
@@ -66,6 +66,7 @@ func TestCertificatesRegionsAndNames(t *testing.T) {
 				assert.Equal(t, w.region, c.Region, name)
 				assert.Equal(t, w.domain, c.Str("domainName"), name)
 				assert.Equal(t, w.sans, c.Strings("subjectAlternativeNames"), name)
+				assert.Equal(t, "RSA_2048", c.Str("keyAlgorithm"), name)
 				assert.Equal(t, "DNS", c.Str("validationMethod"), name)
 			}
 		})

@@ -1,0 +1,120 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+)
+
+// testDomain is the domain tests give stacks whose own values leave `edge` out (it is required).
+const testDomain = "example.com"
+
+// withEdge returns values with a minimal `edge` object (the required domainName) when values has none.
+func withEdge(values map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range values {
+		out[k] = v
+	}
+	if _, ok := out["edge"]; !ok {
+		out["edge"] = `{"domainName":"` + testDomain + `"}`
+	}
+	return out
+}
+
+func TestEdgeDefaultsPerEnvironment(t *testing.T) {
+	prod, err := Parse("prod", withEdge(nil), nil)
+	require.NoError(t, err)
+	staging, err := Parse("staging", withEdge(nil), nil)
+	require.NoError(t, err)
+	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", PriceClass: "PriceClass_100", WafRateLimit: 2000,
+		HealthCheckIntervalSeconds: 10, HealthCheckFailureThreshold: 3, LogRetentionDays: 365}, prod.Edge)
+	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", PriceClass: "PriceClass_100", WafRateLimit: 2000,
+		HealthCheckIntervalSeconds: 30, HealthCheckFailureThreshold: 3, LogRetentionDays: 30}, staging.Edge)
+	assert.Equal(t, "app.example.com", prod.Edge.Names().Viewer())
+	assert.Equal(t, "origin.app.example.com", prod.Edge.Names().FailoverOrigin())
+	assert.Equal(t, "us-west-2.origin.app.example.com", prod.Edge.Names().Regional(prod.SecondaryRegion))
+}
+
+func TestEdgeSettings(t *testing.T) {
+	c, err := Parse("staging", map[string]string{"edge": `{"domainName":"Staging.Example.com.","hostname":"","createHostedZone":true,
+		"priceClass":"PriceClass_All","wafRateLimit":100,"healthCheckIntervalSeconds":10,"healthCheckFailureThreshold":1,"logRetentionDays":7}`}, nil)
+	require.NoError(t, err)
+	assert.Equal(t, Edge{DomainName: "staging.example.com", Hostname: "", CreateHostedZone: true, PriceClass: "PriceClass_All",
+		WafRateLimit: 100, HealthCheckIntervalSeconds: 10, HealthCheckFailureThreshold: 1, LogRetentionDays: 7}, c.Edge)
+	assert.Equal(t, "staging.example.com", c.Edge.Names().Viewer(), "an empty hostname serves the apex")
+	assert.Equal(t, "origin.staging.example.com", c.Edge.Names().FailoverOrigin())
+}
+
+// TestCommittedProdFailsOverWithinThreeMinutes is the traffic side of the region failure scenario:
+// with the committed prod stack, users reach the secondary within 3 minutes of the primary failing.
+func TestCommittedProdFailsOverWithinThreeMinutes(t *testing.T) {
+	raw, err := mocktest.StackConfig("..", "prod")
+	require.NoError(t, err)
+	values := map[string]string{}
+	for k, v := range raw {
+		if name, ok := strings.CutPrefix(k, Namespace+":"); ok {
+			values[name] = v
+		}
+	}
+	c, err := Parse("prod", withEdge(values), nil)
+	require.NoError(t, err)
+	b := c.Edge.FailoverBudget()
+	assert.LessOrEqual(t, b.Total, 3*time.Minute, "prod traffic failover budget %v (%+v)", b.Total, b)
+	assert.Equal(t, b.Detection+b.Evaluation+b.DNS, b.Total)
+
+	s, err := Parse("staging", withEdge(nil), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 4*time.Minute, s.Edge.FailoverBudget().Total, "staging trades speed for fewer false failovers")
+}
+
+func TestEdgeBadConfig(t *testing.T) {
+	cases := []struct {
+		name   string
+		values map[string]string
+		want   string
+	}{
+		{"missing edge", nil, `multi-region-ha:edge.domainName: is required`},
+		{"missing domain", map[string]string{"edge": `{"hostname":"www"}`}, `multi-region-ha:edge.domainName: is required`},
+		{"single label", map[string]string{"edge": `{"domainName":"localhost"}`}, `multi-region-ha:edge.domainName: "localhost" has a single label`},
+		{"bad characters", map[string]string{"edge": `{"domainName":"exa mple.com"}`}, `multi-region-ha:edge.domainName: label "exa mple" of "exa mple.com" is not a DNS label`},
+		{"url not name", map[string]string{"edge": `{"domainName":"https://example.com"}`}, `multi-region-ha:edge.domainName: label "https://example"`},
+		{"ip address", map[string]string{"edge": `{"domainName":"10.0.0.1"}`}, `numeric label`},
+		{"bad hostname", map[string]string{"edge": `{"domainName":"example.com","hostname":"my_app"}`}, `multi-region-ha:edge.hostname: is "my_app"`},
+		{"name too long for ACM", map[string]string{"edge": `{"domainName":"example.com","hostname":"` + strings.Repeat("a", 50) + `"}`},
+			`ACM allows 64 for a certificate's domain name`},
+		{"price class", map[string]string{"edge": `{"domainName":"example.com","priceClass":"PriceClass_50"}`},
+			`multi-region-ha:edge.priceClass: is "PriceClass_50"; allowed: PriceClass_100, PriceClass_200, PriceClass_All`},
+		{"rate limit", map[string]string{"edge": `{"domainName":"example.com","wafRateLimit":99}`},
+			`multi-region-ha:edge.wafRateLimit: is 99; allowed: 100 to 2000000000`},
+		{"interval", map[string]string{"edge": `{"domainName":"example.com","healthCheckIntervalSeconds":20}`},
+			`multi-region-ha:edge.healthCheckIntervalSeconds: is 20; allowed: 10, 30`},
+		{"threshold low", map[string]string{"edge": `{"domainName":"example.com","healthCheckFailureThreshold":0}`},
+			`multi-region-ha:edge.healthCheckFailureThreshold: is 0; allowed: 1 to 10`},
+		{"threshold high", map[string]string{"edge": `{"domainName":"example.com","healthCheckFailureThreshold":11}`},
+			`multi-region-ha:edge.healthCheckFailureThreshold: is 11; allowed: 1 to 10`},
+		{"retention", map[string]string{"edge": `{"domainName":"example.com","logRetentionDays":10}`},
+			`multi-region-ha:edge.logRetentionDays: is 10; CloudWatch Logs allows 1, 3, 5`},
+		{"unknown key", map[string]string{"edge": `{"domainName":"example.com","domain":"example.org"}`},
+			`multi-region-ha:edge.domain: unknown key; allowed keys are createHostedZone, domainName, healthCheckFailureThreshold`},
+		{"wrong type", map[string]string{"edge": `{"domainName":"example.com","createHostedZone":"yes"}`},
+			`multi-region-ha:edge.createHostedZone: must be a boolean`},
+		{"not an object", map[string]string{"edge": `example.com`}, `multi-region-ha:edge: must be an object`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("prod", tc.values, nil)
+			require.Error(t, err)
+			var cfgErr *Error
+			require.ErrorAs(t, err, &cfgErr)
+			assert.Contains(t, err.Error(), tc.want)
+			for _, p := range cfgErr.Problems {
+				assert.True(t, strings.HasPrefix(p.Key, "multi-region-ha:edge"), "only edge problems: %s", p)
+			}
+		})
+	}
+}
