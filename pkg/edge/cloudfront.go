@@ -104,7 +104,7 @@ func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, waf
 			CachePolicyId:           pulumi.String(CachingDisabledPolicyID),
 			OriginRequestPolicyId:   pulumi.String(AllViewerExceptHostHeaderPolicyID),
 			ResponseHeadersPolicyId: pulumi.String(SecurityHeadersPolicyID),
-			Compress:                pulumi.Bool(true),
+			Compress:                pulumi.Bool(false), // CachingDisabled does not cache compressed objects
 		},
 		// Origin groups fail over only GET/HEAD/OPTIONS, and CloudFront refuses an origin group on a
 		// behaviour allowing other methods: static content is read-only.
