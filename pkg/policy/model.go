@@ -242,6 +242,12 @@ func (r *Resource) identifiers() []string {
 	if r.ID != "" {
 		ids = append(ids, r.ID)
 	}
+	// The adopted defaults carry the id of the VPC's default table / ACL as an input.
+	for _, key := range []string{"defaultRouteTableId", "defaultNetworkAclId"} {
+		if v := lookup(r.Inputs, key); v.IsString() && v.StringValue() != "" {
+			ids = append(ids, v.StringValue())
+		}
+	}
 	for _, key := range []string{"id", "arn", "bucket", "name"} {
 		for _, m := range []resource.PropertyMap{r.Outputs, r.Inputs} {
 			if v := lookup(m, key); v.IsString() && v.StringValue() != "" {

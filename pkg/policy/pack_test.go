@@ -15,7 +15,9 @@ type report struct{ message, urn string }
 
 type recorder struct{ reports []report }
 
-func (r *recorder) ReportViolation(message, urn string) { r.reports = append(r.reports, report{message, urn}) }
+func (r *recorder) ReportViolation(message, urn string) {
+	r.reports = append(r.reports, report{message, urn})
+}
 
 func props(m map[string]any) resource.PropertyMap { return resource.NewPropertyMapFromMap(m) }
 

@@ -1,0 +1,193 @@
+package main
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
+	"github.com/multi-region-ha/multi-region-ha/stacks"
+)
+
+// policyResources turns what the mock monitor recorded into the guardrails' view: each resource
+// with its provider resolved (region and defaultTags, so provider default tags count for the tags
+// rule and decide the environment), its protect option and its dependencies.
+func policyResources(m *mocktest.Mocks) []*policy.Resource {
+	recorded := m.Resources()
+	providers := map[string]*policy.Provider{}
+	for _, r := range recorded {
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			providers[r.Name] = policy.ProviderFromInputs(r.Name, r.Inputs)
+		}
+	}
+	out := make([]*policy.Resource, 0, len(recorded))
+	for _, r := range recorded {
+		out = append(out, &policy.Resource{
+			Type:         r.Type,
+			Name:         r.Name,
+			URN:          r.URN,
+			ID:           r.ID,
+			Inputs:       r.Inputs,
+			Outputs:      r.Outputs,
+			Provider:     providers[r.ProviderName],
+			Protect:      r.Protect,
+			Dependencies: r.Dependencies,
+		})
+	}
+	return out
+}
+
+// guardrailCases are the three whole-program configurations the guardrails run over.
+var guardrailCases = []struct {
+	name   string
+	stack  string
+	config func(t *testing.T) map[string]string
+}{
+	{"prod", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }},
+	{"staging", "staging", func(t *testing.T) map[string]string { return stackConfig(t, "staging") }},
+	{"eu regions", "prod", euConfig},
+}
+
+func TestEveryResourcePassesEveryGuardrail(t *testing.T) {
+	for _, tc := range guardrailCases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			resources := policyResources(m)
+			require.NotEmpty(t, resources)
+			for _, v := range policy.Check(resources) {
+				t.Errorf("%s", v)
+			}
+		})
+	}
+}
+
+// The guardrails see what they are meant to see: a run that registers nothing they check would
+// pass vacuously.
+func TestGuardrailsSeeTheProgram(t *testing.T) {
+	m := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	resources := policyResources(m)
+	types := map[string]int{}
+	taggable := 0
+	for _, r := range resources {
+		types[r.Type]++
+		if policy.Taggable(r.Type) {
+			taggable++
+			assert.NotNil(t, r.Provider, "%s %s has no provider", r.Type, r.Name)
+			assert.Equal(t, "prod", r.Environment(), "%s %s", r.Type, r.Name)
+		}
+	}
+	assert.Greater(t, taggable, 50)
+	for _, typ := range []string{policy.TypeVpc, policy.TypeFlowLog, policy.TypeDefaultSecurityGroup, policy.TypeKmsKey, policy.TypeLogGroup} {
+		assert.Equal(t, 2, types[typ], typ)
+	}
+
+	// Break one resource the program registered and the guardrails notice.
+	for _, r := range resources {
+		if r.Type == policy.TypeKmsKey {
+			r.Protect = false
+			break
+		}
+	}
+	assert.NotEmpty(t, policy.Check(resources))
+}
+
+// expectations reads the ports the design allows from the stack's typed configuration.
+func expectations(t *testing.T, stack string, cfg map[string]string, region string) policy.Expectations {
+	t.Helper()
+	values := map[string]string{}
+	for k, v := range cfg {
+		if name, ok := strings.CutPrefix(k, mocktest.Project+":"); ok {
+			values[name] = v
+		}
+	}
+	c, err := stacks.Parse(stack, values, nil)
+	require.NoError(t, err)
+	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: mocktest.PrefixListID(region)}
+}
+
+func TestReachabilityOfTheWholeProgram(t *testing.T) {
+	for _, tc := range guardrailCases {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := tc.config(t)
+			m := mocktest.MustRun(t, tc.stack, cfg, run)
+			nets := policy.Networks(policyResources(m))
+			for _, vpc := range m.OfType(policy.TypeVpc) {
+				n := nets[vpc.Region]
+				require.NotNil(t, n, "no network model for %s", vpc.Region)
+				want := expectations(t, tc.stack, cfg, vpc.Region)
+
+				// Network level, whatever else exists: the tiers are recognised, so the ACL and route
+				// checks below have something to check.
+				require.NotEmpty(t, n.SubnetsOfTier(policy.RoleDatabase), vpc.Region)
+				require.NotEmpty(t, n.SubnetsOfTier("public"), vpc.Region)
+				require.NotEmpty(t, n.SubnetsOfTier("private"), vpc.Region)
+				for _, problem := range n.Check(want) {
+					t.Errorf("%s: %s", vpc.Region, problem)
+				}
+
+				// The paths the design needs exist once their components do.
+				flows := n.Flows()
+				requireFlow := func(fromRole, toRole string, port int) {
+					if !n.HasRole(fromRole) && fromRole != "prefix-list" || !n.HasRole(toRole) {
+						t.Logf("%s: no %s or %s yet; skipping the %s -> %s path", vpc.Region, fromRole, toRole, fromRole, toRole)
+						return
+					}
+					for _, f := range flows {
+						if f.FromRole == fromRole && f.ToRole == toRole && f.Covers(port) {
+							return
+						}
+					}
+					t.Errorf("%s: %s cannot reach %s on %d; flows: %v", vpc.Region, fromRole, toRole, port, flows)
+				}
+				requireFlow("prefix-list", policy.RoleALB, 443)
+				requireFlow(policy.RoleALB, policy.RoleInstances, want.AppPort)
+				requireFlow(policy.RoleInstances, policy.RoleDatabase, want.DatabasePort)
+			}
+		})
+	}
+}
+
+// Over the real program, a rule that opens a path is caught: an ACL entry admitting SSH, and (once
+// the compute tier exists) a security group rule opening the instances.
+func TestReachabilityCatchesAnOpenedPathInTheProgram(t *testing.T) {
+	cfg := stackConfig(t, "prod")
+	m := mocktest.MustRun(t, "prod", cfg, run)
+	resources := policyResources(m)
+	region := m.OfType(policy.TypeVpc)[0].Region
+	var acl, appGroup *policy.Resource
+	for _, r := range resources {
+		if r.Region() != region {
+			continue
+		}
+		switch {
+		case r.Type == policy.TypeNetworkAcl && acl == nil:
+			acl = r
+		case r.Type == policy.TypeSecurityGroup && strings.HasSuffix(r.Name, "-app-sg"):
+			appGroup = r
+		}
+	}
+	require.NotNil(t, acl)
+	provider := acl.Provider
+	opened := append(resources, &policy.Resource{
+		Type: policy.TypeNetworkAclRule, Name: "ssh-in", URN: "urn:test:ssh-in", Provider: provider,
+		Inputs: resource.NewPropertyMapFromMap(map[string]any{"networkAclId": acl.ID, "ruleNumber": 1, "egress": false,
+			"protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0", "fromPort": 22, "toPort": 22}),
+	})
+	assert.NotEmpty(t, policy.Networks(opened)[region].Check(expectations(t, "prod", cfg, region)))
+
+	if appGroup == nil {
+		t.Log("no instances' security group yet; skipping the security group case")
+		return
+	}
+	opened = append(resources, &policy.Resource{
+		Type: policy.TypeIngressRule, Name: "app-ssh", URN: "urn:test:app-ssh", Provider: provider,
+		Inputs: resource.NewPropertyMapFromMap(map[string]any{"securityGroupId": appGroup.ID, "ipProtocol": "tcp",
+			"fromPort": 22, "toPort": 22, "cidrIpv4": "10.0.0.0/8", "description": "test"}),
+	})
+	problems := policy.Networks(opened)[region].Check(expectations(t, "prod", cfg, region))
+	assert.NotEmpty(t, problems)
+}
