@@ -44,8 +44,8 @@ func (e *Edge) newOriginRecords(ctx *pulumi.Context, name string, args *Args) (*
 		// Route 53 copies the alarm's configuration when the check is created: re-sync it when the alarm changes.
 		Triggers: pulumi.StringMap{
 			"alarmArn":          alarm.Arn,
-			"evaluationPeriods": pulumi.Sprintf("%d", alarm.EvaluationPeriods),
-			"threshold":         pulumi.Sprintf("%v", alarm.Threshold),
+			"evaluationPeriods": pulumi.String(strconv.Itoa(alarmPeriods(args))),
+			"threshold":         pulumi.String(strconv.FormatFloat(alarmThreshold, 'f', -1, 64)),
 		},
 		Tags: pulumi.StringMap{"Name": pulumi.String(name + "-" + args.Primary.Region + "-health"), "Role": pulumi.String("primary")},
 	}, dns...)
@@ -95,11 +95,19 @@ func (e *Edge) newOriginRecords(ctx *pulumi.Context, name string, args *Args) (*
 	return out, nil
 }
 
+// alarmThreshold: fewer than one healthy host is an outage.
+const alarmThreshold = 1.0
+
+// alarmPeriods is the configured window in whole alarm periods.
+func alarmPeriods(args *Args) int {
+	return edgecalc.AlarmEvaluationPeriods(args.HealthCheckIntervalSeconds, args.HealthCheckFailureThreshold, edgecalc.AlarmPeriodSeconds)
+}
+
 // newPrimaryAlarm alarms when the primary region's target group has no healthy host for the
 // configured window. A plain metric with a plain statistic: Route 53 refuses alarms on metric math,
 // percentiles or high-resolution metrics. Missing data (an ALB that stopped reporting) breaches.
 func newPrimaryAlarm(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*cloudwatch.MetricAlarm, error) {
-	periods := edgecalc.AlarmEvaluationPeriods(args.HealthCheckIntervalSeconds, args.HealthCheckFailureThreshold, edgecalc.AlarmPeriodSeconds)
+	periods := alarmPeriods(args)
 	alarmName := name + "-" + args.Primary.Region + "-no-healthy-hosts"
 	return cloudwatch.NewMetricAlarm(ctx, alarmName, &cloudwatch.MetricAlarmArgs{
 		AlarmDescription: pulumi.String("No healthy target in " + args.Primary.Region + " for " + strconv.Itoa(periods) +
@@ -112,7 +120,7 @@ func newPrimaryAlarm(ctx *pulumi.Context, name string, args *Args, opts ...pulum
 		EvaluationPeriods:  pulumi.Int(periods),
 		DatapointsToAlarm:  pulumi.Int(periods),
 		ComparisonOperator: pulumi.String("LessThanThreshold"),
-		Threshold:          pulumi.Float64(1),
+		Threshold:          pulumi.Float64(alarmThreshold),
 		TreatMissingData:   pulumi.String("breaching"),
 		Tags:               pulumi.StringMap{"Name": pulumi.String(alarmName), "Role": pulumi.String("primary")},
 	}, opts...)

@@ -269,6 +269,8 @@ func TestFailoverPairWithHealthCheckOnPrimary(t *testing.T) {
 			assert.Equal(t, alarm.Outputs["name"].StringValue(), check.Str("cloudwatchAlarmName"))
 			assert.Equal(t, tc.primary, check.Str("cloudwatchAlarmRegion"))
 			assert.Equal(t, "Unhealthy", check.Str("insufficientDataHealthStatus"))
+			assert.Equal(t, map[string]any{"alarmArn": alarm.Outputs["arn"].StringValue(), "evaluationPeriods": "2", "threshold": "1"},
+				check.Plain("triggers"), "the check re-syncs when the alarm changes")
 
 			// A plain metric and statistic: Route 53 refuses metric math, percentiles, high resolution.
 			assert.Equal(t, tc.primary, alarm.Region)
