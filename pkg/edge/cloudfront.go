@@ -4,6 +4,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // AWS managed CloudFront policies (IDs are global and fixed; see the CloudFront Developer Guide,
@@ -58,9 +60,9 @@ func origin(id, domain string, secret pulumi.StringInput) *cloudfront.Distributi
 // newDistribution builds the distribution: every request to the failover origin name (Route 53
 // picks the region), cacheable static GET/HEAD through an origin group of the two regional origins
 // that fails over per request, the WebACL attached, access logs to S3.
-func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, waf *wafv2.WebAcl, origins *originRecords) (*cloudfront.Distribution, error) {
+func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account, waf *wafv2.WebAcl, origins *originRecords) (*cloudfront.Distribution, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(e), pulumi.Provider(args.EdgeProvider)}
-	logs, err := e.newAccessLogBucket(ctx, name, args, opts...)
+	logs, err := e.newAccessLogBucket(ctx, name, args, acct, opts...)
 	if err != nil {
 		return nil, err
 	}

@@ -71,7 +71,7 @@ func (e *Edge) build(ctx *pulumi.Context, name string, args *Args) error {
 	if err != nil {
 		return err
 	}
-	dist, err := e.newDistribution(ctx, name, args, waf, origins)
+	dist, err := e.newDistribution(ctx, name, args, acct, waf, origins)
 	if err != nil {
 		return err
 	}

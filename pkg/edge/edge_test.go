@@ -139,7 +139,8 @@ func TestWafScopeRulesAndLogging(t *testing.T) {
 
 	logging := only(t, m, "aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration")
 	group := only(t, m, logGroupType)
-	key := only(t, m, "aws:kms/key:Key")
+	key := m.Named("aws:kms/key:Key", "edge-waf-logs-key")
+	require.NotNil(t, key)
 	assert.Equal(t, acl.Outputs["arn"].StringValue(), logging.Str("resourceArn"))
 	assert.Equal(t, []string{group.Outputs["arn"].StringValue()}, logging.Strings("logDestinationConfigs"))
 	assert.Regexp(t, `^aws-waf-logs-`, group.Str("namePrefix"))
@@ -148,7 +149,9 @@ func TestWafScopeRulesAndLogging(t *testing.T) {
 	assert.Equal(t, key.Outputs["arn"].StringValue(), group.Str("kmsKeyId"))
 	assert.Equal(t, edgeRegion, key.Region)
 	assert.True(t, key.Bool("enableKeyRotation"))
-	assert.True(t, key.Protect)
+	for _, k := range m.OfType("aws:kms/key:Key") {
+		assert.True(t, k.Protect, "%s is protected in prod", k.Name)
+	}
 	assert.Contains(t, key.Str("policy"), `"Service":["logs.us-east-1.amazonaws.com"]`)
 
 	assert.Equal(t, acl.Outputs["arn"].StringValue(), out.get(t, "webAclArn"))
@@ -218,7 +221,22 @@ func TestDistributionInputs(t *testing.T) {
 		assert.True(t, pab.Bool(k), k)
 	}
 	enc := only(t, m, "aws:s3/bucketServerSideEncryptionConfigurationV2:BucketServerSideEncryptionConfigurationV2")
-	assert.Equal(t, "AES256", enc.Str("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"))
+	bucketKey := m.Named("aws:kms/key:Key", "edge-cf-logs-key")
+	require.NotNil(t, bucketKey)
+	assert.Equal(t, "aws:kms", enc.Str("rules[0].applyServerSideEncryptionByDefault.sseAlgorithm"))
+	assert.Equal(t, bucketKey.Outputs["arn"].StringValue(), enc.Str("rules[0].applyServerSideEncryptionByDefault.kmsMasterKeyId"), "customer-managed key")
+	assert.True(t, enc.Bool("rules[0].bucketKeyEnabled"))
+	assert.Equal(t, edgeRegion, bucketKey.Region)
+	assert.True(t, bucketKey.Bool("enableKeyRotation"))
+	var delivery map[string]any
+	for _, st := range bucketKey.JSON("policy")["Statement"].([]any) {
+		if st.(map[string]any)["Sid"] == "CloudFrontLogDeliveryEncrypts" {
+			delivery = st.(map[string]any)
+		}
+	}
+	require.NotNil(t, delivery, "the key lets CloudFront's log delivery write")
+	assert.Equal(t, map[string]any{"Service": []any{"delivery.logs.amazonaws.com"}}, delivery["Principal"])
+	assert.Equal(t, []any{"kms:GenerateDataKey*"}, delivery["Action"])
 	life := only(t, m, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
 	assert.Equal(t, 90.0, life.Num("rules[0].expiration.days"))
 	policy := only(t, m, "aws:s3/bucketPolicy:BucketPolicy").JSON("policy")

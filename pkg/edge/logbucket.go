@@ -5,7 +5,12 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
+
+// LogDeliveryPrincipal is the service that writes CloudFront standard logs; a customer-managed key
+// on the log bucket must let it generate data keys (CloudFront cannot use the AWS managed S3 key).
+const LogDeliveryPrincipal = "delivery.logs.amazonaws.com"
 
 // accessLogBucket is CloudFront's access log bucket and what the distribution must wait for.
 type accessLogBucket struct {
@@ -16,11 +21,23 @@ type accessLogBucket struct {
 // newAccessLogBucket creates the bucket CloudFront standard logging writes to, in us-east-1.
 // Standard logging grants the awslogsdelivery account write access through an object ACL, so the
 // bucket keeps ACLs enabled with BucketOwnerPreferred ownership (BucketOwnerEnforced would refuse the
-// delivery); all public access is blocked, objects are encrypted with SSE-S3 (the encryption
-// CloudFront's log delivery supports without a key policy of its own), expire after the retention,
-// and plain HTTP is refused.
-func (e *Edge) newAccessLogBucket(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*accessLogBucket, error) {
+// delivery); all public access is blocked, objects are encrypted with a customer-managed KMS key
+// (rotation on, protected in prod) whose policy lets the log delivery service generate data keys,
+// expire after the retention, and plain HTTP is refused.
+func (e *Edge) newAccessLogBucket(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account, opts ...pulumi.ResourceOption) (*accessLogBucket, error) {
 	bucketName := name + "-cf-logs"
+	key, err := kmskey.New(ctx, bucketName+"-key", kmskey.Args{
+		Description: "CloudFront access logs of " + name,
+		Account:     acct,
+		Services: []kmskey.ServiceGrant{{
+			Sid:       "CloudFrontLogDeliveryEncrypts",
+			Principal: LogDeliveryPrincipal,
+			Actions:   []string{"kms:GenerateDataKey*"},
+		}},
+	}, append(opts, pulumi.Protect(args.Protect))...)
+	if err != nil {
+		return nil, err
+	}
 	bucket, err := s3.NewBucketV2(ctx, bucketName, &s3.BucketV2Args{
 		ForceDestroy: pulumi.Bool(!args.Protect),
 		Tags:         nameTag(bucketName),
@@ -49,8 +66,10 @@ func (e *Edge) newAccessLogBucket(ctx *pulumi.Context, name string, args *Args, 
 		Bucket: bucket.Bucket,
 		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{&s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
 			ApplyServerSideEncryptionByDefault: &s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm: pulumi.String("AES256"),
+				SseAlgorithm:   pulumi.String("aws:kms"),
+				KmsMasterKeyId: key.Arn,
 			},
+			BucketKeyEnabled: pulumi.Bool(true),
 		}},
 	}, opts...)
 	if err != nil {
