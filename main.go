@@ -29,6 +29,9 @@ func run(ctx *pulumi.Context) error {
 	}{
 		{"providers", d.newProviders},
 		{"network", d.newNetworks},
+		{"certificates", d.newCertificates},
+		{"compute", d.newComputes},
+		{"edge", d.newEdge},
 	}
 	for _, step := range steps {
 		if err := step.run(ctx); err != nil {
@@ -43,7 +46,15 @@ type deployment struct {
 	cfg *stacks.Config
 	providerSet
 	networkStep
+	computeStep
+	edgeStep
 }
+
+// activeRegion is the region that serves traffic and writes: the primary region.
+func (d *deployment) activeRegion() string { return d.cfg.PrimaryRegion }
+
+// standbyRegion is the other region.
+func (d *deployment) standbyRegion() string { return d.cfg.SecondaryRegion }
 
 // export publishes a stack output. It is a variable so tests and the planner can watch the outputs,
 // which the mock monitor never sees.

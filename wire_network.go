@@ -47,3 +47,11 @@ func (d *deployment) newNetworks(ctx *pulumi.Context) error {
 	export(ctx, "databaseSubnetIds", database)
 	return nil
 }
+
+// regionNetwork returns the network config of region (primary or secondary).
+func (d *deployment) regionNetwork(region string) stacks.RegionNetwork {
+	if region == d.cfg.PrimaryRegion {
+		return d.cfg.Network.Primary
+	}
+	return d.cfg.Network.Secondary
+}

@@ -118,7 +118,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	r.URN = m.urn(r.Parent, r.Type, r.Name)
 	if p := m.providerOf(args.Provider); p != nil {
 		r.ProviderName = p.Name
-		r.Region = p.Inputs["region"].StringValue()
+		r.Region = providerRegion(p)
 	}
 	r.ID = args.Name + "-id"
 	if args.ID != "" {
@@ -142,7 +142,7 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	inv := Invoke{Token: args.Token, Args: args.Args}
 	if p := m.providerOf(args.Provider); p != nil {
 		inv.ProviderName = p.Name
-		inv.Region = p.Inputs["region"].StringValue()
+		inv.Region = providerRegion(p)
 	}
 	m.invokes = append(m.invokes, inv)
 	answer := m.Answers[args.Token]
@@ -270,4 +270,12 @@ func (r *Resource) Ignores(property string) bool {
 		}
 	}
 	return false
+}
+
+// providerRegion is the region an AWS provider deploys to ("" for providers without one, e.g. random).
+func providerRegion(p *Resource) string {
+	if v := p.Inputs["region"]; v.IsString() {
+		return v.StringValue()
+	}
+	return ""
 }
