@@ -1,4 +1,4 @@
-// Command policy is the project's Pulumi policy pack: the rules of pkg/policy, all mandatory.
+// Command policy is the project's Pulumi policy pack: the rules of pkg/policy, all mandatory (see policy/pack).
 //
 //	pulumi preview --policy-pack policy
 package main
@@ -9,11 +9,11 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
+	"github.com/multi-region-ha/multi-region-ha/policy/pack"
 )
 
 func main() {
-	if err := policyx.Main(policy.NewPack); err != nil {
+	if err := policyx.Main(pack.NewPack); err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}

@@ -287,3 +287,28 @@ func containsString(list []string, s string) bool {
 	}
 	return false
 }
+
+// ProviderFromInputs reads a provider's name, region and default tags from its inputs.
+func ProviderFromInputs(name string, inputs resource.PropertyMap) *Provider {
+	p := &Provider{Name: name, DefaultTags: map[string]string{}}
+	if v := lookup(inputs, "region"); v.IsString() {
+		p.Region = v.StringValue()
+	}
+	dt := lookup(inputs, "defaultTags")
+	if dt.IsString() {
+		var decoded map[string]any
+		if err := json.Unmarshal([]byte(dt.StringValue()), &decoded); err == nil {
+			dt = resource.NewObjectProperty(resource.NewPropertyMapFromMap(decoded))
+		}
+	}
+	if dt.IsObject() {
+		if tags := lookup(dt.ObjectValue(), "tags"); tags.IsObject() {
+			for k, v := range tags.ObjectValue() {
+				if v = unwrap(v); v.IsString() {
+					p.DefaultTags[string(k)] = v.StringValue()
+				}
+			}
+		}
+	}
+	return p
+}

@@ -1,13 +1,16 @@
-package policy
+// Package pack adapts the rules of pkg/policy to Pulumi's Go policy SDK (policyx): one mandatory
+// resource policy per rule, one mandatory stack policy per stack rule.
+package pack
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
 )
 
 // PackName and PackVersion identify the policy pack in previews and in Pulumi Cloud.
@@ -25,16 +28,16 @@ func NewPack(*pulumi.Context) (policyx.PolicyPack, error) {
 // Policies adapts every rule to a policyx policy.
 func Policies() []policyx.Policy {
 	var out []policyx.Policy
-	for _, rule := range Rules() {
+	for _, rule := range policy.Rules() {
 		out = append(out, resourcePolicy(rule))
 	}
-	for _, rule := range StackRules() {
+	for _, rule := range policy.StackRules() {
 		out = append(out, stackPolicy(rule))
 	}
 	return out
 }
 
-func resourcePolicy(rule Rule) policyx.ResourceValidationPolicy {
+func resourcePolicy(rule policy.Rule) policyx.ResourceValidationPolicy {
 	return policyx.NewResourceValidationPolicy(rule.Name, policyx.ResourceValidationPolicyArgs{
 		Description:      rule.Description,
 		EnforcementLevel: policyx.EnforcementLevelMandatory,
@@ -51,12 +54,12 @@ func resourcePolicy(rule Rule) policyx.ResourceValidationPolicy {
 	})
 }
 
-func stackPolicy(rule StackRule) policyx.StackValidationPolicy {
+func stackPolicy(rule policy.StackRule) policyx.StackValidationPolicy {
 	return policyx.NewStackValidationPolicy(rule.Name, policyx.StackValidationPolicyArgs{
 		Description:      rule.Description,
 		EnforcementLevel: policyx.EnforcementLevelMandatory,
 		ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
-			all := make([]*Resource, 0, len(args.Resources))
+			all := make([]*policy.Resource, 0, len(args.Resources))
 			for _, r := range args.Resources {
 				all = append(all, FromAnalyzer(r))
 			}
@@ -71,9 +74,9 @@ func stackPolicy(rule StackRule) policyx.StackValidationPolicy {
 // FromAnalyzer converts what the engine hands a policy into the rules' Resource. The provider's
 // defaultTags and region come from the provider's inputs, which the engine may send as an object or
 // (as the bridge stores nested provider config) as JSON text.
-func FromAnalyzer(ar policyx.AnalyzerResource) *Resource {
+func FromAnalyzer(ar policyx.AnalyzerResource) *policy.Resource {
 	props := resource.ToResourcePropertyMap(ar.Properties)
-	r := &Resource{
+	r := &policy.Resource{
 		Type:                 ar.Type,
 		Name:                 ar.Name,
 		URN:                  ar.URN,
@@ -84,32 +87,7 @@ func FromAnalyzer(ar policyx.AnalyzerResource) *Resource {
 		PropertyDependencies: ar.PropertyDependencies,
 	}
 	if ar.Provider.Type != "" || ar.Provider.URN != "" {
-		r.Provider = ProviderFromInputs(ar.Provider.Name, resource.ToResourcePropertyMap(ar.Provider.Properties))
+		r.Provider = policy.ProviderFromInputs(ar.Provider.Name, resource.ToResourcePropertyMap(ar.Provider.Properties))
 	}
 	return r
-}
-
-// ProviderFromInputs reads a provider's name, region and default tags from its inputs.
-func ProviderFromInputs(name string, inputs resource.PropertyMap) *Provider {
-	p := &Provider{Name: name, DefaultTags: map[string]string{}}
-	if v := lookup(inputs, "region"); v.IsString() {
-		p.Region = v.StringValue()
-	}
-	dt := lookup(inputs, "defaultTags")
-	if dt.IsString() {
-		var decoded map[string]any
-		if err := json.Unmarshal([]byte(dt.StringValue()), &decoded); err == nil {
-			dt = resource.NewObjectProperty(resource.NewPropertyMapFromMap(decoded))
-		}
-	}
-	if dt.IsObject() {
-		if tags := lookup(dt.ObjectValue(), "tags"); tags.IsObject() {
-			for k, v := range tags.ObjectValue() {
-				if v = unwrap(v); v.IsString() {
-					p.DefaultTags[string(k)] = v.StringValue()
-				}
-			}
-		}
-	}
-	return p
 }

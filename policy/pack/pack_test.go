@@ -1,4 +1,4 @@
-package policy
+package pack
 
 import (
 	"context"
@@ -9,6 +9,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
 )
 
 type report struct{ message, urn string }
@@ -50,14 +52,14 @@ func TestPackHasEveryRuleMandatory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, PackName, pack.Name())
 	assert.Equal(t, PackVersion, pack.Version().String())
-	require.Len(t, pack.Policies(), len(Rules())+len(StackRules()))
-	for _, r := range Rules() {
+	require.Len(t, pack.Policies(), len(policy.Rules())+len(policy.StackRules()))
+	for _, r := range policy.Rules() {
 		p := findPolicy(t, pack, r.Name)
 		assert.Implements(t, (*policyx.ResourceValidationPolicy)(nil), p)
 		assert.Equal(t, policyx.EnforcementLevelMandatory, p.EnforcementLevel(), r.Name)
 		assert.Equal(t, r.Description, p.Description())
 	}
-	for _, r := range StackRules() {
+	for _, r := range policy.StackRules() {
 		p := findPolicy(t, pack, r.Name)
 		assert.Implements(t, (*policyx.StackValidationPolicy)(nil), p)
 		assert.Equal(t, policyx.EnforcementLevelMandatory, p.EnforcementLevel(), r.Name)
@@ -68,7 +70,7 @@ func TestResourcePolicyReportsViolationsOnTheResource(t *testing.T) {
 	pack, err := NewPack(nil)
 	require.NoError(t, err)
 	p := findPolicy(t, pack, "launch-template-imdsv2").(policyx.ResourceValidationPolicy)
-	lt := analyzerResource(TypeLaunchTemplate, "lt", props(map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional", "httpPutResponseHopLimit": 2}}), nil)
+	lt := analyzerResource(policy.TypeLaunchTemplate, "lt", props(map[string]any{"metadataOptions": map[string]any{"httpTokens": "optional", "httpPutResponseHopLimit": 2}}), nil)
 
 	rec := &recorder{}
 	require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: rec, Resource: lt}))
@@ -78,7 +80,7 @@ func TestResourcePolicyReportsViolationsOnTheResource(t *testing.T) {
 
 	// A rule ignores types it does not apply to.
 	rec = &recorder{}
-	other := analyzerResource(TypeSnsTopic, "t", props(map[string]any{}), nil)
+	other := analyzerResource(policy.TypeSnsTopic, "t", props(map[string]any{}), nil)
 	require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: rec, Resource: other}))
 	assert.Empty(t, rec.reports)
 }
@@ -106,7 +108,7 @@ func TestProviderDefaultTagsCountInThePack(t *testing.T) {
 				inputs["tags"] = tc.ownTags
 			}
 			rec := &recorder{}
-			r := analyzerResource(TypeKmsKey, "k", props(inputs), tc.defaultTags)
+			r := analyzerResource(policy.TypeKmsKey, "k", props(inputs), tc.defaultTags)
 			require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: rec, Resource: r}))
 			assert.Len(t, rec.reports, tc.violations)
 		})
@@ -114,20 +116,20 @@ func TestProviderDefaultTagsCountInThePack(t *testing.T) {
 }
 
 func TestFromAnalyzerKeepsContext(t *testing.T) {
-	ar := analyzerResource(TypeRdsCluster, "db", props(map[string]any{"engine": "aurora-postgresql"}), map[string]any{"tags": map[string]any{"Environment": "staging"}})
+	ar := analyzerResource(policy.TypeRdsCluster, "db", props(map[string]any{"engine": "aurora-postgresql"}), map[string]any{"tags": map[string]any{"Environment": "staging"}})
 	ar.Options.Protect = true
 	ar.Dependencies = []string{"urn:a"}
 	ar.PropertyDependencies = map[string][]string{"kmsKeyId": {"urn:key"}}
 	r := FromAnalyzer(ar)
-	assert.Equal(t, TypeRdsCluster, r.Type)
+	assert.Equal(t, policy.TypeRdsCluster, r.Type)
 	assert.True(t, r.Protect)
 	assert.Equal(t, "us-east-1", r.Region())
 	assert.Equal(t, "staging", r.Environment())
 	assert.False(t, r.Prod())
 	assert.Equal(t, []string{"urn:key"}, r.PropertyDependencies["kmsKeyId"])
-	assert.Equal(t, "aurora-postgresql", r.str("engine"))
+	assert.Equal(t, "aurora-postgresql", r.Inputs["engine"].StringValue())
 
-	noProvider := FromAnalyzer(policyx.AnalyzerResource{Type: TypeKmsKey, Properties: resource.FromResourcePropertyMap(props(map[string]any{}))})
+	noProvider := FromAnalyzer(policyx.AnalyzerResource{Type: policy.TypeKmsKey, Properties: resource.FromResourcePropertyMap(props(map[string]any{}))})
 	assert.Nil(t, noProvider.Provider)
 	assert.True(t, noProvider.Prod(), "without an Environment tag the prod rules apply")
 }
@@ -140,16 +142,16 @@ func TestPreviewUnknownsAndPropertyDependencies(t *testing.T) {
 	tags := map[string]any{"tags": map[string]any{"Project": "p", "Environment": "prod", "ManagedBy": "pulumi"}}
 	unknown := resource.MakeComputed(resource.NewStringProperty(""))
 
-	logGroup := analyzerResource(TypeLogGroup, "lg", resource.PropertyMap{"kmsKeyId": unknown}, tags)
+	logGroup := analyzerResource(policy.TypeLogGroup, "lg", resource.PropertyMap{"kmsKeyId": unknown}, tags)
 	rec := &recorder{}
 	require.NoError(t, findPolicy(t, pack, "log-group-encrypted").(policyx.ResourceValidationPolicy).Validate(context.Background(),
 		policyx.ResourceValidationArgs{Manager: rec, Resource: logGroup}))
 	assert.Empty(t, rec.reports)
 
-	vpc := analyzerResource(TypeVpc, "vpc", props(map[string]any{"cidrBlock": "10.0.0.0/16"}), tags)
-	flowLog := analyzerResource(TypeFlowLog, "fl", resource.PropertyMap{"vpcId": unknown}, tags)
+	vpc := analyzerResource(policy.TypeVpc, "vpc", props(map[string]any{"cidrBlock": "10.0.0.0/16"}), tags)
+	flowLog := analyzerResource(policy.TypeFlowLog, "fl", resource.PropertyMap{"vpcId": unknown}, tags)
 	flowLog.PropertyDependencies = map[string][]string{"vpcId": {vpc.URN}}
-	strayFlowLog := analyzerResource(TypeFlowLog, "other", resource.PropertyMap{"vpcId": unknown}, tags)
+	strayFlowLog := analyzerResource(policy.TypeFlowLog, "other", resource.PropertyMap{"vpcId": unknown}, tags)
 	strayFlowLog.PropertyDependencies = map[string][]string{"vpcId": {"urn:other-vpc"}}
 	stack := findPolicy(t, pack, "vpc-flow-logs").(policyx.StackValidationPolicy)
 
