@@ -1,0 +1,211 @@
+package failover
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var testParams = Params{
+	Region:                  "us-west-2",
+	GlobalClusterIdentifier: "database-global",
+	TargetClusterArn:        "arn:aws:rds:us-west-2:123456789012:cluster:database-us-west-2",
+	AutoScalingGroupName:    "compute-us-west-2-asg",
+	MinSize:                 2, DesiredCapacity: 3, MaxSize: 6,
+	TopicArn: "arn:aws:sns:us-west-2:123456789012:alerts",
+}
+
+func TestDefinitionIsStructurallyValid(t *testing.T) {
+	sm := Definition(testParams)
+	require.NoError(t, sm.Validate())
+	assert.Equal(t, StInit, sm.StartAt)
+	assert.Equal(t, 30*60+1800, sm.TimeoutSeconds)
+
+	// The JSON round-trips into the same shape (no NaN, no unsupported values).
+	var back StateMachine
+	require.NoError(t, json.Unmarshal([]byte(sm.JSON()), &back))
+	assert.Len(t, back.States, len(sm.States))
+}
+
+func TestDefinitionStatesAndTransitions(t *testing.T) {
+	sm := Definition(testParams)
+	tests := []struct {
+		state   string
+		typ     string
+		targets []string
+	}{
+		{StInit, TypePass, []string{StInitPoll}},
+		{StInitPoll, TypePass, []string{StChooseMode}},
+		{StChooseMode, TypeChoice, []string{StInvalidInput, StInvalidInput, StDescribeBefore, StDescribeBefore}},
+		{StDescribeBefore, TypeTask, []string{StAlreadyWriter, StNotifyFailure}},
+		{StAlreadyWriter, TypeChoice, []string{StRecordPromotion, StSkipPromotion}},
+		{StSkipPromotion, TypePass, []string{StRecordWriter}},
+		{StRecordPromotion, TypePass, []string{StPromoteBy}},
+		{StPromoteBy, TypeChoice, []string{StFailover, StSwitchover}},
+		{StSwitchover, TypeTask, []string{StWaitForWriter, StNotifyFailure}},
+		{StFailover, TypeTask, []string{StWaitForWriter, StNotifyFailure}},
+		{StWaitForWriter, TypeWait, []string{StDescribeAfter}},
+		{StDescribeAfter, TypeTask, []string{StIsWriter, StNotifyFailure}},
+		{StIsWriter, TypeChoice, []string{StCountPoll, StRecordWriter, StPromotionTimedOut}},
+		{StCountPoll, TypePass, []string{StWaitForWriter}},
+		{StPromotionTimedOut, TypePass, []string{StNotifyFailure}},
+		{StRecordWriter, TypePass, []string{StRaiseCapacity}},
+		{StRaiseCapacity, TypeTask, []string{StNotifySuccess, StNotifyFailure}},
+		{StNotifySuccess, TypeTask, []string{StSucceeded, StNotifyFailure}},
+		{StInvalidInput, TypePass, []string{StNotifyFailure}},
+		{StNotifyFailure, TypeTask, []string{StFailed}},
+		{StSucceeded, TypeSucceed, nil},
+		{StFailed, TypeFail, nil},
+	}
+	require.Len(t, sm.States, len(tests), "every state is covered by this table")
+	for _, tt := range tests {
+		t.Run(tt.state, func(t *testing.T) {
+			s, ok := sm.States[tt.state]
+			require.True(t, ok)
+			assert.Equal(t, tt.typ, s.Type)
+			assert.ElementsMatch(t, tt.targets, s.Targets())
+			assert.Equal(t, tt.typ == TypeSucceed || tt.typ == TypeFail, s.Terminal())
+		})
+	}
+}
+
+func TestEveryTaskButTheFailureReportIsCaught(t *testing.T) {
+	for name, s := range Definition(testParams).States {
+		if s.Type != TypeTask || name == StNotifyFailure {
+			continue
+		}
+		require.Len(t, s.Catch, 1, name)
+		assert.Equal(t, []string{"States.ALL"}, s.Catch[0].ErrorEquals, name)
+		assert.Equal(t, StNotifyFailure, s.Catch[0].Next, name)
+	}
+}
+
+func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
+	sm := Definition(testParams)
+	tests := []struct {
+		state    string
+		resource string
+		params   map[string]any
+	}{
+		{StSwitchover, "arn:aws:states:::aws-sdk:rds:switchoverGlobalCluster", map[string]any{
+			"GlobalClusterIdentifier": "database-global", "TargetDbClusterIdentifier": testParams.TargetClusterArn}},
+		{StFailover, "arn:aws:states:::aws-sdk:rds:failoverGlobalCluster", map[string]any{
+			"GlobalClusterIdentifier": "database-global", "TargetDbClusterIdentifier": testParams.TargetClusterArn, "AllowDataLoss": true}},
+		{StRaiseCapacity, "arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup", map[string]any{
+			"AutoScalingGroupName": "compute-us-west-2-asg", "MinSize": 2, "DesiredCapacity": 3, "MaxSize": 6}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.state, func(t *testing.T) {
+			s := sm.States[tt.state]
+			assert.Equal(t, tt.resource, s.Resource)
+			assert.Equal(t, tt.params, s.Parameters)
+		})
+	}
+	for _, st := range []string{StDescribeBefore, StDescribeAfter} {
+		s := sm.States[st]
+		assert.Equal(t, "arn:aws:states:::aws-sdk:rds:describeGlobalClusters", s.Resource)
+		assert.Equal(t, "JSONata", s.QueryLanguage)
+		assert.Equal(t, map[string]any{"GlobalClusterIdentifier": "database-global"}, s.Arguments)
+		out := s.Output.(string)
+		assert.True(t, strings.HasPrefix(out, "{%") && strings.HasSuffix(out, "%}"), out)
+		assert.Contains(t, out, "IsWriter = true")
+		assert.Contains(t, out, "DbClusterArn = '"+testParams.TargetClusterArn+"'")
+		assert.Contains(t, out, "DBClusterArn = '"+testParams.TargetClusterArn+"'")
+		assert.NotEmpty(t, s.Catch[0].Output, "JSONata catchers keep the input through Output")
+	}
+}
+
+func TestModesChooseTheRightPromotion(t *testing.T) {
+	sm := Definition(testParams)
+	mode := sm.States[StChooseMode]
+	require.Len(t, mode.Choices, 3)
+	assert.Equal(t, StInvalidInput, mode.Choices[0].Next, "a missing mode is refused first")
+	assert.Equal(t, ModeSwitchover, *mode.Choices[1].StringEquals)
+	assert.Equal(t, ModeFailover, *mode.Choices[2].StringEquals)
+	assert.Equal(t, StInvalidInput, mode.Default)
+
+	by := sm.States[StPromoteBy]
+	assert.Equal(t, ModeSwitchover, *by.Choices[0].StringEquals)
+	assert.Equal(t, StSwitchover, by.Choices[0].Next)
+	assert.Equal(t, StFailover, by.Default)
+}
+
+func TestWaitsUntilWriterAndAvailableWithABound(t *testing.T) {
+	sm := Definition(Params{Region: "eu-west-1", PollSeconds: 10, MaxPolls: 5})
+	assert.Equal(t, 10, sm.States[StWaitForWriter].Seconds)
+	is := sm.States[StIsWriter]
+	require.Len(t, is.Choices, 2)
+	and := is.Choices[0].And
+	require.Len(t, and, 2)
+	assert.Equal(t, "$.after.targetIsWriter", and[0].Variable)
+	assert.True(t, *and[0].BooleanEquals)
+	assert.Equal(t, "$.after.status", and[1].Variable)
+	assert.Equal(t, "available", *and[1].StringEquals)
+	assert.Equal(t, 5, *is.Choices[1].NumericGreaterThanEquals)
+	assert.Equal(t, 10*5+1800, sm.TimeoutSeconds)
+}
+
+func TestReportsCarryTimingsAndTopic(t *testing.T) {
+	sm := Definition(testParams)
+	ok := sm.States[StNotifySuccess]
+	assert.Equal(t, "arn:aws:states:::sns:publish", ok.Resource)
+	assert.Equal(t, testParams.TopicArn, ok.Parameters["TopicArn"])
+	msg := ok.Parameters["Message.$"].(string)
+	for _, want := range []string{"States.Format(", "$.timings.startedAt", "$.timings.promotion.at", "$.timings.writerConfirmed.at", "$$.State.EnteredTime", "database.writerRegion"} {
+		assert.Contains(t, msg, want)
+	}
+	assert.Equal(t, strings.Count(msg, "{}"), 5, "one argument per placeholder")
+	assert.Equal(t, "$$.Execution.StartTime", sm.States[StInit].Parameters["startedAt.$"])
+
+	fail := sm.States[StNotifyFailure]
+	assert.Equal(t, testParams.TopicArn, fail.Parameters["TopicArn"])
+	fmsg := fail.Parameters["Message.$"].(string)
+	assert.Contains(t, fmsg, "$.error.Error")
+	assert.Contains(t, fmsg, "$.error.Cause")
+	assert.NotContains(t, fmsg, "$.mode", "the failure report must not depend on a valid input")
+	assert.Equal(t, strings.Count(fmsg, "{}"), 4)
+	for _, s := range []State{ok, fail} {
+		assert.LessOrEqual(t, len(s.Parameters["Subject"].(string)), 100)
+	}
+}
+
+func TestValidateCatchesBrokenMachines(t *testing.T) {
+	tests := []struct {
+		name string
+		sm   StateMachine
+		want string
+	}{
+		{"unknown start", StateMachine{StartAt: "X", States: map[string]State{"A": {Type: TypeSucceed}}}, `StartAt "X"`},
+		{"dangling next", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypePass, Next: "B"}}}, `unknown state "B"`},
+		{"no next nor end", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypePass}}}, "exactly one of Next or End"},
+		{"unreachable", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypeSucceed}, "B": {Type: TypeSucceed}}}, "B: unreachable"},
+		{"choice with next", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypeChoice, Next: "A"}}}, "Choice needs Choices"},
+		{"task without resource", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypeTask, End: true}}}, "without Resource"},
+		{"fail with next", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypeFail, Next: "A"}}}, "take neither"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.sm.Validate()
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
+
+func TestIntrinsicLiteralsAreEscaped(t *testing.T) {
+	assert.Equal(t, `a\'b\{\}c\\`, escapeIntrinsic(`a'b{}c\`))
+	sm := Definition(Params{Region: "us-west-2", AutoScalingGroupName: "asg'{x}"})
+	assert.Contains(t, sm.States[StNotifySuccess].Parameters["Message.$"], `asg\'\{x\}`)
+}
+
+func TestDiscardRendersAsNull(t *testing.T) {
+	js := Definition(testParams).JSON()
+	var raw struct{ States map[string]map[string]any }
+	require.NoError(t, json.Unmarshal([]byte(js), &raw))
+	v, present := raw.States[StRaiseCapacity]["ResultPath"]
+	assert.True(t, present)
+	assert.Nil(t, v)
+}

@@ -1,0 +1,140 @@
+package failover
+
+import (
+	"fmt"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
+)
+
+// PolicyParams are the resolved resources the runbook's role may act on.
+type PolicyParams struct {
+	Partition, AccountID, Region string
+	GlobalClusterIdentifier      string
+	ClusterArns                  []string // the target cluster plus the other members
+	AutoScalingGroupName         string
+	TopicArn, TopicKmsKeyArn     string
+	Tracing                      bool
+}
+
+// GlobalClusterArn is the ARN of a global cluster (global clusters have no region in their ARN).
+func GlobalClusterArn(partition, accountID, id string) string {
+	return fmt.Sprintf("arn:%s:rds::%s:global-cluster:%s", partition, accountID, id)
+}
+
+// AutoScalingGroupArn is the ARN pattern of a named group; the group's UUID is unknown before creation.
+func AutoScalingGroupArn(partition, region, accountID, name string) string {
+	return fmt.Sprintf("arn:%s:autoscaling:%s:%s:autoScalingGroup:*:autoScalingGroupName/%s", partition, region, accountID, name)
+}
+
+// logDeliveryActions are the CloudWatch Logs actions Step Functions needs to set up log delivery for a
+// state machine. AWS documents them with Resource "*": the vended-logs delivery APIs do not support
+// resource-level permissions (Step Functions user guide, "IAM policies for logging to CloudWatch Logs").
+var logDeliveryActions = []string{
+	"logs:CreateLogDelivery",
+	"logs:GetLogDelivery",
+	"logs:UpdateLogDelivery",
+	"logs:DeleteLogDelivery",
+	"logs:ListLogDeliveries",
+	"logs:PutResourcePolicy",
+	"logs:DescribeResourcePolicies",
+	"logs:DescribeLogGroups",
+}
+
+// xrayActions are the X-Ray write actions of a traced state machine; X-Ray has no resource-level permissions.
+var xrayActions = []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets"}
+
+// RolePolicy is the state machine role's policy: exactly the calls of the runbook on exactly these resources.
+func RolePolicy(p PolicyParams) iampolicy.Document {
+	global := GlobalClusterArn(p.Partition, p.AccountID, p.GlobalClusterIdentifier)
+	rdsResources := append([]string{global}, p.ClusterArns...)
+	statements := []iampolicy.Statement{
+		{
+			Sid:      "ReadGlobalCluster",
+			Effect:   "Allow",
+			Action:   []string{"rds:DescribeGlobalClusters"},
+			Resource: []string{global},
+		},
+		{
+			Sid:      "PromoteThisRegionsCluster",
+			Effect:   "Allow",
+			Action:   []string{"rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"},
+			Resource: rdsResources,
+		},
+		{
+			Sid:      "RaiseThisRegionsCapacity",
+			Effect:   "Allow",
+			Action:   []string{"autoscaling:UpdateAutoScalingGroup"},
+			Resource: []string{AutoScalingGroupArn(p.Partition, p.Region, p.AccountID, p.AutoScalingGroupName)},
+		},
+		{
+			Sid:      "Report",
+			Effect:   "Allow",
+			Action:   []string{"sns:Publish"},
+			Resource: []string{p.TopicArn},
+		},
+		{
+			Sid:       "EncryptReportForTopic",
+			Effect:    "Allow",
+			Action:    []string{"kms:GenerateDataKey", "kms:Decrypt"},
+			Resource:  []string{p.TopicKmsKeyArn},
+			Condition: map[string]map[string]any{"StringEquals": {"kms:ViaService": "sns." + p.Region + ".amazonaws.com"}},
+		},
+		{
+			Sid:      "DeliverExecutionLogs",
+			Effect:   "Allow",
+			Action:   logDeliveryActions,
+			Resource: []string{"*"},
+		},
+	}
+	if p.Tracing {
+		statements = append(statements, iampolicy.Statement{Sid: "Trace", Effect: "Allow", Action: xrayActions, Resource: []string{"*"}})
+	}
+	return iampolicy.New(statements...)
+}
+
+// StatesTrust lets Step Functions assume the role, for state machines of this account and region only.
+func StatesTrust(partition, accountID, region string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{
+		Effect:    "Allow",
+		Principal: iampolicy.Service("states.amazonaws.com"),
+		Action:    []string{"sts:AssumeRole"},
+		Condition: map[string]map[string]any{
+			"StringEquals": {"aws:SourceAccount": accountID},
+			"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:*", partition, region, accountID)},
+		},
+	})
+}
+
+// EventsTrust lets EventBridge assume a role, for rules of this account only.
+func EventsTrust(accountID string) iampolicy.Document {
+	return iampolicy.AssumeRole("events.amazonaws.com", accountID)
+}
+
+// DefaultBusArn is the ARN of a region's default event bus.
+func DefaultBusArn(partition, region, accountID string) string {
+	return fmt.Sprintf("arn:%s:events:%s:%s:event-bus/default", partition, region, accountID)
+}
+
+// ForwardPolicy lets the forwarding rule put events on Region's default bus.
+func ForwardPolicy(busArn string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{Effect: "Allow", Action: []string{"events:PutEvents"}, Resource: []string{busArn}})
+}
+
+// StartPolicy lets the starting rule start exactly this state machine.
+func StartPolicy(stateMachineArn string) iampolicy.Document {
+	return iampolicy.New(iampolicy.Statement{Effect: "Allow", Action: []string{"states:StartExecution"}, Resource: []string{stateMachineArn}})
+}
+
+// AlarmPattern matches the alarm's transitions into ALARM. EventBridge keeps source, detail-type and
+// resources when it forwards an event to another region's bus, so both rules use the same pattern.
+func AlarmPattern(alarmArn string) string {
+	return mustJSON(map[string]any{
+		"source":      []string{"aws.cloudwatch"},
+		"detail-type": []string{"CloudWatch Alarm State Change"},
+		"resources":   []string{alarmArn},
+		"detail":      map[string]any{"state": map[string]any{"value": []string{"ALARM"}}},
+	})
+}
+
+// FailoverInput is the execution input of an automatic start.
+const FailoverInput = `{"mode":"failover"}`
