@@ -1,15 +1,19 @@
 package main
 
 import (
+	"context"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
 	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
+	"github.com/multi-region-ha/multi-region-ha/policy/pack"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -190,4 +194,79 @@ func TestReachabilityCatchesAnOpenedPathInTheProgram(t *testing.T) {
 	})
 	problems := policy.Networks(opened)[region].Check(expectations(t, "prod", cfg, region))
 	assert.NotEmpty(t, problems)
+}
+
+// analyzerResources is what the engine would hand the policy pack for the recorded program: each
+// resource's properties (with its id, as the stack analysis of an update sees them) and its
+// provider's inputs.
+func analyzerResources(m *mocktest.Mocks) []policyx.AnalyzerResource {
+	recorded := m.Resources()
+	providers := map[string]*mocktest.Resource{}
+	for _, r := range recorded {
+		if strings.HasPrefix(r.Type, "pulumi:providers:") {
+			providers[r.Name] = r
+		}
+	}
+	var out []policyx.AnalyzerResource
+	for _, r := range recorded {
+		props := r.Outputs.Copy()
+		if r.ID != "" {
+			props["id"] = resource.NewStringProperty(r.ID)
+		}
+		ar := policyx.AnalyzerResource{
+			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent, Dependencies: r.Dependencies,
+			Properties: resource.FromResourcePropertyMap(props),
+			Options:    pulumi.ResourceOptions{Protect: r.Protect},
+		}
+		if p := providers[r.ProviderName]; p != nil {
+			ar.Provider = policyx.AnalyzerProviderResource{Type: p.Type, Name: p.Name, URN: p.URN, Properties: resource.FromResourcePropertyMap(p.Inputs)}
+		}
+		out = append(out, ar)
+	}
+	return out
+}
+
+type packReports struct{ reports []string }
+
+func (p *packReports) ReportViolation(message, urn string) {
+	p.reports = append(p.reports, urn+": "+message)
+}
+
+// runPack runs every policy of the pack the way the analyzer server does.
+func runPack(t *testing.T, resources []policyx.AnalyzerResource) []string {
+	t.Helper()
+	pk, err := pack.NewPack(nil)
+	require.NoError(t, err)
+	rec := &packReports{}
+	for _, p := range pk.Policies() {
+		switch p := p.(type) {
+		case policyx.ResourceValidationPolicy:
+			for _, r := range resources {
+				require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: rec, Resource: r}))
+			}
+		case policyx.StackValidationPolicy:
+			require.NoError(t, p.Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: resources}))
+		}
+	}
+	return rec.reports
+}
+
+// The policy pack, fed what the engine would send for the whole program, agrees with the tests:
+// no violation, and a broken resource is reported.
+func TestPolicyPackPassesTheWholeProgram(t *testing.T) {
+	for _, tc := range guardrailCases {
+		t.Run(tc.name, func(t *testing.T) {
+			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			resources := analyzerResources(m)
+			assert.Empty(t, runPack(t, resources))
+
+			for i, r := range resources {
+				if r.Type == policy.TypeFlowLog {
+					resources = append(resources[:i:i], resources[i+1:]...)
+					break
+				}
+			}
+			assert.NotEmpty(t, runPack(t, resources), "a VPC without its flow log is reported")
+		})
+	}
 }
