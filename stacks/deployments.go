@@ -1,8 +1,74 @@
 package stacks
 
-// Deployments is the `deployments` config object.
-type Deployments struct{}
+import (
+	"regexp"
+	"strings"
+)
 
-func defaultDeployments(prod bool) Deployments { return Deployments{} }
+// Deployments is the `deployments` config object: the AWS side of Pulumi Deployments. When Oidc is
+// true the program creates the IAM OIDC provider for Pulumi Cloud (unless CreateProvider is false
+// because another stack in the same account owns it) and a deploy role that only deployments of
+// Organization/multi-region-ha/<Stacks> can assume.
+type Deployments struct {
+	Oidc           bool     `json:"oidc"`
+	Organization   string   `json:"organization"`
+	Issuer         string   `json:"issuer"`
+	Stacks         []string `json:"stacks"`
+	CreateProvider bool     `json:"createProvider"`
+	PolicyArns     []string `json:"policyArns"`
+}
 
-func validateDeployments(c *Config, p *problems) {}
+// DefaultOidcIssuer is Pulumi Cloud's OIDC issuer for Deployments tokens.
+const DefaultOidcIssuer = "https://api.pulumi.com/oidc"
+
+// DefaultDeployPolicyArns are the managed policies of the deploy role: everything but IAM,
+// Organizations and Account management. The component adds the IAM actions the program needs.
+var DefaultDeployPolicyArns = []string{"arn:aws:iam::aws:policy/PowerUserAccess"}
+
+func defaultDeployments(prod bool) Deployments {
+	return Deployments{
+		Issuer:         DefaultOidcIssuer,
+		CreateProvider: true,
+		PolicyArns:     append([]string(nil), DefaultDeployPolicyArns...),
+	}
+}
+
+var (
+	pulumiNameRe    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+	managedPolicyRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::(aws|[0-9]{12}):policy/[A-Za-z0-9+=,.@_/-]+$`)
+)
+
+func validateDeployments(c *Config, p *problems) {
+	d := &c.Deployments
+	if d.Oidc && d.Organization == "" {
+		p.addf("deployments.organization", "is not set; deployments.oidc needs the Pulumi organization name (the token audience and subject)")
+	}
+	if d.Organization != "" && !pulumiNameRe.MatchString(d.Organization) {
+		p.addf("deployments.organization", "is %q; allowed: a Pulumi organization name (letters, digits, '-', '_', '.')", d.Organization)
+	}
+	if !strings.HasPrefix(d.Issuer, "https://") || strings.HasSuffix(d.Issuer, "/") || strings.ContainsAny(d.Issuer, "?#* ") {
+		p.addf("deployments.issuer", "is %q; allowed: an https:// URL without trailing slash, query or wildcard (default %s)", d.Issuer, DefaultOidcIssuer)
+	}
+	if len(d.Stacks) == 0 {
+		d.Stacks = []string{c.Stack}
+	}
+	for _, s := range d.Stacks {
+		if !pulumiNameRe.MatchString(s) {
+			p.addf("deployments.stacks", "lists %q; allowed: stack names (letters, digits, '-', '_', '.'), no wildcards", s)
+		}
+	}
+	if dup := firstDuplicate(d.Stacks); dup != "" {
+		p.addf("deployments.stacks", "lists %q twice", dup)
+	}
+	if d.Oidc && len(d.PolicyArns) == 0 {
+		p.addf("deployments.policyArns", "is empty; the deploy role needs at least one managed policy (default %s)", strings.Join(DefaultDeployPolicyArns, ", "))
+	}
+	if len(d.PolicyArns) > 10 {
+		p.addf("deployments.policyArns", "lists %d policies; IAM attaches at most 10 managed policies to a role by default", len(d.PolicyArns))
+	}
+	for _, arn := range d.PolicyArns {
+		if !managedPolicyRe.MatchString(arn) {
+			p.addf("deployments.policyArns", "lists %q; allowed: managed policy ARNs (arn:aws:iam::aws:policy/... or arn:aws:iam::<account>:policy/...)", arn)
+		}
+	}
+}
