@@ -1,5 +1,7 @@
 package policy
 
+//go:generate go run gentaggable.go
+
 import (
 	"fmt"
 	"sort"
