@@ -11,9 +11,9 @@ import (
 )
 
 func TestComputeDefaultsPerEnvironment(t *testing.T) {
-	prod, err := Parse("prod", nil, nil)
+	prod, err := Parse("prod", withEdge(nil), nil)
 	require.NoError(t, err)
-	staging, err := Parse("staging", nil, nil)
+	staging, err := Parse("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 
 	p := prod.Compute
@@ -47,8 +47,8 @@ func TestComputeCapacityPerRole(t *testing.T) {
 }
 
 func TestComputeOverrides(t *testing.T) {
-	c, err := Parse("staging", map[string]string{"compute": `{"instanceType":"c7g.xlarge","minSize":2,"maxSize":4,
-		"desiredCapacity":2,"standbyMinSize":0,"standbyDesiredCapacity":0,"appPort":3000,"healthCheckPath":"/healthz"}`}, nil)
+	c, err := Parse("staging", withEdge(map[string]string{"compute": `{"instanceType":"c7g.xlarge","minSize":2,"maxSize":4,
+		"desiredCapacity":2,"standbyMinSize":0,"standbyDesiredCapacity":0,"appPort":3000,"healthCheckPath":"/healthz"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "c7g.xlarge", c.Compute.InstanceType)
 	assert.Equal(t, AmiAl2023Arm64, c.Compute.AmiSsmParameter, "an unset AMI follows the instance architecture")
@@ -77,7 +77,7 @@ func TestComputeUserDataIsReadFromTheProject(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "scripts"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "scripts", "app.sh"), []byte("#!/bin/bash\necho hi\n"), 0o644))
 
-	c, err := Parse("prod", map[string]string{"compute": `{"userData":"scripts/app.sh"}`}, nil)
+	c, err := Parse("prod", withEdge(map[string]string{"compute": `{"userData":"scripts/app.sh"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "scripts/app.sh", c.Compute.UserData)
 	assert.Equal(t, "#!/bin/bash\necho hi\n", c.Compute.UserDataScript)
@@ -141,7 +141,7 @@ func TestComputeBadConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(tc.stack, map[string]string{"compute": tc.compute}, nil)
+			_, err := Parse(tc.stack, withEdge(map[string]string{"compute": tc.compute}), nil)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)
