@@ -1,6 +1,9 @@
 package policy
 
 import (
+	"fmt"
+	"net/netip"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -77,7 +80,7 @@ func TestReachabilityOfTheDesign(t *testing.T) {
 	n := NewNetwork("us-east-1", region())
 	var flows []string
 	for _, f := range n.Flows() {
-		flows = append(flows, f.From+" -> "+f.To+" "+f.Protocol+" "+itoa(f.FromPort)+"-"+itoa(f.ToPort))
+		flows = append(flows, fmt.Sprintf("%s -> %s %s %d-%d", f.From, f.To, f.Protocol, f.FromPort, f.ToPort))
 	}
 	assert.ElementsMatch(t, []string{
 		"prefix-list:pl-cloudfront -> alb tcp 443-443",
@@ -88,8 +91,6 @@ func TestReachabilityOfTheDesign(t *testing.T) {
 	assert.Equal(t, []string{"database-a"}, n.SubnetsOfTier(RoleDatabase))
 	assert.True(t, n.HasRole(RoleALB) && n.HasRole(RoleInstances) && n.HasRole(RoleDatabase))
 }
-
-func itoa(i int) string { return fmtInt(i) }
 
 // Each change opens (or fails to close) a path, and the analysis reports it.
 func TestReachabilityCatchesEveryNewPath(t *testing.T) {
@@ -166,7 +167,7 @@ func TestReachabilityCatchesEveryNewPath(t *testing.T) {
 			require.NotEmpty(t, problems)
 			found := false
 			for _, p := range problems {
-				if contains(p, tc.want) {
+				if strings.Contains(p, tc.want) {
 					found = true
 				}
 			}
@@ -215,6 +216,6 @@ func TestACLEvaluationIsFirstMatch(t *testing.T) {
 		{"10.1.2.3", "udp", 443, false},
 	}
 	for _, tc := range cases {
-		assert.Equal(t, tc.want, allows(entries, mustAddr(tc.addr), tc.proto, tc.port), "%+v", tc)
+		assert.Equal(t, tc.want, allows(entries, netip.MustParseAddr(tc.addr), tc.proto, tc.port), "%+v", tc)
 	}
 }
