@@ -1,0 +1,143 @@
+package deployaccess
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
+)
+
+// DeployAccess is the OIDC provider (or a reference to it) and the deploy role.
+type DeployAccess struct {
+	pulumi.ResourceState
+
+	ProviderArn pulumi.StringOutput `pulumi:"providerArn"`
+	RoleArn     pulumi.StringOutput `pulumi:"roleArn"`
+	RoleName    pulumi.StringOutput `pulumi:"roleName"`
+}
+
+const defaultMaxSessionSeconds = 3600
+
+func (a *Args) check() error {
+	var errs []error
+	if a.Organization == "" {
+		errs = append(errs, errors.New("Organization is required"))
+	}
+	if a.Project == "" {
+		errs = append(errs, errors.New("Project is required"))
+	}
+	if len(a.Stacks) == 0 {
+		errs = append(errs, errors.New("Stacks must list at least one stack"))
+	}
+	for _, s := range append([]string{a.Organization, a.Project}, a.Stacks...) {
+		if strings.ContainsAny(s, "*?:") {
+			errs = append(errs, fmt.Errorf("%q: names in the trusted subject may not contain '*', '?' or ':'", s))
+		}
+	}
+	if !strings.HasPrefix(a.Issuer, "https://") {
+		errs = append(errs, fmt.Errorf("Issuer %q must be an https:// URL", a.Issuer))
+	}
+	if a.RoleName == "" {
+		errs = append(errs, errors.New("RoleName is required (deployment settings reference the role by name)"))
+	}
+	seen := map[string]bool{}
+	for _, arn := range a.PolicyArns {
+		if seen[policyName(arn)] {
+			errs = append(errs, fmt.Errorf("PolicyArns lists two policies named %q", policyName(arn)))
+		}
+		seen[policyName(arn)] = true
+	}
+	if len(a.PolicyArns) == 0 {
+		errs = append(errs, errors.New("PolicyArns must list at least one managed policy"))
+	}
+	return errors.Join(errs...)
+}
+
+// NewDeployAccess creates (or references) the OIDC provider and creates the deploy role.
+func NewDeployAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*DeployAccess, error) {
+	if args == nil {
+		return nil, fmt.Errorf("deployaccess %s: args are required", name)
+	}
+	if err := args.check(); err != nil {
+		return nil, fmt.Errorf("deployaccess %s: %w", name, err)
+	}
+	d := &DeployAccess{}
+	if err := ctx.RegisterComponentResource("multi-region-ha:deployaccess:DeployAccess", name, d, opts...); err != nil {
+		return nil, fmt.Errorf("deployaccess %s: %w", name, err)
+	}
+	if err := d.build(ctx, name, args); err != nil {
+		return nil, fmt.Errorf("deployaccess %s: %w", name, err)
+	}
+	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{
+		"providerArn": d.ProviderArn, "roleArn": d.RoleArn, "roleName": d.RoleName,
+	}); err != nil {
+		return nil, fmt.Errorf("deployaccess %s: %w", name, err)
+	}
+	return d, nil
+}
+
+func (d *DeployAccess) build(ctx *pulumi.Context, name string, args *Args) error {
+	child := pulumi.Parent(d)
+	acct, err := kmskey.Lookup(ctx, d)
+	if err != nil {
+		return err
+	}
+	d.ProviderArn = pulumi.String(ProviderArn(acct.Partition, acct.ID, args.Issuer)).ToStringOutput()
+	var deps []pulumi.Resource
+	if args.CreateProvider {
+		provider, err := iam.NewOpenIdConnectProvider(ctx, name+"-oidc", &iam.OpenIdConnectProviderArgs{
+			Url:           pulumi.String(args.Issuer),
+			ClientIdLists: pulumi.StringArray{pulumi.String(args.Organization)},
+			Tags:          pulumi.StringMap{"Name": pulumi.String(name + "-oidc")},
+		}, child)
+		if err != nil {
+			return err
+		}
+		d.ProviderArn = provider.Arn
+		deps = append(deps, provider)
+	}
+	maxSession := args.MaxSessionSeconds
+	if maxSession == 0 {
+		maxSession = defaultMaxSessionSeconds
+	}
+	trust := d.ProviderArn.ApplyT(func(arn string) string {
+		return TrustPolicy(arn, args.Issuer, args.Organization, args.Project, args.Stacks).JSON()
+	}).(pulumi.StringOutput)
+	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
+		Name:               pulumi.String(args.RoleName),
+		Description:        pulumi.String(fmt.Sprintf("Pulumi Deployments of %s/%s (stacks %s) via OIDC", args.Organization, args.Project, strings.Join(args.Stacks, ", "))),
+		AssumeRolePolicy:   trust,
+		MaxSessionDuration: pulumi.Int(maxSession),
+		Tags:               pulumi.StringMap{"Name": pulumi.String(args.RoleName), "Role": pulumi.String("pulumi-deployments")},
+	}, child, pulumi.DependsOn(deps))
+	if err != nil {
+		return err
+	}
+	if _, err := iam.NewRolePolicy(ctx, name+"-iam", &iam.RolePolicyArgs{
+		Role:   role.ID(),
+		Policy: pulumi.String(RolePolicy(acct.Partition, acct.ID, args.Issuer, args.RoleName).JSON()),
+	}, child); err != nil {
+		return err
+	}
+	for _, arn := range args.PolicyArns {
+		// Named by the policy, not its position, so reordering the list replaces nothing.
+		if _, err := iam.NewRolePolicyAttachment(ctx, name+"-"+policyName(arn), &iam.RolePolicyAttachmentArgs{
+			Role:      role.Name,
+			PolicyArn: pulumi.String(arn),
+		}, child); err != nil {
+			return err
+		}
+	}
+	d.RoleArn = role.Arn
+	d.RoleName = role.Name
+	return nil
+}
+
+// policyName is the last path segment of a managed policy ARN ("PowerUserAccess").
+func policyName(arn string) string {
+	return arn[strings.LastIndex(arn, "/")+1:]
+}
