@@ -222,6 +222,14 @@ func ruleCases() []ruleCase {
 		fail("required-tags", "no default tags", func() *Resource { r := goodKey(); r.Provider = &Provider{Name: "aws"}; return r }()),
 		fail("required-tags", "empty Environment", with(goodKey(), map[string]any{"tags": map[string]any{"Environment": ""}})),
 
+		pass("iam-least-privilege", "named actions, deny with s3:*", res(TypeIamRolePolicy, "p", map[string]any{"policy": `{"Statement":[
+			{"Effect":"Allow","Action":["logs:CreateLogStream","logs:PutLogEvents"],"Resource":"*"},{"Effect":"Deny","Action":"s3:*","Resource":"*"}]}`}),
+			res(TypeIamRolePolicyAttach, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"})),
+		fail("iam-least-privilege", "service wildcard", res(TypeIamPolicy, "p", map[string]any{"policy": `{"Statement":{"Effect":"Allow","Action":"rds:*","Resource":"*"}}`})),
+		fail("iam-least-privilege", "everything in an inline role policy", res(TypeIamRole, "r", map[string]any{"inlinePolicies": []any{map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["*"],"Resource":"*"}]}`}}})),
+		fail("iam-least-privilege", "NotAction", res(TypeIamRolePolicy, "p", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`})),
+		fail("iam-least-privilege", "AdministratorAccess", res(TypeIamRolePolicyAttach, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})),
+
 		pass("protect-stateful-prod", "protected key", goodKey()),
 		pass("protect-stateful-prod", "staging", staging(res(TypeKmsKey, "k", map[string]any{"enableKeyRotation": true}))),
 		fail("protect-stateful-prod", "prod key", res(TypeKmsKey, "k", map[string]any{"enableKeyRotation": true})),

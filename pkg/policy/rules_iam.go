@@ -1,0 +1,81 @@
+package policy
+
+import (
+	"fmt"
+	"strings"
+)
+
+// IAM identity-policy resources and where their documents live.
+const (
+	TypeIamPolicy           = "aws:iam/policy:Policy"
+	TypeIamRolePolicy       = "aws:iam/rolePolicy:RolePolicy"
+	TypeIamUserPolicy       = "aws:iam/userPolicy:UserPolicy"
+	TypeIamGroupPolicy      = "aws:iam/groupPolicy:GroupPolicy"
+	TypeIamRole             = "aws:iam/role:Role"
+	TypeIamRolePolicyAttach = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+)
+
+// broadManagedPolicies are AWS-managed policies that grant (nearly) everything.
+var broadManagedPolicies = []string{"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"}
+
+// wildcardActions returns the Allow statements' actions that grant a whole service or everything,
+// and Allow statements built on NotAction.
+func wildcardActions(doc map[string]any) []string {
+	statements, _ := doc["Statement"].([]any)
+	if s, ok := doc["Statement"].(map[string]any); ok {
+		statements = []any{s}
+	}
+	var out []string
+	for _, raw := range statements {
+		s, _ := raw.(map[string]any)
+		if s["Effect"] != "Allow" {
+			continue
+		}
+		if s["NotAction"] != nil {
+			out = append(out, "NotAction")
+		}
+		actions, _ := s["Action"].([]any)
+		if a, ok := s["Action"].(string); ok {
+			actions = []any{a}
+		}
+		for _, a := range actions {
+			if a, _ := a.(string); a == "*" || strings.HasSuffix(a, ":*") {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
+}
+
+var iamRules = []Rule{
+	{
+		Name:          "iam-least-privilege",
+		Description:   "IAM identity policies allow no wildcard actions (\"*\", \"service:*\", NotAction) and no broad AWS-managed policy is attached.",
+		ResourceTypes: []string{TypeIamPolicy, TypeIamRolePolicy, TypeIamUserPolicy, TypeIamGroupPolicy, TypeIamRole, TypeIamRolePolicyAttach},
+		Check: func(r *Resource) []string {
+			var out []string
+			check := func(where string, doc *Resource, path string) {
+				if d, ok := doc.policyJSON(path); ok {
+					for _, a := range wildcardActions(d) {
+						out = append(out, fmt.Sprintf("%s allows %s", where, a))
+					}
+				}
+			}
+			switch r.Type {
+			case TypeIamRole:
+				for i, p := range subs(r, "inlinePolicies") {
+					check(fmt.Sprintf("inlinePolicies[%d]", i), p, "policy")
+				}
+			case TypeIamRolePolicyAttach:
+				for _, name := range broadManagedPolicies {
+					if strings.HasSuffix(r.str("policyArn"), ":policy/"+name) {
+						out = append(out, "attaches "+name)
+					}
+				}
+			default:
+				check("the policy", r, "policy")
+			}
+			return out
+		},
+	},
+}
