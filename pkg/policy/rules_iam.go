@@ -15,8 +15,10 @@ const (
 	TypeIamRolePolicyAttach = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
 )
 
-// broadManagedPolicies are AWS-managed policies that grant (nearly) everything.
-var broadManagedPolicies = []string{"AdministratorAccess", "PowerUserAccess", "IAMFullAccess"}
+// broadManagedPolicies are AWS-managed policies that grant everything, or every IAM action (and so
+// everything). PowerUserAccess stays allowed: the Pulumi Deployments role needs it to create what the
+// program creates, and pkg/deployaccess narrows its IAM actions with policies of its own.
+var broadManagedPolicies = []string{"AdministratorAccess", "IAMFullAccess"}
 
 // wildcardActions returns the Allow statements' actions that grant a whole service or everything,
 // and Allow statements built on NotAction.
