@@ -1,0 +1,225 @@
+package deploysettings
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
+)
+
+// Project is the Pulumi project the settings files belong to.
+const Project = "multi-region-ha"
+
+// Branch is the git branch every stack deploys from.
+const Branch = "refs/heads/main"
+
+// Stack environments and how they deploy.
+const (
+	Prod    = "prod"    // tags (v*) or manual; never on a branch push
+	Staging = "staging" // every push to main
+)
+
+// staticCredentialVars are environment variables that would carry long-lived AWS credentials.
+var staticCredentialVars = []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE", "AWS_SHARED_CREDENTIALS_FILE"}
+
+// MustNotDeploy and MustDeploy are changed files a stack's path filters must ignore (docs) and must
+// react to (code, config). Check evaluates the filters the way Pulumi Deployments does.
+var (
+	MustNotDeploy = []string{"README.md", "docs/failover.md", "docs/deployments.md", "pkg/failover/README.md", "LICENSE",
+		"stacks/prod.deployment.yaml", "stacks/staging.deployment.yaml", "pkg/failover/failover_test.go"}
+	MustDeploy = []string{"main.go", "go.mod", "go.sum", "Pulumi.yaml", "pkg/failover/definition.go", "stacks/network.go",
+		"pkg/compute/userdata/default.sh"}
+)
+
+// RoleName is the deploy role pkg/deployaccess creates for a stack (deployaccess.RoleName).
+func RoleName(stack string) string { return Project + "-" + stack + "-deploy" }
+
+var (
+	repoURLRe     = regexp.MustCompile(`^https://github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(\.git)?$`)
+	sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
+)
+
+// Check verifies the project's invariants for stack and returns every violation at once.
+func Check(s *apitype.DeploymentSettings, stack string) error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	if stack != Prod && stack != Staging {
+		bad("stack %q: allowed prod, staging", stack)
+	}
+	if s.Version != 0 || s.SettingsSource != nil {
+		bad("version and source are assigned by Pulumi Cloud; remove them")
+	}
+	if s.VCS != nil {
+		bad("vcs: use gitHub (one VCS block only)")
+	}
+
+	// Source: this repository's main branch, authenticated by the GitHub app (no tokens in the file).
+	repo := ""
+	if s.SourceContext == nil || s.SourceContext.Git == nil {
+		bad("sourceContext.git is required")
+	} else {
+		g := s.SourceContext.Git
+		if m := repoURLRe.FindStringSubmatch(g.RepoURL); m == nil {
+			bad("sourceContext.git.repoUrl %q: allowed https://github.com/<owner>/<repo>[.git]", g.RepoURL)
+		} else {
+			repo = m[1]
+		}
+		if g.Branch != Branch {
+			bad("sourceContext.git.branch is %q; allowed %s", g.Branch, Branch)
+		}
+		if g.Commit != "" || g.Tag != "" {
+			bad("sourceContext.git: commit and tag are chosen per deployment, not pinned in settings")
+		}
+		if g.RepoDir != "" && g.RepoDir != "." {
+			bad("sourceContext.git.repoDir is %q; Pulumi.yaml is at the repository root", g.RepoDir)
+		}
+		if g.GitAuth != nil {
+			bad("sourceContext.git.gitAuth: the GitHub app authenticates; no credentials in settings files")
+		}
+	}
+
+	// Triggers.
+	gh := s.GitHub
+	if gh == nil {
+		bad("gitHub is required (push-to-deploy, pull-request previews, path filters)")
+	} else {
+		if repo != "" && gh.Repository != repo {
+			bad("gitHub.repository is %q but sourceContext.git.repoUrl names %q", gh.Repository, repo)
+		}
+		if !gh.PreviewPullRequests {
+			bad("gitHub.previewPullRequests must be true: every pull request shows its preview")
+		}
+		switch stack {
+		case Staging:
+			if !gh.DeployCommits {
+				bad("gitHub.deployCommits must be true for staging: every push to main deploys")
+			}
+		case Prod:
+			if gh.DeployCommits {
+				bad("gitHub.deployCommits must be false for prod: prod deploys on tags or by hand, never on a branch push")
+			}
+			if !gh.DeployTags || len(gh.TagFilters) == 0 {
+				bad("gitHub.deployTags with tagFilters (e.g. v*) is how prod deploys")
+			}
+			for _, f := range gh.TagFilters {
+				if f == "*" || f == "**" {
+					bad("gitHub.tagFilters %q would deploy prod on any tag; allowed release patterns such as v*", f)
+				}
+			}
+		}
+		if len(gh.Paths) == 0 {
+			bad("gitHub.paths is empty: docs-only commits would deploy")
+		}
+		for _, f := range MustNotDeploy {
+			if PathsMatch(gh.Paths, f) {
+				bad("gitHub.paths: a commit changing only %s would deploy", f)
+			}
+		}
+		for _, f := range append(append([]string{}, MustDeploy...), "Pulumi."+stack+".yaml") {
+			if !PathsMatch(gh.Paths, f) {
+				bad("gitHub.paths: a commit changing %s would not deploy", f)
+			}
+		}
+		for _, other := range []string{Prod, Staging} {
+			if f := "Pulumi." + other + ".yaml"; other != stack && PathsMatch(gh.Paths, f) {
+				bad("gitHub.paths: a commit changing only %s (another stack's config) would deploy %s", f, stack)
+			}
+		}
+	}
+
+	// Operation: build once, OIDC credentials, no static keys.
+	op := s.Operation
+	if op == nil {
+		bad("operationContext is required")
+		return errors.Join(errs...)
+	}
+	builds := 0
+	for _, c := range op.PreRunCommands {
+		if strings.HasPrefix(strings.TrimSpace(c), "go build ") {
+			builds++
+			if !strings.Contains(c, " -o ") {
+				bad("operationContext.preRunCommands %q: build the binary with -o", c)
+			}
+		}
+	}
+	if builds != 1 {
+		bad("operationContext.preRunCommands must build the Go binary exactly once (go build -o ...), found %d", builds)
+	}
+	for name, v := range op.EnvironmentVariables {
+		for _, forbidden := range staticCredentialVars {
+			if strings.EqualFold(name, forbidden) {
+				bad("operationContext.environmentVariables.%s: no static AWS credentials; use operationContext.oidc.aws", name)
+			}
+		}
+		if v.Secret && v.Ciphertext == "" {
+			bad("operationContext.environmentVariables.%s: a plaintext secret in a committed file; store it encrypted or in Pulumi ESC", name)
+		}
+	}
+	if op.OIDC == nil || op.OIDC.AWS == nil {
+		bad("operationContext.oidc.aws is required: AWS credentials come from OIDC, never static keys")
+	} else {
+		a := op.OIDC.AWS
+		roleRe := regexp.MustCompile(`^arn:aws:iam::([0-9]{12}|` + regexp.QuoteMeta(AccountIDPlaceholder) + `):role/` + regexp.QuoteMeta(RoleName(stack)) + `$`)
+		if !roleRe.MatchString(a.RoleARN) {
+			bad("operationContext.oidc.aws.roleArn %q: allowed arn:aws:iam::<account or %s>:role/%s (the role pkg/deployaccess creates)", a.RoleARN, AccountIDPlaceholder, RoleName(stack))
+		}
+		if !sessionNameRe.MatchString(a.SessionName) {
+			bad("operationContext.oidc.aws.sessionName %q: allowed 2-64 characters of [A-Za-z0-9+=,.@_-]", a.SessionName)
+		}
+		if d := time.Duration(a.Duration); d != 0 && (d < 15*time.Minute || d > time.Hour) {
+			bad("operationContext.oidc.aws.duration %s: allowed 15m to 1h (the deploy role's maximum session)", d)
+		}
+	}
+	if op.Options == nil || !op.Options.SkipIntermediateDeployments {
+		bad("operationContext.options.skipIntermediateDeployments must be true: only the newest queued commit or tag deploys")
+	}
+	return errors.Join(errs...)
+}
+
+// PathsMatch reports whether a push changing file triggers a deployment under filters, evaluated the
+// way Pulumi Deployments documents it: the file must match an include filter (or there are none) and
+// no exclude filter ("!pattern"). Patterns match the whole path; * stays within a directory, **
+// crosses directories.
+func PathsMatch(filters []string, file string) bool {
+	included, hasInclude := false, false
+	for _, f := range filters {
+		if strings.HasPrefix(f, "!") {
+			if globMatch(f[1:], file) {
+				return false
+			}
+			continue
+		}
+		hasInclude = true
+		if globMatch(f, file) {
+			included = true
+		}
+	}
+	return included || !hasInclude
+}
+
+func globMatch(pattern, path string) bool {
+	var b strings.Builder
+	b.WriteString("^")
+	for i := 0; i < len(pattern); i++ {
+		switch c := pattern[i]; {
+		case strings.HasPrefix(pattern[i:], "**/"):
+			b.WriteString("(?:.*/)?")
+			i += 2
+		case strings.HasPrefix(pattern[i:], "**"):
+			b.WriteString(".*")
+			i++
+		case c == '*':
+			b.WriteString("[^/]*")
+		case c == '?':
+			b.WriteString("[^/]")
+		default:
+			b.WriteString(regexp.QuoteMeta(string(c)))
+		}
+	}
+	b.WriteString("$")
+	return regexp.MustCompile(b.String()).MatchString(path)
+}
