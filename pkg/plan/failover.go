@@ -1,0 +1,116 @@
+package plan
+
+import (
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/multi-region-ha/multi-region-ha/stacks"
+)
+
+// trafficBudget is the edge's own calculation (stacks.Edge.FailoverBudget, from pkg/edge/edgecalc),
+// shown once the program registers the edge component.
+func trafficBudget(g *graph, cfg *stacks.Config) TrafficFailover {
+	if !g.hasComponentType("edge") {
+		return TrafficFailover{Note: "n/a (edge not wired)"}
+	}
+	b := cfg.Edge.FailoverBudget()
+	return TrafficFailover{
+		Available:         true,
+		Note:              "DNS failover of the failover origin name: detection + one alarm period + DNS TTL (docs/edge.md); cacheable GETs also fail over per request through CloudFront's origin group",
+		DetectionSeconds:  int(b.Detection.Seconds()),
+		EvaluationSeconds: int(b.Evaluation.Seconds()),
+		DNSSeconds:        int(b.DNS.Seconds()),
+		TotalSeconds:      int(b.Total.Seconds()),
+	}
+}
+
+// databaseFailover reads the database's recovery point and failover path from what was registered:
+// the global cluster's members, the writer's `rds.global_db_rpo` parameter, the replication lag
+// alarm and the failover runbook.
+func databaseFailover(g *graph, cfg *stacks.Config) DatabaseFailover {
+	globals := g.ofType("aws:rds/globalCluster:GlobalCluster")
+	if len(globals) == 0 {
+		return DatabaseFailover{Note: "n/a (database not wired)", ReplicaRegions: []string{}}
+	}
+	d := DatabaseFailover{Available: true, Engine: globals[0].Str("engine"), ReplicaRegions: []string{}}
+	var writer *node
+	var replicas []string
+	for _, c := range g.ofType("aws:rds/cluster:Cluster") {
+		if c.Str("globalClusterIdentifier") == "" {
+			continue
+		}
+		if d.Engine == "" {
+			d.Engine = c.Str("engine")
+		}
+		if writer == nil && c.Region == cfg.PrimaryRegion {
+			writer = c
+			continue
+		}
+		replicas = append(replicas, c.Region)
+	}
+	if writer != nil {
+		d.WriterRegion = writer.Region
+	}
+	d.ReplicaRegions = append(d.ReplicaRegions, sortStrings(replicas)...)
+	for _, pg := range g.ofType("aws:rds/clusterParameterGroup:ClusterParameterGroup") {
+		if pg.Region != d.WriterRegion {
+			continue
+		}
+		for i := 0; i < pg.Len("parameters"); i++ {
+			if pg.Str(fmt.Sprintf("parameters[%d].name", i)) == "rds.global_db_rpo" {
+				d.RPOSeconds, _ = strconv.Atoi(pg.Str(fmt.Sprintf("parameters[%d].value", i)))
+			}
+		}
+	}
+	for _, a := range g.ofType("aws:cloudwatch/metricAlarm:MetricAlarm") {
+		if a.Str("metricName") == "AuroraGlobalDBReplicationLag" || strings.Contains(fmt.Sprint(a.Plain("metricQueries")), "AuroraGlobalDBReplicationLag") {
+			d.LagAlarmMs = int(a.Num("threshold"))
+		}
+	}
+	to := strings.Join(d.ReplicaRegions, ", ")
+	if to == "" {
+		to = "the secondary region"
+	}
+	if d.RPOSeconds > 0 {
+		d.RPO = fmt.Sprintf("at most %d s: rds.global_db_rpo makes the writer block commits while no secondary is within %d s", d.RPOSeconds, d.RPOSeconds)
+	} else {
+		d.RPO = "not bounded by config: the replication lag at the moment the primary is lost (Aurora global databases typically lag under 1 s)"
+	}
+	if d.LagAlarmMs > 0 {
+		d.RPO += fmt.Sprintf("; the replication lag alarm fires above %d ms", d.LagAlarmMs)
+	}
+	d.Switchover = fmt.Sprintf("planned switchover (aws rds switchover-global-cluster) to %s: RPO 0, writes pause until the replica has caught up and is promoted, typically 1-2 minutes", to)
+	d.UnplannedFailover = fmt.Sprintf("unplanned failover (aws rds failover-global-cluster --allow-data-loss) to %s: promotes the replica with what it has, typically 1-2 minutes after the call", to)
+	d.Automation = automation(g)
+	return d
+}
+
+// automation says who starts a region failover: an EventBridge rule, a runbook run by hand, or
+// nobody but the operator.
+func automation(g *graph) string {
+	machines := g.ofType("aws:sfn/stateMachine:StateMachine")
+	if len(machines) == 0 {
+		return "manual: no failover runbook registered; run the AWS CLI calls above"
+	}
+	var names, triggered []string
+	for _, m := range machines {
+		arn := ""
+		if v := m.Outputs["arn"]; v.IsString() {
+			arn = v.StringValue()
+		}
+		names = append(names, fmt.Sprintf("%s (%s)", m.Name, m.Region))
+		for _, t := range g.ofType("aws:cloudwatch/eventTarget:EventTarget") {
+			if arn != "" && t.Str("arn") == arn {
+				triggered = append(triggered, fmt.Sprintf("%s starts %s", t.Str("rule"), m.Name))
+			}
+		}
+	}
+	sort.Strings(names)
+	sort.Strings(triggered)
+	if len(triggered) > 0 {
+		return "automatic: EventBridge " + strings.Join(triggered, "; ")
+	}
+	return "runbook by hand: start " + strings.Join(names, " or ")
+}

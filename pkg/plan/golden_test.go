@@ -1,0 +1,209 @@
+package plan
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// Regenerate the golden files after a change to the program, its config or the plan:
+//
+//	go test ./pkg/plan -update
+//
+// and review the diff of pkg/plan/testdata/ like any other change.
+var update = flag.Bool("update", false, "rewrite pkg/plan/testdata/*.golden from the program's output")
+
+// projectRoot is the repository root, where Pulumi.yaml and the program live.
+const projectRoot = "../.."
+
+var (
+	buildOnce sync.Once
+	binary    string
+	buildErr  error
+)
+
+// programBinary builds the program once per test run (`go build` of the repository root, or of
+// PLAN_MAIN_PKG when set) and returns its path. The golden files describe exactly what
+// `go run . plan` prints.
+func programBinary(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "plan-test-bin")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binary = filepath.Join(dir, "multi-region-ha")
+		pkg := os.Getenv("PLAN_MAIN_PKG")
+		if pkg == "" {
+			pkg = "."
+		}
+		cmd := exec.Command("go", "build", "-o", binary, pkg)
+		cmd.Dir = projectRoot
+		if out, err := cmd.CombinedOutput(); err != nil {
+			buildErr = fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
+		}
+	})
+	require.NoError(t, buildErr)
+	return binary
+}
+
+// plan runs `<program> plan args...` in the project root and returns stdout, stderr and the exit code.
+func plan(t *testing.T, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(programBinary(t), append([]string{"plan"}, args...)...)
+	cmd.Dir = projectRoot
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PULUMI_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	code := 0
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
+		code = exit.ExitCode()
+	} else {
+		require.NoError(t, err)
+	}
+	return stdout.String(), stderr.String(), code
+}
+
+// mustPlan is plan for a run that has to succeed.
+func mustPlan(t *testing.T, args ...string) (string, string) {
+	t.Helper()
+	stdout, stderr, code := plan(t, args...)
+	require.Equal(t, 0, code, "plan %v failed (is `plan` dispatched to plan.Main in main.go?):\n%s", args, stderr)
+	return stdout, stderr
+}
+
+func TestGoldenPlans(t *testing.T) {
+	for _, stack := range []string{"prod", "staging"} {
+		for _, format := range Formats {
+			t.Run(stack+"/"+format, func(t *testing.T) {
+				got, _ := mustPlan(t, "--stack", stack, "--format", format)
+				path := filepath.Join("testdata", stack+"."+format+".golden")
+				if *update {
+					require.NoError(t, os.MkdirAll("testdata", 0o755))
+					require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+					return
+				}
+				want, err := os.ReadFile(path)
+				require.NoError(t, err, "no golden file: run go test ./pkg/plan -update")
+				assert.Equal(t, string(want), got, "the plan changed: run go test ./pkg/plan -update and review the diff of %s", path)
+			})
+		}
+	}
+}
+
+func TestJSONHasTheDocumentedShape(t *testing.T) {
+	out, _ := mustPlan(t, "--stack", "prod", "--format", "json")
+	dec := json.NewDecoder(strings.NewReader(out))
+	dec.DisallowUnknownFields()
+	var r Report
+	require.NoError(t, dec.Decode(&r))
+	assert.Equal(t, SchemaVersion, r.SchemaVersion)
+	assert.Equal(t, "prod", r.Stack)
+	assert.Positive(t, r.Inventory.Total)
+	assert.Positive(t, r.Cost.MonthlyTotal)
+	assert.True(t, strings.HasPrefix(r.Diagram, "flowchart LR\n"))
+	var perRegion float64
+	for _, rc := range r.Cost.Regions {
+		perRegion += rc.Monthly
+	}
+	assert.InDelta(t, r.Cost.MonthlyTotal, perRegion, 0.001, "regions add up to the total")
+	var items float64
+	for _, it := range r.Cost.Items {
+		items += it.Monthly
+	}
+	assert.InDelta(t, r.Cost.MonthlyTotal, items, 0.001, "items add up to the total")
+	sum := 0
+	for _, c := range r.Inventory.Components {
+		sum += c.Resources
+	}
+	assert.Equal(t, r.Inventory.Total, sum, "components add up to the total")
+}
+
+func TestTextPrintsProgressOnStderrOnly(t *testing.T) {
+	stdout, stderr := mustPlan(t, "--stack", "staging")
+	assert.Contains(t, stderr, "plan: running the program for stack staging under the offline model")
+	assert.Contains(t, stdout, "Plan of stack staging")
+	assert.NotContains(t, stdout, "plan: running")
+
+	_, stderr = mustPlan(t, "--stack", "staging", "--format", "json")
+	assert.Empty(t, stderr, "machine formats keep stderr quiet")
+}
+
+func TestDefaultStackIsStaging(t *testing.T) {
+	def, _ := mustPlan(t, "--format", "json")
+	staging, _ := mustPlan(t, "--stack", "staging", "--format", "json")
+	assert.Equal(t, staging, def)
+}
+
+func TestUsageFlagsChangeTheEstimate(t *testing.T) {
+	base, _ := mustPlan(t, "--stack", "prod", "--format", "json")
+	more, _ := mustPlan(t, "--stack", "prod", "--format", "json", "--log-gb", "100", "--nat-gb", "1000")
+	var a, b Report
+	require.NoError(t, json.Unmarshal([]byte(base), &a))
+	require.NoError(t, json.Unmarshal([]byte(more), &b))
+	assert.Greater(t, b.Cost.MonthlyTotal, a.Cost.MonthlyTotal)
+	assert.Contains(t, b.Cost.Assumptions, Assumption{Flag: "--log-gb", Value: 100, Unit: "GB/month", Meaning: "ingested per CloudWatch log group (stored for its retention)"})
+}
+
+func TestProdPlanIsFast(t *testing.T) {
+	programBinary(t) // compile first: the budget is for a compiled program
+	started := time.Now()
+	mustPlan(t, "--stack", "prod")
+	assert.Less(t, time.Since(started), 2*time.Second, "the prod plan must run in under 2 s once compiled")
+}
+
+func TestBadInput(t *testing.T) {
+	brokenDir := t.TempDir()
+	project, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.yaml"))
+	require.NoError(t, err)
+	staging, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.staging.yaml"))
+	require.NoError(t, err)
+	require.Contains(t, string(staging), "natGateways: single")
+	require.NoError(t, os.WriteFile(filepath.Join(brokenDir, "Pulumi.yaml"), project, 0o644))
+	broken := strings.Replace(string(staging), "natGateways: single", "natGateways: lots", 1)
+	require.NoError(t, os.WriteFile(filepath.Join(brokenDir, "Pulumi.broken.yaml"), []byte(broken), 0o644))
+
+	cases := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr []string
+	}{
+		{"unknown stack", []string{"--stack", "nosuch"}, ExitFailed, []string{`unknown stack "nosuch"`, "no Pulumi.nosuch.yaml", "stacks: prod, staging"}},
+		{"unknown format", []string{"--format", "yaml"}, ExitUsage, []string{`unknown format "yaml"; allowed: text, json, markdown, mermaid`}},
+		{"negative usage", []string{"--gb-out", "-1"}, ExitUsage, []string{"--gb-out must not be negative"}},
+		{"unknown flag", []string{"--colour"}, ExitUsage, []string{"flag provided but not defined: -colour"}},
+		{"stray argument", []string{"prod"}, ExitUsage, []string{`unexpected argument "prod"`}},
+		{"config error", []string{"--stack", "broken", "--dir", brokenDir}, ExitFailed, []string{"stack broken:", "network.natGateways", "allowed"}},
+		{"no project", []string{"--dir", t.TempDir()}, ExitFailed, []string{"no Pulumi.yaml in"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			stdout, stderr, code := plan(t, tc.args...)
+			assert.Equal(t, tc.code, code, stderr)
+			for _, s := range tc.stderr {
+				assert.Contains(t, stderr, s)
+			}
+			assert.Empty(t, stdout, "nothing on stdout when the plan fails")
+		})
+	}
+}

@@ -1,0 +1,82 @@
+package plan
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+)
+
+// Exit codes of Main.
+const (
+	ExitOK     = 0
+	ExitFailed = 1 // the plan could not be made: unknown stack, bad config, the program failed
+	ExitUsage  = 2 // bad flags or format
+)
+
+// Main is `go run . plan [flags]`: it plans program for a stack and writes the report to stdout.
+// args are the arguments after "plan". It returns the process exit code.
+func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	stack := fs.String("stack", "staging", "stack to plan (reads Pulumi.<stack>.yaml)")
+	format := fs.String("format", "text", "output format: "+strings.Join(Formats, ", "))
+	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
+	usage := DefaultUsage()
+	usage.register(fs)
+	fs.Usage = func() {
+		fmt.Fprintln(stderr, "usage: go run . plan [--stack staging] [--format text|json|markdown|mermaid] [usage flags]")
+		fmt.Fprintln(stderr, "Plans the stack offline (no AWS account): inventory, diagram, monthly cost, failover budget, first-deploy estimate, guardrails.")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return ExitOK
+		}
+		return ExitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "plan: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return ExitUsage
+	}
+	if !validFormat(*format) {
+		fmt.Fprintf(stderr, "plan: unknown format %q; allowed: %s\n", *format, strings.Join(Formats, ", "))
+		return ExitUsage
+	}
+	if name, ok := usage.validate(); !ok {
+		fmt.Fprintf(stderr, "plan: --%s must not be negative\n", name)
+		return ExitUsage
+	}
+
+	started := time.Now()
+	if *format == "text" {
+		fmt.Fprintf(stderr, "plan: running the program for stack %s under the offline model (no AWS calls)...\n", *stack)
+	}
+	report, err := Build(Options{Dir: *dir, Stack: *stack, Usage: &usage}, program)
+	if err != nil {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return ExitFailed
+	}
+	if *format == "text" {
+		fmt.Fprintf(stderr, "plan: %d resources planned in %.2fs\n", report.Inventory.Total, time.Since(started).Seconds())
+	}
+	if err := Render(stdout, report, *format); err != nil {
+		fmt.Fprintf(stderr, "plan: %v\n", err)
+		return ExitFailed
+	}
+	return ExitOK
+}
+
+func validFormat(f string) bool {
+	for _, known := range Formats {
+		if f == known {
+			return true
+		}
+	}
+	return false
+}
