@@ -81,14 +81,17 @@ func Definition(p Params) StateMachine {
 	describe := func(key, next string) State {
 		target := jsonataString(p.TargetClusterArn)
 		members := "$states.result.GlobalClusters[0].GlobalClusterMembers"
+		status := "$states.result.GlobalClusters[0].Status"
 		return State{
 			Type:          TypeTask,
 			QueryLanguage: "JSONata",
 			Resource:      sdk("rds:describeGlobalClusters"),
 			Arguments:     map[string]any{"GlobalClusterIdentifier": p.GlobalClusterIdentifier},
-			Output: fmt.Sprintf(`{%% $merge([$states.input, {"%s": {"status": $states.result.GlobalClusters[0].Status, `+
+			// status is always a string and targetIsWriter always a boolean, so the JSONPath Choice
+			// states after it never meet a missing field (a runtime error there).
+			Output: fmt.Sprintf(`{%% $merge([$states.input, {"%s": {"status": %s ? %s : "unknown", `+
 				`"targetIsWriter": $count(%s[IsWriter = true and (DbClusterArn = %s or DBClusterArn = %s)]) > 0}}]) %%}`,
-				key, members, target, target),
+				key, status, status, members, target, target),
 			Retry: readRetry,
 			Catch: catchAllJSONata,
 			Next:  next,

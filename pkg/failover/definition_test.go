@@ -112,6 +112,7 @@ func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
 		out := s.Output.(string)
 		assert.True(t, strings.HasPrefix(out, "{%") && strings.HasSuffix(out, "%}"), out)
 		assert.Contains(t, out, "IsWriter = true")
+		assert.Contains(t, out, `: "unknown"`, "status always present for the Choice after it")
 		assert.Contains(t, out, "DbClusterArn = '"+testParams.TargetClusterArn+"'")
 		assert.Contains(t, out, "DBClusterArn = '"+testParams.TargetClusterArn+"'")
 		assert.NotEmpty(t, s.Catch[0].Output, "JSONata catchers keep the input through Output")
