@@ -114,7 +114,7 @@ func isFree(typ string) bool {
 }
 
 // estimate prices every resource of g with table under usage.
-func estimate(g *graph, table PriceTable, usage Usage, primary string) Cost {
+func estimate(g *graph, table PriceTable, usage Usage, primary, secondary string) Cost {
 	p := &pricing{g: g, usage: usage, primary: primary, hours: HoursPerMonth}
 	c := Cost{
 		Currency: "USD", PriceSource: table.Source, PriceDate: table.Date, HoursPerMonth: HoursPerMonth,
@@ -169,7 +169,7 @@ func estimate(g *graph, table PriceTable, usage Usage, primary string) Cost {
 	}
 	sort.Slice(c.Items, func(i, j int) bool {
 		a, b := c.Items[i], c.Items[j]
-		if ra, rb := regionRank(a.Region, primary), regionRank(b.Region, primary); ra != rb {
+		if ra, rb := regionRank(a.Region, primary, secondary), regionRank(b.Region, primary, secondary); ra != rb {
 			return ra < rb
 		}
 		if a.Component != b.Component {
@@ -185,7 +185,7 @@ func estimate(g *graph, table PriceTable, usage Usage, primary string) Cost {
 		c.MonthlyTotal = cents(c.MonthlyTotal + total)
 	}
 	sort.Slice(c.Regions, func(i, j int) bool {
-		return regionRank(c.Regions[i].Region, primary) < regionRank(c.Regions[j].Region, primary)
+		return regionRank(c.Regions[i].Region, primary, secondary) < regionRank(c.Regions[j].Region, primary, secondary)
 	})
 	for k, count := range unpriced {
 		c.Unpriced = append(c.Unpriced, Unpriced{Type: k[0], Region: k[1], Count: count, Reason: k[2]})
@@ -222,17 +222,19 @@ func costNotes(g *graph) []string {
 	return notes
 }
 
-// regionRank orders regions: primary first, then the other regions alphabetically, Global, "".
-func regionRank(region, primary string) string {
+// regionRank orders regions: primary, secondary, the other regions alphabetically, Global, "".
+func regionRank(region, primary, secondary string) string {
 	switch region {
 	case primary:
 		return "0"
+	case secondary:
+		return "1"
 	case Global:
-		return "2"
-	case "":
 		return "3"
+	case "":
+		return "4"
 	}
-	return "1" + region
+	return "2" + region
 }
 
 func displayRegion(region string) string {

@@ -61,7 +61,7 @@ func TestCostArithmeticMatchesHandComputedTotals(t *testing.T) {
 	usage := DefaultUsage()
 	usage.LogGB = 2
 	g := newGraph(handResources(), nil)
-	c := estimate(g, testTable, usage, "us-east-1")
+	c := estimate(g, testTable, usage, "us-east-1", "us-west-2")
 
 	monthly := map[string]float64{}
 	for _, it := range c.Items {
@@ -121,7 +121,7 @@ func TestEmbeddedPricesSpotChecks(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			c := estimate(newGraph(tc.build(tc.region), nil), Prices, DefaultUsage(), "us-east-1")
+			c := estimate(newGraph(tc.build(tc.region), nil), Prices, DefaultUsage(), "us-east-1", "us-west-2")
 			var found []float64
 			for _, it := range c.Items {
 				if it.Item == tc.item {
@@ -154,7 +154,7 @@ func TestStandbyAlbsCarryNoCapacityUnits(t *testing.T) {
 		res("aws:lb/loadBalancer:LoadBalancer", "west", "us-west-2", map[string]any{"subnets": []any{"a", "b"}}),
 		res("aws:lb/loadBalancer:LoadBalancer", "internal", "us-west-2", map[string]any{"internal": true}),
 	}, nil)
-	c := estimate(g, Prices, DefaultUsage(), "us-east-1")
+	c := estimate(g, Prices, DefaultUsage(), "us-east-1", "us-west-2")
 	got := map[string]float64{}
 	for _, it := range c.Items {
 		got[it.Region+"/"+it.Item] = it.Quantity

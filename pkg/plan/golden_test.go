@@ -207,3 +207,27 @@ func TestBadInput(t *testing.T) {
 		})
 	}
 }
+
+// The price table covers the EU pair the program's own tests use (and us-east-1 for the edge).
+func TestEURegionPairIsFullyPriced(t *testing.T) {
+	dir := t.TempDir()
+	project, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.yaml"))
+	require.NoError(t, err)
+	prod, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	eu := strings.Replace(strings.Replace(string(prod), "primaryRegion: us-east-1", "primaryRegion: eu-west-1", 1),
+		"secondaryRegion: us-west-2", "secondaryRegion: eu-central-1", 1)
+	require.NotEqual(t, string(prod), eu)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.eu.yaml"), []byte(eu), 0o644))
+
+	out, _ := mustPlan(t, "--stack", "eu", "--dir", dir, "--format", "json")
+	var r Report
+	require.NoError(t, json.Unmarshal([]byte(out), &r))
+	require.GreaterOrEqual(t, len(r.Cost.Regions), 2)
+	assert.Equal(t, "eu-west-1", r.Cost.Regions[0].Region, "primary first")
+	assert.Equal(t, "eu-central-1", r.Cost.Regions[1].Region, "secondary second")
+	for _, u := range r.Cost.Unpriced {
+		assert.NotContains(t, u.Reason, "no list price", "%s in %s", u.Type, u.Region)
+	}
+}

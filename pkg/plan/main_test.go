@@ -67,3 +67,14 @@ func TestRenderRejectsUnknownFormats(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "allowed: text, json, markdown, mermaid")
 }
+
+func TestMermaidBlockFindsTheFirstDiagram(t *testing.T) {
+	doc := "# Title\n\n```go\nx\n```\n\n```mermaid\nflowchart LR\n  a --> b\n```\n\n```mermaid\nother\n```\n"
+	got, ok := MermaidBlock(doc)
+	require.True(t, ok)
+	assert.Equal(t, "flowchart LR\n  a --> b\n", got)
+	_, ok = MermaidBlock("no diagram")
+	assert.False(t, ok)
+	_, ok = MermaidBlock("```mermaid\nunterminated")
+	assert.False(t, ok)
+}

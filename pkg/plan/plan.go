@@ -118,7 +118,7 @@ func assemble(recorded []*mocktest.Resource, invokes []mocktest.Invoke, cfg *sta
 		SecondaryRegion: cfg.SecondaryRegion,
 		Inventory:       inventory(g),
 		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
-		Cost:            estimate(g, prices, usage, cfg.PrimaryRegion),
+		Cost:            estimate(g, prices, usage, cfg.PrimaryRegion, cfg.SecondaryRegion),
 		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: databaseFailover(g, cfg)},
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
@@ -168,4 +168,20 @@ func setenv(key, value string) func() {
 			_ = os.Unsetenv(key)
 		}
 	}
+}
+
+// MermaidBlock returns the body of the first ```mermaid fenced block of a Markdown document (the
+// README's architecture diagram), and whether there is one. Compare it with Diagram's output.
+func MermaidBlock(markdown string) (string, bool) {
+	const open = "```mermaid\n"
+	i := strings.Index(markdown, open)
+	if i < 0 {
+		return "", false
+	}
+	body := markdown[i+len(open):]
+	j := strings.Index(body, "```")
+	if j < 0 {
+		return "", false
+	}
+	return body[:j], true
 }
