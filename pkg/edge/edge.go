@@ -17,6 +17,8 @@ type Edge struct {
 	DistributionArn        pulumi.StringOutput `pulumi:"distributionArn"`
 	WebAclArn              pulumi.StringOutput `pulumi:"webAclArn"`
 	WebAclName             pulumi.StringOutput `pulumi:"webAclName"`
+	// WebAclMetricName is the WebACL's CloudWatch metric name: the WebACL dimension of AWS/WAFV2 metrics.
+	WebAclMetricName pulumi.StringOutput `pulumi:"webAclMetricName"`
 	// HealthCheckId is the Route 53 health check of the PRIMARY failover record.
 	HealthCheckId pulumi.StringOutput `pulumi:"healthCheckId"`
 	ZoneId        pulumi.StringOutput `pulumi:"zoneId"`
@@ -47,6 +49,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 		"distributionArn":        e.DistributionArn,
 		"webAclArn":              e.WebAclArn,
 		"webAclName":             e.WebAclName,
+		"webAclMetricName":       e.WebAclMetricName,
 		"healthCheckId":          e.HealthCheckId,
 		"zoneId":                 e.ZoneId,
 		"failoverRecordName":     e.FailoverRecordName,
@@ -85,6 +88,7 @@ func (e *Edge) build(ctx *pulumi.Context, name string, args *Args) error {
 	e.DistributionArn = dist.Arn
 	e.WebAclArn = waf.Arn
 	e.WebAclName = waf.Name
+	e.WebAclMetricName = waf.VisibilityConfig.MetricName()
 	e.HealthCheckId = origins.healthCheck.ID().ToStringOutput()
 	e.ZoneId = args.ZoneId.ToStringOutput()
 	e.FailoverRecordName = origins.failover.Name

@@ -67,6 +67,7 @@ func runEdge(t *testing.T, args *Args) (*mocktest.Mocks, *captured) {
 		for key, o := range map[string]pulumi.Output{
 			"url": e.Url, "distributionId": e.DistributionId, "distributionDomainName": e.DistributionDomainName,
 			"distributionArn": e.DistributionArn, "webAclArn": e.WebAclArn, "webAclName": e.WebAclName,
+			"webAclMetricName": e.WebAclMetricName,
 			"healthCheckId": e.HealthCheckId, "zoneId": e.ZoneId, "failoverRecordName": e.FailoverRecordName,
 			"healthAlarmName": e.HealthAlarmName, "healthAlarmArn": e.HealthAlarmArn,
 		} {
@@ -155,6 +156,8 @@ func TestWafScopeRulesAndLogging(t *testing.T) {
 	assert.Contains(t, key.Str("policy"), `"Service":["logs.us-east-1.amazonaws.com"]`)
 
 	assert.Equal(t, acl.Outputs["arn"].StringValue(), out.get(t, "webAclArn"))
+	assert.Equal(t, acl.Str("visibilityConfig.metricName"), out.get(t, "webAclMetricName"),
+		"observability alarms on the metric name, the WebACL dimension of AWS/WAFV2")
 }
 
 func TestDistributionInputs(t *testing.T) {
