@@ -68,7 +68,7 @@ func runEdge(t *testing.T, args *Args) (*mocktest.Mocks, *captured) {
 			"url": e.Url, "distributionId": e.DistributionId, "distributionDomainName": e.DistributionDomainName,
 			"distributionArn": e.DistributionArn, "webAclArn": e.WebAclArn, "webAclName": e.WebAclName,
 			"webAclMetricName": e.WebAclMetricName,
-			"healthCheckId": e.HealthCheckId, "zoneId": e.ZoneId, "failoverRecordName": e.FailoverRecordName,
+			"healthCheckId":    e.HealthCheckId, "zoneId": e.ZoneId, "failoverRecordName": e.FailoverRecordName,
 			"healthAlarmName": e.HealthAlarmName, "healthAlarmArn": e.HealthAlarmArn,
 		} {
 			out.capture(key, o)
