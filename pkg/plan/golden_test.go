@@ -193,7 +193,7 @@ func TestBadInput(t *testing.T) {
 		{"negative usage", []string{"--gb-out", "-1"}, ExitUsage, []string{"--gb-out must not be negative"}},
 		{"unknown flag", []string{"--colour"}, ExitUsage, []string{"flag provided but not defined: -colour"}},
 		{"stray argument", []string{"prod"}, ExitUsage, []string{`unexpected argument "prod"`}},
-		{"config error", []string{"--stack", "broken", "--dir", brokenDir}, ExitFailed, []string{"stack broken:", "network.natGateways", "allowed"}},
+		{"config error", []string{"--stack", "broken", "--dir", brokenDir}, ExitFailed, []string{"plan: stack broken: invalid stack configuration", "network.natGateways: is \"lots\"; allowed: perAz, single, none"}},
 		{"no project", []string{"--dir", t.TempDir()}, ExitFailed, []string{"no Pulumi.yaml in"}},
 	}
 	for _, tc := range cases {

@@ -54,10 +54,11 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	}
 
 	started := time.Now()
+	opts := Options{Dir: *dir, Stack: *stack, Usage: &usage}
 	if *format == "text" {
-		fmt.Fprintf(stderr, "plan: running the program for stack %s under the offline model (no AWS calls)...\n", *stack)
+		opts.Progress = stderr
 	}
-	report, err := Build(Options{Dir: *dir, Stack: *stack, Usage: &usage}, program)
+	report, err := Build(opts, program)
 	if err != nil {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return ExitFailed

@@ -79,9 +79,12 @@ func Record(opts Options, program pulumi.RunFunc) (*mocktest.Mocks, *stacks.Conf
 		}
 		defer func() { _ = os.Chdir(wd) }()
 	}
+	if opts.Progress != nil {
+		fmt.Fprintf(opts.Progress, "plan: running the program for stack %s under the offline model (no AWS calls)...\n", stack)
+	}
 	m := mocktest.NewMocks(stack)
 	if err := pulumi.RunErr(program, pulumi.WithMocks(mocktest.Project, stack, m)); err != nil {
-		return nil, nil, fmt.Errorf("stack %s: %w", stack, err)
+		return nil, nil, fmt.Errorf("stack %s: %w", stack, single(err))
 	}
 	cfg, err := stacks.Parse(stack, unqualified(values), nil)
 	if err != nil {
@@ -133,6 +136,16 @@ func Diagram(dir, stack string, program pulumi.RunFunc) (string, error) {
 		return "", err
 	}
 	return r.Diagram, nil
+}
+
+// single unwraps the SDK's one-element multierror ("1 error occurred: * ...") to the program's own error.
+func single(err error) error {
+	if multi, ok := err.(interface{ WrappedErrors() []error }); ok {
+		if errs := multi.WrappedErrors(); len(errs) == 1 {
+			return errs[0]
+		}
+	}
+	return err
 }
 
 // knownStacks lists the stacks with a Pulumi.<stack>.yaml in dir.
