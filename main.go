@@ -8,13 +8,29 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/deploysettings"
+	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
-func main() { pulumi.Run(run) }
+// main runs the Pulumi program. Two subcommands work without AWS or the engine (which never passes
+// arguments): `plan` prints what a stack builds, costs and survives, offline; `deployment-settings`
+// checks or applies a stack's Pulumi Deployments settings.
+func main() {
+	if len(os.Args) > 1 {
+		switch os.Args[1] {
+		case "plan":
+			os.Exit(plan.Main(os.Args[2:], run, os.Stdout, os.Stderr))
+		case "deployment-settings":
+			os.Exit(deploysettings.Main(os.Args[2:], os.Stdout, os.Stderr))
+		}
+	}
+	pulumi.Run(run)
+}
 
 // run composes the whole stack. Tests drive the entire program through it under mocks.
 func run(ctx *pulumi.Context) error {
