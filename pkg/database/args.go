@@ -1,0 +1,162 @@
+// Package database is the GlobalDatabase component: one Aurora global database whose writer cluster
+// lives in one region and whose read-only secondary cluster lives in the other, built the way AWS
+// accepts it, and laid out so that `pulumi up` after a managed switchover or failover neither fights
+// nor undoes it (see docs/database.md, "After a switchover or failover").
+package database
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/database/dbspec"
+)
+
+// RegionArgs is what the database needs of one region.
+type RegionArgs struct {
+	Region   string
+	Provider *aws.Provider
+	VpcId    pulumi.StringInput
+	// SubnetIds are the region's database subnets (isolated tier).
+	SubnetIds pulumi.StringArrayInput
+	// ClientSecurityGroupId is the region's compute instance security group: the only client.
+	ClientSecurityGroupId pulumi.StringInput
+	// Instances is how many DB instances the region's cluster runs (1..16).
+	Instances int
+}
+
+// Args configures the global database. Writer and Reader are the two regions; which one writes
+// decides only settings (credentials, which cluster the secondary waits for), never a child's name.
+type Args struct {
+	// Writer is the region whose cluster writes (normally primaryRegion; database.writerRegion after
+	// a switchover or failover). Reader is the other region.
+	Writer, Reader RegionArgs
+	// HomeRegion holds the two resources that belong to no single cluster: the rds.GlobalCluster and
+	// the credentials secret (replicated to the other region). It must be Writer.Region or
+	// Reader.Region and must never change after the first deployment: pass primaryRegion, which a
+	// failover does not touch. (Added field, required.)
+	HomeRegion string
+	// RandomProvider is the explicit random provider for the master password.
+	RandomProvider pulumi.ProviderResource
+
+	Engine, EngineVersion, InstanceClass, DatabaseName, MasterUsername string
+
+	BackupRetentionDays              int
+	PerformanceInsightsRetentionDays int
+	// MonitoringIntervalSeconds is the enhanced monitoring interval; 0 turns it (and its role) off.
+	MonitoringIntervalSeconds int
+	// RpoSeconds sets rds.global_db_rpo (PostgreSQL only, >= 20); 0 leaves it off.
+	RpoSeconds int
+	// BackupWindow and MaintenanceWindow are UTC windows; empty means 03:00-04:00 daily and
+	// Sunday 04:30-05:30. (Added fields, optional.)
+	BackupWindow, MaintenanceWindow string
+
+	DeletionProtection bool
+	// Protect (prod) protects the global cluster, both clusters and both KMS keys, and keeps a final
+	// snapshot when a cluster is deleted.
+	Protect bool
+}
+
+// Default UTC windows: backups at night, maintenance afterwards, never overlapping.
+const (
+	defaultBackupWindow      = "03:00-04:00"
+	defaultMaintenanceWindow = "sun:04:30-sun:05:30"
+)
+
+var (
+	backupWindowPattern      = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]-([01][0-9]|2[0-3]):[0-5][0-9]$`)
+	maintenanceWindowPattern = regexp.MustCompile(`^(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]-(mon|tue|wed|thu|fri|sat|sun):([01][0-9]|2[0-3]):[0-5][0-9]$`)
+)
+
+// validate checks the arguments and fills in optional ones.
+func (a *Args) validate() error {
+	if a == nil {
+		return errors.New("args are required")
+	}
+	for _, r := range []struct {
+		role string
+		args RegionArgs
+	}{{"Writer", a.Writer}, {"Reader", a.Reader}} {
+		switch {
+		case r.args.Region == "":
+			return fmt.Errorf("%s.Region is required", r.role)
+		case r.args.Provider == nil:
+			return fmt.Errorf("%s.Provider is required (the provider of %s)", r.role, r.args.Region)
+		case r.args.VpcId == nil || r.args.SubnetIds == nil || r.args.ClientSecurityGroupId == nil:
+			return fmt.Errorf("%s (%s) needs VpcId, SubnetIds and ClientSecurityGroupId", r.role, r.args.Region)
+		case r.args.Instances < 1 || r.args.Instances > dbspec.MaxInstances:
+			return fmt.Errorf("%s.Instances is %d; allowed: 1 to %d", r.role, r.args.Instances, dbspec.MaxInstances)
+		}
+	}
+	if a.Writer.Region == a.Reader.Region {
+		return fmt.Errorf("Writer and Reader are both %s; a global database spans two regions", a.Writer.Region)
+	}
+	if a.HomeRegion != a.Writer.Region && a.HomeRegion != a.Reader.Region {
+		return fmt.Errorf("HomeRegion is %q; allowed: %s or %s (pass primaryRegion: it must not change when the writer does)",
+			a.HomeRegion, a.Writer.Region, a.Reader.Region)
+	}
+	if a.RandomProvider == nil {
+		return errors.New("RandomProvider is required (the program uses no default providers)")
+	}
+	checks := []check{
+		{"Engine", dbspec.CheckEngine(a.Engine)},
+		{"InstanceClass", dbspec.CheckInstanceClass(a.InstanceClass)},
+		{"BackupRetentionDays", dbspec.CheckBackupRetention(a.BackupRetentionDays)},
+		{"PerformanceInsightsRetentionDays", dbspec.CheckPerformanceInsightsRetention(a.PerformanceInsightsRetentionDays)},
+		{"MonitoringIntervalSeconds", dbspec.CheckMonitoringInterval(a.MonitoringIntervalSeconds)},
+	}
+	if dbspec.CheckEngine(a.Engine) == nil {
+		checks = append(checks,
+			check{"EngineVersion", dbspec.CheckVersion(a.Engine, a.EngineVersion)},
+			check{"DatabaseName", dbspec.CheckDatabaseName(a.Engine, a.DatabaseName)},
+			check{"MasterUsername", dbspec.CheckMasterUsername(a.Engine, a.MasterUsername)},
+			check{"RpoSeconds", dbspec.CheckRpo(a.Engine, a.RpoSeconds)},
+		)
+	}
+	for _, c := range checks {
+		if c.err != nil {
+			return fmt.Errorf("%s %w", c.field, c.err)
+		}
+	}
+	if a.BackupWindow == "" {
+		a.BackupWindow = defaultBackupWindow
+	}
+	if a.MaintenanceWindow == "" {
+		a.MaintenanceWindow = defaultMaintenanceWindow
+	}
+	if !backupWindowPattern.MatchString(a.BackupWindow) {
+		return fmt.Errorf("BackupWindow is %q; allowed: hh24:mi-hh24:mi in UTC such as %s", a.BackupWindow, defaultBackupWindow)
+	}
+	if !maintenanceWindowPattern.MatchString(a.MaintenanceWindow) {
+		return fmt.Errorf("MaintenanceWindow is %q; allowed: ddd:hh24:mi-ddd:hh24:mi in UTC such as %s", a.MaintenanceWindow, defaultMaintenanceWindow)
+	}
+	return nil
+}
+
+// check is one field's validation result.
+type check struct {
+	field string
+	err   error
+}
+
+// regions returns the writer and the reader, in that order.
+func (a *Args) regions() []RegionArgs { return []RegionArgs{a.Writer, a.Reader} }
+
+// home returns the RegionArgs of HomeRegion.
+func (a *Args) home() RegionArgs {
+	if a.HomeRegion == a.Writer.Region {
+		return a.Writer
+	}
+	return a.Reader
+}
+
+// other returns the region that is not r.
+func (a *Args) other(region string) RegionArgs {
+	if region == a.Writer.Region {
+		return a.Reader
+	}
+	return a.Writer
+}

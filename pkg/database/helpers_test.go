@@ -1,0 +1,145 @@
+package database
+
+import (
+	"context"
+	"reflect"
+	"testing"
+
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
+	"github.com/stretchr/testify/require"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+)
+
+const (
+	regionA = "us-east-1" // home region and writer unless a test swaps them
+	regionB = "us-west-2"
+
+	tGlobal    = "aws:rds/globalCluster:GlobalCluster"
+	tCluster   = "aws:rds/cluster:Cluster"
+	tInstance  = "aws:rds/clusterInstance:ClusterInstance"
+	tParams    = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+	tSubnets   = "aws:rds/subnetGroup:SubnetGroup"
+	tKey       = "aws:kms/key:Key"
+	tSG        = "aws:ec2/securityGroup:SecurityGroup"
+	tIngress   = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule"
+	tRole      = "aws:iam/role:Role"
+	tAttach    = "aws:iam/rolePolicyAttachment:RolePolicyAttachment"
+	tSecret    = "aws:secretsmanager/secret:Secret"
+	tVersion   = "aws:secretsmanager/secretVersion:SecretVersion"
+	tPassword  = "random:index/randomPassword:RandomPassword"
+	tComponent = "multi-region-ha:database:GlobalDatabase"
+)
+
+// testArgs is a prod-like database with writer in writer, reader in reader, home in regionA. The
+// regional inputs (VPC, subnets, client group) are the literal IDs the networks and computes of
+// each region would hand over.
+func testArgs(writer, reader string) *Args {
+	return &Args{
+		Writer:                           regionArgs(writer, 2),
+		Reader:                           regionArgs(reader, 1),
+		HomeRegion:                       regionA,
+		Engine:                           "aurora-postgresql",
+		EngineVersion:                    "16.6",
+		InstanceClass:                    "db.r6g.large",
+		DatabaseName:                     "app",
+		MasterUsername:                   "dbadmin",
+		BackupRetentionDays:              30,
+		PerformanceInsightsRetentionDays: 7,
+		MonitoringIntervalSeconds:        15,
+		DeletionProtection:               true,
+		Protect:                          true,
+	}
+}
+
+func regionArgs(region string, instances int) RegionArgs {
+	return RegionArgs{
+		Region:                region,
+		VpcId:                 pulumi.String("vpc-" + region),
+		SubnetIds:             pulumi.ToStringArray([]string{"subnet-db-a-" + region, "subnet-db-b-" + region}),
+		ClientSecurityGroupId: pulumi.String("sg-app-" + region),
+		Instances:             instances,
+	}
+}
+
+// outputs holds the component's resolved outputs by their pulumi tag.
+type outputs map[string]internals.UnsafeAwaitOutputResult
+
+// run builds the component with one explicit provider per region and a random provider, as main
+// does. mutate edits the args after the providers are filled in.
+func run(t *testing.T, stack string, args *Args) (*mocktest.Mocks, outputs) {
+	t.Helper()
+	m, out, err := tryRun(t, stack, args)
+	require.NoError(t, err)
+	return m, out
+}
+
+func tryRun(t *testing.T, stack string, args *Args) (*mocktest.Mocks, outputs, error) {
+	t.Helper()
+	out := outputs{}
+	m, err := mocktest.Run(t, stack, nil, func(ctx *pulumi.Context) error {
+		providers := map[string]*aws.Provider{}
+		for _, r := range []string{regionA, regionB} {
+			p, err := aws.NewProvider(ctx, "aws-"+r, &aws.ProviderArgs{Region: pulumi.String(r)})
+			if err != nil {
+				return err
+			}
+			providers[r] = p
+		}
+		rp, err := random.NewProvider(ctx, "random", nil)
+		if err != nil {
+			return err
+		}
+		if args != nil {
+			args.Writer.Provider = providers[args.Writer.Region]
+			args.Reader.Provider = providers[args.Reader.Region]
+			args.RandomProvider = rp
+		}
+		g, err := NewGlobalDatabase(ctx, "database", args)
+		if err != nil {
+			return err
+		}
+		return awaitOutputs(g, out)
+	})
+	return m, out, err
+}
+
+// awaitOutputs resolves every typed output field of g into out, keyed by its pulumi tag.
+func awaitOutputs(g *GlobalDatabase, out outputs) error {
+	v := reflect.ValueOf(g).Elem()
+	for i := 0; i < v.NumField(); i++ {
+		tag := v.Type().Field(i).Tag.Get("pulumi")
+		o, ok := v.Field(i).Interface().(pulumi.Output)
+		if tag == "" || !ok {
+			continue
+		}
+		r, err := internals.UnsafeAwaitOutput(context.Background(), o)
+		if err != nil {
+			return err
+		}
+		out[tag] = r
+	}
+	return nil
+}
+
+// named returns the resource of typ and name, failing the test when it is missing.
+func named(t *testing.T, m *mocktest.Mocks, typ, name string) *mocktest.Resource {
+	t.Helper()
+	r := m.Named(typ, name)
+	require.NotNil(t, r, "%s %s", typ, name)
+	return r
+}
+
+func cluster(t *testing.T, m *mocktest.Mocks, region string) *mocktest.Resource {
+	return named(t, m, tCluster, "database-"+region+"-cluster")
+}
+
+func key(t *testing.T, m *mocktest.Mocks, region string) *mocktest.Resource {
+	return named(t, m, tKey, "database-"+region+"-key")
+}
+
+// arn is a resource's recorded "arn" output.
+func arn(r *mocktest.Resource) string { return mocktest.Lookup(r.Outputs, "arn").StringValue() }

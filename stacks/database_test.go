@@ -1,0 +1,143 @@
+package stacks
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
+	cases := []struct {
+		stack              string
+		primary, secondary int
+		backup, interval   int
+		deletionProtection bool
+	}{
+		{"prod", 2, 1, 30, 15, true},
+		{"staging", 1, 1, 7, 60, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.stack, func(t *testing.T) {
+			c, err := Parse(tc.stack, withEdge(nil), nil)
+			require.NoError(t, err)
+			d := c.Database
+			assert.Equal(t, "aurora-postgresql", d.Engine)
+			assert.Equal(t, "16.6", d.EngineVersion, "resolved from the engine")
+			assert.Equal(t, "db.r6g.large", d.InstanceClass)
+			assert.Equal(t, tc.primary, d.PrimaryInstances)
+			assert.Equal(t, tc.secondary, d.SecondaryInstances)
+			assert.Equal(t, "app", d.DatabaseName)
+			assert.Equal(t, "dbadmin", d.MasterUsername)
+			assert.Equal(t, tc.backup, d.BackupRetentionDays)
+			assert.Equal(t, tc.deletionProtection, d.DeletionProtection)
+			assert.Equal(t, 7, d.PerformanceInsightsRetentionDays)
+			assert.Equal(t, tc.interval, d.MonitoringIntervalSeconds)
+			assert.Equal(t, 0, d.RpoSeconds, "RPO is opt-in")
+			assert.False(t, d.AutoFailover)
+			assert.Equal(t, "us-east-1", d.WriterRegion)
+			assert.Equal(t, "us-east-1", c.WriterRegion())
+			assert.Equal(t, "us-west-2", c.ReaderRegion())
+			assert.Equal(t, 5432, d.Port())
+			assert.Equal(t, tc.primary, c.DatabaseInstances("us-east-1"))
+			assert.Equal(t, tc.secondary, c.DatabaseInstances("us-west-2"))
+		})
+	}
+}
+
+func TestDatabaseMySQLGetsItsOwnDefaultsAndPort(t *testing.T) {
+	c, err := Parse("staging", withEdge(map[string]string{"database": `{"engine":"aurora-mysql"}`}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "8.0.mysql_aurora.3.08.0", c.Database.EngineVersion)
+	assert.Equal(t, 3306, c.Database.Port())
+}
+
+func TestDatabaseSettings(t *testing.T) {
+	c, err := Parse("prod", withEdge(map[string]string{"database": `{"engineVersion":"17.4","instanceClass":"db.r7g.xlarge",
+		"primaryInstances":3,"secondaryInstances":2,"databaseName":"orders","masterUsername":"owner","backupRetentionDays":35,
+		"deletionProtection":false,"performanceInsightsRetentionDays":731,"monitoringIntervalSeconds":0,"rpoSeconds":20,"autoFailover":true}`}), nil)
+	require.NoError(t, err)
+	d := c.Database
+	assert.Equal(t, Database{
+		Engine: "aurora-postgresql", EngineVersion: "17.4", InstanceClass: "db.r7g.xlarge",
+		PrimaryInstances: 3, SecondaryInstances: 2, DatabaseName: "orders", MasterUsername: "owner",
+		BackupRetentionDays: 35, DeletionProtection: false, PerformanceInsightsRetentionDays: 731,
+		MonitoringIntervalSeconds: 0, RpoSeconds: 20, WriterRegion: "us-east-1", AutoFailover: true,
+	}, d)
+}
+
+// After a switchover or failover to the secondary region, the operator sets writerRegion: the
+// writer's instance count moves with it, and the regions themselves stay where they are.
+func TestDatabaseWriterRegionAfterAFailover(t *testing.T) {
+	c, err := Parse("prod", withEdge(map[string]string{"database": `{"writerRegion":"us-west-2"}`}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "us-east-1", c.PrimaryRegion, "primaryRegion does not move")
+	assert.Equal(t, "us-west-2", c.WriterRegion())
+	assert.Equal(t, "us-east-1", c.ReaderRegion())
+	assert.Equal(t, 2, c.DatabaseInstances("us-west-2"), "the writer gets primaryInstances")
+	assert.Equal(t, 1, c.DatabaseInstances("us-east-1"))
+
+	c, err = Parse("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
+		"network": `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16"}}`}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "eu-west-1", c.WriterRegion(), "defaults to primaryRegion")
+	assert.Equal(t, "eu-central-1", c.ReaderRegion())
+}
+
+func TestDatabaseBadConfig(t *testing.T) {
+	cases := []struct {
+		name, database, want string
+	}{
+		{"engine", `{"engine":"postgres"}`, `multi-region-ha:database.engine: is "postgres"; allowed: aurora-postgresql, aurora-mysql`},
+		{"burstable class", `{"instanceClass":"db.t4g.medium"}`, `multi-region-ha:database.instanceClass: is "db.t4g.medium": burstable db.t* classes are not supported by Aurora global databases; allowed:`},
+		{"serverless", `{"instanceClass":"db.serverless"}`, `multi-region-ha:database.instanceClass: is "db.serverless"; allowed:`},
+		{"general purpose", `{"instanceClass":"db.m6g.large"}`, `multi-region-ha:database.instanceClass: is "db.m6g.large"; allowed: a memory-optimized class`},
+		{"postgres version format", `{"engineVersion":"16"}`, `multi-region-ha:database.engineVersion: is "16"; allowed: an Aurora PostgreSQL version major.minor such as 16.6`},
+		{"postgres version too old", `{"engineVersion":"12.22"}`, `multi-region-ha:database.engineVersion: is "12.22"; allowed: Aurora PostgreSQL 13 or newer`},
+		{"postgres minor without global", `{"engineVersion":"15.1"}`, `multi-region-ha:database.engineVersion: is "15.1"; allowed: 15.2 or newer`},
+		{"mysql version on postgres", `{"engineVersion":"8.0.mysql_aurora.3.08.0"}`, `multi-region-ha:database.engineVersion: is "8.0.mysql_aurora.3.08.0"; allowed: an Aurora PostgreSQL version`},
+		{"postgres version on mysql", `{"engine":"aurora-mysql","engineVersion":"16.6"}`, `multi-region-ha:database.engineVersion: is "16.6"; allowed: an Aurora MySQL version 3 such as 8.0.mysql_aurora.3.08.0`},
+		{"mysql 2", `{"engine":"aurora-mysql","engineVersion":"5.7.mysql_aurora.2.12.1"}`, `version 2 is past standard support`},
+		{"primary instances", `{"primaryInstances":0}`, `multi-region-ha:database.primaryInstances: is 0; allowed: 1 to 16`},
+		{"secondary instances", `{"secondaryInstances":17}`, `multi-region-ha:database.secondaryInstances: is 17; allowed: 1 to 16`},
+		{"headless secondary", `{"secondaryInstances":0}`, `multi-region-ha:database.secondaryInstances: is 0; allowed: 1 to 16`},
+		{"database name", `{"databaseName":"my-app"}`, `multi-region-ha:database.databaseName: is "my-app"; allowed: 1 to 63 characters`},
+		{"reserved database", `{"databaseName":"postgres"}`, `multi-region-ha:database.databaseName: is "postgres", which PostgreSQL or RDS reserves`},
+		{"master username", `{"masterUsername":"rdsadmin"}`, `multi-region-ha:database.masterUsername: is "rdsadmin", which RDS or the engine reserves`},
+		{"long username", `{"masterUsername":"` + strings.Repeat("a", 17) + `"}`, `multi-region-ha:database.masterUsername: is "aaaaaaaaaaaaaaaaa"; allowed: 1 to 16 characters`},
+		{"backup retention low", `{"backupRetentionDays":0}`, `multi-region-ha:database.backupRetentionDays: is 0; allowed: 1 to 35 days`},
+		{"backup retention high", `{"backupRetentionDays":36}`, `multi-region-ha:database.backupRetentionDays: is 36; allowed: 1 to 35 days`},
+		{"pi retention", `{"performanceInsightsRetentionDays":30}`, `multi-region-ha:database.performanceInsightsRetentionDays: is 30; allowed: 7, a multiple of 31 from 31 to 713 (months), or 731 days`},
+		{"monitoring interval", `{"monitoringIntervalSeconds":45}`, `multi-region-ha:database.monitoringIntervalSeconds: is 45; allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds`},
+		{"rpo too low", `{"rpoSeconds":10}`, `multi-region-ha:database.rpoSeconds: is 10; allowed: 0 (off) or 20 to 2147483647 seconds`},
+		{"rpo on mysql", `{"engine":"aurora-mysql","rpoSeconds":60}`, `multi-region-ha:database.rpoSeconds: is 60; allowed: 0 (off) for aurora-mysql: rds.global_db_rpo exists only for aurora-postgresql`},
+		{"writer region", `{"writerRegion":"eu-west-1"}`, `multi-region-ha:database.writerRegion: is "eu-west-1"; allowed: primaryRegion (us-east-1) or secondaryRegion (us-west-2)`},
+		{"auto failover type", `{"autoFailover":"yes"}`, `multi-region-ha:database.autoFailover: must be a boolean`},
+		{"unknown key", `{"engineVerison":"16.6"}`, `multi-region-ha:database.engineVerison: unknown key; allowed keys are autoFailover, backupRetentionDays, databaseName`},
+		{"not an object", `aurora`, `multi-region-ha:database: must be an object`},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Parse("prod", withEdge(map[string]string{"database": tc.database}), nil)
+			require.Error(t, err)
+			var cfgErr *Error
+			require.ErrorAs(t, err, &cfgErr)
+			assert.Contains(t, err.Error(), tc.want)
+			for _, p := range cfgErr.Problems {
+				assert.True(t, strings.HasPrefix(p.Key, "multi-region-ha:database"), "only database problems: %s", p)
+			}
+		})
+	}
+}
+
+func TestDatabaseReportsEveryProblemAtOnce(t *testing.T) {
+	_, err := Parse("prod", withEdge(map[string]string{"database": `{"instanceClass":"db.t3.medium","backupRetentionDays":0,"rpoSeconds":5,"writerRegion":"x"}`}), nil)
+	var cfgErr *Error
+	require.ErrorAs(t, err, &cfgErr)
+	var keys []string
+	for _, p := range cfgErr.Problems {
+		keys = append(keys, strings.TrimPrefix(p.Key, "multi-region-ha:database."))
+	}
+	assert.ElementsMatch(t, []string{"instanceClass", "backupRetentionDays", "rpoSeconds", "writerRegion"}, keys)
+}
