@@ -1,5 +1,7 @@
 package policy
 
+import "github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
 // Compliant fixtures: each rule's passing example starts from these, each failing example breaks
 // exactly one thing.
 
@@ -65,12 +67,14 @@ func goodAsg() *Resource {
 }
 
 func goodCluster() *Resource {
-	return protected(res(TypeRdsCluster, "db-us-east-1", map[string]any{
+	c := protected(res(TypeRdsCluster, "db-us-east-1", map[string]any{
 		"engine": "aurora-postgresql", "storageEncrypted": true, "kmsKeyId": keyArn, "deletionProtection": true,
 		"backupRetentionPeriod": 7, "iamDatabaseAuthenticationEnabled": true, "enabledCloudwatchLogsExports": []any{"postgresql"},
 		"performanceInsightsEnabled": true, "performanceInsightsKmsKeyId": keyArn,
-		"globalClusterIdentifier": "global-id", "masterUsername": "app", "masterPassword": "secret",
+		"globalClusterIdentifier": "global-id", "masterUsername": "app",
 	}))
+	c.Inputs["masterPassword"] = resource.MakeSecret(resource.NewStringProperty("secret"))
+	return c
 }
 
 func goodGlobalCluster() *Resource {

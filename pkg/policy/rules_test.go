@@ -230,6 +230,11 @@ func ruleCases() []ruleCase {
 		fail("iam-least-privilege", "NotAction", res(TypeIamRolePolicy, "p", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`})),
 		fail("iam-least-privilege", "AdministratorAccess", res(TypeIamRolePolicyAttach, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})),
 
+		pass("secrets-are-secret", "secret password", goodCluster(), goodSecondary()),
+		pass("secrets-are-secret", "plain String parameter", res("aws:ssm/parameter:Parameter", "p", map[string]any{"type": "String", "value": "v"})),
+		fail("secrets-are-secret", "plain password", with(goodCluster(), map[string]any{"masterPassword": "plain"})),
+		fail("secrets-are-secret", "plain SecureString", res("aws:ssm/parameter:Parameter", "p", map[string]any{"type": "SecureString", "value": "v"})),
+
 		pass("protect-stateful-prod", "protected key", goodKey()),
 		pass("protect-stateful-prod", "staging", staging(res(TypeKmsKey, "k", map[string]any{"enableKeyRotation": true}))),
 		fail("protect-stateful-prod", "prod key", res(TypeKmsKey, "k", map[string]any{"enableKeyRotation": true})),
