@@ -40,7 +40,7 @@ func newCluster(ctx *pulumi.Context, reg *regional, global *rds.GlobalCluster, a
 		Engine:                           pulumi.String(args.Engine),
 		EngineVersion:                    pulumi.String(args.EngineVersion),
 		EngineMode:                       pulumi.String("provisioned"),
-		GlobalClusterIdentifier:          global.GlobalClusterIdentifier,
+		GlobalClusterIdentifier:          global.ID(),
 		StorageEncrypted:                 pulumi.Bool(true),
 		KmsKeyId:                         reg.key.Arn,
 		DbSubnetGroupName:                reg.subnets.Name,

@@ -59,7 +59,7 @@ func TestBothClustersAreEncryptedWithTheirRegionsKeyInTheSameGlobalCluster(t *te
 		assert.True(t, c.Bool("storageEncrypted"), region)
 		assert.Equal(t, arn(key(t, m, region)), c.Str("kmsKeyId"), "%s uses its own region's key", region)
 		assert.Contains(t, c.Str("kmsKeyId"), ":kms:"+region+":")
-		assert.Equal(t, "multi-region-ha-prod-database", c.Str("globalClusterIdentifier"), region)
+		assert.Equal(t, g[0].ID, c.Str("globalClusterIdentifier"), "%s joins the global cluster (its ID is its identifier)", region)
 		assert.False(t, c.Bool("manageMasterUserPassword"), "managed master passwords are not supported for global clusters")
 		assert.False(t, c.Has("manageMasterUserPassword"))
 		assert.Equal(t, "provisioned", c.Str("engineMode"))

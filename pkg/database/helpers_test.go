@@ -83,7 +83,12 @@ func tryRun(t *testing.T, stack string, args *Args) (*mocktest.Mocks, outputs, e
 	m, err := mocktest.Run(t, stack, nil, func(ctx *pulumi.Context) error {
 		providers := map[string]*aws.Provider{}
 		for _, r := range []string{regionA, regionB} {
-			p, err := aws.NewProvider(ctx, "aws-"+r, &aws.ProviderArgs{Region: pulumi.String(r)})
+			p, err := aws.NewProvider(ctx, "aws-"+r, &aws.ProviderArgs{
+				Region: pulumi.String(r),
+				DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
+					"Project": pulumi.String(mocktest.Project), "Environment": pulumi.String(stack), "ManagedBy": pulumi.String("pulumi"),
+				}},
+			})
 			if err != nil {
 				return err
 			}
