@@ -48,6 +48,10 @@ func run(ctx *pulumi.Context) error {
 		{"certificates", d.newCertificates},
 		{"compute", d.newComputes},
 		{"edge", d.newEdge},
+		{"database", d.newDatabase},
+		{"observability", d.newObservability},
+		{"failover", d.newFailovers},
+		{"deployments", d.newDeployAccess},
 	}
 	for _, step := range steps {
 		if err := step.run(ctx); err != nil {
@@ -64,13 +68,25 @@ type deployment struct {
 	networkStep
 	computeStep
 	edgeStep
+	databaseStep
+	observabilityStep
 }
 
-// activeRegion is the region that serves traffic and writes: the primary region.
-func (d *deployment) activeRegion() string { return d.cfg.PrimaryRegion }
+// activeRegion is the region that serves traffic and writes: the database writer, primaryRegion
+// until an operator records a failover with database.writerRegion. Capacity, the Route 53 PRIMARY
+// record and the alarms follow it; names never do, so the swap replaces nothing.
+func (d *deployment) activeRegion() string { return d.cfg.WriterRegion() }
 
 // standbyRegion is the other region.
-func (d *deployment) standbyRegion() string { return d.cfg.SecondaryRegion }
+func (d *deployment) standbyRegion() string { return d.cfg.ReaderRegion() }
+
+// otherRegion returns the region of the pair that is not region.
+func (d *deployment) otherRegion(region string) string {
+	if region == d.cfg.PrimaryRegion {
+		return d.cfg.SecondaryRegion
+	}
+	return d.cfg.PrimaryRegion
+}
 
 // export publishes a stack output. It is a variable so tests and the planner can watch the outputs,
 // which the mock monitor never sees.
