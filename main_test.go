@@ -199,3 +199,11 @@ func TestBadConfigStopsBeforeAnyResource(t *testing.T) {
 		})
 	}
 }
+
+// toJSON renders a plain value for substring checks.
+func toJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	return string(b)
+}
