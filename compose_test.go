@@ -224,3 +224,19 @@ func domainOf(stack string) string {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+func TestInstancesMayReadOnlyTheirRegionsDatabaseSecret(t *testing.T) {
+	m := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		role := m.Named("aws:iam/role:Role", "compute-"+region+"-instance-role")
+		require.NotNil(t, role, region)
+		grant := m.Named("aws:iam/rolePolicy:RolePolicy", "database-"+region+"-client-read")
+		require.NotNil(t, grant, region)
+		assert.Equal(t, role.Outputs["name"].StringValue(), grant.Str("role"))
+		policy := grant.JSON("policy")
+		read := policy["Statement"].([]any)[0].(map[string]any)
+		resources := read["Resource"].([]any)
+		require.Len(t, resources, 1)
+		assert.Contains(t, resources[0], "arn:aws:secretsmanager:"+region+":", "the secret replica of the instance's own region")
+	}
+}

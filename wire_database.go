@@ -23,6 +23,7 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 			VpcId:                 d.networks[r].VpcId,
 			SubnetIds:             d.networks[r].DatabaseSubnetIds,
 			ClientSecurityGroupId: d.computes[r].AppSecurityGroupId,
+			ClientRoleName:        d.computes[r].InstanceRoleName,
 			Instances:             d.cfg.DatabaseInstances(r),
 		}
 	}

@@ -22,6 +22,9 @@ type Compute struct {
 	AppSecurityGroupId   pulumi.StringOutput `pulumi:"appSecurityGroupId"`
 	AlbSecurityGroupId   pulumi.StringOutput `pulumi:"albSecurityGroupId"`
 	AccessLogsBucket     pulumi.StringOutput `pulumi:"accessLogsBucket"`
+	// InstanceRoleName is the instances' IAM role, for grants other components own (the database
+	// lets it read its credentials secret).
+	InstanceRoleName pulumi.StringOutput `pulumi:"instanceRoleName"`
 	// OriginVerifySecret is the secret origin header value, for CloudFront to send. Always secret.
 	OriginVerifySecret pulumi.StringOutput `pulumi:"originVerifySecret"`
 }
@@ -51,6 +54,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 		"appSecurityGroupId":   c.AppSecurityGroupId,
 		"albSecurityGroupId":   c.AlbSecurityGroupId,
 		"accessLogsBucket":     c.AccessLogsBucket,
+		"instanceRoleName":     c.InstanceRoleName,
 		"originVerifySecret":   c.OriginVerifySecret,
 	}); err != nil {
 		return nil, fmt.Errorf("compute %s: %w", name, err)
@@ -91,6 +95,7 @@ func (c *Compute) build(ctx *pulumi.Context, name string, args *Args) error {
 	c.AppSecurityGroupId = sgs.app.ID().ToStringOutput()
 	c.AlbSecurityGroupId = sgs.alb.ID().ToStringOutput()
 	c.AccessLogsBucket = logs.bucket.Bucket
+	c.InstanceRoleName = group.role.Name
 	c.OriginVerifySecret = pulumi.ToSecret(args.OriginVerifySecret.ToStringOutput()).(pulumi.StringOutput)
 	return nil
 }

@@ -33,6 +33,7 @@ var groupMetrics = []string{
 
 type instances struct {
 	group *autoscaling.Group
+	role  *iam.Role
 }
 
 func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account, sgs *securityGroups, lbs *loadBalancing, opts ...pulumi.ResourceOption) (*instances, error) {
@@ -179,7 +180,7 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 	}, opts...); err != nil {
 		return nil, err
 	}
-	return &instances{group: group}, nil
+	return &instances{group: group, role: role}, nil
 }
 
 // instanceTags are the tags of the instances' volumes and network interfaces.

@@ -26,6 +26,9 @@ type RegionArgs struct {
 	ClientSecurityGroupId pulumi.StringInput
 	// Instances is how many DB instances the region's cluster runs (1..16).
 	Instances int
+	// ClientRoleName, when set, is the IAM role of the region's instances: the component lets it read
+	// the credentials secret in this region (and decrypt it with this region's key), nothing else.
+	ClientRoleName pulumi.StringInput
 }
 
 // Args configures the global database. Writer and Reader are the two regions; which one writes

@@ -180,6 +180,9 @@ func (g *GlobalDatabase) build(ctx *pulumi.Context, name string, args *Args) err
 	}{{writer, writerCluster, writerInstances}, {reader, readerCluster, readerInstances}} {
 		region := c.reg.args.Region
 		secretArns[region] = arnIn(region)
+		if err := grantClientRead(ctx, c.reg, arnIn(region)); err != nil {
+			return err
+		}
 		sgs[region] = c.reg.sg.ID().ToStringOutput()
 		keys[region] = c.reg.key.Arn
 		ids[region] = c.cluster.ClusterIdentifier
