@@ -335,7 +335,14 @@ func (n *Network) Flows() []Flow {
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].String() < out[j].String() })
-	return out
+	// One flow per path: several egress rules (one per database subnet) may admit the same one.
+	unique := out[:0]
+	for i, f := range out {
+		if i == 0 || f.String() != out[i-1].String() {
+			unique = append(unique, f)
+		}
+	}
+	return unique
 }
 
 func (n *Network) externalFlows(in sgRule, dst Endpoint) []Flow {
