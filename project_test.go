@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
@@ -39,5 +40,22 @@ func TestCommittedStacksLoadAndMatchDeclaredTypes(t *testing.T) {
 			assert.Equal(t, `["*"]`, cfg["pulumi:disable-default-providers"], "every ambient default provider is disabled")
 			assert.Equal(t, stack, cfg["multi-region-ha:environment"])
 		})
+	}
+}
+
+// Each object's description in Pulumi.yaml names its keys, so `pulumi config` users see them.
+func TestProjectFileDescribesEveryObjectKey(t *testing.T) {
+	project, err := workspace.LoadProject("Pulumi.yaml")
+	require.NoError(t, err)
+	for _, key := range stacks.DocumentedKeys() {
+		top, rest, nested := strings.Cut(key, ".")
+		if !nested {
+			continue
+		}
+		child := strings.Split(rest, ".")[0]
+		if child == "<role>" {
+			child = "primary"
+		}
+		assert.Contains(t, project.Config[top].Description, child, "Pulumi.yaml's description of %s does not mention %s", top, child)
 	}
 }
