@@ -60,6 +60,12 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 func Parse(stack string, values map[string]string, unknown []string) (*Config, error) {
 	var p problems
 	for _, key := range unknown {
+		if parent, _, nested := strings.Cut(key, "."); nested && contains(TopLevelKeys(), parent) {
+			// `pulumi config set network.azCount 3` (without --path) sets a top-level key with a dot
+			// in its name, which the program would otherwise never read.
+			p.addf(key, "unknown key: a top-level key with a dot in its name; to set %s inside the %s object use `pulumi config set --path %s <value>` (and `pulumi config rm %s`)", key, parent, fullKey(key), fullKey(key))
+			continue
+		}
 		p.addf(key, "unknown key; allowed keys are %s", strings.Join(TopLevelKeys(), ", "))
 	}
 

@@ -1,17 +1,28 @@
 package stacks
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // decodeStrict overlays the JSON object raw onto dst (a pointer to a struct already holding defaults).
-// Keys absent from raw keep their defaults. Every unknown key and every value of the wrong type is
-// reported under its full config key, so a typo such as `natGateway` is caught instead of ignored.
+// Keys absent from raw, and keys whose value is null (an empty YAML value), keep their defaults.
+// Every unknown key and every value of the wrong type is reported under its full config key, so a
+// typo such as `natGateway` is caught instead of ignored.
+//
+// Scalars are read the way the Pulumi CLI writes them: `pulumi config set --path tags.CostCenter
+// 1234` stores a number and `--path x.enabled true` a boolean, while a quoted YAML value or
+// `--type string` stores text. So a string setting accepts a number or boolean (as its text), and a
+// number or boolean setting accepts text that spells one ("3", "true").
 func decodeStrict(key string, raw []byte, dst any, p *problems) {
+	if isNull(raw) {
+		return
+	}
 	var object map[string]json.RawMessage
 	if err := json.Unmarshal(raw, &object); err != nil || object == nil {
 		p.addf(key, "must be an object")
@@ -30,10 +41,124 @@ func decodeStrict(key string, raw []byte, dst any, p *problems) {
 			decodeStrict(childKey(key, name), object[name], field.Addr().Interface(), p)
 			continue
 		}
-		if err := json.Unmarshal(object[name], field.Addr().Interface()); err != nil {
+		if isNull(object[name]) {
+			continue
+		}
+		if err := decodeValue(object[name], field); err != nil {
 			p.addf(childKey(key, name), "must be %s", describeType(field.Type()))
 		}
 	}
+}
+
+func isNull(raw []byte) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
+
+// decodeValue decodes one JSON value into field, coercing scalars as decodeStrict describes.
+func decodeValue(raw []byte, field reflect.Value) error {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	coerced, err := coerce(field.Type(), v)
+	if err != nil {
+		return err
+	}
+	b, err := json.Marshal(coerced)
+	if err != nil {
+		return err
+	}
+	return json.Unmarshal(b, field.Addr().Interface())
+}
+
+// coerce converts v (decoded with UseNumber) to the JSON shape of t, or says why it cannot.
+func coerce(t reflect.Type, v any) (any, error) {
+	if t.Kind() == reflect.Pointer {
+		if v == nil {
+			return nil, nil
+		}
+		return coerce(t.Elem(), v)
+	}
+	mismatch := fmt.Errorf("%v is not %s", v, describeType(t))
+	switch t.Kind() {
+	case reflect.String:
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case json.Number:
+			return x.String(), nil
+		case bool:
+			return strconv.FormatBool(x), nil
+		}
+	case reflect.Bool:
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case string:
+			if x == "true" || x == "false" {
+				return x == "true", nil
+			}
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		text := ""
+		switch x := v.(type) {
+		case json.Number:
+			text = x.String()
+		case string:
+			text = strings.TrimSpace(x)
+		}
+		if i, err := strconv.ParseInt(text, 10, 64); err == nil {
+			return i, nil
+		}
+	case reflect.Float32, reflect.Float64:
+		text := ""
+		switch x := v.(type) {
+		case json.Number:
+			text = x.String()
+		case string:
+			text = strings.TrimSpace(x)
+		}
+		if f, err := strconv.ParseFloat(text, 64); err == nil {
+			return f, nil
+		}
+	case reflect.Slice:
+		list, ok := v.([]any)
+		if !ok {
+			break
+		}
+		out := make([]any, len(list))
+		for i, e := range list {
+			if e == nil {
+				return nil, mismatch
+			}
+			c, err := coerce(t.Elem(), e)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	case reflect.Map:
+		object, ok := v.(map[string]any)
+		if !ok || t.Key().Kind() != reflect.String {
+			break
+		}
+		out := make(map[string]any, len(object))
+		for k, e := range object {
+			if e == nil {
+				return nil, mismatch
+			}
+			c, err := coerce(t.Elem(), e)
+			if err != nil {
+				return nil, err
+			}
+			out[k] = c
+		}
+		return out, nil
+	default:
+		return v, nil
+	}
+	return nil, mismatch
 }
 
 // childKey joins a parent key and a field name with a dot; the root has no prefix.
