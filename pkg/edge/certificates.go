@@ -189,6 +189,10 @@ func newCertificate(ctx *pulumi.Context, name string, names []string, opts ...pu
 	}, opts...)
 }
 
+// validationRecordTTL is the TTL of the DNS validation CNAMEs: short, so a renewed or re-requested
+// certificate validates quickly.
+const validationRecordTTL = 60
+
 // validationRecords creates one CNAME per distinct domain name. ACM gives the same name the same
 // validation record in every certificate of the account (the failover origin name is in both
 // regional certificates), so a record per certificate would conflict. The names are known
@@ -210,7 +214,11 @@ func (c *Certificates) validationRecords(ctx *pulumi.Context, name string, certs
 				Name:    option.ResourceRecordName().Elem(),
 				Type:    option.ResourceRecordType().Elem(),
 				Records: pulumi.StringArray{option.ResourceRecordValue().Elem()},
-				Ttl:     pulumi.Int(300),
+				Ttl:     pulumi.Int(validationRecordTTL),
+				// The record may already exist with this very value: ACM answers the same name with the
+				// same CNAME in every region and certificate of the account, so an earlier certificate
+				// (another stack, a previous deployment) may have left it. Take it over rather than fail.
+				AllowOverwrite: pulumi.Bool(true),
 			}, pulumi.Parent(c), pulumi.Provider(args.EdgeProvider))
 			if err != nil {
 				return nil, err

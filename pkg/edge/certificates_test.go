@@ -86,6 +86,8 @@ func TestOneValidationRecordPerDistinctName(t *testing.T) {
 		assert.Equal(t, "CNAME", r.Str("type"))
 		assert.Equal(t, "ZLOOKEDUP", r.Str("zoneId"))
 		assert.Len(t, r.Strings("records"), 1)
+		assert.Equal(t, 60.0, r.Num("ttl"))
+		assert.True(t, r.Bool("allowOverwrite"), "%s takes over an identical record an earlier certificate left", r.Name)
 	}
 	// Each record carries exactly the name and value ACM asked for.
 	for _, c := range m.OfType(certType) {

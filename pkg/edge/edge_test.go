@@ -158,6 +158,26 @@ func TestWafScopeRulesAndLogging(t *testing.T) {
 	assert.Equal(t, acl.Outputs["arn"].StringValue(), out.get(t, "webAclArn"))
 	assert.Equal(t, acl.Str("visibilityConfig.metricName"), out.get(t, "webAclMetricName"),
 		"observability alarms on the metric name, the WebACL dimension of AWS/WAFV2")
+	// The stack ("test") is part of every metric name: staging and prod in one account must not
+	// share the WebACL dimension their alarms watch. WAF allows only A-Z a-z 0-9 - _ (1..128).
+	assert.Equal(t, "edge-test-waf", acl.Str("visibilityConfig.metricName"))
+	metricNames := map[string]bool{acl.Str("visibilityConfig.metricName"): true}
+	for i := range rules {
+		n := acl.Str(fmt.Sprintf("rules[%d].visibilityConfig.metricName", i))
+		assert.Regexp(t, `^edge-test-[A-Za-z0-9_-]{1,100}$`, n)
+		metricNames[n] = true
+	}
+	assert.Len(t, metricNames, 1+len(rules), "metric names are unique")
+}
+
+func TestWafMetricPrefix(t *testing.T) {
+	for _, tc := range []struct{ name, stack, want string }{
+		{"edge", "prod", "edge-prod"},
+		{"edge", "team.staging", "edge-team-staging"},
+		{"edge", "org/proj/dev", "edge-org-proj-dev"},
+	} {
+		assert.Equal(t, tc.want, wafMetricPrefix(tc.name, tc.stack))
+	}
 }
 
 func TestDistributionInputs(t *testing.T) {

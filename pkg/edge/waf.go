@@ -1,6 +1,8 @@
 package edge
 
 import (
+	"regexp"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -50,6 +52,15 @@ func wafRules(metric string, limit int) wafv2.WebAclRuleArray {
 	return rules
 }
 
+var wafMetricUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]`)
+
+// wafMetricPrefix prefixes the WebACL's and its rules' CloudWatch metric names: component and stack,
+// so two stacks in one account (staging and prod) never share the WebACL dimension their alarms and
+// dashboards read. WAF metric names allow only A-Z, a-z, 0-9, '-' and '_' (a stack name may hold '.').
+func wafMetricPrefix(name, stack string) string {
+	return wafMetricUnsafe.ReplaceAllString(name+"-"+stack, "-")
+}
+
 func ruleVisibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 	return &wafv2.WebAclRuleVisibilityConfigArgs{
 		CloudwatchMetricsEnabled: pulumi.Bool(true),
@@ -62,14 +73,15 @@ func ruleVisibility(metric string) *wafv2.WebAclRuleVisibilityConfigArgs {
 // KMS-encrypted aws-waf-logs-* log group in the same region.
 func (e *Edge) newWaf(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account) (*wafv2.WebAcl, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(e), pulumi.Provider(args.EdgeProvider)}
+	metric := wafMetricPrefix(name, ctx.Stack())
 	acl, err := wafv2.NewWebAcl(ctx, name+"-waf", &wafv2.WebAclArgs{
 		Description:   pulumi.String("Protects " + args.Names.Viewer() + " (CloudFront)"),
 		Scope:         pulumi.String("CLOUDFRONT"),
 		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
-		Rules:         wafRules(name, args.WafRateLimit),
+		Rules:         wafRules(metric, args.WafRateLimit),
 		VisibilityConfig: &wafv2.WebAclVisibilityConfigArgs{
 			CloudwatchMetricsEnabled: pulumi.Bool(true),
-			MetricName:               pulumi.String(name + "-waf"),
+			MetricName:               pulumi.String(metric + "-waf"),
 			SampledRequestsEnabled:   pulumi.Bool(true),
 		},
 		Tags: nameTag(name + "-waf"),
