@@ -436,10 +436,16 @@ func TestEbsKey(t *testing.T) {
 		var use, grant bool
 		for _, s := range doc["Statement"].([]any) {
 			st := s.(map[string]any)
-			if p, ok := st["Principal"].(map[string]any); ok && assert.ObjectsAreEqual([]any{slr}, p["AWS"]) {
+			p, _ := st["Principal"].(map[string]any)
+			assert.NotContains(t, p["AWS"], slr, "naming the service-linked role fails in accounts that never had an Auto Scaling group")
+			if p["AWS"] == "*" {
+				cond, _ := st["Condition"].(map[string]any)
+				require.NotNil(t, cond, "%v: Principal * needs conditions", st["Sid"])
+				assert.Equal(t, map[string]any{"aws:PrincipalArn": slr}, cond["ArnEquals"], "%v", st["Sid"])
+				assert.Equal(t, map[string]any{"kms:CallerAccount": mocktest.AccountID}, cond["StringEquals"], "%v", st["Sid"])
 				actions := st["Action"].([]any)
 				if assert.ObjectsAreEqual([]any{"kms:CreateGrant"}, actions) {
-					grant = assert.Equal(t, map[string]any{"Bool": map[string]any{"kms:GrantIsForAWSResource": true}}, st["Condition"])
+					grant = assert.Equal(t, map[string]any{"kms:GrantIsForAWSResource": true}, cond["Bool"])
 				} else {
 					use = assert.Subset(t, actions, []any{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"})
 				}
@@ -493,7 +499,14 @@ func TestAutoScalingGroup(t *testing.T) {
 	assert.Equal(t, "1", asg.Str("launchTemplate.version"), "an explicit version (latestVersion), never $Latest")
 
 	assert.Equal(t, "Rolling", asg.Str("instanceRefresh.strategy"))
-	assert.GreaterOrEqual(t, asg.Num("instanceRefresh.preferences.minHealthyPercentage"), 90.0)
+	minHealthy := asg.Num("instanceRefresh.preferences.minHealthyPercentage")
+	maxHealthy := asg.Num("instanceRefresh.preferences.maxHealthyPercentage")
+	assert.GreaterOrEqual(t, minHealthy, 90.0)
+	assert.LessOrEqual(t, minHealthy, 100.0, "AWS range 0-100")
+	assert.GreaterOrEqual(t, maxHealthy, 100.0, "AWS range 100-200")
+	assert.LessOrEqual(t, maxHealthy, 200.0, "AWS range 100-200")
+	assert.LessOrEqual(t, maxHealthy-minHealthy, 100.0, "AWS refuses a refresh whose max and min healthy percentages differ by more than 100")
+	assert.Equal(t, 100.0, minHealthy, "launch before terminate: capacity never drops during a rollout")
 	assert.True(t, asg.Bool("instanceRefresh.preferences.autoRollback"))
 	assert.False(t, strings.HasPrefix(lt.Str("imageId"), "resolve:ssm:"), "auto rollback is unsupported with SSM-resolved AMIs")
 

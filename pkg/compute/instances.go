@@ -20,9 +20,13 @@ import (
 // Auto Scaling behaviour.
 const (
 	instanceWarmupSeconds = 120 // before a new instance's metrics count for scaling and refresh
-	minHealthyPercentage  = 90  // instance refresh keeps at least this share in service ...
-	maxHealthyPercentage  = 200 // ... and may launch replacements before terminating (small groups too)
-	cpuTargetPercent      = 50  // target tracking on average CPU
+	// Instance refresh launches replacements first and never drops below the desired capacity.
+	// AWS refuses a refresh whose MaxHealthyPercentage exceeds MinHealthyPercentage by more than 100
+	// (ValidationError at StartInstanceRefresh, i.e. at the first launch template change, not at
+	// creation), so the pair is 100/200.
+	minHealthyPercentage = 100
+	maxHealthyPercentage = 200
+	cpuTargetPercent     = 50 // target tracking on average CPU
 )
 
 // groupMetrics are the Auto Scaling group metrics published to CloudWatch (1-minute granularity).

@@ -56,26 +56,38 @@ func autoScalingServiceRoleArn(acct kmskey.Account) string {
 }
 
 // ebsKeyPolicy is the key policy of the instances' root volumes: the account administers the key
-// through IAM; the Auto Scaling service-linked role may use it and create grants for the volumes
-// it attaches (AWS's documented policy for encrypted volumes in Auto Scaling groups).
+// through IAM; the EC2 Auto Scaling service-linked role may use it and create grants for the volumes
+// it attaches (AWS's documented statements for encrypted volumes in Auto Scaling groups).
+//
+// The service-linked role is matched by aws:PrincipalArn under Principal "*", not named as the
+// principal: AWS creates AWSServiceRoleForAutoScaling with an account's first Auto Scaling group, and
+// KMS refuses a key policy naming a role that does not exist yet ("MalformedPolicyDocumentException:
+// Policy contains a statement with one or more invalid principals"), so naming it would fail the
+// first `pulumi up` in a fresh account. The conditions still admit exactly that role of this account.
 func ebsKeyPolicy(acct kmskey.Account) iampolicy.Document {
 	doc := kmskey.Policy(kmskey.Args{Account: acct})
-	slr := iampolicy.AWS(autoScalingServiceRoleArn(acct))
+	onlyTheServiceLinkedRole := map[string]any{"aws:PrincipalArn": autoScalingServiceRoleArn(acct)}
+	inThisAccount := map[string]any{"kms:CallerAccount": acct.ID}
 	doc.Statement = append(doc.Statement,
 		iampolicy.Statement{
 			Sid:       "AutoScalingUsesKeyForVolumes",
 			Effect:    "Allow",
-			Principal: slr,
+			Principal: iampolicy.AllPrincipals(),
 			Action:    []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"},
 			Resource:  []string{"*"},
+			Condition: map[string]map[string]any{"ArnEquals": onlyTheServiceLinkedRole, "StringEquals": inThisAccount},
 		},
 		iampolicy.Statement{
 			Sid:       "AutoScalingAttachesEncryptedVolumes",
 			Effect:    "Allow",
-			Principal: slr,
+			Principal: iampolicy.AllPrincipals(),
 			Action:    []string{"kms:CreateGrant"},
 			Resource:  []string{"*"},
-			Condition: map[string]map[string]any{"Bool": {"kms:GrantIsForAWSResource": true}},
+			Condition: map[string]map[string]any{
+				"ArnEquals":    onlyTheServiceLinkedRole,
+				"StringEquals": inThisAccount,
+				"Bool":         {"kms:GrantIsForAWSResource": true},
+			},
 		},
 	)
 	return doc

@@ -40,16 +40,24 @@ func TestAccessLogBucketPolicy(t *testing.T) {
 	}
 }
 
-func TestEbsKeyPolicyNamesTheServiceLinkedRoleOfThePartition(t *testing.T) {
+func TestEbsKeyPolicyAdmitsTheServiceLinkedRoleOfThePartitionWithoutNamingIt(t *testing.T) {
 	doc := ebsKeyPolicy(kmskey.Account{ID: "111122223333", Partition: "aws-us-gov", Region: "us-gov-west-1"})
 	require.Len(t, doc.Statement, 3)
 	slr := "arn:aws-us-gov:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 	assert.Equal(t, map[string]any{"AWS": []string{"arn:aws-us-gov:iam::111122223333:root"}}, doc.Statement[0].Principal)
 	for _, st := range doc.Statement[1:] {
-		assert.Equal(t, map[string]any{"AWS": []string{slr}}, st.Principal)
+		// KMS rejects a key policy whose principal is a role that does not exist yet, and the
+		// service-linked role only exists once the account had an Auto Scaling group.
+		assert.NotContains(t, st.Principal["AWS"], slr, "%s: the service-linked role may not exist yet", st.Sid)
+		assert.Equal(t, "*", st.Principal["AWS"], st.Sid)
+		assert.Equal(t, slr, st.Condition["ArnEquals"]["aws:PrincipalArn"], "%s admits only the service-linked role", st.Sid)
+		assert.Equal(t, "111122223333", st.Condition["StringEquals"]["kms:CallerAccount"], "%s admits only this account", st.Sid)
+		assert.Equal(t, "Allow", st.Effect)
 	}
+	assert.Equal(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, doc.Statement[1].Action)
 	assert.Equal(t, []string{"kms:CreateGrant"}, doc.Statement[2].Action)
 	assert.Equal(t, true, doc.Statement[2].Condition["Bool"]["kms:GrantIsForAWSResource"])
+	assert.Nil(t, doc.Statement[1].Condition["Bool"], "using the key needs no grant condition")
 }
 
 func TestInstanceManagedPolicies(t *testing.T) {
