@@ -76,7 +76,7 @@ func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map
 			BackupVaultName:   vault.Name,
 			SnsTopicArn:       r.topicArn,
 			BackupVaultEvents: pulumi.ToStringArray(vaultEvents),
-		}, o.opts(r.site)...); err != nil {
+		}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{r.topicPolicy}))...); err != nil {
 			return err
 		}
 		failures, err := cloudwatch.NewEventRule(ctx, prefix+"-backup-failures", &cloudwatch.EventRuleArgs{

@@ -47,7 +47,7 @@ func (o *Observability) newBudget(ctx *pulumi.Context, name string, primary *reg
 		}},
 		Notifications: notes,
 		Tags:          nameTag(name + "-budget"),
-	}, o.opts(primary.site)...)
+	}, o.opts(primary.site, pulumi.DependsOn([]pulumi.Resource{primary.topicPolicy}))...)
 	if err != nil {
 		return err
 	}

@@ -31,12 +31,13 @@ func (o *Observability) newNotifications(ctx *pulumi.Context, name string, s *si
 	if err != nil {
 		return nil, err
 	}
-	if _, err := sns.NewTopicPolicy(ctx, prefix+"-alarms-policy", &sns.TopicPolicyArgs{
+	policy, err := sns.NewTopicPolicy(ctx, prefix+"-alarms-policy", &sns.TopicPolicyArgs{
 		Arn: topic.Arn,
 		Policy: topic.Arn.ApplyT(func(arn string) string {
 			return topicPolicy(acct, arn).JSON()
 		}).(pulumi.StringOutput),
-	}, o.opts(s)...); err != nil {
+	}, o.opts(s)...)
+	if err != nil {
 		return nil, err
 	}
 	for _, email := range args.AlarmEmails {
@@ -49,7 +50,7 @@ func (o *Observability) newNotifications(ctx *pulumi.Context, name string, s *si
 			return nil, err
 		}
 	}
-	return &regional{site: s, acct: acct, keyArn: key.Arn, topicArn: topic.Arn}, nil
+	return &regional{site: s, acct: acct, keyArn: key.Arn, topicArn: topic.Arn, topicPolicy: policy}, nil
 }
 
 func emailHash(email string) uint32 {

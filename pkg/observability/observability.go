@@ -33,6 +33,9 @@ type regional struct {
 	acct     kmskey.Account
 	keyArn   pulumi.StringOutput
 	topicArn pulumi.StringOutput
+	// topicPolicy admits the publishing services: what subscribes a service (Budgets, Backup vault
+	// notifications) waits for, so AWS never checks the topic before the service may publish.
+	topicPolicy pulumi.Resource
 }
 
 // opts are a regional child's options: parented to the component, on that region's provider.

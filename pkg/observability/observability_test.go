@@ -2,6 +2,7 @@ package observability
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"sync"
@@ -516,7 +517,87 @@ func TestBudgetNotifiesTheTopicAndTheEmails(t *testing.T) {
 		assert.Equal(t, []string{"ops@example.com", "oncall@example.com"}, b.Strings(p+".subscriberEmailAddresses"))
 	}
 	assert.True(t, strings.HasPrefix(out.budget, "observability-prod-"), out.budget)
+	assert.True(t, b.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-us-east-1-alarms-policy")),
+		"the budget subscribes the topic only once its policy admits budgets.amazonaws.com")
 }
+
+// TestServicesSubscribeOnlyAfterTheTopicPolicyAdmitsThem: AWS may check a topic when a service is
+// pointed at it; the policy admitting that service must exist by then.
+func TestServicesSubscribeOnlyAfterTheTopicPolicyAdmitsThem(t *testing.T) {
+	m, _ := run(t, "eu-west-1", "eu-central-1", nil)
+	for _, region := range []string{"eu-west-1", "eu-central-1"} {
+		policy := m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-"+region+"-alarms-policy")
+		require.NotNil(t, policy, region)
+		assert.Equal(t, region, policy.Region)
+		notes := m.Named("aws:backup/vaultNotifications:VaultNotifications", "observability-"+region+"-vault-notifications")
+		require.NotNil(t, notes, region)
+		assert.True(t, notes.DependsOn(policy), "%s vault notifications wait for the topic policy", region)
+	}
+	budget := only1(t, m, "aws:budgets/budget:Budget")
+	assert.True(t, budget.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-eu-west-1-alarms-policy")))
+}
+
+func only1(t *testing.T, m *mocktest.Mocks, typ string) *mocktest.Resource {
+	t.Helper()
+	rs := m.OfType(typ)
+	require.Len(t, rs, 1, typ)
+	return rs[0]
+}
+
+// TestMetricMathAlarmsReturnOneSeries: a metric-math alarm must return exactly one time series
+// (ReturnData on one query); an anomaly-detection alarm returns its metric and its band, and
+// compares the metric to the band named by thresholdMetricId. A query is either a metric or an
+// expression, never both, and expressions name only queries of the same alarm.
+func TestMetricMathAlarmsReturnOneSeries(t *testing.T) {
+	m, _ := run(t, "us-east-1", "us-west-2", nil)
+	mathAlarms := 0
+	for _, a := range m.OfType(typAlarm) {
+		n := a.Len("metricQueries")
+		if n == 0 {
+			assert.True(t, a.Has("statistic") != a.Has("extendedStatistic"), "%s: exactly one of statistic and extendedStatistic", a.Name)
+			continue
+		}
+		mathAlarms++
+		for _, top := range []string{"namespace", "metricName", "statistic", "extendedStatistic", "period", "dimensions"} {
+			assert.False(t, a.Has(top), "%s: a metric-math alarm sets no top-level %s", a.Name, top)
+		}
+		ids := map[string]bool{}
+		var returned []string
+		for i := 0; i < n; i++ {
+			p := fmt.Sprintf("metricQueries[%d]", i)
+			id := a.Str(p + ".id")
+			assert.Regexp(t, `^[a-z][a-zA-Z0-9_]*$`, id, "%s: query ids start with a lower-case letter", a.Name)
+			ids[id] = true
+			assert.True(t, a.Has(p+".metric") != a.Has(p+".expression"), "%s %s: a metric or an expression", a.Name, id)
+			if a.Bool(p + ".returnData") {
+				returned = append(returned, id)
+			}
+		}
+		for i := 0; i < n; i++ {
+			expr := a.Str(fmt.Sprintf("metricQueries[%d].expression", i))
+			for _, ref := range regexpIDs.FindAllString(expr, -1) {
+				if !knownMathWords[ref] {
+					assert.True(t, ids[ref], "%s: %q names an unknown query %s", a.Name, expr, ref)
+				}
+			}
+		}
+		if band := a.Str("thresholdMetricId"); band != "" {
+			assert.False(t, a.Has("threshold"), "%s: an anomaly alarm has no static threshold", a.Name)
+			assert.Contains(t, []string{"GreaterThanUpperThreshold", "LessThanLowerThreshold", "LessThanLowerOrGreaterThanUpperThreshold"}, a.Str("comparisonOperator"), a.Name)
+			assert.Len(t, returned, 2, "%s: the metric and its band", a.Name)
+			assert.Contains(t, returned, band, a.Name)
+		} else {
+			assert.Len(t, returned, 1, "%s: exactly one query returns data", a.Name)
+			assert.True(t, a.Has("threshold"), a.Name)
+		}
+	}
+	assert.Equal(t, 5, mathAlarms, "ELB and target 5xx rates in both regions, the WAF anomaly alarm")
+}
+
+var regexpIDs = regexp.MustCompile(`\b[a-z][a-zA-Z0-9_]*\b`)
+
+// knownMathWords are lower-case words of metric-math expressions that are not query ids.
+var knownMathWords = map[string]bool{}
 
 func TestAwsConfigWhenEnabled(t *testing.T) {
 	for _, pair := range [][2]string{{"us-east-1", "us-west-2"}, {"eu-west-1", "eu-central-1"}} {
