@@ -47,6 +47,7 @@ type ChoiceRule struct {
 	StringEquals             *string      `json:"StringEquals,omitempty"`
 	NumericGreaterThanEquals *int         `json:"NumericGreaterThanEquals,omitempty"`
 	And                      []ChoiceRule `json:"And,omitempty"`
+	Or                       []ChoiceRule `json:"Or,omitempty"`
 	Not                      *ChoiceRule  `json:"Not,omitempty"`
 	Next                     string       `json:"Next,omitempty"`
 }

@@ -56,7 +56,7 @@ const (
 //	Init -> InitPollCounter -> ChooseMode (switchover | failover | else InvalidInput)
 //	-> DescribeGlobalCluster -> TargetAlreadyWriter? (yes: SkipPromotion) -> RecordPromotionRequest
 //	-> PromoteBy (switchoverGlobalCluster | failoverGlobalCluster AllowDataLoss)
-//	-> WaitForWriter -> DescribeGlobalClusterAgain -> TargetIsWriter? (writer and available:
+//	-> WaitForWriter -> DescribeGlobalClusterAgain -> TargetIsWriter? (writer, and available or no operation left:
 //	   RecordWriterConfirmed; MaxPolls reached: PromotionTimedOut; else CountPoll -> WaitForWriter)
 //	-> RaiseCapacity (updateAutoScalingGroup) -> NotifySuccess (sns:publish with timings) -> Succeeded
 //	Every Task catches States.ALL into NotifyFailure -> Failed.
@@ -82,16 +82,21 @@ func Definition(p Params) StateMachine {
 		target := jsonataString(p.TargetClusterArn)
 		members := "$states.result.GlobalClusters[0].GlobalClusterMembers"
 		status := "$states.result.GlobalClusters[0].Status"
+		operation := "$states.result.GlobalClusters[0].FailoverState.Status"
 		return State{
 			Type:          TypeTask,
 			QueryLanguage: "JSONata",
 			Resource:      sdk("rds:describeGlobalClusters"),
 			Arguments:     map[string]any{"GlobalClusterIdentifier": p.GlobalClusterIdentifier},
-			// status is always a string and targetIsWriter always a boolean, so the JSONPath Choice
-			// states after it never meet a missing field (a runtime error there).
+			// status is always a string and targetIsWriter and operationDone always booleans, so the
+			// JSONPath Choice states after it never meet a missing field (a runtime error there).
+			// operationDone: AWS leaves FailoverState empty unless a switchover or failover is
+			// pending or in progress (RDS API FailoverState), so its absence means the promotion is
+			// over even while an unreachable old primary keeps the global status from "available".
 			Output: fmt.Sprintf(`{%% $merge([$states.input, {"%s": {"status": %s ? %s : "unknown", `+
-				`"targetIsWriter": $count(%s[IsWriter = true and (DbClusterArn = %s or DBClusterArn = %s)]) > 0}}]) %%}`,
-				key, status, status, members, target, target),
+				`"targetIsWriter": $count(%s[IsWriter = true and (DbClusterArn = %s or DBClusterArn = %s)]) > 0, `+
+				`"operationDone": $not($exists(%s))}}]) %%}`,
+				key, status, status, members, target, target, operation),
 			Retry: readRetry,
 			Catch: catchAllJSONata,
 			Next:  next,
@@ -159,9 +164,15 @@ func Definition(p Params) StateMachine {
 		StIsWriter: {
 			Type: TypeChoice,
 			Choices: []ChoiceRule{
+				// The target writes and the operation is over: the global status is back to
+				// "available" (switchover, or failover with the old primary reachable), or AWS no
+				// longer reports an operation (failover while the old primary's region is down).
 				{And: []ChoiceRule{
 					{Variable: "$.after.targetIsWriter", BooleanEquals: boolp(true)},
-					{Variable: "$.after.status", StringEquals: strp("available")},
+					{Or: []ChoiceRule{
+						{Variable: "$.after.status", StringEquals: strp("available")},
+						{Variable: "$.after.operationDone", BooleanEquals: boolp(true)},
+					}},
 				}, Next: StRecordWriter},
 				{Variable: "$.poll.count", NumericGreaterThanEquals: intp(p.MaxPolls), Next: StPromotionTimedOut},
 			},

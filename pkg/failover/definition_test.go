@@ -113,6 +113,8 @@ func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
 		assert.True(t, strings.HasPrefix(out, "{%") && strings.HasSuffix(out, "%}"), out)
 		assert.Contains(t, out, "IsWriter = true")
 		assert.Contains(t, out, `: "unknown"`, "status always present for the Choice after it")
+		assert.Contains(t, out, `"operationDone": $not($exists($states.result.GlobalClusters[0].FailoverState.Status))`,
+			"FailoverState is empty unless a switchover or failover is pending or in progress")
 		assert.Contains(t, out, "DbClusterArn = '"+testParams.TargetClusterArn+"'")
 		assert.Contains(t, out, "DBClusterArn = '"+testParams.TargetClusterArn+"'")
 		assert.NotEmpty(t, s.Catch[0].Output, "JSONata catchers keep the input through Output")
@@ -143,8 +145,12 @@ func TestWaitsUntilWriterAndAvailableWithABound(t *testing.T) {
 	require.Len(t, and, 2)
 	assert.Equal(t, "$.after.targetIsWriter", and[0].Variable)
 	assert.True(t, *and[0].BooleanEquals)
-	assert.Equal(t, "$.after.status", and[1].Variable)
-	assert.Equal(t, "available", *and[1].StringEquals)
+	or := and[1].Or
+	require.Len(t, or, 2, "available, or no switchover/failover left in FailoverState")
+	assert.Equal(t, "$.after.status", or[0].Variable)
+	assert.Equal(t, "available", *or[0].StringEquals)
+	assert.Equal(t, "$.after.operationDone", or[1].Variable)
+	assert.True(t, *or[1].BooleanEquals)
 	assert.Equal(t, 5, *is.Choices[1].NumericGreaterThanEquals)
 	assert.Equal(t, 10*5+1800, sm.TimeoutSeconds)
 }
