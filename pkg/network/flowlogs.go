@@ -1,6 +1,8 @@
 package network
 
 import (
+	"fmt"
+
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -39,7 +41,7 @@ func newFlowLogs(ctx *pulumi.Context, name string, n *Network, vpc *ec2.Vpc, arg
 	}
 	role, err := iam.NewRole(ctx, name+"-flow-logs-role", &iam.RoleArgs{
 		Description:      pulumi.String("Delivers VPC flow logs of " + name + " to CloudWatch Logs"),
-		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("vpc-flow-logs.amazonaws.com", acct.ID).JSON()),
+		AssumeRolePolicy: pulumi.String(flowLogsTrustPolicy(acct).JSON()),
 		Tags:             nameTag(name + "-flow-logs-role"),
 	}, opts...)
 	if err != nil {
@@ -48,11 +50,7 @@ func newFlowLogs(ctx *pulumi.Context, name string, n *Network, vpc *ec2.Vpc, arg
 	if _, err := iam.NewRolePolicy(ctx, name+"-flow-logs-write", &iam.RolePolicyArgs{
 		Role: role.ID(),
 		Policy: group.Arn.ApplyT(func(arn string) string {
-			return iampolicy.New(iampolicy.Statement{
-				Effect:   "Allow",
-				Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
-				Resource: []string{arn, arn + ":*"},
-			}).JSON()
+			return flowLogsWritePolicy(acct, arn).JSON()
 		}).(pulumi.StringOutput),
 	}, opts...); err != nil {
 		return err
@@ -67,4 +65,32 @@ func newFlowLogs(ctx *pulumi.Context, name string, n *Network, vpc *ec2.Vpc, arg
 		Tags:                   nameTag(name + "-flow-log"),
 	}, opts...)
 	return err
+}
+
+// flowLogsTrustPolicy lets VPC flow logs of this account and region, and nothing else, assume the
+// delivery role (aws:SourceAccount and aws:SourceArn against the confused deputy, as AWS recommends).
+func flowLogsTrustPolicy(acct kmskey.Account) iampolicy.Document {
+	return iampolicy.AssumeRoleFrom("vpc-flow-logs.amazonaws.com", acct.ID,
+		fmt.Sprintf("arn:%s:ec2:%s:%s:vpc-flow-log/*", acct.Partition, acct.Region, acct.ID))
+}
+
+// flowLogsWritePolicy lets the delivery role write streams and events to its one log group.
+// AWS documents DescribeLogGroups among the permissions flow log delivery needs; it lists groups, so
+// it is granted on the account's log groups of the region (it reveals names, never events).
+// CreateLogGroup is left out: the group is created here, and the service must not recreate it.
+func flowLogsWritePolicy(acct kmskey.Account, groupArn string) iampolicy.Document {
+	return iampolicy.New(
+		iampolicy.Statement{
+			Sid:      "WriteOwnLogGroup",
+			Effect:   "Allow",
+			Action:   []string{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"},
+			Resource: []string{groupArn, groupArn + ":*"},
+		},
+		iampolicy.Statement{
+			Sid:      "FindLogGroup",
+			Effect:   "Allow",
+			Action:   []string{"logs:DescribeLogGroups"},
+			Resource: []string{acct.Arn("logs", "log-group:*")},
+		},
+	)
 }

@@ -243,14 +243,54 @@ func TestFlowLogsAreEncryptedAndLeastPrivilege(t *testing.T) {
 
 	role := m.Named("aws:iam/role:Role", "network-eu-west-1-flow-logs-role")
 	assert.Equal(t, role.Outputs["arn"].StringValue(), flow.Str("iamRoleArn"))
-	assert.Contains(t, role.Str("assumeRolePolicy"), "vpc-flow-logs.amazonaws.com")
+	trust := role.JSON("assumeRolePolicy")["Statement"].([]any)
+	require.Len(t, trust, 1)
+	assert.Equal(t, map[string]any{"Service": []any{"vpc-flow-logs.amazonaws.com"}}, trust[0].(map[string]any)["Principal"])
+	assert.Equal(t, map[string]any{
+		"StringEquals": map[string]any{"aws:SourceAccount": mocktest.AccountID},
+		"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:ec2:eu-west-1:" + mocktest.AccountID + ":vpc-flow-log/*"},
+	}, trust[0].(map[string]any)["Condition"], "only this account's flow logs of this region assume the role")
 
-	write := m.OfType("aws:iam/rolePolicy:RolePolicy")[0]
-	doc := write.JSON("policy")
-	st := doc["Statement"].([]any)[0].(map[string]any)
+	write := m.OfType("aws:iam/rolePolicy:RolePolicy")
+	require.Len(t, write, 1)
+	assert.Equal(t, role.ID, write[0].Str("role"))
+	statements := write[0].JSON("policy")["Statement"].([]any)
+	require.Len(t, statements, 2)
+	st := statements[0].(map[string]any)
 	assert.ElementsMatch(t, []any{"logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"}, st["Action"])
 	groupArn := group.Outputs["arn"].StringValue()
 	assert.Equal(t, []any{groupArn, groupArn + ":*"}, st["Resource"], "the role writes to its own log group only")
+	describe := statements[1].(map[string]any)
+	assert.Equal(t, []any{"logs:DescribeLogGroups"}, describe["Action"], "AWS lists DescribeLogGroups among the permissions delivery needs")
+	assert.Equal(t, []any{"arn:aws:logs:eu-west-1:" + mocktest.AccountID + ":log-group:*"}, describe["Resource"])
+	for _, raw := range statements {
+		for _, a := range raw.(map[string]any)["Action"].([]any) {
+			assert.NotEqual(t, "logs:CreateLogGroup", a, "the service must not recreate a deleted group")
+		}
+	}
+}
+
+func TestFlowLogKeyLetsCloudWatchLogsUseItForThisRegionsLogGroupsOnly(t *testing.T) {
+	m := runNetwork(t, testArgs(NatSingle))
+	key := m.Named("aws:kms/key:Key", "network-eu-west-1-flow-logs-key")
+	require.NotNil(t, key)
+	var logs map[string]any
+	for _, raw := range key.JSON("policy")["Statement"].([]any) {
+		st := raw.(map[string]any)
+		if p, _ := st["Principal"].(map[string]any); p != nil && p["Service"] != nil {
+			require.Nil(t, logs, "one service statement")
+			logs = st
+		}
+	}
+	require.NotNil(t, logs)
+	assert.Equal(t, []any{"logs.eu-west-1.amazonaws.com"}, logs["Principal"].(map[string]any)["Service"], "the regional CloudWatch Logs principal")
+	assert.Subset(t, logs["Action"], []any{"kms:Encrypt*", "kms:Decrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"})
+	for _, a := range logs["Action"].([]any) {
+		assert.NotContains(t, []any{"kms:*", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CreateGrant"}, a)
+	}
+	assert.Equal(t, map[string]any{"ArnLike": map[string]any{
+		"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:" + mocktest.AccountID + ":log-group:*",
+	}}, logs["Condition"], "the encryption context pins the key to this account's log groups of the region")
 }
 
 func TestS3GatewayEndpointServesPrivateAndDatabaseTables(t *testing.T) {

@@ -57,6 +57,21 @@ func AssumeRole(service, accountID string) Document {
 	return New(st)
 }
 
+// AssumeRoleFrom is AssumeRole narrowed further to the service's resources matching sourceArn
+// (aws:SourceArn, ArnLike), as AWS recommends for services that send it, such as VPC flow logs
+// ("arn:aws:ec2:<region>:<account>:vpc-flow-log/*"). Do not use it for ec2.amazonaws.com instance
+// roles: EC2 sends no source ARN when it assumes them.
+func AssumeRoleFrom(service, accountID, sourceArn string) Document {
+	doc := AssumeRole(service, accountID)
+	if sourceArn != "" {
+		if doc.Statement[0].Condition == nil {
+			doc.Statement[0].Condition = map[string]map[string]any{}
+		}
+		doc.Statement[0].Condition["ArnLike"] = map[string]any{"aws:SourceArn": sourceArn}
+	}
+	return doc
+}
+
 // DenyInsecureTransport is the statement every bucket policy carries: no request over plain HTTP.
 func DenyInsecureTransport(bucketArn string) Statement {
 	return Statement{
