@@ -120,6 +120,7 @@ func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map
 			return err
 		}
 		sel := &backup.SelectionArgs{
+			Name:       pulumi.String(backupSelectionName(name, t.Region)),
 			PlanId:     plan.ID(),
 			IamRoleArn: role.Arn,
 			SelectionTags: backup.SelectionSelectionTagArray{backup.SelectionSelectionTagArgs{
@@ -135,6 +136,21 @@ func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map
 		}
 	}
 	return nil
+}
+
+// maxBackupSelectionName is AWS Backup's limit on a selection name (1-50 of A-Z a-z 0-9 - _ .).
+const maxBackupSelectionName = 50
+
+// backupSelectionName names a region's selection explicitly: the auto-name of
+// "<name>-<region>-backup-selection" plus Pulumi's 8-character suffix passes 50 characters for
+// regions such as eu-central-1 or ap-southeast-2, and AWS rejects it. A selection name only has to
+// be unique within its plan.
+func backupSelectionName(name, region string) string {
+	n := name + "-" + region
+	if len(n) > maxBackupSelectionName {
+		n = n[len(n)-maxBackupSelectionName:]
+	}
+	return n
 }
 
 // policyShortName turns "service-role/AWSBackupServiceRolePolicyForBackup" into "backup".

@@ -463,6 +463,7 @@ func TestBackupsCopyToTheOtherRegionsVault(t *testing.T) {
 		require.NotNil(t, sel)
 		assert.Equal(t, region, sel.Region)
 		assert.Equal(t, plan.ID, sel.Str("planId"))
+		assert.Equal(t, "observability-"+region, sel.Str("name"))
 		assert.Equal(t, "arn:aws:iam::"+acct+":role/observability-backup-role", sel.Str("iamRoleArn"))
 		assert.Equal(t, []any{map[string]any{"type": "STRINGEQUALS", "key": "Backup", "value": "true"}}, sel.Plain("selectionTags"))
 		for _, a := range m.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
@@ -491,6 +492,33 @@ func TestBackupsCopyToTheOtherRegionsVault(t *testing.T) {
 	// The writer's cluster is selected; the global secondary holds the same data.
 	assert.Equal(t, []string{valuesOf("us-east-1").clusterArn}, m.Named("aws:backup/selection:Selection", "observability-us-east-1-backup-selection").Strings("resources"))
 	assert.Empty(t, m.Named("aws:backup/selection:Selection", "observability-us-west-2-backup-selection").Strings("resources"))
+}
+
+// TestBackupNamesFitAWSLimits: AWS Backup allows 50 characters for selection, plan and vault names;
+// an auto-name is the logical name plus Pulumi's 8-character suffix.
+func TestBackupNamesFitAWSLimits(t *testing.T) {
+	m, _ := run(t, "ap-southeast-2", "eu-central-1", nil)
+	physical := func(r *mocktest.Resource) string {
+		if r.Has("name") {
+			return r.Str("name")
+		}
+		return r.Name + "-1234567"
+	}
+	for _, typ := range []string{"aws:backup/selection:Selection", "aws:backup/plan:Plan", "aws:backup/vault:Vault"} {
+		rs := m.OfType(typ)
+		require.Len(t, rs, 2, typ)
+		for _, r := range rs {
+			assert.Regexp(t, `^[A-Za-z0-9_.-]{1,50}$`, physical(r), "%s %s", typ, r.Name)
+		}
+	}
+	for _, tc := range []struct{ name, region, want string }{
+		{"observability", "ap-southeast-2", "observability-ap-southeast-2"},
+		{strings.Repeat("n", 60), "eu-west-1", strings.Repeat("n", 40) + "-eu-west-1"},
+	} {
+		got := backupSelectionName(tc.name, tc.region)
+		assert.Equal(t, tc.want, got)
+		assert.LessOrEqual(t, len(got), 50)
+	}
 }
 
 func TestBudgetNotifiesTheTopicAndTheEmails(t *testing.T) {
