@@ -101,9 +101,11 @@ func (n *Network) build(ctx *pulumi.Context, name string, args *Args) error {
 	n.VpcId = vpc.ID().ToStringOutput()
 	n.VpcCidr = vpc.CidrBlock
 	n.AvailabilityZones = pulumi.ToStringArray(zones).ToStringArrayOutput()
-	n.PublicSubnetIds = tiers.ids(TierPublic)
-	n.PrivateSubnetIds = tiers.ids(TierPrivate)
-	n.DatabaseSubnetIds = tiers.ids(TierDatabase)
+	// Subnet ids resolve once their tier is routed: consumers (the ALB, the Auto Scaling group, the
+	// database subnet group) then wait for the internet gateway route, NAT routes and associations.
+	n.PublicSubnetIds = subnetsReady(tiers.ids(TierPublic), routes.ready[TierPublic])
+	n.PrivateSubnetIds = subnetsReady(tiers.ids(TierPrivate), routes.ready[TierPrivate])
+	n.DatabaseSubnetIds = subnetsReady(tiers.ids(TierDatabase), routes.ready[TierDatabase])
 	n.PublicRouteTableId = routes.public.ToStringOutput()
 	n.PrivateRouteTableIds = routes.private.ToStringArrayOutput()
 	n.DatabaseRouteTableId = routes.database.ToStringOutput()

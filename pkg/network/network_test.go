@@ -1,9 +1,13 @@
 package network
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -342,4 +346,65 @@ func routeTablesByTier(m *mocktest.Mocks) map[string]map[string]bool {
 		out[tierOfSubnet[a.Str("subnetId")]][a.Str("routeTableId")] = true
 	}
 	return out
+}
+
+// TestSubnetIdsResolveOnlyOnceTheTierIsRouted: AWS refuses an internet-facing ALB while the VPC's
+// internet gateway is not attached, and instances launched before their NAT route boot without
+// egress. Consumers of the subnet id outputs must therefore depend on the routes and associations.
+func TestSubnetIdsResolveOnlyOnceTheTierIsRouted(t *testing.T) {
+	for _, nat := range []string{NatPerAz, NatSingle, NatNone} {
+		t.Run(nat, func(t *testing.T) {
+			m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+				p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
+				if err != nil {
+					return err
+				}
+				n, err := NewNetwork(ctx, "network-"+region, testArgs(nat), pulumi.Provider(p))
+				if err != nil {
+					return err
+				}
+				if _, err := lb.NewLoadBalancer(ctx, "consumer-alb", &lb.LoadBalancerArgs{Subnets: n.PublicSubnetIds}, pulumi.Provider(p)); err != nil {
+					return err
+				}
+				if _, err := autoscaling.NewGroup(ctx, "consumer-asg", &autoscaling.GroupArgs{
+					MinSize: pulumi.Int(1), MaxSize: pulumi.Int(1), VpcZoneIdentifiers: n.PrivateSubnetIds,
+				}, pulumi.Provider(p)); err != nil {
+					return err
+				}
+				_, err = rds.NewSubnetGroup(ctx, "consumer-db", &rds.SubnetGroupArgs{SubnetIds: n.DatabaseSubnetIds}, pulumi.Provider(p))
+				return err
+			})
+			alb := m.Named("aws:lb/loadBalancer:LoadBalancer", "consumer-alb")
+			asg := m.Named("aws:autoscaling/group:Group", "consumer-asg")
+			db := m.Named("aws:rds/subnetGroup:SubnetGroup", "consumer-db")
+			require.NotNil(t, alb)
+			require.NotNil(t, asg)
+			require.NotNil(t, db)
+			assert.Equal(t, []string{"network-eu-west-1-public-a-id", "network-eu-west-1-public-b-id", "network-eu-west-1-public-c-id"}, alb.Strings("subnets"), "the ids themselves are unchanged, in AZ order")
+			assert.Equal(t, []string{"network-eu-west-1-private-a-id", "network-eu-west-1-private-b-id", "network-eu-west-1-private-c-id"}, asg.Strings("vpcZoneIdentifiers"))
+
+			route := m.Named("aws:ec2/route:Route", "network-eu-west-1-public-default")
+			require.NotNil(t, route)
+			assert.True(t, alb.DependsOn(route), "the ALB waits for the internet gateway route")
+			for _, zone := range []string{"a", "b", "c"} {
+				for _, c := range []struct {
+					consumer *mocktest.Resource
+					tier     string
+				}{{alb, "public"}, {asg, "private"}, {db, "database"}} {
+					assoc := m.Named("aws:ec2/routeTableAssociation:RouteTableAssociation", fmt.Sprintf("network-eu-west-1-%s-%s-rta", c.tier, zone))
+					require.NotNil(t, assoc)
+					assert.True(t, c.consumer.DependsOn(assoc), "%s waits for %s", c.consumer.Name, assoc.Name)
+				}
+			}
+			natRoutes := 0
+			for _, r := range m.OfType("aws:ec2/route:Route") {
+				if r.Has("natGatewayId") {
+					natRoutes++
+					assert.True(t, asg.DependsOn(r), "instances wait for their NAT route %s", r.Name)
+					assert.False(t, alb.DependsOn(r), "the ALB need not wait for NAT")
+				}
+			}
+			assert.Equal(t, natCount(nat, 3), natRoutes)
+		})
+	}
 }

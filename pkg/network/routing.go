@@ -12,6 +12,9 @@ type routeTables struct {
 	public   pulumi.IDOutput
 	private  pulumi.StringArray // one per AZ with perAz NAT, otherwise one shared
 	database pulumi.IDOutput
+	// ready holds, per tier, the ids of the associations and default routes that make the tier's
+	// subnets usable: subnet id outputs resolve only after them (see subnetsReady).
+	ready map[Tier][]pulumi.IDOutput
 }
 
 const anywhere = "0.0.0.0/0"
@@ -36,14 +39,17 @@ func newRouting(ctx *pulumi.Context, name string, vpc *ec2.Vpc, zones []string, 
 	if err != nil {
 		return nil, err
 	}
-	if _, err := ec2.NewRoute(ctx, name+"-public-default", &ec2.RouteArgs{
+	rt := &routeTables{ready: map[Tier][]pulumi.IDOutput{}}
+	publicDefault, err := ec2.NewRoute(ctx, name+"-public-default", &ec2.RouteArgs{
 		RouteTableId:         public.ID(),
 		DestinationCidrBlock: pulumi.String(anywhere),
 		GatewayId:            igw.ID(),
-	}, opts...); err != nil {
+	}, opts...)
+	if err != nil {
 		return nil, err
 	}
-	if err := associate(ctx, name, tiers, TierPublic, zones, func(int) pulumi.IDOutput { return public.ID() }, opts...); err != nil {
+	rt.ready[TierPublic] = append(rt.ready[TierPublic], publicDefault.ID())
+	if err := associate(ctx, name, tiers, TierPublic, zones, func(int) pulumi.IDOutput { return public.ID() }, rt, opts...); err != nil {
 		return nil, err
 	}
 
@@ -55,7 +61,6 @@ func newRouting(ctx *pulumi.Context, name string, vpc *ec2.Vpc, zones []string, 
 	if args.NatGateways == NatPerAz {
 		privateTables = len(zones)
 	}
-	rt := &routeTables{}
 	var private []*ec2.RouteTable
 	for i := 0; i < privateTables; i++ {
 		tableName := name + "-private-rt"
@@ -74,15 +79,17 @@ func newRouting(ctx *pulumi.Context, name string, vpc *ec2.Vpc, zones []string, 
 		if len(nats) == 0 {
 			continue
 		}
-		if _, err := ec2.NewRoute(ctx, tableName+"-default", &ec2.RouteArgs{
+		natDefault, err := ec2.NewRoute(ctx, tableName+"-default", &ec2.RouteArgs{
 			RouteTableId:         table.ID(),
 			DestinationCidrBlock: pulumi.String(anywhere),
 			NatGatewayId:         nats[i%len(nats)].ID(),
-		}, opts...); err != nil {
+		}, opts...)
+		if err != nil {
 			return nil, err
 		}
+		rt.ready[TierPrivate] = append(rt.ready[TierPrivate], natDefault.ID())
 	}
-	if err := associate(ctx, name, tiers, TierPrivate, zones, func(i int) pulumi.IDOutput { return private[i%len(private)].ID() }, opts...); err != nil {
+	if err := associate(ctx, name, tiers, TierPrivate, zones, func(i int) pulumi.IDOutput { return private[i%len(private)].ID() }, rt, opts...); err != nil {
 		return nil, err
 	}
 
@@ -93,7 +100,7 @@ func newRouting(ctx *pulumi.Context, name string, vpc *ec2.Vpc, zones []string, 
 	if err != nil {
 		return nil, err
 	}
-	if err := associate(ctx, name, tiers, TierDatabase, zones, func(int) pulumi.IDOutput { return database.ID() }, opts...); err != nil {
+	if err := associate(ctx, name, tiers, TierDatabase, zones, func(int) pulumi.IDOutput { return database.ID() }, rt, opts...); err != nil {
 		return nil, err
 	}
 	rt.public = public.ID()
@@ -127,15 +134,31 @@ func newNatGateways(ctx *pulumi.Context, name string, zones []string, tiers *sub
 	return nats, nil
 }
 
-// associate attaches every subnet of tier to the table tableFor returns for its AZ index.
-func associate(ctx *pulumi.Context, name string, tiers *subnetTiers, tier Tier, zones []string, tableFor func(i int) pulumi.IDOutput, opts ...pulumi.ResourceOption) error {
+// associate attaches every subnet of tier to the table tableFor returns for its AZ index, and
+// records the associations among the tier's readiness.
+func associate(ctx *pulumi.Context, name string, tiers *subnetTiers, tier Tier, zones []string, tableFor func(i int) pulumi.IDOutput, rt *routeTables, opts ...pulumi.ResourceOption) error {
 	for i, s := range tiers.subnets[tier] {
-		if _, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-%s-%s-rta", name, tier, zoneSuffix(zones[i])), &ec2.RouteTableAssociationArgs{
+		a, err := ec2.NewRouteTableAssociation(ctx, fmt.Sprintf("%s-%s-%s-rta", name, tier, zoneSuffix(zones[i])), &ec2.RouteTableAssociationArgs{
 			SubnetId:     s.ID(),
 			RouteTableId: tableFor(i),
-		}, opts...); err != nil {
+		}, opts...)
+		if err != nil {
 			return err
 		}
+		rt.ready[tier] = append(rt.ready[tier], a.ID())
 	}
 	return nil
+}
+
+// subnetsReady returns ids, resolving only once every resource behind ready exists, and carrying
+// them as dependencies to whatever consumes the ids. AWS refuses an internet-facing load balancer in
+// a VPC whose internet gateway is not attached yet ("InvalidSubnet: VPC ... has no internet
+// gateway"), and an instance launched before its subnet's NAT route boots without egress; the
+// subnet resources alone do not wait for either.
+func subnetsReady(ids pulumi.StringArrayOutput, ready []pulumi.IDOutput) pulumi.StringArrayOutput {
+	all := []any{ids}
+	for _, r := range ready {
+		all = append(all, r)
+	}
+	return pulumi.All(all...).ApplyT(func(v []any) []string { return v[0].([]string) }).(pulumi.StringArrayOutput)
 }
