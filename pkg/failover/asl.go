@@ -112,9 +112,10 @@ func (s State) Targets() []string {
 // Terminal reports whether the state ends an execution.
 func (s State) Terminal() bool { return s.Type == TypeSucceed || s.Type == TypeFail || s.End }
 
-// Validate checks the structural rules Step Functions enforces at CreateStateMachine: StartAt exists,
-// every transition names an existing state, each state either transitions or ends (never both),
-// Choice states have rules and no Next, and every state is reachable from StartAt.
+// Validate checks the rules Step Functions enforces at CreateStateMachine: StartAt exists, every
+// transition names an existing state, each state either transitions or ends (never both), Choice
+// states have rules and no Next, every state is reachable from StartAt, and each state's fields
+// fit its query language, type and integration (fieldProblems).
 func (sm StateMachine) Validate() error {
 	var problems []string
 	if _, ok := sm.States[sm.StartAt]; !ok {
@@ -130,6 +131,7 @@ func (sm StateMachine) Validate() error {
 		if len(n) > 80 {
 			problems = append(problems, fmt.Sprintf("state name %q is longer than 80 characters", n))
 		}
+		problems = append(problems, s.fieldProblems(n)...)
 		for _, t := range s.Targets() {
 			if _, ok := sm.States[t]; !ok {
 				problems = append(problems, fmt.Sprintf("%s: transition to unknown state %q", n, t))

@@ -192,6 +192,23 @@ func TestValidateCatchesBrokenMachines(t *testing.T) {
 		{"choice with next", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypeChoice, Next: "A"}}}, "Choice needs Choices"},
 		{"task without resource", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypeTask, End: true}}}, "without Resource"},
 		{"fail with next", StateMachine{StartAt: "A", States: map[string]State{"A": {Type: TypeFail, Next: "A"}}}, "take neither"},
+		{"arguments in a JSONPath state", one(State{Type: TypeTask, Resource: sdk("rds:describeGlobalClusters"), Arguments: map[string]any{"A": "b"}, End: true}), "only in JSONata"},
+		{"parameters in a JSONata state", one(State{Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("rds:describeGlobalClusters"), Parameters: map[string]any{"A": "b"}, End: true}), "not Parameters"},
+		{"result path in a JSONata state", one(State{Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("rds:describeGlobalClusters"), ResultPath: Discard, End: true}), "not Parameters, ResultPath"},
+		{"unknown query language", one(State{Type: TypePass, QueryLanguage: "jsonata", End: true}), `QueryLanguage "jsonata"`},
+		{"JSONPath catcher with Output", one(State{Type: TypeTask, Resource: sdk("rds:describeGlobalClusters"), Catch: []Catcher{{ErrorEquals: []string{"States.ALL"}, Output: "{% 1 %}", Next: "A"}}, End: true}), "uses ResultPath, not Output"},
+		{"JSONata catcher with ResultPath", one(State{Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("rds:describeGlobalClusters"), Catch: []Catcher{{ErrorEquals: []string{"States.ALL"}, ResultPath: "$.e", Next: "A"}}, End: true}), "uses Output, not ResultPath"},
+		{"path parameter without a path", one(State{Type: TypePass, Parameters: map[string]any{"at.$": "now"}, End: true}), `"at.$" needs a path`},
+		{"JSONata argument with .$", one(State{Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("rds:describeGlobalClusters"), Arguments: map[string]any{"Id.$": "$.id"}, End: true}), "no .$ suffix"},
+		{"PascalCase SDK action", one(State{Type: TypeTask, Resource: "arn:aws:states:::aws-sdk:rds:DescribeGlobalClusters", End: true}), "not an AWS SDK integration"},
+		{"lambda resource", one(State{Type: TypeTask, Resource: "arn:aws:lambda:us-east-1:123456789012:function:f", End: true}), "not an AWS SDK integration"},
+		{"wait without seconds", one(State{Type: TypeWait, End: true}), "Seconds >= 1"},
+		{"bad retrier", one(State{Type: TypeTask, Resource: sdk("rds:describeGlobalClusters"), Retry: []Retrier{{ErrorEquals: []string{"States.ALL"}, IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 0.5}}, End: true}), "BackoffRate >= 1.0"},
+		{"choice variable not a path", one(State{Type: TypeChoice, Choices: []ChoiceRule{{Variable: "mode", StringEquals: strp("x"), Next: "A"}}, Default: "A"}), `Variable "mode" must be a JSONPath`},
+		{"choice with two operators", one(State{Type: TypeChoice, Choices: []ChoiceRule{{Variable: "$.a", StringEquals: strp("x"), BooleanEquals: boolp(true), Next: "A"}}, Default: "A"}), "either one comparison"},
+		{"nested rule with next", one(State{Type: TypeChoice, Choices: []ChoiceRule{{And: []ChoiceRule{{Variable: "$.a", BooleanEquals: boolp(true), Next: "A"}}, Next: "A"}}, Default: "A"}), "nested rule takes no Next"},
+		{"bad rule inside Or", one(State{Type: TypeChoice, Choices: []ChoiceRule{{And: []ChoiceRule{{Or: []ChoiceRule{{Variable: "a", BooleanEquals: boolp(true)}}}}, Next: "A"}}, Default: "A"}), `Variable "a" must be a JSONPath`},
+		{"choice that retries", one(State{Type: TypeChoice, Choices: []ChoiceRule{{Variable: "$.a", BooleanEquals: boolp(true), Next: "A"}}, Default: "A", Retry: []Retrier{{ErrorEquals: []string{"States.ALL"}, IntervalSeconds: 1, BackoffRate: 1}}}), "only Task states retry"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -201,6 +218,9 @@ func TestValidateCatchesBrokenMachines(t *testing.T) {
 		})
 	}
 }
+
+// one is a machine whose single state "A" is s (Choice rules may loop back to A).
+func one(s State) StateMachine { return StateMachine{StartAt: "A", States: map[string]State{"A": s}} }
 
 func TestIntrinsicLiteralsAreEscaped(t *testing.T) {
 	assert.Equal(t, `a\'b\{\}c\\`, escapeIntrinsic(`a'b{}c\`))
