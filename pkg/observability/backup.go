@@ -41,7 +41,10 @@ func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map
 	primary := regions[args.Primary.Region]
 	role, err := iam.NewRole(ctx, name+"-backup-role", &iam.RoleArgs{
 		Description:      pulumi.String("AWS Backup service role of " + name + ": backup and restore only"),
-		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole(backupPrincipal, primary.acct.ID).JSON()),
+		// No aws:SourceAccount condition: AWS Backup documents none for its service role (its
+		// confused-deputy guidance covers KMS and SNS resource policies), and a condition the service
+		// does not send would fail every backup job. A role cannot be passed to another account anyway.
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole(backupPrincipal, "").JSON()),
 		Tags:             nameTag(name + "-backup-role"),
 	}, o.opts(primary.site)...)
 	if err != nil {

@@ -427,7 +427,11 @@ func TestBackupsCopyToTheOtherRegionsVault(t *testing.T) {
 	other := map[string]string{"us-east-1": "us-west-2", "us-west-2": "us-east-1"}
 	role := m.Named("aws:iam/role:Role", "observability-backup-role")
 	require.NotNil(t, role)
-	assert.Equal(t, "backup.amazonaws.com", role.JSON("assumeRolePolicy")["Statement"].([]any)[0].(map[string]any)["Principal"].(map[string]any)["Service"].([]any)[0])
+	trust := role.JSON("assumeRolePolicy")["Statement"].([]any)
+	require.Len(t, trust, 1)
+	assert.Equal(t, "backup.amazonaws.com", trust[0].(map[string]any)["Principal"].(map[string]any)["Service"].([]any)[0])
+	assert.Equal(t, []any{"sts:AssumeRole"}, trust[0].(map[string]any)["Action"], "only AssumeRole")
+	assert.Nil(t, trust[0].(map[string]any)["Condition"], "AWS Backup is not documented to send aws:SourceAccount when it assumes the role")
 	var attached []string
 	for _, a := range m.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
 		if strings.HasPrefix(a.Name, "observability-backup-role-") {
