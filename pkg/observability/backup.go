@@ -40,7 +40,7 @@ var backupManagedPolicies = []string{
 func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map[string]*regional, args *Args) error {
 	primary := regions[args.Primary.Region]
 	role, err := iam.NewRole(ctx, name+"-backup-role", &iam.RoleArgs{
-		Description:      pulumi.String("AWS Backup service role of " + name + ": backup and restore only"),
+		Description: pulumi.String("AWS Backup service role of " + name + ": backup and restore only"),
 		// No aws:SourceAccount condition: AWS Backup documents none for its service role (its
 		// confused-deputy guidance covers KMS and SNS resource policies), and a condition the service
 		// does not send would fail every backup job. A role cannot be passed to another account anyway.
