@@ -71,10 +71,18 @@ func goodCluster() *Resource {
 		"engine": "aurora-postgresql", "storageEncrypted": true, "kmsKeyId": keyArn, "deletionProtection": true,
 		"backupRetentionPeriod": 7, "iamDatabaseAuthenticationEnabled": true, "enabledCloudwatchLogsExports": []any{"postgresql"},
 		"performanceInsightsEnabled": true, "performanceInsightsKmsKeyId": keyArn,
-		"globalClusterIdentifier": "global-id", "masterUsername": "app",
+		"globalClusterIdentifier": "global-id", "masterUsername": "app", "dbClusterParameterGroupName": "db-us-east-1-params",
 	}))
 	c.Inputs["masterPassword"] = resource.MakeSecret(resource.NewStringProperty("secret"))
 	return c
+}
+
+func goodClusterParams(family string, params ...map[string]any) *Resource {
+	list := make([]any, 0, len(params))
+	for _, p := range params {
+		list = append(list, p)
+	}
+	return res(TypeRdsClusterParams, "db-us-east-1-params", map[string]any{"family": family, "parameters": list, "tags": map[string]any{"Name": "db-params"}})
 }
 
 func goodGlobalCluster() *Resource {

@@ -1,6 +1,9 @@
 package policy
 
-import "fmt"
+import (
+	"fmt"
+	"strings"
+)
 
 // minBackupRetentionDays is the shortest automated-backup retention the project accepts.
 const minBackupRetentionDays = 7
@@ -100,6 +103,48 @@ var databaseRules = []Rule{
 				return nil
 			}
 			return requireCMK(r, "performanceInsightsKmsKeyId", "Performance Insights")
+		},
+	},
+	{
+		Name: "aurora-tls-required",
+		Description: "Aurora refuses unencrypted connections: every cluster uses its own cluster parameter group " +
+			"(the default group allows plaintext), which sets rds.force_ssl=1 (PostgreSQL) or require_secure_transport=ON (MySQL).",
+		ResourceTypes: []string{TypeRdsCluster, TypeRdsClusterParams},
+		Check: func(r *Resource) []string {
+			if r.Type == TypeRdsCluster {
+				if !auroraEngine(r) {
+					return nil
+				}
+				name := r.str("dbClusterParameterGroupName")
+				switch {
+				case !r.set("dbClusterParameterGroupName"):
+					return []string{"dbClusterParameterGroupName is not set: the default parameter group accepts unencrypted connections"}
+				case strings.HasPrefix(name, "default."):
+					return []string{fmt.Sprintf("dbClusterParameterGroupName is %s, a default group that accepts unencrypted connections", name)}
+				}
+				return nil
+			}
+			family := r.str("family")
+			param, want := "", []string{}
+			switch {
+			case strings.HasPrefix(family, "aurora-postgresql"):
+				param, want = "rds.force_ssl", []string{"1"}
+			case strings.HasPrefix(family, "aurora-mysql"):
+				param, want = "require_secure_transport", []string{"ON", "1"}
+			default:
+				return nil // another engine family (or not known yet): not an Aurora TLS setting
+			}
+			for _, p := range r.list("parameters") {
+				q := sub(p)
+				if q.str("name") != param {
+					continue
+				}
+				if q.unknown("value") || containsString(want, strings.ToUpper(q.str("value"))) {
+					return nil
+				}
+				return []string{fmt.Sprintf("%s is %q; allowed: %s", param, q.str("value"), strings.Join(want, " or "))}
+			}
+			return []string{fmt.Sprintf("the %s group does not set %s=%s, so clients may connect without TLS", family, param, want[0])}
 		},
 	},
 }

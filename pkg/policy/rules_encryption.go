@@ -55,6 +55,18 @@ var encryptionRules = []Rule{
 		Check:         func(r *Resource) []string { return requireCMK(r, "kmsKeyId", "the secret") },
 	},
 	{
+		Name:          "backup-vault-encrypted",
+		Description:   "AWS Backup vaults encrypt recovery points with a customer-managed KMS key (not aws/backup).",
+		ResourceTypes: []string{TypeBackupVault},
+		Check:         func(r *Resource) []string { return requireCMK(r, "kmsKeyArn", "the backup vault") },
+	},
+	{
+		Name:          "config-delivery-encrypted",
+		Description:   "AWS Config delivery channels encrypt the snapshots and history they write to S3 with a customer-managed KMS key.",
+		ResourceTypes: []string{TypeConfigDelivery},
+		Check:         func(r *Resource) []string { return requireCMK(r, "s3KmsKeyArn", "the AWS Config delivery channel") },
+	},
+	{
 		Name:          "ebs-encrypted",
 		Description:   "EBS volumes (standalone and instances' block devices) are encrypted with a customer-managed KMS key.",
 		ResourceTypes: []string{TypeEbsVolume, TypeInstance},

@@ -3,6 +3,7 @@ package policy
 import (
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -171,6 +172,24 @@ func ruleCases() []ruleCase {
 		pass("aurora-not-public", "private", goodInstance()),
 		fail("aurora-not-public", "public", with(goodInstance(), map[string]any{"publiclyAccessible": true})),
 
+		pass("aurora-tls-required", "own group", goodCluster()),
+		pass("aurora-tls-required", "postgres force_ssl", goodClusterParams("aurora-postgresql16", map[string]any{"name": "rds.force_ssl", "value": "1", "applyMethod": "immediate"})),
+		pass("aurora-tls-required", "mysql secure transport", goodClusterParams("aurora-mysql8.0", map[string]any{"name": "require_secure_transport", "value": "ON"})),
+		pass("aurora-tls-required", "group name unknown in a preview", with(goodCluster(), map[string]any{"dbClusterParameterGroupName": resource.MakeComputed(resource.NewStringProperty(""))})),
+		pass("aurora-tls-required", "not Aurora", goodClusterParams("postgres16")),
+		fail("aurora-tls-required", "default group", with(goodCluster(), map[string]any{"dbClusterParameterGroupName": "default.aurora-postgresql16"})),
+		fail("aurora-tls-required", "no group", with(goodCluster(), map[string]any{"dbClusterParameterGroupName": nil})),
+		fail("aurora-tls-required", "postgres without force_ssl", goodClusterParams("aurora-postgresql16", map[string]any{"name": "ssl_min_protocol_version", "value": "TLSv1.2"})),
+		fail("aurora-tls-required", "postgres force_ssl off", goodClusterParams("aurora-postgresql16", map[string]any{"name": "rds.force_ssl", "value": "0"})),
+		fail("aurora-tls-required", "mysql secure transport off", goodClusterParams("aurora-mysql8.0", map[string]any{"name": "require_secure_transport", "value": "OFF"})),
+
+		pass("backup-vault-encrypted", "CMK", res(TypeBackupVault, "v", map[string]any{"kmsKeyArn": keyArn})),
+		fail("backup-vault-encrypted", "default key", res(TypeBackupVault, "v", map[string]any{})),
+		fail("backup-vault-encrypted", "AWS-managed key", res(TypeBackupVault, "v", map[string]any{"kmsKeyArn": "alias/aws/backup"})),
+
+		pass("config-delivery-encrypted", "CMK", res(TypeConfigDelivery, "c", map[string]any{"s3BucketName": "b", "s3KmsKeyArn": keyArn})),
+		fail("config-delivery-encrypted", "SSE-S3 only", res(TypeConfigDelivery, "c", map[string]any{"s3BucketName": "b"})),
+
 		pass("aurora-performance-insights-encrypted", "CMK", goodCluster(), goodInstance()),
 		pass("aurora-performance-insights-encrypted", "off", with(goodInstance(), map[string]any{"performanceInsightsEnabled": false, "performanceInsightsKmsKeyId": nil})),
 		fail("aurora-performance-insights-encrypted", "instance default key", with(goodInstance(), map[string]any{"performanceInsightsKmsKeyId": nil})),
@@ -295,6 +314,7 @@ func TestCompliantFixturesPassEveryRule(t *testing.T) {
 	all := join(goodBucket("data"), goodSecurityGroup(), goodVpc(), goodWebAcl(), []*Resource{
 		goodKey(), goodLaunchTemplate(), goodAlb(), goodListener(), goodAsg(), goodGlobalCluster(), goodCluster(),
 		goodSecondary(), goodInstance(), goodDistribution(),
+		goodClusterParams("aurora-postgresql16", map[string]any{"name": "rds.force_ssl", "value": "1"}),
 	})
 	assert.Empty(t, names(Check(all)))
 }

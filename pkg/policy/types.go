@@ -46,6 +46,10 @@ const (
 	TypeRdsClusterInstance = "aws:rds/clusterInstance:ClusterInstance"
 	TypeRdsGlobalCluster   = "aws:rds/globalCluster:GlobalCluster"
 	TypeRdsSubnetGroup     = "aws:rds/subnetGroup:SubnetGroup"
+	TypeRdsClusterParams   = "aws:rds/clusterParameterGroup:ClusterParameterGroup"
+
+	TypeBackupVault    = "aws:backup/vault:Vault"
+	TypeConfigDelivery = "aws:cfg/deliveryChannel:DeliveryChannel"
 
 	TypeDistribution      = "aws:cloudfront/distribution:Distribution"
 	TypeLogDeliverySource = "aws:cloudwatch/logDeliverySource:LogDeliverySource"
