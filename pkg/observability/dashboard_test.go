@@ -131,3 +131,54 @@ func TestDashboardNameAndURL(t *testing.T) {
 	}
 	assert.Equal(t, "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/x", dashboardURL("eu-west-1", "x"))
 }
+
+// dashboardCatalog extends metricCatalog with the metrics only the dashboard graphs.
+var dashboardCatalog = map[string]map[string][][]string{
+	"AWS/ApplicationELB": {"HealthyHostCount": {{"LoadBalancer", "TargetGroup"}}},
+	"AWS/CloudFront":     {"Requests": {{"DistributionId", "Region"}}, "4xxErrorRate": {{"DistributionId", "Region"}}},
+	"AWS/WAFV2":          {"AllowedRequests": {{"Rule", "WebACL"}}},
+}
+
+// TestDashboardMetricsAreReal: every graphed metric is [namespace, name, dimension pairs..., options]
+// naming a metric CloudWatch publishes with exactly those dimensions, and every expression names
+// only ids of its own widget (CloudWatch rejects the dashboard otherwise, or graphs nothing).
+func TestDashboardMetricsAreReal(t *testing.T) {
+	d := dashboardBody(dashRegions(), DashboardEdge{DistributionId: "E1", WebAcl: "acl", HealthCheckId: "hc"})
+	graphed := 0
+	for _, w := range d.Widgets {
+		if w.Type != "metric" {
+			continue
+		}
+		ids := map[string]bool{}
+		var exprs []string
+		for _, m := range w.Properties.Metrics {
+			require.NotEmpty(t, m)
+			opts, ok := m[len(m)-1].(MetricOptions)
+			require.True(t, ok, "%s: a metric ends with its options", w.Properties.Title)
+			if opts.ID != "" {
+				assert.Regexp(t, `^[a-z][a-zA-Z0-9_]*$`, opts.ID)
+				ids[opts.ID] = true
+			}
+			if len(m) == 1 {
+				require.NotEmpty(t, opts.Expression, "%s: a lone options object is an expression", w.Properties.Title)
+				exprs = append(exprs, opts.Expression)
+				continue
+			}
+			require.Equal(t, 0, (len(m)-3)%2, "%s: namespace, name, dimension pairs, options: %v", w.Properties.Title, m)
+			ns, name := m[0].(string), m[1].(string)
+			sets, ok := metricCatalog[ns][name]
+			if !ok {
+				sets, ok = dashboardCatalog[ns][name]
+			}
+			require.True(t, ok, "%s: %s %s is not a metric CloudWatch publishes", w.Properties.Title, ns, name)
+			assert.Contains(t, sets, keys(dimensionsOf(m)), "%s: dimensions of %s", w.Properties.Title, name)
+			graphed++
+		}
+		for _, e := range exprs {
+			for _, ref := range regexpIDs.FindAllString(e, -1) {
+				assert.True(t, ids[ref], "%s: %q names %s, not an id of this widget", w.Properties.Title, e, ref)
+			}
+		}
+	}
+	assert.Greater(t, graphed, 30)
+}
