@@ -404,7 +404,7 @@ func TestLaunchTemplate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Contains(t, string(script), `APP_PORT="8080"`)
 	assert.Contains(t, string(script), `HEALTH_CHECK_PATH="/health"`)
-	assert.Contains(t, string(script), `ROLE="primary"`)
+	assert.NotContains(t, string(script), "primary", "the default service does not bake in the role")
 	assert.NotContains(t, string(script), "__")
 	assert.NotContains(t, string(script), secret, "no secret in user data")
 }
@@ -599,4 +599,18 @@ func TestTwoInstancesDoNotCollide(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestFailoverDoesNotRollTheDefaultFleet: recording a new writer swaps the regions' roles. With the
+// default user data the launch template stays the same, so that `pulumi up` starts no instance
+// refresh in the region that has just taken over the traffic.
+func TestFailoverDoesNotRollTheDefaultFleet(t *testing.T) {
+	templates := map[string]*mocktest.Resource{}
+	for _, role := range []string{RolePrimary, RoleSecondary} {
+		args := testArgs(true)
+		args.Role = role
+		m, _ := runCompute(t, region, args)
+		templates[role] = one(t, m, "aws:ec2/launchTemplate:LaunchTemplate")
+	}
+	assert.Equal(t, templates[RolePrimary].Inputs, templates[RoleSecondary].Inputs, "the role must not reach the launch template")
 }

@@ -187,14 +187,16 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 	return &instances{group: group, role: role}, nil
 }
 
-// instanceTags are the tags of the instances' volumes and network interfaces.
+// instanceTags are the tags of the instances' volumes and network interfaces. They carry no Role:
+// they live in the launch template, and a role swap (every failover) changing the template would
+// start an instance refresh in the region that has just taken over the traffic. The Role tag
+// reaches instances through the group's tags, which roll nothing.
 func instanceTags(name string, args *Args) pulumi.StringMap {
 	tags := pulumi.StringMap{}
 	for k, v := range args.Tags {
 		tags[k] = pulumi.String(v)
 	}
 	tags["Name"] = pulumi.String(name)
-	tags["Role"] = pulumi.String(args.Role)
 	return tags
 }
 

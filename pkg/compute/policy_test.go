@@ -112,10 +112,19 @@ func TestRenderUserData(t *testing.T) {
 	assert.Contains(t, script, "placement/region", "the default service reports its region")
 	assert.Contains(t, script, "X-aws-ec2-metadata-token", "IMDSv2")
 	assert.Contains(t, script, "systemctl enable --now webapp.service")
-	for _, p := range []string{PlaceholderAppPort, PlaceholderHealthCheckPath, PlaceholderRole} {
+	for _, p := range []string{PlaceholderAppPort, PlaceholderHealthCheckPath} {
 		assert.Contains(t, DefaultUserData, p)
 		assert.NotContains(t, script, p)
 	}
+	assert.NotContains(t, DefaultUserData, PlaceholderRole, "the role changes at failover; baking it in would roll the fleet")
+	secondary, err := renderUserData("", 8080, "/health", RoleSecondary)
+	require.NoError(t, err)
+	assert.Equal(t, encoded, secondary)
+	custom, err := renderUserData("role="+PlaceholderRole, 8080, "/health", RoleSecondary)
+	require.NoError(t, err)
+	raw, err = base64.StdEncoding.DecodeString(custom)
+	require.NoError(t, err)
+	assert.Equal(t, "role=secondary", string(raw), "custom scripts may still use the role")
 
 	_, err = renderUserData(strings.Repeat("#", MaxUserDataBytes+1), 8080, "/health", RolePrimary)
 	assert.ErrorContains(t, err, "EC2 allows 16384")

@@ -1,18 +1,19 @@
 #!/bin/bash
 # Default application of multi-region-ha: a tiny HTTP service on Amazon Linux 2023 that answers the
-# health check path and reports where it runs (region, zone, instance, role). Replace it with your
+# health check path and reports where it runs (region, zone, instance). Replace it with your
 # own script through the `compute.userData` config key, or bake your application into an AMI.
 #
 # The component fills in these placeholders before launch (in your own script too):
 #   __APP_PORT__           the port the target group sends traffic to
 #   __HEALTH_CHECK_PATH__  the path the target group checks
-#   __ROLE__               primary or secondary
+# (The role placeholder is filled in too, but this script does not use it on purpose: a region's
+# role changes at every failover, and a launch template change rolls every instance of the region
+# that has just taken over the traffic. The region is what the service reports.)
 # No secret is ever placed in user data.
 set -euo pipefail
 
 APP_PORT="__APP_PORT__"
 HEALTH_CHECK_PATH="__HEALTH_CHECK_PATH__"
-ROLE="__ROLE__"
 
 # Instance metadata through IMDSv2 (the launch template requires tokens, hop limit 1).
 TOKEN="$(curl -sS --retry 5 -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')"
@@ -27,7 +28,6 @@ install -d -m 0755 /opt/webapp
 cat > /opt/webapp/app.env <<ENV
 APP_PORT=${APP_PORT}
 HEALTH_CHECK_PATH=${HEALTH_CHECK_PATH}
-APP_ROLE=${ROLE}
 APP_REGION=${REGION}
 APP_ZONE=${ZONE}
 APP_INSTANCE_ID=${INSTANCE_ID}
@@ -45,7 +45,6 @@ WHERE = {
     "region": os.environ["APP_REGION"],
     "availabilityZone": os.environ["APP_ZONE"],
     "instanceId": os.environ["APP_INSTANCE_ID"],
-    "role": os.environ["APP_ROLE"],
 }
 
 
