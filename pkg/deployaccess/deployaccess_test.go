@@ -1,6 +1,7 @@
 package deployaccess
 
 import (
+	"regexp"
 	"strings"
 	"testing"
 
@@ -174,5 +175,81 @@ func TestBadArgs(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
+	}
+}
+
+// decide evaluates the inline policy the way IAM does for one action on one resource: an explicit
+// deny wins, then an allow; "" means the inline policy says nothing (PowerUserAccess does not cover
+// IAM, so for iam: actions that is a deny).
+func decide(doc iampolicy.Document, action, resource string) string {
+	matches := func(patterns []string, s string) bool {
+		for _, p := range patterns {
+			re := "^" + strings.ReplaceAll(regexp.QuoteMeta(p), `\*`, ".*") + "$"
+			if regexp.MustCompile("(?i)" + re).MatchString(s) {
+				return true
+			}
+		}
+		return false
+	}
+	out := ""
+	for _, s := range doc.Statement {
+		if !matches(s.Action, action) || !matches(s.Resource, resource) {
+			continue
+		}
+		if s.Effect == "Deny" {
+			return "Deny"
+		}
+		out = "Allow"
+	}
+	return out
+}
+
+// What a deployment of the program must be able to do, and what it must never do, on the deploy
+// role's own inline policy.
+func TestRolePolicyDecisions(t *testing.T) {
+	const acct = "123456789012"
+	doc := RolePolicy("aws", acct, issuer, "multi-region-ha-prod-deploy")
+	self := "arn:aws:iam::" + acct + ":role/multi-region-ha-prod-deploy"
+	provider := "arn:aws:iam::" + acct + ":oidc-provider/api.pulumi.com/oidc"
+	programRole := "arn:aws:iam::" + acct + ":role/network-us-east-1-flow-logs-role-1a2b3c4"
+	tests := []struct {
+		action, resource, want string
+	}{
+		// The program's own IAM.
+		{"iam:CreateRole", programRole, "Allow"},
+		{"iam:TagRole", programRole, "Allow"},
+		{"iam:PutRolePolicy", programRole, "Allow"},
+		{"iam:AttachRolePolicy", programRole, "Allow"},
+		{"iam:PassRole", programRole, "Allow"},
+		{"iam:CreateInstanceProfile", "arn:aws:iam::" + acct + ":instance-profile/compute-us-east-1-profile", "Allow"},
+		{"iam:CreateServiceLinkedRole", "arn:aws:iam::" + acct + ":role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS", "Allow"},
+		// A refresh, and a change of the stack's tags, reach the deploy role and the provider too.
+		{"iam:GetRole", self, "Allow"},
+		{"iam:ListAttachedRolePolicies", self, "Allow"},
+		{"iam:GetRolePolicy", self, "Allow"},
+		{"iam:TagRole", self, "Allow"},
+		{"iam:UntagRole", self, "Allow"},
+		{"iam:GetOpenIDConnectProvider", provider, "Allow"},
+		{"iam:TagOpenIDConnectProvider", provider, "Allow"},
+		{"iam:UntagOpenIDConnectProvider", provider, "Allow"},
+		// No self-escalation.
+		{"iam:AttachRolePolicy", self, "Deny"},
+		{"iam:PutRolePolicy", self, "Deny"},
+		{"iam:UpdateAssumeRolePolicy", self, "Deny"},
+		{"iam:UpdateRole", self, "Deny"},
+		{"iam:DeleteRole", self, "Deny"},
+		{"iam:PutRolePermissionsBoundary", self, "Deny"},
+		{"iam:AddClientIDToOpenIDConnectProvider", provider, "Deny"},
+		{"iam:DeleteOpenIDConnectProvider", provider, "Deny"},
+		// Nothing long-lived, anywhere.
+		{"iam:CreateUser", "arn:aws:iam::" + acct + ":user/x", "Deny"},
+		{"iam:CreateAccessKey", "arn:aws:iam::" + acct + ":user/x", "Deny"},
+		{"iam:CreateLoginProfile", "arn:aws:iam::" + acct + ":user/x", "Deny"},
+		// Another account's IAM is out of reach.
+		{"iam:CreateRole", "arn:aws:iam::210987654321:role/x", ""},
+		{"iam:PassRole", "arn:aws:iam::210987654321:role/x", ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, decide(doc, tt.action, tt.resource), "%s on %s", tt.action, tt.resource)
 	}
 }

@@ -57,19 +57,22 @@ var programIAMActions = []string{
 	"iam:UntagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
 	"iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicyVersion",
 	"iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:TagPolicy", "iam:UntagPolicy", "iam:ListEntitiesForPolicy",
-	"iam:GetOpenIDConnectProvider",
+	"iam:GetOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
+	"iam:ListOpenIDConnectProviderTags",
 }
 
 // selfActions would let the role widen its own access or trust. They are denied on the deploy role and
 // the OIDC provider: changes to `deployments.*` are applied by an administrator (pulumi up from a
 // workstation), never by a deployment; a deployment only reads these resources (refresh, no-op up).
+// Tagging stays allowed: a change of the stack's `tags` re-tags every resource through the providers'
+// defaultTags, the deploy role and the OIDC provider included, and no policy of this program keys on
+// principal tags, so a tag grants nothing.
 var selfActions = []string{
 	"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:PutRolePolicy", "iam:DeleteRolePolicy",
-	"iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:DeleteRole",
-	"iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary", "iam:TagRole", "iam:UntagRole",
+	"iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole",
+	"iam:PutRolePermissionsBoundary", "iam:DeleteRolePermissionsBoundary",
 	"iam:CreateOpenIDConnectProvider", "iam:DeleteOpenIDConnectProvider", "iam:UpdateOpenIDConnectProviderThumbprint",
 	"iam:AddClientIDToOpenIDConnectProvider", "iam:RemoveClientIDFromOpenIDConnectProvider",
-	"iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
 }
 
 // deniedIAMActions are long-lived credentials: a deployment never needs them, so the role can never
