@@ -2,6 +2,7 @@ package edge
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -107,6 +108,9 @@ func TestWafScopeRulesAndLogging(t *testing.T) {
 	m, out := runEdge(t, args)
 	acl := only(t, m, webAclType)
 	assert.Equal(t, "CLOUDFRONT", acl.Str("scope"))
+	assert.Equal(t, "Protects app.example.com through CloudFront", acl.Str("description"))
+	assert.Regexp(t, wafDescriptionPattern, acl.Str("description"), "WAFv2 refuses other characters, e.g. parentheses")
+	assert.LessOrEqual(t, len(acl.Str("description")), 256)
 	assert.Equal(t, edgeRegion, acl.Region, "CLOUDFRONT-scope WebACLs live in us-east-1")
 	assert.True(t, acl.Has("defaultAction.allow"))
 	assert.True(t, acl.Bool("visibilityConfig.cloudwatchMetricsEnabled"))
@@ -168,6 +172,24 @@ func TestWafScopeRulesAndLogging(t *testing.T) {
 		metricNames[n] = true
 	}
 	assert.Len(t, metricNames, 1+len(rules), "metric names are unique")
+}
+
+// TestWafDescriptionPattern pins the pattern to AWS's own examples: the old "(CloudFront)" suffix
+// was refused at create time.
+func TestWafDescriptionPattern(t *testing.T) {
+	for _, tc := range []struct {
+		in string
+		ok bool
+	}{
+		{"Protects app.example.com through CloudFront", true},
+		{"Protects app.example.com (CloudFront)", false},
+		{"edge, prod: app-1.example.com", true},
+		{"x", false},
+		{"quote's", false},
+	} {
+		assert.Equal(t, tc.ok, wafDescriptionPattern.MatchString(tc.in), tc.in)
+	}
+	assert.Regexp(t, wafDescriptionPattern, wafDescription(strings.Repeat("a", 63)+".example.com"))
 }
 
 func TestWafMetricPrefix(t *testing.T) {

@@ -52,6 +52,13 @@ func wafRules(metric string, limit int) wafv2.WebAclRuleArray {
 	return rules
 }
 
+// wafDescriptionPattern is what WAFv2 accepts as a description (1..256 characters): no parentheses,
+// quotes or other punctuation; AWS answers anything else with a WAFInvalidParameterException.
+var wafDescriptionPattern = regexp.MustCompile(`^[\w+=:#@/\-,.][\w+=:#@/\-,.\s]+[\w+=:#@/\-,.]$`)
+
+// wafDescription describes the WebACL in the characters WAFv2 allows.
+func wafDescription(viewer string) string { return "Protects " + viewer + " through CloudFront" }
+
 var wafMetricUnsafe = regexp.MustCompile(`[^A-Za-z0-9_-]`)
 
 // wafMetricPrefix prefixes the WebACL's and its rules' CloudWatch metric names: component and stack,
@@ -75,7 +82,7 @@ func (e *Edge) newWaf(ctx *pulumi.Context, name string, args *Args, acct kmskey.
 	opts := []pulumi.ResourceOption{pulumi.Parent(e), pulumi.Provider(args.EdgeProvider)}
 	metric := wafMetricPrefix(name, ctx.Stack())
 	acl, err := wafv2.NewWebAcl(ctx, name+"-waf", &wafv2.WebAclArgs{
-		Description:   pulumi.String("Protects " + args.Names.Viewer() + " (CloudFront)"),
+		Description:   pulumi.String(wafDescription(args.Names.Viewer())),
 		Scope:         pulumi.String("CLOUDFRONT"),
 		DefaultAction: &wafv2.WebAclDefaultActionArgs{Allow: &wafv2.WebAclDefaultActionAllowArgs{}},
 		Rules:         wafRules(metric, args.WafRateLimit),
