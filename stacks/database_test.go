@@ -24,7 +24,7 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 			require.NoError(t, err)
 			d := c.Database
 			assert.Equal(t, "aurora-postgresql", d.Engine)
-			assert.Equal(t, "16.6", d.EngineVersion, "resolved from the engine")
+			assert.Equal(t, "16.8", d.EngineVersion, "resolved from the engine: the LTS minor")
 			assert.Equal(t, "db.r6g.large", d.InstanceClass)
 			assert.Equal(t, tc.primary, d.PrimaryInstances)
 			assert.Equal(t, tc.secondary, d.SecondaryInstances)
@@ -49,7 +49,7 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 func TestDatabaseMySQLGetsItsOwnDefaultsAndPort(t *testing.T) {
 	c, err := Parse("staging", withEdge(map[string]string{"database": `{"engine":"aurora-mysql"}`}), nil)
 	require.NoError(t, err)
-	assert.Equal(t, "8.0.mysql_aurora.3.08.0", c.Database.EngineVersion)
+	assert.Equal(t, "8.0.mysql_aurora.3.10.3", c.Database.EngineVersion, "the LTS minor")
 	assert.Equal(t, 3306, c.Database.Port())
 }
 
@@ -93,11 +93,11 @@ func TestDatabaseBadConfig(t *testing.T) {
 		{"burstable class", `{"instanceClass":"db.t4g.medium"}`, `multi-region-ha:database.instanceClass: is "db.t4g.medium": burstable db.t* classes are not supported by Aurora global databases; allowed:`},
 		{"serverless", `{"instanceClass":"db.serverless"}`, `multi-region-ha:database.instanceClass: is "db.serverless"; allowed:`},
 		{"general purpose", `{"instanceClass":"db.m6g.large"}`, `multi-region-ha:database.instanceClass: is "db.m6g.large"; allowed: a memory-optimized class`},
-		{"postgres version format", `{"engineVersion":"16"}`, `multi-region-ha:database.engineVersion: is "16"; allowed: an Aurora PostgreSQL version major.minor such as 16.6`},
+		{"postgres version format", `{"engineVersion":"16"}`, `multi-region-ha:database.engineVersion: is "16"; allowed: an Aurora PostgreSQL version major.minor such as 16.8`},
 		{"postgres version too old", `{"engineVersion":"12.22"}`, `multi-region-ha:database.engineVersion: is "12.22"; allowed: Aurora PostgreSQL 13 or newer`},
 		{"postgres minor without global", `{"engineVersion":"15.1"}`, `multi-region-ha:database.engineVersion: is "15.1"; allowed: 15.2 or newer`},
 		{"mysql version on postgres", `{"engineVersion":"8.0.mysql_aurora.3.08.0"}`, `multi-region-ha:database.engineVersion: is "8.0.mysql_aurora.3.08.0"; allowed: an Aurora PostgreSQL version`},
-		{"postgres version on mysql", `{"engine":"aurora-mysql","engineVersion":"16.6"}`, `multi-region-ha:database.engineVersion: is "16.6"; allowed: an Aurora MySQL version 3 such as 8.0.mysql_aurora.3.08.0`},
+		{"postgres version on mysql", `{"engine":"aurora-mysql","engineVersion":"16.6"}`, `multi-region-ha:database.engineVersion: is "16.6"; allowed: an Aurora MySQL version 3 such as 8.0.mysql_aurora.3.10.3`},
 		{"mysql 2", `{"engine":"aurora-mysql","engineVersion":"5.7.mysql_aurora.2.12.1"}`, `version 2 is past standard support`},
 		{"primary instances", `{"primaryInstances":0}`, `multi-region-ha:database.primaryInstances: is 0; allowed: 1 to 16`},
 		{"secondary instances", `{"secondaryInstances":17}`, `multi-region-ha:database.secondaryInstances: is 17; allowed: 1 to 16`},

@@ -46,12 +46,17 @@ func SecretEngine(engine string) string {
 	return "postgres"
 }
 
-// DefaultVersion is a version of engine that supports global databases.
+// DefaultVersion is a version of engine that supports global databases: the engine's long-term
+// support (LTS) minor, which Aurora keeps available for new clusters for about three years. A
+// regular minor is typically withdrawn about a year after release, after which creating a cluster
+// with it fails ("Cannot find version ... for aurora-postgresql"); an LTS default keeps the first
+// `pulumi up` of a new stack working. Both regions must offer the version: check with
+// `aws rds describe-db-engine-versions --engine <engine> --region <region>`.
 func DefaultVersion(engine string) string {
 	if engine == MySQL {
-		return "8.0.mysql_aurora.3.08.0"
+		return "8.0.mysql_aurora.3.10.3" // Aurora MySQL 3.10, the LTS minor of version 3
 	}
-	return "16.6"
+	return "16.8" // Aurora PostgreSQL 16.8, the LTS minor of 16
 }
 
 var (

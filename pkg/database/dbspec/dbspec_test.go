@@ -1,6 +1,7 @@
 package dbspec
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -48,6 +49,14 @@ func TestCheckVersion(t *testing.T) {
 	for _, e := range Engines() {
 		assert.NoError(t, CheckVersion(e, DefaultVersion(e)), "the default of %s is valid", e)
 	}
+}
+
+// The defaults are the engines' long-term-support minors (Aurora PostgreSQL 16.8, Aurora MySQL
+// 3.10): a regular minor is withdrawn for new clusters about a year after release, which would
+// make the first `pulumi up` of a new stack fail with a default nobody chose.
+func TestDefaultVersionsAreLongTermSupportMinors(t *testing.T) {
+	assert.Equal(t, "16.8", DefaultVersion(Postgres))
+	assert.True(t, strings.HasPrefix(DefaultVersion(MySQL), "8.0.mysql_aurora.3.10."), DefaultVersion(MySQL))
 }
 
 func TestCheckInstanceClass(t *testing.T) {
