@@ -587,7 +587,8 @@ func TestArgsAreValidated(t *testing.T) {
 }
 
 func TestTwoInstancesDoNotCollide(t *testing.T) {
-	mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	// The mock engine accepts duplicate URNs; the real one refuses them, so count them here.
+	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		for _, rgn := range []string{"us-east-1", "us-west-2"} {
 			p, err := aws.NewProvider(ctx, "aws-"+rgn, &aws.ProviderArgs{Region: pulumi.String(rgn)})
 			if err != nil {
@@ -599,6 +600,17 @@ func TestTwoInstancesDoNotCollide(t *testing.T) {
 		}
 		return nil
 	})
+	seen := map[string]bool{}
+	perRegion := map[string]int{}
+	for _, r := range m.Resources() {
+		assert.False(t, seen[r.URN], "duplicate URN %s", r.URN)
+		seen[r.URN] = true
+		if r.Custom && r.Type != "pulumi:providers:aws" {
+			perRegion[r.Region]++
+		}
+	}
+	assert.Equal(t, perRegion["us-east-1"], perRegion["us-west-2"], "each region gets the same tier")
+	assert.Greater(t, perRegion["us-east-1"], 20)
 }
 
 // TestFailoverDoesNotRollTheDefaultFleet: recording a new writer swaps the regions' roles. With the
