@@ -113,3 +113,18 @@ func TestDottedTopLevelKeyPointsAtPath(t *testing.T) {
 	assert.Contains(t, err.Error(), "multi-region-ha:network.azCount: unknown key: a top-level key with a dot in its name; to set network.azCount inside the network object use `pulumi config set --path multi-region-ha:network.azCount <value>`")
 	assert.Contains(t, err.Error(), "multi-region-ha:primaryRgion: unknown key; allowed keys are ")
 }
+
+// Tags reach every resource through defaultTags, IAM and WAF included, whose APIs accept fewer
+// characters than EC2: a tag any of them refuses is a config error, not a failed `pulumi up`.
+func TestTagCharacters(t *testing.T) {
+	c, err := Parse("prod", withEdge(map[string]string{"tags": `{"Owner":"sre@example.com","Path":"team/platform:web=1+2","Team Name":"Plattform Über"}`}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, "sre@example.com", c.Tags["Owner"])
+
+	for _, tags := range []string{`{"Team":"SRE (on call)"}`, `{"Cost,Center":"42"}`, `{"Note":"a#b"}`, `{"Owner":"x;y"}`} {
+		_, err := Parse("prod", withEdge(map[string]string{"tags": tags}), nil)
+		require.Error(t, err, tags)
+		assert.Contains(t, err.Error(), "multi-region-ha:tags.", tags)
+		assert.Contains(t, err.Error(), "may hold only letters, digits, spaces and _ . : / = + - @", tags)
+	}
+}

@@ -1,9 +1,16 @@
 package stacks
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // reservedTags are set by the program on every resource; config may not override them.
 var reservedTags = []string{"Project", "Environment", "Stack", "ManagedBy"}
+
+// tagChars is the character set every tagging API of the stack accepts (IAM, WAF, Backup and others
+// refuse anything else), so a tag that EC2 would take cannot fail the first `pulumi up` halfway.
+var tagChars = regexp.MustCompile(`^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$`)
 
 // maxExtraTags leaves room under AWS's 50-tags-per-resource limit for the reserved tags and the
 // Name and role tags components add.
@@ -39,6 +46,10 @@ func validateTags(c *Config, p *problems) {
 			p.addf("tags."+k, "tag keys must be 1 to 128 characters")
 		case len(v) > 256:
 			p.addf("tags."+k, "tag values must be at most 256 characters")
+		case !tagChars.MatchString(k):
+			p.addf("tags."+k, "the key may hold only letters, digits, spaces and _ . : / = + - @ (what every AWS tagging API accepts)")
+		case !tagChars.MatchString(v):
+			p.addf("tags."+k, "is %q; tag values may hold only letters, digits, spaces and _ . : / = + - @ (what every AWS tagging API accepts)", v)
 		}
 	}
 }
