@@ -3,32 +3,12 @@ package database
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
-
-// lookupAccount asks provider (a multi-region component has no provider of its own to inherit)
-// which account, partition and region it deploys to.
-func lookupAccount(ctx *pulumi.Context, parent pulumi.Resource, provider *aws.Provider) (kmskey.Account, error) {
-	opts := []pulumi.InvokeOption{pulumi.Parent(parent), pulumi.Provider(provider)}
-	id, err := aws.GetCallerIdentity(ctx, nil, opts...)
-	if err != nil {
-		return kmskey.Account{}, fmt.Errorf("caller identity: %w", err)
-	}
-	part, err := aws.GetPartition(ctx, nil, opts...)
-	if err != nil {
-		return kmskey.Account{}, fmt.Errorf("partition: %w", err)
-	}
-	region, err := aws.GetRegion(ctx, nil, opts...)
-	if err != nil {
-		return kmskey.Account{}, fmt.Errorf("region: %w", err)
-	}
-	return kmskey.Account{ID: id.AccountId, Partition: part.Partition, Region: region.Name}, nil
-}
 
 // keyPolicy is the policy of a region's database key: the account administers it through IAM, and
 // principals of the account may use it through RDS (storage, Performance Insights) and Secrets

@@ -38,7 +38,7 @@ type monitoringRole struct {
 // newRegional builds a region's key, subnet group, security group, cluster parameter group and
 // enhanced monitoring role.
 func (g *GlobalDatabase) newRegional(ctx *pulumi.Context, name string, r RegionArgs, args *Args) (*regional, error) {
-	acct, err := lookupAccount(ctx, g, r.Provider)
+	acct, err := kmskey.Lookup(ctx, g, pulumi.Provider(r.Provider))
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", r.Region, err)
 	}

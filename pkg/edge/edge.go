@@ -4,6 +4,8 @@ import (
 	"fmt"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // Edge is CloudFront with WAF in front of both regions and the Route 53 failover between them.
@@ -62,7 +64,7 @@ func NewEdge(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 }
 
 func (e *Edge) build(ctx *pulumi.Context, name string, args *Args) error {
-	acct, err := lookupAccount(ctx, e, args.EdgeProvider)
+	acct, err := kmskey.Lookup(ctx, e, pulumi.Provider(args.EdgeProvider))
 	if err != nil {
 		return err
 	}

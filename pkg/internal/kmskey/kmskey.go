@@ -19,17 +19,19 @@ type Account struct {
 	Region    string
 }
 
-// Lookup asks the provider of parent which account, partition and region it deploys to.
-func Lookup(ctx *pulumi.Context, parent pulumi.Resource) (Account, error) {
-	id, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(parent))
+// Lookup asks which account, partition and region a component deploys to: through the provider of
+// parent, or through the provider in opts (a multi-region component has none of its own to inherit).
+func Lookup(ctx *pulumi.Context, parent pulumi.Resource, opts ...pulumi.InvokeOption) (Account, error) {
+	opts = append([]pulumi.InvokeOption{pulumi.Parent(parent)}, opts...)
+	id, err := aws.GetCallerIdentity(ctx, nil, opts...)
 	if err != nil {
 		return Account{}, fmt.Errorf("caller identity: %w", err)
 	}
-	part, err := aws.GetPartition(ctx, nil, pulumi.Parent(parent))
+	part, err := aws.GetPartition(ctx, nil, opts...)
 	if err != nil {
 		return Account{}, fmt.Errorf("partition: %w", err)
 	}
-	region, err := aws.GetRegion(ctx, nil, pulumi.Parent(parent))
+	region, err := aws.GetRegion(ctx, nil, opts...)
 	if err != nil {
 		return Account{}, fmt.Errorf("region: %w", err)
 	}
