@@ -7,10 +7,10 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cfg"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/privatebucket"
 )
 
 // configRule is one AWS managed Config rule.
@@ -54,46 +54,15 @@ func recordsGlobalTypes(region string, args *Args) bool {
 // turns the recorder on, and evaluates the managed rules.
 func (o *Observability) newAwsConfig(ctx *pulumi.Context, name string, r *regional, args *Args) error {
 	prefix := fmt.Sprintf("%s-%s-config", name, r.region)
-	bucket, err := s3.NewBucketV2(ctx, prefix+"-bucket", &s3.BucketV2Args{
-		Tags: nameTag(prefix + "-bucket"),
+	b, err := privatebucket.New(ctx, prefix+"-bucket", privatebucket.Args{
+		KmsKeyArn: r.keyArn,
+		Policy:    func(arn string) iampolicy.Document { return configBucketPolicy(r.acct, arn) },
+		Tags:      nameTag(prefix + "-bucket"),
 	}, o.opts(r.site)...)
 	if err != nil {
 		return err
 	}
-	if _, err := s3.NewBucketPublicAccessBlock(ctx, prefix+"-bucket-public-access", &s3.BucketPublicAccessBlockArgs{
-		Bucket:                bucket.ID(),
-		BlockPublicAcls:       pulumi.Bool(true),
-		BlockPublicPolicy:     pulumi.Bool(true),
-		IgnorePublicAcls:      pulumi.Bool(true),
-		RestrictPublicBuckets: pulumi.Bool(true),
-	}, o.opts(r.site)...); err != nil {
-		return err
-	}
-	if _, err := s3.NewBucketOwnershipControls(ctx, prefix+"-bucket-ownership", &s3.BucketOwnershipControlsArgs{
-		Bucket: bucket.ID(),
-		Rule:   s3.BucketOwnershipControlsRuleArgs{ObjectOwnership: pulumi.String("BucketOwnerEnforced")},
-	}, o.opts(r.site)...); err != nil {
-		return err
-	}
-	if _, err := s3.NewBucketServerSideEncryptionConfigurationV2(ctx, prefix+"-bucket-encryption", &s3.BucketServerSideEncryptionConfigurationV2Args{
-		Bucket: bucket.ID(),
-		Rules: s3.BucketServerSideEncryptionConfigurationV2RuleArray{s3.BucketServerSideEncryptionConfigurationV2RuleArgs{
-			ApplyServerSideEncryptionByDefault: s3.BucketServerSideEncryptionConfigurationV2RuleApplyServerSideEncryptionByDefaultArgs{
-				SseAlgorithm:   pulumi.String("aws:kms"),
-				KmsMasterKeyId: r.keyArn,
-			},
-			BucketKeyEnabled: pulumi.Bool(true),
-		}},
-	}, o.opts(r.site)...); err != nil {
-		return err
-	}
-	policy, err := s3.NewBucketPolicy(ctx, prefix+"-bucket-policy", &s3.BucketPolicyArgs{
-		Bucket: bucket.ID(),
-		Policy: bucket.Arn.ApplyT(func(arn string) string { return configBucketPolicy(r.acct, arn).JSON() }).(pulumi.StringOutput),
-	}, o.opts(r.site)...)
-	if err != nil {
-		return err
-	}
+	bucket, policy := b.Bucket, b.Policy
 
 	role, err := iam.NewRole(ctx, prefix+"-role", &iam.RoleArgs{
 		Description:      pulumi.String("AWS Config recorder of " + name + " in " + r.region),
