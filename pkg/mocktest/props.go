@@ -2,10 +2,10 @@ package mocktest
 
 import (
 	"encoding/json"
-	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/propertypath"
 )
 
 // Prop returns the input at path, a dotted path with list indexes ("ingress[0].cidrBlocks[1]").
@@ -92,59 +92,15 @@ func (r *Resource) IsSecret(path string) bool { return LookupRaw(r.Inputs, path)
 
 // Lookup follows path through m, unwrapping secrets and outputs.
 func Lookup(m resource.PropertyMap, path string) resource.PropertyValue {
-	return unwrap(LookupRaw(m, path))
+	return propertypath.Lookup(m, path)
 }
 
 // LookupRaw follows path through m, unwrapping containers on the way but returning the last value as is.
 func LookupRaw(m resource.PropertyMap, path string) resource.PropertyValue {
-	current := resource.NewObjectProperty(m)
-	for _, part := range splitPath(path) {
-		current = unwrap(current)
-		if idx, err := strconv.Atoi(part); err == nil && current.IsArray() {
-			arr := current.ArrayValue()
-			if idx < 0 || idx >= len(arr) {
-				return resource.NewNullProperty()
-			}
-			current = arr[idx]
-			continue
-		}
-		if !current.IsObject() {
-			return resource.NewNullProperty()
-		}
-		next, ok := current.ObjectValue()[resource.PropertyKey(part)]
-		if !ok {
-			return resource.NewNullProperty()
-		}
-		current = next
-	}
-	return current
+	return propertypath.LookupRaw(m, path)
 }
 
-// splitPath turns "a.b[0].c" into ["a", "b", "0", "c"].
-func splitPath(path string) []string {
-	path = strings.ReplaceAll(path, "[", ".")
-	path = strings.ReplaceAll(path, "]", "")
-	var parts []string
-	for _, p := range strings.Split(path, ".") {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return parts
-}
-
-func unwrap(v resource.PropertyValue) resource.PropertyValue {
-	for {
-		switch {
-		case v.IsSecret():
-			v = v.SecretValue().Element
-		case v.IsOutput():
-			v = v.OutputValue().Element
-		default:
-			return v
-		}
-	}
-}
+func unwrap(v resource.PropertyValue) resource.PropertyValue { return propertypath.Unwrap(v) }
 
 func plain(v resource.PropertyValue) any {
 	v = unwrap(v)

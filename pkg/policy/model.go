@@ -7,9 +7,10 @@ package policy
 import (
 	"encoding/json"
 	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/propertypath"
 )
 
 // Resource is one resource as a rule sees it: its type token and inputs, plus what rules need from
@@ -83,60 +84,12 @@ const unknownValue = "<unknown>"
 func (r *Resource) get(path string) resource.PropertyValue { return lookup(r.Inputs, path) }
 
 func lookup(m resource.PropertyMap, path string) resource.PropertyValue {
-	current := resource.NewObjectProperty(m)
-	for _, part := range splitPath(path) {
-		current = unwrap(current)
-		if current.IsComputed() {
-			return current
-		}
-		if idx, err := strconv.Atoi(part); err == nil && current.IsArray() {
-			arr := current.ArrayValue()
-			if idx < 0 || idx >= len(arr) {
-				return resource.NewNullProperty()
-			}
-			current = arr[idx]
-			continue
-		}
-		if !current.IsObject() {
-			return resource.NewNullProperty()
-		}
-		next, ok := current.ObjectValue()[resource.PropertyKey(part)]
-		if !ok {
-			return resource.NewNullProperty()
-		}
-		current = next
-	}
-	return unwrap(current)
+	return propertypath.Lookup(m, path)
 }
 
-func splitPath(path string) []string {
-	path = strings.ReplaceAll(strings.ReplaceAll(path, "[", "."), "]", "")
-	var parts []string
-	for _, p := range strings.Split(path, ".") {
-		if p != "" {
-			parts = append(parts, p)
-		}
-	}
-	return parts
-}
+func splitPath(path string) []string { return propertypath.Split(path) }
 
-// unwrap removes secret and output wrappers; an unknown output becomes a computed value.
-func unwrap(v resource.PropertyValue) resource.PropertyValue {
-	for {
-		switch {
-		case v.IsSecret():
-			v = v.SecretValue().Element
-		case v.IsOutput():
-			o := v.OutputValue()
-			if !o.Known {
-				return resource.MakeComputed(resource.NewStringProperty(""))
-			}
-			v = o.Element
-		default:
-			return v
-		}
-	}
-}
+func unwrap(v resource.PropertyValue) resource.PropertyValue { return propertypath.Unwrap(v) }
 
 // unknown reports whether the value at path is not known yet (a preview of a new resource).
 func (r *Resource) unknown(path string) bool { return r.get(path).IsComputed() }
