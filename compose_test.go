@@ -40,6 +40,13 @@ func TestEachRegionHasACompleteComputeTier(t *testing.T) {
 				assert.Equal(t, "HTTPS", listeners[0].Str("protocol"))
 				assert.Equal(t, validatedCertificateArn(t, m, region), listeners[0].Str("certificateArn"),
 					"the listener in %s uses that region's validated certificate", region)
+				for _, v := range m.OfType("aws:acm/certificateValidation:CertificateValidation") {
+					if v.Name == "certificates-"+region+"-validation" {
+						assert.True(t, listeners[0].DependsOn(v), "the listener waits for its certificate")
+					} else {
+						assert.False(t, listeners[0].DependsOn(v), "the listener in %s waits for %s", region, v.Name)
+					}
+				}
 			}
 		})
 	}

@@ -46,7 +46,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			PrivateSubnetIds:       n.PrivateSubnetIds,
 			DatabaseSubnetCidrs:    d.regionNetwork(region).DatabaseSubnets,
 			DatabasePort:           d.cfg.Database.Port(),
-			CertificateArn:         d.certificates.RegionalCertificateArns.MapIndex(pulumi.String(region)),
+			CertificateArn:         d.certificates.RegionalCertificateArn(region),
 			OriginVerifySecret:     d.originSecret,
 			Role:                   role,
 			InstanceType:           c.InstanceType,

@@ -63,6 +63,8 @@ type Certificates struct {
 	ViewerCertificateArn pulumi.StringOutput `pulumi:"viewerCertificateArn"`
 	// RegionalCertificateArns maps each region to its ALB certificate, available once validated.
 	RegionalCertificateArns pulumi.StringMapOutput `pulumi:"regionalCertificateArns"`
+
+	regional map[string]pulumi.StringOutput // validated ARN per region, without the other regions' dependencies
 }
 
 // certificate is one ACM certificate, the provider it lives on, and the names it covers.
@@ -124,6 +126,7 @@ func (c *Certificates) build(ctx *pulumi.Context, name string, args *Certificate
 	}
 
 	regional := pulumi.StringMap{}
+	c.regional = map[string]pulumi.StringOutput{}
 	for _, ct := range certs {
 		fqdns := pulumi.StringArray{}
 		for _, dn := range ct.names {
@@ -140,10 +143,21 @@ func (c *Certificates) build(ctx *pulumi.Context, name string, args *Certificate
 			c.ViewerCertificateArn = v.CertificateArn
 		} else {
 			regional[ct.key] = v.CertificateArn
+			c.regional[ct.key] = v.CertificateArn
 		}
 	}
 	c.RegionalCertificateArns = regional.ToStringMapOutput()
 	return nil
+}
+
+// RegionalCertificateArn is region's validated ALB certificate. Unlike an element of
+// RegionalCertificateArns, it depends on that region's certificate only, so a listener does not wait for
+// the other region's validation.
+func (c *Certificates) RegionalCertificateArn(region string) pulumi.StringOutput {
+	if arn, ok := c.regional[region]; ok {
+		return arn
+	}
+	return c.RegionalCertificateArns.MapIndex(pulumi.String(region))
 }
 
 // zone creates the public hosted zone or looks it up. Route 53 is global: the edge provider serves.
