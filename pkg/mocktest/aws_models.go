@@ -85,33 +85,11 @@ func init() {
 		region := r.Region
 		out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:logs:%s:%s:log-group:%s", region, AccountID, out["name"].StringValue()))
 	})
-	RegisterOutputs("aws:iam/role:Role", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
-		out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:iam::%s:%s/%s", AccountID, kind(r.Type), out["name"].StringValue()))
-	})
-	RegisterOutputs("aws:iam/instanceProfile:InstanceProfile", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
-		out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:iam::%s:%s/%s", AccountID, kind(r.Type), out["name"].StringValue()))
-	})
-	RegisterOutputs("aws:iam/policy:Policy", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
-		out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:iam::%s:%s/%s", AccountID, kind(r.Type), out["name"].StringValue()))
-	})
-	RegisterOutputs("aws:s3/bucketV2:BucketV2", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
-		name := r.Name
-		region := r.Region
-		set("bucket", name)
-		bucket := out["bucket"].StringValue()
-		out["arn"] = resource.NewPropertyValue("arn:aws:s3:::" + bucket)
-		set("bucketDomainName", bucket+".s3.amazonaws.com")
-		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", bucket, region))
-	})
-	RegisterOutputs("aws:s3/bucket:Bucket", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
-		name := r.Name
-		region := r.Region
-		set("bucket", name)
-		bucket := out["bucket"].StringValue()
-		out["arn"] = resource.NewPropertyValue("arn:aws:s3:::" + bucket)
-		set("bucketDomainName", bucket+".s3.amazonaws.com")
-		set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", bucket, region))
-	})
+	RegisterOutputs("aws:iam/role:Role", iamArn)
+	RegisterOutputs("aws:iam/instanceProfile:InstanceProfile", iamArn)
+	RegisterOutputs("aws:iam/policy:Policy", iamArn)
+	RegisterOutputs("aws:s3/bucketV2:BucketV2", s3Bucket)
+	RegisterOutputs("aws:s3/bucket:Bucket", s3Bucket)
 	RegisterOutputs("aws:ec2/launchTemplate:LaunchTemplate", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
 		set("latestVersion", 1.0)
 		set("defaultVersion", 1.0)
@@ -126,20 +104,34 @@ func init() {
 		region := r.Region
 		out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:states:%s:%s:stateMachine:%s", region, AccountID, name))
 	})
-	RegisterOutputs("aws:cloudwatch/metricAlarm:MetricAlarm", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
-		name := r.Name
-		region := r.Region
-		set("alarmName", name)
-		out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", region, AccountID, out["alarmName"].StringValue()))
-	})
-	RegisterOutputs("aws:cloudwatch/compositeAlarm:CompositeAlarm", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
-		name := r.Name
-		region := r.Region
-		set("alarmName", name)
-		out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", region, AccountID, out["alarmName"].StringValue()))
-	})
+	RegisterOutputs("aws:cloudwatch/metricAlarm:MetricAlarm", alarm)
+	RegisterOutputs("aws:cloudwatch/compositeAlarm:CompositeAlarm", alarm)
 	RegisterOutputs("random:index/randomPassword:RandomPassword", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
 		length := int(out["length"].NumberValue())
 		set("result", resource.MakeSecret(resource.NewPropertyValue(strings.Repeat("x", length))))
 	})
+}
+
+// iamArn models the ARN IAM gives roles, instance profiles and policies.
+func iamArn(r *Resource, out resource.PropertyMap, set func(string, any)) {
+	out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:iam::%s:%s/%s", AccountID, kind(r.Type), out["name"].StringValue()))
+}
+
+// s3Bucket models a bucket's name, ARN and domain names.
+func s3Bucket(r *Resource, out resource.PropertyMap, set func(string, any)) {
+	name := r.Name
+	region := r.Region
+	set("bucket", name)
+	bucket := out["bucket"].StringValue()
+	out["arn"] = resource.NewPropertyValue("arn:aws:s3:::" + bucket)
+	set("bucketDomainName", bucket+".s3.amazonaws.com")
+	set("bucketRegionalDomainName", fmt.Sprintf("%s.s3.%s.amazonaws.com", bucket, region))
+}
+
+// alarm models an alarm's name and ARN.
+func alarm(r *Resource, out resource.PropertyMap, set func(string, any)) {
+	name := r.Name
+	region := r.Region
+	set("alarmName", name)
+	out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", region, AccountID, out["alarmName"].StringValue()))
 }
