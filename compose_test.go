@@ -7,7 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 // Whole-program tests of how the components are wired together: each region's tiers on their own
@@ -16,7 +17,7 @@ import (
 func TestEachRegionHasACompleteComputeTier(t *testing.T) {
 	for _, tc := range programCases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
 			for _, region := range []string{tc.primary, tc.secondary} {
 				comp := m.Named("multi-region-ha:compute:Compute", "compute-"+region)
 				require.NotNil(t, comp, region)
@@ -54,14 +55,14 @@ func TestEachRegionHasACompleteComputeTier(t *testing.T) {
 
 func TestStandbyRegionRunsWarmStandbyCapacity(t *testing.T) {
 	cfg := stackConfig(t, "prod")
-	m := mocktest.MustRun(t, "prod", cfg, run)
+	m := offlinetest.MustRun(t, "prod", cfg, run)
 	primary := m.InRegion("aws:autoscaling/group:Group", "us-east-1")[0]
 	standby := m.InRegion("aws:autoscaling/group:Group", "us-west-2")[0]
 	assert.Equal(t, []float64{2, 6, 3}, []float64{primary.Num("minSize"), primary.Num("maxSize"), primary.Num("desiredCapacity")})
 	assert.Equal(t, []float64{2, 6, 2}, []float64{standby.Num("minSize"), standby.Num("maxSize"), standby.Num("desiredCapacity")},
 		"the standby runs its standby sizes and can scale to the primary's maximum")
 
-	s := mocktest.MustRun(t, "staging", stackConfig(t, "staging"), run)
+	s := offlinetest.MustRun(t, "staging", stackConfig(t, "staging"), run)
 	st := s.InRegion("aws:autoscaling/group:Group", "us-west-2")[0]
 	assert.Equal(t, 1.0, st.Num("desiredCapacity"))
 }
@@ -69,7 +70,7 @@ func TestStandbyRegionRunsWarmStandbyCapacity(t *testing.T) {
 func TestNoSecurityGroupAdmitsTheWholeInternet(t *testing.T) {
 	for _, tc := range programCases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
 			open := func(cidr string) bool { return cidr == "0.0.0.0/0" || cidr == "::/0" }
 			for _, r := range m.OfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule") {
 				assert.False(t, open(r.Str("cidrIpv4")) || open(r.Str("cidrIpv6")), "%s admits the internet", r.Name)
@@ -95,14 +96,14 @@ func TestNoSecurityGroupAdmitsTheWholeInternet(t *testing.T) {
 			for _, region := range []string{tc.primary, tc.secondary} {
 				albSG := m.Named("aws:ec2/securityGroup:SecurityGroup", "compute-"+region+"-alb-sg")
 				require.NotNil(t, albSG, region)
-				var ingress []*mocktest.Resource
+				var ingress []*offline.Resource
 				for _, r := range m.InRegion("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", region) {
 					if r.Str("securityGroupId") == albSG.ID {
 						ingress = append(ingress, r)
 					}
 				}
 				require.Len(t, ingress, 1, region)
-				assert.Equal(t, mocktest.PrefixListID(region), ingress[0].Str("prefixListId"))
+				assert.Equal(t, offline.PrefixListID(region), ingress[0].Str("prefixListId"))
 				assert.Equal(t, 443.0, ingress[0].Num("fromPort"))
 			}
 		})
@@ -110,9 +111,9 @@ func TestNoSecurityGroupAdmitsTheWholeInternet(t *testing.T) {
 }
 
 func TestOneOriginSecretServesBothAlbsAndCloudFront(t *testing.T) {
-	m := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
 	secrets := m.OfType("random:index/randomPassword:RandomPassword")
-	var origin *mocktest.Resource
+	var origin *offline.Resource
 	for _, s := range secrets {
 		if s.Name == "origin-verify-secret" {
 			origin = s
@@ -149,7 +150,7 @@ func TestOneOriginSecretServesBothAlbsAndCloudFront(t *testing.T) {
 func TestEdgeRunsInUsEast1WhateverTheRegions(t *testing.T) {
 	for _, tc := range programCases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
 			for _, typ := range []string{"aws:cloudfront/distribution:Distribution", "aws:wafv2/webAcl:WebAcl"} {
 				for _, r := range m.OfType(typ) {
 					assert.Equal(t, "us-east-1", r.Region, "%s %s", typ, r.Name)
@@ -172,8 +173,8 @@ func TestEdgeRunsInUsEast1WhateverTheRegions(t *testing.T) {
 }
 
 func TestFailoverRecordsPointAtTheActiveRegionFirst(t *testing.T) {
-	m := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
-	var primary, secondary *mocktest.Resource
+	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	var primary, secondary *offline.Resource
 	for _, r := range m.OfType("aws:route53/record:Record") {
 		switch r.Str("failoverRoutingPolicies[0].type") {
 		case "PRIMARY":
@@ -192,7 +193,7 @@ func TestFailoverRecordsPointAtTheActiveRegionFirst(t *testing.T) {
 
 func TestOutputsNameTheEntryPoints(t *testing.T) {
 	o := watchExports(t)
-	mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
 	assert.Equal(t, "https://app.example.com", o.resolve(t, "url"))
 	assert.NotEmpty(t, o.resolve(t, "distributionId"))
 	albs := o.resolve(t, "albDnsNames").(map[string]any)
@@ -203,7 +204,7 @@ func TestOutputsNameTheEntryPoints(t *testing.T) {
 }
 
 // subnetIDs returns the mock ids of region's subnets of tier, in AZ order.
-func subnetIDs(m *mocktest.Mocks, region, tier string) []string {
+func subnetIDs(m *offline.Mocks, region, tier string) []string {
 	var ids []string
 	for _, s := range m.InRegion("aws:ec2/subnet:Subnet", region) {
 		if s.Tags()["Tier"] == tier {
@@ -214,7 +215,7 @@ func subnetIDs(m *mocktest.Mocks, region, tier string) []string {
 }
 
 // validatedCertificateArn is the ARN the regional CertificateValidation of region reports.
-func validatedCertificateArn(t *testing.T, m *mocktest.Mocks, region string) string {
+func validatedCertificateArn(t *testing.T, m *offline.Mocks, region string) string {
 	t.Helper()
 	for _, v := range m.InRegion("aws:acm/certificateValidation:CertificateValidation", region) {
 		return v.Outputs["certificateArn"].StringValue()
@@ -233,7 +234,7 @@ func domainOf(stack string) string {
 func itoa(i int) string { return strconv.Itoa(i) }
 
 func TestInstancesMayReadOnlyTheirRegionsDatabaseSecret(t *testing.T) {
-	m := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
 	for _, region := range []string{"us-east-1", "us-west-2"} {
 		role := m.Named("aws:iam/role:Role", "compute-"+region+"-instance-role")
 		require.NotNil(t, role, region)

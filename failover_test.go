@@ -7,7 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 // After an Aurora switchover or failover the operator records the new writer with
@@ -15,20 +16,20 @@ import (
 // next `pulumi up` then describes the new topology (capacity, DNS PRIMARY, alarms follow the writer)
 // without replacing either cluster, the global cluster, their keys or the credentials.
 
-func afterFailover(t *testing.T) (before, after *mocktest.Mocks) {
+func afterFailover(t *testing.T) (before, after *offline.Mocks) {
 	t.Helper()
 	cfg := stackConfig(t, "prod")
-	before = mocktest.MustRun(t, "prod", cfg, run)
+	before = offlinetest.MustRun(t, "prod", cfg, run)
 	swapped := stackConfig(t, "prod")
 	swapped["multi-region-ha:database"] = `{"writerRegion":"us-west-2"}`
-	after = mocktest.MustRun(t, "prod", swapped, run)
+	after = offlinetest.MustRun(t, "prod", swapped, run)
 	return before, after
 }
 
 func TestRecordingAFailoverKeepsEveryStatefulResource(t *testing.T) {
 	before, after := afterFailover(t)
-	urns := func(m *mocktest.Mocks) map[string]*mocktest.Resource {
-		out := map[string]*mocktest.Resource{}
+	urns := func(m *offline.Mocks) map[string]*offline.Resource {
+		out := map[string]*offline.Resource{}
 		for _, r := range m.Resources() {
 			out[r.URN] = r
 		}
@@ -106,7 +107,7 @@ func TestRecordingAFailoverMovesTrafficCapacityAndAlarmsToTheNewWriter(t *testin
 	assert.Equal(t, 3.0, west.Num("desiredCapacity"), "the new writer's region runs the full capacity")
 	assert.Equal(t, 2.0, east.Num("desiredCapacity"), "the old primary becomes the warm standby")
 
-	var primary *mocktest.Resource
+	var primary *offline.Resource
 	for _, r := range after.OfType("aws:route53/record:Record") {
 		if r.Str("failoverRoutingPolicies[0].type") == "PRIMARY" {
 			primary = r
@@ -137,10 +138,10 @@ func TestRecordingAFailoverMovesTrafficCapacityAndAlarmsToTheNewWriter(t *testin
 func TestAutoFailoverTriggersOnlyTheStandbysRunbook(t *testing.T) {
 	cfg := stackConfig(t, "prod")
 	cfg["multi-region-ha:database"] = `{"autoFailover":true}`
-	m := mocktest.MustRun(t, "prod", cfg, run)
+	m := offlinetest.MustRun(t, "prod", cfg, run)
 	machines := m.OfType("aws:sfn/stateMachine:StateMachine")
 	require.Len(t, machines, 2, "a runbook per region: failover and its failback mirror")
-	var startsMachine []*mocktest.Resource
+	var startsMachine []*offline.Resource
 	for _, target := range m.OfType("aws:cloudwatch/eventTarget:EventTarget") {
 		for _, sm := range machines {
 			if target.Str("arn") == sm.Outputs["arn"].StringValue() {
@@ -151,7 +152,7 @@ func TestAutoFailoverTriggersOnlyTheStandbysRunbook(t *testing.T) {
 	}
 	assert.Len(t, startsMachine, 1)
 
-	off := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	off := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
 	for _, target := range off.OfType("aws:cloudwatch/eventTarget:EventTarget") {
 		for _, sm := range off.OfType("aws:sfn/stateMachine:StateMachine") {
 			assert.NotEqual(t, sm.Outputs["arn"].StringValue(), target.Str("arn"), "autoFailover is off by default")
@@ -161,7 +162,7 @@ func TestAutoFailoverTriggersOnlyTheStandbysRunbook(t *testing.T) {
 
 func TestDatabasePasswordNeverLeavesSecrets(t *testing.T) {
 	o := watchExports(t)
-	m := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
 	var password string
 	for _, p := range m.OfType("random:index/randomPassword:RandomPassword") {
 		if p.Name == "database-master-password" {

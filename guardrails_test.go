@@ -11,7 +11,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
 	"github.com/multi-region-ha/multi-region-ha/policy/pack"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
@@ -20,7 +21,7 @@ import (
 // policyResources turns what the mock monitor recorded into the guardrails' view: each resource
 // with its provider resolved (region and defaultTags, so provider default tags count for the tags
 // rule and decide the environment), its protect option and its dependencies.
-func policyResources(m *mocktest.Mocks) []*policy.Resource {
+func policyResources(m *offline.Mocks) []*policy.Resource {
 	recorded := m.Resources()
 	providers := map[string]*policy.Provider{}
 	for _, r := range recorded {
@@ -59,7 +60,7 @@ var guardrailCases = []struct {
 func TestEveryResourcePassesEveryGuardrail(t *testing.T) {
 	for _, tc := range guardrailCases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
 			resources := policyResources(m)
 			require.NotEmpty(t, resources)
 			for _, v := range policy.Check(resources) {
@@ -72,7 +73,7 @@ func TestEveryResourcePassesEveryGuardrail(t *testing.T) {
 // The guardrails see what they are meant to see: a run that registers nothing they check would
 // pass vacuously.
 func TestGuardrailsSeeTheProgram(t *testing.T) {
-	m := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
 	resources := policyResources(m)
 	types := map[string]int{}
 	taggable := 0
@@ -104,20 +105,20 @@ func expectations(t *testing.T, stack string, cfg map[string]string, region stri
 	t.Helper()
 	values := map[string]string{}
 	for k, v := range cfg {
-		if name, ok := strings.CutPrefix(k, mocktest.Project+":"); ok {
+		if name, ok := strings.CutPrefix(k, offline.Project+":"); ok {
 			values[name] = v
 		}
 	}
 	c, err := stacks.Parse(stack, values, nil)
 	require.NoError(t, err)
-	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: mocktest.PrefixListID(region)}
+	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: offline.PrefixListID(region)}
 }
 
 func TestReachabilityOfTheWholeProgram(t *testing.T) {
 	for _, tc := range guardrailCases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := tc.config(t)
-			m := mocktest.MustRun(t, tc.stack, cfg, run)
+			m := offlinetest.MustRun(t, tc.stack, cfg, run)
 			nets := policy.Networks(policyResources(m))
 			for _, vpc := range m.OfType(policy.TypeVpc) {
 				n := nets[vpc.Region]
@@ -159,7 +160,7 @@ func TestReachabilityOfTheWholeProgram(t *testing.T) {
 // the compute tier exists) a security group rule opening the instances.
 func TestReachabilityCatchesAnOpenedPathInTheProgram(t *testing.T) {
 	cfg := stackConfig(t, "prod")
-	m := mocktest.MustRun(t, "prod", cfg, run)
+	m := offlinetest.MustRun(t, "prod", cfg, run)
 	resources := policyResources(m)
 	region := m.OfType(policy.TypeVpc)[0].Region
 	var acl, appGroup *policy.Resource
@@ -199,9 +200,9 @@ func TestReachabilityCatchesAnOpenedPathInTheProgram(t *testing.T) {
 // analyzerResources is what the engine would hand the policy pack for the recorded program: each
 // resource's properties (with its id, as the stack analysis of an update sees them) and its
 // provider's inputs.
-func analyzerResources(m *mocktest.Mocks) []policyx.AnalyzerResource {
+func analyzerResources(m *offline.Mocks) []policyx.AnalyzerResource {
 	recorded := m.Resources()
-	providers := map[string]*mocktest.Resource{}
+	providers := map[string]*offline.Resource{}
 	for _, r := range recorded {
 		if strings.HasPrefix(r.Type, "pulumi:providers:") {
 			providers[r.Name] = r
@@ -256,7 +257,7 @@ func runPack(t *testing.T, resources []policyx.AnalyzerResource) []string {
 func TestPolicyPackPassesTheWholeProgram(t *testing.T) {
 	for _, tc := range guardrailCases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
 			resources := analyzerResources(m)
 			assert.Empty(t, runPack(t, resources))
 

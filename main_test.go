@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 // outputs records what run exports, since the mock monitor never receives stack outputs.
@@ -53,7 +54,7 @@ func (o *outputs) resolve(t *testing.T, name string) any {
 // stackConfig reads a committed stack file the way the CLI does.
 func stackConfig(t *testing.T, stack string) map[string]string {
 	t.Helper()
-	cfg, err := mocktest.StackConfig(".", stack)
+	cfg, err := offline.StackConfig(".", stack)
 	require.NoError(t, err)
 	return cfg
 }
@@ -85,7 +86,7 @@ var programCases = []programCase{
 func TestProgramPutsEveryResourceOnAnExplicitRegionalProvider(t *testing.T) {
 	for _, tc := range programCases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
 			providers := m.OfType("pulumi:providers:aws")
 			regions := map[string]string{}
 			for _, p := range providers {
@@ -125,7 +126,7 @@ func TestProgramPutsEveryResourceOnAnExplicitRegionalProvider(t *testing.T) {
 func TestEachRegionGetsItsOwnNetwork(t *testing.T) {
 	for _, tc := range programCases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
 			for _, region := range []string{tc.primary, tc.secondary} {
 				comp := m.Named("multi-region-ha:network:Network", "network-"+region)
 				require.NotNil(t, comp, region)
@@ -146,7 +147,7 @@ func TestEachRegionGetsItsOwnNetwork(t *testing.T) {
 }
 
 func TestCommittedStacksPinTheirNetworks(t *testing.T) {
-	m := mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
 	assert.Equal(t, "10.0.0.0/16", m.InRegion("aws:ec2/vpc:Vpc", "us-east-1")[0].Str("cidrBlock"))
 	assert.Equal(t, "10.1.0.0/16", m.InRegion("aws:ec2/vpc:Vpc", "us-west-2")[0].Str("cidrBlock"))
 	key := m.Named("aws:kms/key:Key", "network-us-east-1-flow-logs-key")
@@ -154,14 +155,14 @@ func TestCommittedStacksPinTheirNetworks(t *testing.T) {
 	assert.True(t, key.Protect, "prod protects its keys")
 	assert.Equal(t, 365.0, m.InRegion("aws:cloudwatch/logGroup:LogGroup", "us-east-1")[0].Num("retentionInDays"))
 
-	s := mocktest.MustRun(t, "staging", stackConfig(t, "staging"), run)
+	s := offlinetest.MustRun(t, "staging", stackConfig(t, "staging"), run)
 	assert.Equal(t, "10.10.0.0/16", s.InRegion("aws:ec2/vpc:Vpc", "us-east-1")[0].Str("cidrBlock"))
 	assert.False(t, s.Named("aws:kms/key:Key", "network-us-east-1-flow-logs-key").Protect)
 }
 
 func TestOutputsNameEveryRegionsNetwork(t *testing.T) {
 	o := watchExports(t)
-	mocktest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
 	vpcs := o.resolve(t, "vpcIds").(map[string]any)
 	assert.Equal(t, map[string]any{"us-east-1": "network-us-east-1-vpc-id", "us-west-2": "network-us-west-2-vpc-id"}, vpcs)
 	for _, name := range []string{"publicSubnetIds", "privateSubnetIds", "databaseSubnetIds"} {
@@ -192,7 +193,7 @@ func TestBadConfigStopsBeforeAnyResource(t *testing.T) {
 			for k, v := range tc.set {
 				cfg[k] = v
 			}
-			m, err := mocktest.Run(t, "prod", cfg, run)
+			m, err := offlinetest.Run(t, "prod", cfg, run)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tc.want)
 			assert.Empty(t, m.Resources(), "no resource may be registered when config is bad")

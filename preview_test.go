@@ -12,13 +12,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 func TestPolicyPackPassesAFirstPreview(t *testing.T) {
 	for _, tc := range guardrailCases {
 		t.Run(tc.name, func(t *testing.T) {
-			m := mocktest.MustRun(t, tc.stack, tc.config(t), run)
+			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
 			recorded := m.Resources()
 			// Values the engine would not know before creating anything: ids and computed outputs.
 			generated := map[string]bool{}

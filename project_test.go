@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -35,7 +35,7 @@ func TestCommittedStacksLoadAndMatchDeclaredTypes(t *testing.T) {
 		t.Run(stack, func(t *testing.T) {
 			_, err := os.Stat("Pulumi." + stack + ".yaml")
 			require.NoError(t, err)
-			cfg, err := mocktest.StackConfig(".", stack)
+			cfg, err := offline.StackConfig(".", stack)
 			require.NoError(t, err, "loads with the CLI's loader and every value matches its declared type")
 			assert.Equal(t, `["*"]`, cfg["pulumi:disable-default-providers"], "every ambient default provider is disabled")
 			assert.Equal(t, stack, cfg["multi-region-ha:environment"])

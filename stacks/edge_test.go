@@ -8,7 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
 
 // testDomain is the domain tests give stacks whose own values leave `edge` out (it is required).
@@ -53,7 +53,7 @@ func TestEdgeSettings(t *testing.T) {
 // TestCommittedProdFailsOverWithinThreeMinutes is the traffic side of the region failure scenario:
 // with the committed prod stack, users reach the secondary within 3 minutes of the primary failing.
 func TestCommittedProdFailsOverWithinThreeMinutes(t *testing.T) {
-	raw, err := mocktest.StackConfig("..", "prod")
+	raw, err := offline.StackConfig("..", "prod")
 	require.NoError(t, err)
 	values := map[string]string{}
 	for k, v := range raw {

@@ -12,7 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 const (
@@ -53,10 +54,10 @@ func testArgs(prod bool) *Args {
 
 // runCompute builds one Compute on an explicit provider of rgn under mocks and returns the recorder
 // and the component.
-func runCompute(t *testing.T, rgn string, args *Args) (*mocktest.Mocks, *Compute) {
+func runCompute(t *testing.T, rgn string, args *Args) (*offline.Mocks, *Compute) {
 	t.Helper()
 	var c *Compute
-	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	m := offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-"+rgn, &aws.ProviderArgs{Region: pulumi.String(rgn)})
 		if err != nil {
 			return err
@@ -67,7 +68,7 @@ func runCompute(t *testing.T, rgn string, args *Args) (*mocktest.Mocks, *Compute
 	return m, c
 }
 
-func one(t *testing.T, m *mocktest.Mocks, typ string) *mocktest.Resource {
+func one(t *testing.T, m *offline.Mocks, typ string) *offline.Resource {
 	t.Helper()
 	rs := m.OfType(typ)
 	require.Len(t, rs, 1, typ)
@@ -175,7 +176,7 @@ func TestAccessLogDeliveryPrincipalDependsOnRegion(t *testing.T) {
 			assert.Equal(t, "Allow", allow["Effect"])
 			assert.Equal(t, tc.principal, allow["Principal"])
 			assert.Equal(t, []any{"s3:PutObject"}, allow["Action"])
-			assert.Equal(t, []any{bucket.Outputs["arn"].StringValue() + "/AWSLogs/" + mocktest.AccountID + "/*"}, allow["Resource"])
+			assert.Equal(t, []any{bucket.Outputs["arn"].StringValue() + "/AWSLogs/" + offline.AccountID + "/*"}, allow["Resource"])
 			looked := false
 			for _, inv := range m.Invokes() {
 				looked = looked || inv.Token == "aws:elb/getServiceAccount:getServiceAccount"
@@ -216,7 +217,7 @@ func TestListenerRuleForwardsOnlyWithTheOriginHeader(t *testing.T) {
 func TestOutputs(t *testing.T) {
 	var c *Compute
 	var got map[string]internals.UnsafeAwaitOutputResult
-	mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
 		if err != nil {
 			return err
@@ -258,7 +259,7 @@ func TestOriginSecretThatTheAlbWouldReadAsAPatternFails(t *testing.T) {
 	for _, bad := range []string{"short", strings.Repeat("a", 31) + "*", strings.Repeat("b", 40) + "?", strings.Repeat("c", 129)} {
 		args := testArgs(false)
 		args.OriginVerifySecret = pulumi.ToSecret(pulumi.String(bad)).(pulumi.StringOutput)
-		_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+		_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 			p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
 			if err != nil {
 				return err
@@ -279,7 +280,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	require.NotNil(t, albSg)
 	require.NotNil(t, appSg)
 	require.Len(t, m.OfType("aws:ec2/securityGroup:SecurityGroup"), 2)
-	for _, sg := range []*mocktest.Resource{albSg, appSg} {
+	for _, sg := range []*offline.Resource{albSg, appSg} {
 		assert.Equal(t, "vpc-test", sg.Str("vpcId"))
 		assert.False(t, sg.Has("ingress"), "%s: standalone rules only, never inline", sg.Name)
 		assert.False(t, sg.Has("egress"), "%s: standalone rules only, never inline", sg.Name)
@@ -303,8 +304,8 @@ func TestSecurityGroupRules(t *testing.T) {
 	assert.Len(t, m.OfType(in), 2)
 	assert.Len(t, m.OfType(out), 5)
 
-	byPort := func(typ, group string) map[float64][]*mocktest.Resource {
-		out := map[float64][]*mocktest.Resource{}
+	byPort := func(typ, group string) map[float64][]*offline.Resource {
+		out := map[float64][]*offline.Resource{}
 		for _, r := range m.OfType(typ) {
 			if r.Str("securityGroupId") == group {
 				out[r.Num("fromPort")] = append(out[r.Num("fromPort")], r)
@@ -316,7 +317,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	albIn := byPort(in, albSg.ID)
 	require.Len(t, albIn, 1)
 	require.Len(t, albIn[443], 1, "ALB admits HTTPS only")
-	assert.Equal(t, mocktest.PrefixListID(region), albIn[443][0].Str("prefixListId"), "only CloudFront's origin-facing addresses")
+	assert.Equal(t, offline.PrefixListID(region), albIn[443][0].Str("prefixListId"), "only CloudFront's origin-facing addresses")
 	assert.False(t, albIn[443][0].Has("cidrIpv4"))
 
 	albOut := byPort(out, albSg.ID)
@@ -379,7 +380,7 @@ func TestLaunchTemplate(t *testing.T) {
 	key := one(t, m, "aws:kms/key:Key")
 	profile := one(t, m, "aws:iam/instanceProfile:InstanceProfile")
 
-	assert.Equal(t, mocktest.AmiID(amiX86, region), lt.Str("imageId"), "AMI read from the SSM parameter in the region")
+	assert.Equal(t, offline.AmiID(amiX86, region), lt.Str("imageId"), "AMI read from the SSM parameter in the region")
 	assert.Equal(t, "m7i.large", lt.Str("instanceType"))
 	assert.Equal(t, "required", lt.Str("metadataOptions.httpTokens"), "IMDSv2 only")
 	assert.Equal(t, 1.0, lt.Num("metadataOptions.httpPutResponseHopLimit"))
@@ -432,7 +433,7 @@ func TestEbsKey(t *testing.T) {
 		assert.Equal(t, prod, key.Protect, "the key is protected in prod")
 		doc := key.JSON("policy")
 		require.NotNil(t, doc)
-		slr := "arn:aws:iam::" + mocktest.AccountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
+		slr := "arn:aws:iam::" + offline.AccountID + ":role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 		var use, grant bool
 		for _, s := range doc["Statement"].([]any) {
 			st := s.(map[string]any)
@@ -442,7 +443,7 @@ func TestEbsKey(t *testing.T) {
 				cond, _ := st["Condition"].(map[string]any)
 				require.NotNil(t, cond, "%v: Principal * needs conditions", st["Sid"])
 				assert.Equal(t, map[string]any{"aws:PrincipalArn": slr}, cond["ArnEquals"], "%v", st["Sid"])
-				assert.Equal(t, map[string]any{"kms:CallerAccount": mocktest.AccountID}, cond["StringEquals"], "%v", st["Sid"])
+				assert.Equal(t, map[string]any{"kms:CallerAccount": offline.AccountID}, cond["StringEquals"], "%v", st["Sid"])
 				actions := st["Action"].([]any)
 				if assert.ObjectsAreEqual([]any{"kms:CreateGrant"}, actions) {
 					grant = assert.Equal(t, map[string]any{"kms:GrantIsForAWSResource": true}, cond["Bool"])
@@ -532,7 +533,7 @@ func TestTargetTrackingPolicy(t *testing.T) {
 }
 
 func TestAmiParameterMustHoldAnAmi(t *testing.T) {
-	_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+	_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
 		if err != nil {
 			return err
@@ -570,7 +571,7 @@ func TestArgsAreValidated(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			args := testArgs(false)
 			tc.mutate(args)
-			_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+			_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 				_, err := NewCompute(ctx, "compute-"+region, args)
 				return err
 			})
@@ -579,7 +580,7 @@ func TestArgsAreValidated(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
-	_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+	_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 		_, err := NewCompute(ctx, "compute-x", nil)
 		return err
 	})
@@ -588,7 +589,7 @@ func TestArgsAreValidated(t *testing.T) {
 
 func TestTwoInstancesDoNotCollide(t *testing.T) {
 	// The mock engine accepts duplicate URNs; the real one refuses them, so count them here.
-	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	m := offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		for _, rgn := range []string{"us-east-1", "us-west-2"} {
 			p, err := aws.NewProvider(ctx, "aws-"+rgn, &aws.ProviderArgs{Region: pulumi.String(rgn)})
 			if err != nil {
@@ -617,7 +618,7 @@ func TestTwoInstancesDoNotCollide(t *testing.T) {
 // default user data the launch template stays the same, so that `pulumi up` starts no instance
 // refresh in the region that has just taken over the traffic.
 func TestFailoverDoesNotRollTheDefaultFleet(t *testing.T) {
-	templates := map[string]*mocktest.Resource{}
+	templates := map[string]*offline.Resource{}
 	for _, role := range []string{RolePrimary, RoleSecondary} {
 		args := testArgs(true)
 		args.Role = role

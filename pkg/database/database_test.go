@@ -9,7 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
 
 func TestEveryChildIsParentedAndOnItsRegionsProvider(t *testing.T) {
@@ -166,10 +166,10 @@ func TestEnhancedMonitoringRole(t *testing.T) {
 		st := role.JSON("assumeRolePolicy")["Statement"].([]any)[0].(map[string]any)
 		assert.Equal(t, map[string]any{"Service": []any{"monitoring.rds.amazonaws.com"}}, st["Principal"])
 		assert.Equal(t, []any{"sts:AssumeRole"}, st["Action"])
-		assert.Equal(t, map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": mocktest.AccountID}}, st["Condition"])
+		assert.Equal(t, map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": offline.AccountID}}, st["Condition"])
 		att := named(t, m, tAttach, "database-"+region+"-monitoring-policy")
 		assert.Equal(t, "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole", att.Str("policyArn"))
-		assert.Equal(t, mocktest.Lookup(role.Outputs, "name").StringValue(), att.Str("role"))
+		assert.Equal(t, offline.Lookup(role.Outputs, "name").StringValue(), att.Str("role"))
 	}
 }
 
@@ -255,7 +255,7 @@ func TestKeysPerRegion(t *testing.T) {
 		doc := k.JSON("policy")
 		statements := doc["Statement"].([]any)
 		require.Len(t, statements, 3)
-		root := fmt.Sprintf("arn:aws:iam::%s:root", mocktest.AccountID)
+		root := fmt.Sprintf("arn:aws:iam::%s:root", offline.AccountID)
 		for _, s := range statements {
 			st := s.(map[string]any)
 			assert.Equal(t, map[string]any{"AWS": []any{root}}, st["Principal"], "only the account")
@@ -267,7 +267,7 @@ func TestKeysPerRegion(t *testing.T) {
 		}
 		use := statements[1].(map[string]any)
 		assert.Equal(t, map[string]any{
-			"kms:CallerAccount": mocktest.AccountID,
+			"kms:CallerAccount": offline.AccountID,
 			"kms:ViaService":    []any{"rds." + region + ".amazonaws.com", "secretsmanager." + region + ".amazonaws.com"},
 		}, use["Condition"].(map[string]any)["StringEquals"])
 		grants := statements[2].(map[string]any)
@@ -281,7 +281,7 @@ func TestProtectionFollowsTheEnvironment(t *testing.T) {
 			args := testArgs(regionA, regionB)
 			args.Protect, args.DeletionProtection = prod, prod
 			m, _ := run(t, "prod", args)
-			protected := []*mocktest.Resource{m.OfType(tGlobal)[0]}
+			protected := []*offline.Resource{m.OfType(tGlobal)[0]}
 			for _, region := range []string{regionA, regionB} {
 				protected = append(protected, cluster(t, m, region), key(t, m, region))
 				c := cluster(t, m, region)
@@ -323,7 +323,7 @@ func TestCredentialsSecret(t *testing.T) {
 	assert.True(t, version.IsSecret("secretString"))
 	var doc map[string]any
 	require.NoError(t, json.Unmarshal([]byte(version.Str("secretString")), &doc))
-	password := mocktest.Lookup(m.OfType(tPassword)[0].Outputs, "result").StringValue()
+	password := offline.Lookup(m.OfType(tPassword)[0].Outputs, "result").StringValue()
 	require.Len(t, password, 32)
 	assert.Equal(t, map[string]any{
 		"engine": "postgres", "host": out["globalEndpoint"].Value, "port": 5432.0,
@@ -347,7 +347,7 @@ func TestPasswordIsSafeAndNeverInAPlainOutput(t *testing.T) {
 	for _, forbidden := range []string{"/", "@", `"`, "'", " ", ":", "?", "#", "%", "&", "\\"} {
 		assert.NotContains(t, special, forbidden)
 	}
-	password := mocktest.Lookup(pw.Outputs, "result").StringValue()
+	password := offline.Lookup(pw.Outputs, "result").StringValue()
 	require.NotEmpty(t, password)
 	require.Greater(t, len(out), 20)
 	for tag, o := range out {
@@ -366,7 +366,7 @@ func TestPasswordIsSafeAndNeverInAPlainOutput(t *testing.T) {
 func TestOutputs(t *testing.T) {
 	m, out := run(t, "prod", testArgs(regionA, regionB))
 	w, r := cluster(t, m, regionA), cluster(t, m, regionB)
-	str := func(r *mocktest.Resource, k string) string { return mocktest.Lookup(r.Outputs, k).StringValue() }
+	str := func(r *offline.Resource, k string) string { return offline.Lookup(r.Outputs, k).StringValue() }
 	assert.Equal(t, regionA, out["writerRegion"].Value)
 	assert.Equal(t, regionB, out["readerRegion"].Value)
 	assert.Equal(t, arn(w), out["primaryClusterArn"].Value)

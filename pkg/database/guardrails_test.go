@@ -7,12 +7,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
 )
 
 // policyView hands what the mocks recorded to the project's guardrails, providers resolved.
-func policyView(m *mocktest.Mocks) []*policy.Resource {
+func policyView(m *offline.Mocks) []*policy.Resource {
 	providers := map[string]*policy.Provider{}
 	for _, r := range m.Resources() {
 		if strings.HasPrefix(r.Type, "pulumi:providers:") {
@@ -60,8 +60,8 @@ func TestTheGuardrailsSeeTheDatabase(t *testing.T) {
 	for _, r := range resources {
 		if r.Type == tCluster && strings.Contains(r.Name, regionB) {
 			r.Inputs = r.Inputs.Copy()
-			r.Inputs["masterUsername"] = mocktest.Lookup(m.Named(tCluster, "database-"+regionA+"-cluster").Inputs, "masterUsername")
-			r.Inputs["storageEncrypted"] = mocktest.Lookup(r.Inputs, "engine") // not true
+			r.Inputs["masterUsername"] = offline.Lookup(m.Named(tCluster, "database-"+regionA+"-cluster").Inputs, "masterUsername")
+			r.Inputs["storageEncrypted"] = offline.Lookup(r.Inputs, "engine") // not true
 		}
 	}
 	var found []string

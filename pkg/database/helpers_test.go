@@ -11,7 +11,8 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/internals"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 const (
@@ -70,23 +71,23 @@ type outputs map[string]internals.UnsafeAwaitOutputResult
 
 // run builds the component with one explicit provider per region and a random provider, as main
 // does. mutate edits the args after the providers are filled in.
-func run(t *testing.T, stack string, args *Args) (*mocktest.Mocks, outputs) {
+func run(t *testing.T, stack string, args *Args) (*offline.Mocks, outputs) {
 	t.Helper()
 	m, out, err := tryRun(t, stack, args)
 	require.NoError(t, err)
 	return m, out
 }
 
-func tryRun(t *testing.T, stack string, args *Args) (*mocktest.Mocks, outputs, error) {
+func tryRun(t *testing.T, stack string, args *Args) (*offline.Mocks, outputs, error) {
 	t.Helper()
 	out := outputs{}
-	m, err := mocktest.Run(t, stack, nil, func(ctx *pulumi.Context) error {
+	m, err := offlinetest.Run(t, stack, nil, func(ctx *pulumi.Context) error {
 		providers := map[string]*aws.Provider{}
 		for _, r := range []string{regionA, regionB} {
 			p, err := aws.NewProvider(ctx, "aws-"+r, &aws.ProviderArgs{
 				Region: pulumi.String(r),
 				DefaultTags: &aws.ProviderDefaultTagsArgs{Tags: pulumi.StringMap{
-					"Project": pulumi.String(mocktest.Project), "Environment": pulumi.String(stack), "ManagedBy": pulumi.String("pulumi"),
+					"Project": pulumi.String(offline.Project), "Environment": pulumi.String(stack), "ManagedBy": pulumi.String("pulumi"),
 				}},
 			})
 			if err != nil {
@@ -131,20 +132,20 @@ func awaitOutputs(g *GlobalDatabase, out outputs) error {
 }
 
 // named returns the resource of typ and name, failing the test when it is missing.
-func named(t *testing.T, m *mocktest.Mocks, typ, name string) *mocktest.Resource {
+func named(t *testing.T, m *offline.Mocks, typ, name string) *offline.Resource {
 	t.Helper()
 	r := m.Named(typ, name)
 	require.NotNil(t, r, "%s %s", typ, name)
 	return r
 }
 
-func cluster(t *testing.T, m *mocktest.Mocks, region string) *mocktest.Resource {
+func cluster(t *testing.T, m *offline.Mocks, region string) *offline.Resource {
 	return named(t, m, tCluster, "database-"+region+"-cluster")
 }
 
-func key(t *testing.T, m *mocktest.Mocks, region string) *mocktest.Resource {
+func key(t *testing.T, m *offline.Mocks, region string) *offline.Resource {
 	return named(t, m, tKey, "database-"+region+"-key")
 }
 
 // arn is a resource's recorded "arn" output.
-func arn(r *mocktest.Resource) string { return mocktest.Lookup(r.Outputs, "arn").StringValue() }
+func arn(r *offline.Resource) string { return offline.Lookup(r.Outputs, "arn").StringValue() }

@@ -9,12 +9,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
 
 // byURN indexes the recorded custom resources (and the component) by URN.
-func byURN(m *mocktest.Mocks) map[string]*mocktest.Resource {
-	out := map[string]*mocktest.Resource{}
+func byURN(m *offline.Mocks) map[string]*offline.Resource {
+	out := map[string]*offline.Resource{}
 	for _, r := range m.Resources() {
 		out[r.URN] = r
 	}
@@ -23,7 +23,7 @@ func byURN(m *mocktest.Mocks) map[string]*mocktest.Resource {
 
 // differingInputs lists the top-level inputs whose values differ between a and b (set on one side
 // only, or set to different values).
-func differingInputs(a, b *mocktest.Resource) []string {
+func differingInputs(a, b *offline.Resource) []string {
 	keys := map[resource.PropertyKey]bool{}
 	for k := range a.Inputs {
 		keys[k] = true

@@ -11,7 +11,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 const (
@@ -32,9 +33,9 @@ func testArgs() *Args {
 	}
 }
 
-func run(t *testing.T, args *Args) (*mocktest.Mocks, error) {
+func run(t *testing.T, args *Args) (*offline.Mocks, error) {
 	t.Helper()
-	return mocktest.Run(t, "prod", nil, func(ctx *pulumi.Context) error {
+	return offlinetest.Run(t, "prod", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
 		if err != nil {
 			return err

@@ -7,7 +7,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 const (
@@ -23,10 +24,10 @@ func certArgs(regions ...string) *CertificatesArgs {
 }
 
 // runCertificates builds Certificates for args (providers filled in) and captures its outputs.
-func runCertificates(t *testing.T, args *CertificatesArgs) (*mocktest.Mocks, *captured) {
+func runCertificates(t *testing.T, args *CertificatesArgs) (*offline.Mocks, *captured) {
 	t.Helper()
 	out := &captured{}
-	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	m := offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		ps, err := providers(ctx, args.Regions...)
 		if err != nil {
 			return err
@@ -179,7 +180,7 @@ func TestCertificatesArgsRejected(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+			_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 				ps, err := providers(ctx, regionA, regionB)
 				if err != nil {
 					return err

@@ -9,7 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 const (
@@ -51,10 +52,10 @@ func edgeArgs(primary, secondary string) *Args {
 }
 
 // runEdge builds the Edge with explicit providers for both regions and us-east-1.
-func runEdge(t *testing.T, args *Args) (*mocktest.Mocks, *captured) {
+func runEdge(t *testing.T, args *Args) (*offline.Mocks, *captured) {
 	t.Helper()
 	out := &captured{}
-	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	m := offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		ps, err := providers(ctx, args.Primary.Region, args.Secondary.Region)
 		if err != nil {
 			return err
@@ -384,7 +385,7 @@ func TestApexNames(t *testing.T) {
 // regional certificates, the edge consumes compute and the viewer certificate, and nothing of the
 // certificates waits for the edge.
 func TestNoCycle(t *testing.T) {
-	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	m := offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		ps, err := providers(ctx, regionA, regionB)
 		if err != nil {
 			return err
@@ -447,7 +448,7 @@ func TestEdgeArgsRejected(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			args := edgeArgs(regionA, regionB)
 			tc.mutate(args)
-			_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+			_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 				ps, err := providers(ctx, regionA, regionB)
 				if err != nil {
 					return err
@@ -461,6 +462,6 @@ func TestEdgeArgsRejected(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		})
 	}
-	_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error { _, err := NewEdge(ctx, "edge", nil); return err })
+	_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error { _, err := NewEdge(ctx, "edge", nil); return err })
 	assert.ErrorContains(t, err, "args are required")
 }

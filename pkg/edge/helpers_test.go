@@ -8,7 +8,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
 
 const (
@@ -65,7 +65,7 @@ func (c *captured) capture(key string, out pulumi.Output) {
 }
 
 // only returns the single resource of typ, failing the test otherwise.
-func only(t *testing.T, m *mocktest.Mocks, typ string) *mocktest.Resource {
+func only(t *testing.T, m *offline.Mocks, typ string) *offline.Resource {
 	t.Helper()
 	rs := m.OfType(typ)
 	require.Len(t, rs, 1, typ)

@@ -10,7 +10,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 const (
@@ -42,9 +43,9 @@ func testArgs(auto bool) *Args {
 }
 
 // run builds one Failover on an explicit us-west-2 provider; the trigger's provider is us-east-1.
-func run(t *testing.T, args *Args) (*mocktest.Mocks, error) {
+func run(t *testing.T, args *Args) (*offline.Mocks, error) {
 	t.Helper()
-	return mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+	return offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-"+here, &aws.ProviderArgs{Region: pulumi.String(here)})
 		if err != nil {
 			return err
@@ -61,7 +62,7 @@ func run(t *testing.T, args *Args) (*mocktest.Mocks, error) {
 	})
 }
 
-func mustRun(t *testing.T, args *Args) *mocktest.Mocks {
+func mustRun(t *testing.T, args *Args) *offline.Mocks {
 	t.Helper()
 	m, err := run(t, args)
 	require.NoError(t, err)
@@ -169,7 +170,7 @@ func TestAutoTriggerCrossRegion(t *testing.T) {
 	require.NotNil(t, startRule)
 	assert.Equal(t, there, fwdRule.Region, "the alarm's events land on the alarm region's default bus")
 	assert.Equal(t, here, startRule.Region)
-	for _, r := range []*mocktest.Resource{fwdRule, startRule} {
+	for _, r := range []*offline.Resource{fwdRule, startRule} {
 		p := r.JSON("eventPattern")
 		assert.Equal(t, []any{alarmArn}, p["resources"], r.Name)
 		assert.Equal(t, []any{"aws.cloudwatch"}, p["source"], r.Name)

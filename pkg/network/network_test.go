@@ -12,7 +12,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 const region = "eu-west-1"
@@ -31,9 +32,9 @@ func testArgs(nat string) *Args {
 }
 
 // runNetwork builds one Network on an explicit eu-west-1 provider under mocks.
-func runNetwork(t *testing.T, args *Args) *mocktest.Mocks {
+func runNetwork(t *testing.T, args *Args) *offline.Mocks {
 	t.Helper()
-	return mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	return offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
 		if err != nil {
 			return err
@@ -251,8 +252,8 @@ func TestFlowLogsAreEncryptedAndLeastPrivilege(t *testing.T) {
 	require.Len(t, trust, 1)
 	assert.Equal(t, map[string]any{"Service": []any{"vpc-flow-logs.amazonaws.com"}}, trust[0].(map[string]any)["Principal"])
 	assert.Equal(t, map[string]any{
-		"StringEquals": map[string]any{"aws:SourceAccount": mocktest.AccountID},
-		"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:ec2:eu-west-1:" + mocktest.AccountID + ":vpc-flow-log/*"},
+		"StringEquals": map[string]any{"aws:SourceAccount": offline.AccountID},
+		"ArnLike":      map[string]any{"aws:SourceArn": "arn:aws:ec2:eu-west-1:" + offline.AccountID + ":vpc-flow-log/*"},
 	}, trust[0].(map[string]any)["Condition"], "only this account's flow logs of this region assume the role")
 
 	write := m.OfType("aws:iam/rolePolicy:RolePolicy")
@@ -266,7 +267,7 @@ func TestFlowLogsAreEncryptedAndLeastPrivilege(t *testing.T) {
 	assert.Equal(t, []any{groupArn, groupArn + ":*"}, st["Resource"], "the role writes to its own log group only")
 	describe := statements[1].(map[string]any)
 	assert.Equal(t, []any{"logs:DescribeLogGroups"}, describe["Action"], "AWS lists DescribeLogGroups among the permissions delivery needs")
-	assert.Equal(t, []any{"arn:aws:logs:eu-west-1:" + mocktest.AccountID + ":log-group:*"}, describe["Resource"])
+	assert.Equal(t, []any{"arn:aws:logs:eu-west-1:" + offline.AccountID + ":log-group:*"}, describe["Resource"])
 	for _, raw := range statements {
 		for _, a := range raw.(map[string]any)["Action"].([]any) {
 			assert.NotEqual(t, "logs:CreateLogGroup", a, "the service must not recreate a deleted group")
@@ -293,7 +294,7 @@ func TestFlowLogKeyLetsCloudWatchLogsUseItForThisRegionsLogGroupsOnly(t *testing
 		assert.NotContains(t, []any{"kms:*", "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:CreateGrant"}, a)
 	}
 	assert.Equal(t, map[string]any{"ArnLike": map[string]any{
-		"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:" + mocktest.AccountID + ":log-group:*",
+		"kms:EncryptionContext:aws:logs:arn": "arn:aws:logs:eu-west-1:" + offline.AccountID + ":log-group:*",
 	}}, logs["Condition"], "the encryption context pins the key to this account's log groups of the region")
 }
 
@@ -319,7 +320,7 @@ func TestBadArgsFailBeforeAnyResource(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			args := testArgs(NatPerAz)
 			mutate(args)
-			m, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+			m, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 				_, err := NewNetwork(ctx, "network-x", args)
 				return err
 			})
@@ -328,7 +329,7 @@ func TestBadArgsFailBeforeAnyResource(t *testing.T) {
 			assert.Empty(t, m.Resources())
 		})
 	}
-	_, err := mocktest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+	_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 		_, err := NewNetwork(ctx, "network-x", nil)
 		return err
 	})
@@ -336,7 +337,7 @@ func TestBadArgsFailBeforeAnyResource(t *testing.T) {
 }
 
 // routeTablesByTier maps tier -> set of route table ids, from the tables' associations.
-func routeTablesByTier(m *mocktest.Mocks) map[string]map[string]bool {
+func routeTablesByTier(m *offline.Mocks) map[string]map[string]bool {
 	tierOfSubnet := map[string]string{}
 	for _, s := range m.OfType("aws:ec2/subnet:Subnet") {
 		tierOfSubnet[s.ID] = s.Tags()["Tier"]
@@ -354,7 +355,7 @@ func routeTablesByTier(m *mocktest.Mocks) map[string]map[string]bool {
 func TestSubnetIdsResolveOnlyOnceTheTierIsRouted(t *testing.T) {
 	for _, nat := range []string{NatPerAz, NatSingle, NatNone} {
 		t.Run(nat, func(t *testing.T) {
-			m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+			m := offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 				p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
 				if err != nil {
 					return err
@@ -388,7 +389,7 @@ func TestSubnetIdsResolveOnlyOnceTheTierIsRouted(t *testing.T) {
 			assert.True(t, alb.DependsOn(route), "the ALB waits for the internet gateway route")
 			for _, zone := range []string{"a", "b", "c"} {
 				for _, c := range []struct {
-					consumer *mocktest.Resource
+					consumer *offline.Resource
 					tier     string
 				}{{alb, "public"}, {asg, "private"}, {db, "database"}} {
 					assoc := m.Named("aws:ec2/routeTableAssociation:RouteTableAssociation", fmt.Sprintf("network-eu-west-1-%s-%s-rta", c.tier, zone))

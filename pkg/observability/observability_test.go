@@ -13,7 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
 const (
@@ -21,7 +22,7 @@ const (
 	typComposite = "aws:cloudwatch/compositeAlarm:CompositeAlarm"
 	typTopic     = "aws:sns/topic:Topic"
 	typKey       = "aws:kms/key:Key"
-	acct         = mocktest.AccountID
+	acct         = offline.AccountID
 )
 
 // stackValues are the literal identifiers a region's other components would hand over.
@@ -52,11 +53,11 @@ type outputs struct {
 }
 
 // run builds the component for a region pair (primary first) under mocks. mutate adjusts Args.
-func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*mocktest.Mocks, *outputs) {
+func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*offline.Mocks, *outputs) {
 	t.Helper()
 	out := &outputs{}
 	var wg sync.WaitGroup
-	m := mocktest.MustRun(t, "prod", nil, func(ctx *pulumi.Context) error {
+	m := offlinetest.MustRun(t, "prod", nil, func(ctx *pulumi.Context) error {
 		providers := map[string]*aws.Provider{}
 		for _, r := range []string{primary, secondary, EdgeRegion} {
 			if providers[r] != nil {
@@ -158,7 +159,7 @@ type watched struct {
 	dims              map[string]string
 }
 
-func metricsOf(r *mocktest.Resource) []watched {
+func metricsOf(r *offline.Resource) []watched {
 	if r.Len("metricQueries") == 0 {
 		return []watched{{r.Str("namespace"), r.Str("metricName"), stringMap(r.Plain("dimensions"))}}
 	}
@@ -502,7 +503,7 @@ func TestBackupsCopyToTheOtherRegionsVault(t *testing.T) {
 // an auto-name is the logical name plus Pulumi's 8-character suffix.
 func TestBackupNamesFitAWSLimits(t *testing.T) {
 	m, _ := run(t, "ap-southeast-2", "eu-central-1", nil)
-	physical := func(r *mocktest.Resource) string {
+	physical := func(r *offline.Resource) string {
 		if r.Has("name") {
 			return r.Str("name")
 		}
@@ -569,7 +570,7 @@ func TestServicesSubscribeOnlyAfterTheTopicPolicyAdmitsThem(t *testing.T) {
 	assert.True(t, budget.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-eu-west-1-alarms-policy")))
 }
 
-func only1(t *testing.T, m *mocktest.Mocks, typ string) *mocktest.Resource {
+func only1(t *testing.T, m *offline.Mocks, typ string) *offline.Resource {
 	t.Helper()
 	rs := m.OfType(typ)
 	require.Len(t, rs, 1, typ)
@@ -643,7 +644,7 @@ func TestAwsConfigWhenEnabled(t *testing.T) {
 				channel := m.Named("aws:cfg/deliveryChannel:DeliveryChannel", prefix+"-delivery")
 				status := m.Named("aws:cfg/recorderStatus:RecorderStatus", prefix+"-recorder-status")
 				bucket := m.Named("aws:s3/bucketV2:BucketV2", prefix+"-bucket")
-				for _, r := range []*mocktest.Resource{rec, channel, status, bucket} {
+				for _, r := range []*offline.Resource{rec, channel, status, bucket} {
 					require.NotNil(t, r)
 					assert.Equal(t, region, r.Region, r.Name)
 				}
@@ -655,7 +656,7 @@ func TestAwsConfigWhenEnabled(t *testing.T) {
 				assert.True(t, status.DependsOn(channel), "the recorder starts after its channel exists")
 				assert.True(t, status.Bool("isEnabled"))
 				assert.Equal(t, prefix+"-recorder", status.Str("name"), "turns on this recorder")
-				assert.Equal(t, mocktest.Lookup(bucket.Outputs, "bucket").StringValue(), channel.Str("s3BucketName"))
+				assert.Equal(t, offline.Lookup(bucket.Outputs, "bucket").StringValue(), channel.Str("s3BucketName"))
 				assert.NotEmpty(t, channel.Str("s3BucketName"))
 				assert.Equal(t, fmt.Sprintf("arn:aws:kms:%s:%s:key/key-observability-%s-key", region, acct, region), channel.Str("s3KmsKeyArn"))
 
@@ -753,7 +754,7 @@ func TestArgsAreValidated(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := mocktest.Run(t, "prod", nil, func(ctx *pulumi.Context) error {
+			_, err := offlinetest.Run(t, "prod", nil, func(ctx *pulumi.Context) error {
 				if tc.mutate == nil {
 					_, err := NewObservability(ctx, "observability", nil)
 					return err

@@ -9,14 +9,15 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
 // committedConfig reads a committed stack file the way the CLI does, keyed without namespace.
 func committedConfig(t *testing.T, stack string, overrides map[string]string) (*stacks.Config, map[string]string) {
 	t.Helper()
-	raw, err := mocktest.StackConfig("../..", stack)
+	raw, err := offline.StackConfig("../..", stack)
 	require.NoError(t, err)
 	for k, v := range overrides {
 		raw[stacks.Namespace+":"+k] = v
@@ -85,7 +86,7 @@ func TestCommittedStacks(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg, _ := committedConfig(t, tc.stack, tc.overrides)
-			m := mocktest.MustRun(t, tc.stack, nil, func(ctx *pulumi.Context) error { return wire(ctx, cfg) })
+			m := offlinetest.MustRun(t, tc.stack, nil, func(ctx *pulumi.Context) error { return wire(ctx, cfg) })
 
 			assert.Equal(t, tc.budget, m.OfType("aws:budgets/budget:Budget")[0].Str("limitAmount"))
 			assert.Equal(t, []any{map[string]any{"name": "TagKeyValue", "values": []any{"user:Stack$" + tc.stack}}},

@@ -7,13 +7,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
 
 // res builds a recorded resource of typ in region under the component "comp".
-func res(typ, name, region string, inputs map[string]any) *mocktest.Resource {
+func res(typ, name, region string, inputs map[string]any) *offline.Resource {
 	in := resource.NewPropertyMapFromMap(inputs)
-	return &mocktest.Resource{
+	return &offline.Resource{
 		Type: typ, Name: name, URN: "urn:pulumi:test::multi-region-ha::" + typ + "::" + name, ID: name + "-id",
 		Custom: true, Inputs: in, Outputs: in.Copy(), Region: region, ProviderName: "aws-" + region,
 	}
@@ -28,13 +28,13 @@ var testTable = PriceTable{Source: "test", Date: "test", Regions: map[string]map
 	Global: {kCfGB: 0.085, kCfMillion: 1.00, kHealthCheck: 0.50, kHealthOption: 1.00},
 }}
 
-func handResources() []*mocktest.Resource {
+func handResources() []*offline.Resource {
 	lt := res("aws:ec2/launchTemplate:LaunchTemplate", "lt", "us-east-1", map[string]any{
 		"instanceType":        "t3.small",
 		"monitoring":          map[string]any{"enabled": true},
 		"blockDeviceMappings": []any{map[string]any{"ebs": map[string]any{"volumeSize": 20.0, "volumeType": "gp3"}}},
 	})
-	return []*mocktest.Resource{
+	return []*offline.Resource{
 		res("aws:ec2/vpc:Vpc", "vpc", "us-east-1", nil), // free
 		res("aws:ec2/natGateway:NatGateway", "nat-a", "us-east-1", nil),
 		res("aws:ec2/natGateway:NatGateway", "nat-b", "us-east-1", nil),
@@ -96,27 +96,27 @@ func TestEmbeddedPricesSpotChecks(t *testing.T) {
 	cases := []struct {
 		name    string
 		region  string
-		build   func(region string) []*mocktest.Resource
+		build   func(region string) []*offline.Resource
 		item    string
 		monthly float64
 	}{
-		{"3 NAT gateways in us-east-1", "us-east-1", func(r string) []*mocktest.Resource {
-			return []*mocktest.Resource{res("aws:ec2/natGateway:NatGateway", "a", r, nil), res("aws:ec2/natGateway:NatGateway", "b", r, nil), res("aws:ec2/natGateway:NatGateway", "c", r, nil)}
+		{"3 NAT gateways in us-east-1", "us-east-1", func(r string) []*offline.Resource {
+			return []*offline.Resource{res("aws:ec2/natGateway:NatGateway", "a", r, nil), res("aws:ec2/natGateway:NatGateway", "b", r, nil), res("aws:ec2/natGateway:NatGateway", "c", r, nil)}
 		}, "NAT gateway", 98.55}, // 3 x 730 x 0.045
-		{"NAT gateway in eu-central-1", "eu-central-1", func(r string) []*mocktest.Resource {
-			return []*mocktest.Resource{res("aws:ec2/natGateway:NatGateway", "a", r, nil)}
+		{"NAT gateway in eu-central-1", "eu-central-1", func(r string) []*offline.Resource {
+			return []*offline.Resource{res("aws:ec2/natGateway:NatGateway", "a", r, nil)}
 		}, "NAT gateway", 37.96}, // 730 x 0.052
-		{"2 Aurora db.r6g.large in us-west-2", "us-west-2", func(r string) []*mocktest.Resource {
-			return []*mocktest.Resource{
+		{"2 Aurora db.r6g.large in us-west-2", "us-west-2", func(r string) []*offline.Resource {
+			return []*offline.Resource{
 				res("aws:rds/clusterInstance:ClusterInstance", "a", r, map[string]any{"instanceClass": "db.r6g.large"}),
 				res("aws:rds/clusterInstance:ClusterInstance", "b", r, map[string]any{"instanceClass": "db.r6g.large"}),
 			}
 		}, "Aurora db.r6g.large", 379.60}, // 2 x 730 x 0.26
-		{"secret with a replica in eu-west-1", "eu-west-1", func(r string) []*mocktest.Resource {
-			return []*mocktest.Resource{res("aws:secretsmanager/secret:Secret", "s", r, map[string]any{"replicas": []any{map[string]any{"region": "eu-central-1"}}})}
+		{"secret with a replica in eu-west-1", "eu-west-1", func(r string) []*offline.Resource {
+			return []*offline.Resource{res("aws:secretsmanager/secret:Secret", "s", r, map[string]any{"replicas": []any{map[string]any{"region": "eu-central-1"}}})}
 		}, "Secrets Manager replica", 0.40},
-		{"interface endpoint in 3 AZs in eu-west-1", "eu-west-1", func(r string) []*mocktest.Resource {
-			return []*mocktest.Resource{res("aws:ec2/vpcEndpoint:VpcEndpoint", "e", r, map[string]any{"vpcEndpointType": "Interface", "subnetIds": []any{"a", "b", "c"}})}
+		{"interface endpoint in 3 AZs in eu-west-1", "eu-west-1", func(r string) []*offline.Resource {
+			return []*offline.Resource{res("aws:ec2/vpcEndpoint:VpcEndpoint", "e", r, map[string]any{"vpcEndpointType": "Interface", "subnetIds": []any{"a", "b", "c"}})}
 		}, "Interface VPC endpoint", 24.09}, // 3 x 730 x 0.011
 	}
 	for _, tc := range cases {
@@ -149,7 +149,7 @@ func TestEveryRegionOfThePriceTablePricesTheSameItems(t *testing.T) {
 }
 
 func TestStandbyAlbsCarryNoCapacityUnits(t *testing.T) {
-	g := newGraph([]*mocktest.Resource{
+	g := newGraph([]*offline.Resource{
 		res("aws:lb/loadBalancer:LoadBalancer", "east", "us-east-1", map[string]any{"subnets": []any{"a", "b"}}),
 		res("aws:lb/loadBalancer:LoadBalancer", "west", "us-west-2", map[string]any{"subnets": []any{"a", "b"}}),
 		res("aws:lb/loadBalancer:LoadBalancer", "internal", "us-west-2", map[string]any{"internal": true}),

@@ -19,7 +19,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -208,7 +208,7 @@ func fixture(ctx *pulumi.Context) error {
 
 func fixtureReport(t *testing.T) *Report {
 	t.Helper()
-	m := mocktest.MustRun(t, "test", nil, fixture)
+	m := offlinetest.MustRun(t, "test", nil, fixture)
 	cfg := &stacks.Config{Stack: "test", Environment: "prod", PrimaryRegion: "us-east-1", SecondaryRegion: "us-west-2"}
 	cfg.Edge.HealthCheckIntervalSeconds, cfg.Edge.HealthCheckFailureThreshold = 10, 3
 	return assemble(m.Resources(), m.Invokes(), cfg, DefaultUsage(), Prices)
@@ -307,7 +307,7 @@ func TestFixtureInventoryCostFailoverAndDeploy(t *testing.T) {
 }
 
 func TestTrafficAndDatabaseAreNotAvailableUntilWired(t *testing.T) {
-	m := mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	m := offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-us-east-1", &aws.ProviderArgs{Region: pulumi.String("us-east-1")})
 		if err != nil {
 			return err

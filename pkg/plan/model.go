@@ -4,7 +4,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
 
 // Global is the region bucket of services that are global although their API lives on the us-east-1
@@ -15,11 +15,11 @@ const Global = "global"
 const programComponent = "(program)"
 
 // componentPrefix is the type prefix of this project's components.
-const componentPrefix = mocktest.Project + ":"
+const componentPrefix = offline.Project + ":"
 
 // node is one recorded resource with what the reports derive from it.
 type node struct {
-	*mocktest.Resource
+	*offline.Resource
 	component     string // logical name of its top-level component, or programComponent
 	componentType string
 	place         string // region, Global, or "" for resources without a region (random)
@@ -30,11 +30,11 @@ type graph struct {
 	all       []*node          // every recorded resource, by URN
 	resources []*node          // custom, non-provider resources: what a deployment creates
 	byURN     map[string]*node // every node
-	invokes   []mocktest.Invoke
+	invokes   []offline.Invoke
 	below     map[string][]*node // descendants cache
 }
 
-func newGraph(recorded []*mocktest.Resource, invokes []mocktest.Invoke) *graph {
+func newGraph(recorded []*offline.Resource, invokes []offline.Invoke) *graph {
 	g := &graph{byURN: map[string]*node{}, invokes: invokes, below: map[string][]*node{}}
 	for _, r := range recorded {
 		n := &node{Resource: r}
@@ -128,7 +128,7 @@ var globalServices = []string{"aws:cloudfront/", "aws:route53/", "aws:budgets/"}
 
 // placeOf returns the region bucket of a resource: Global for global services, else its provider's
 // region ("" for resources without one, such as random passwords).
-func placeOf(r *mocktest.Resource) string {
+func placeOf(r *offline.Resource) string {
 	for _, prefix := range globalServices {
 		if strings.HasPrefix(r.Type, prefix) {
 			return Global
@@ -142,7 +142,7 @@ func placeOf(r *mocktest.Resource) string {
 
 // wafScope returns the scope of a WAF resource; the logging configuration of a CLOUDFRONT WebACL
 // carries its ARN, which says "global".
-func wafScope(r *mocktest.Resource) string {
+func wafScope(r *offline.Resource) string {
 	if s := r.Str("scope"); s != "" {
 		return s
 	}

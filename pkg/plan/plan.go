@@ -1,5 +1,5 @@
 // Package plan is the offline plan report of the program (`go run . plan`): it runs the Pulumi
-// program under the recording mock monitor of pkg/mocktest, with the stack's config loaded the way
+// program under the recording mock monitor of pkg/offline, with the stack's config loaded the way
 // the CLI loads it, and reports what the stack creates, what it costs per month, how fast it fails
 // over, how long a first deployment takes, and whether it passes the guardrails. No AWS account,
 // credentials or network are involved.
@@ -18,7 +18,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -41,7 +41,7 @@ var runMu sync.Mutex
 // Record runs program for the stack under the offline model and returns what it registered and
 // the stack's validated config. The program's own error (bad config included) is returned as is,
 // prefixed with the stack name.
-func Record(opts Options, program pulumi.RunFunc) (*mocktest.Mocks, *stacks.Config, error) {
+func Record(opts Options, program pulumi.RunFunc) (*offline.Mocks, *stacks.Config, error) {
 	dir, stack := opts.Dir, opts.Stack
 	if dir == "" {
 		dir = "."
@@ -56,7 +56,7 @@ func Record(opts Options, program pulumi.RunFunc) (*mocktest.Mocks, *stacks.Conf
 		known := knownStacks(dir)
 		return nil, nil, fmt.Errorf("%w %q: there is no Pulumi.%s.yaml in %s; stacks: %s", ErrUnknownStack, stack, stack, dir, strings.Join(known, ", "))
 	}
-	values, err := mocktest.StackConfig(dir, stack)
+	values, err := offline.StackConfig(dir, stack)
 	if err != nil {
 		return nil, nil, fmt.Errorf("stack %s: %w", stack, err)
 	}
@@ -82,8 +82,8 @@ func Record(opts Options, program pulumi.RunFunc) (*mocktest.Mocks, *stacks.Conf
 	if opts.Progress != nil {
 		fmt.Fprintf(opts.Progress, "plan: running the program for stack %s under the offline model (no AWS calls)...\n", stack)
 	}
-	m := mocktest.NewMocks(stack)
-	if err := pulumi.RunErr(program, pulumi.WithMocks(mocktest.Project, stack, m)); err != nil {
+	m := offline.NewMocks(stack)
+	if err := pulumi.RunErr(program, pulumi.WithMocks(offline.Project, stack, m)); err != nil {
 		return nil, nil, fmt.Errorf("stack %s: %w", stack, single(err))
 	}
 	cfg, err := stacks.Parse(stack, unqualified(values), nil)
@@ -111,7 +111,7 @@ func Build(opts Options, program pulumi.RunFunc) (*Report, error) {
 }
 
 // assemble derives every section of the report from the recorded resources and invokes.
-func assemble(recorded []*mocktest.Resource, invokes []mocktest.Invoke, cfg *stacks.Config, usage Usage, prices PriceTable) *Report {
+func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stacks.Config, usage Usage, prices PriceTable) *Report {
 	g := newGraph(recorded, invokes)
 	return &Report{
 		SchemaVersion:   SchemaVersion,

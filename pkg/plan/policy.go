@@ -4,17 +4,17 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
 )
 
 // PolicyCheck is the hook that runs the guardrails (pkg/policy) over every recorded resource. It
 // returns how many rules ran and the violations. Set it to nil to leave policy out of the plan.
-var PolicyCheck func(recorded []*mocktest.Resource) (rules int, violations []Violation) = guardrails
+var PolicyCheck func(recorded []*offline.Resource) (rules int, violations []Violation) = guardrails
 
 // guardrails runs every rule of pkg/policy over what the program registered, each resource with
 // its provider's region and default tags, its protect flag and its dependencies.
-func guardrails(recorded []*mocktest.Resource) (int, []Violation) {
+func guardrails(recorded []*offline.Resource) (int, []Violation) {
 	providers := map[string]*policy.Provider{}
 	for _, r := range recorded {
 		if isProvider(r.Type) {
@@ -36,7 +36,7 @@ func guardrails(recorded []*mocktest.Resource) (int, []Violation) {
 	return len(policy.Rules()) + len(policy.StackRules()), out
 }
 
-func policyResults(recorded []*mocktest.Resource) Policy {
+func policyResults(recorded []*offline.Resource) Policy {
 	if PolicyCheck == nil {
 		return Policy{Note: "n/a (no policy check configured)", Violations: []Violation{}}
 	}

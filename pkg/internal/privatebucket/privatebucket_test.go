@@ -8,12 +8,13 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/mocktest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
 
-func runBucket(t *testing.T, args Args) *mocktest.Mocks {
+func runBucket(t *testing.T, args Args) *offline.Mocks {
 	t.Helper()
-	return mocktest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
+	return offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-eu-west-1", &aws.ProviderArgs{Region: pulumi.String("eu-west-1")})
 		if err != nil {
 			return err

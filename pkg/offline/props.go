@@ -1,4 +1,4 @@
-package mocktest
+package offline
 
 import (
 	"encoding/json"

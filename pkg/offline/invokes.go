@@ -1,4 +1,4 @@
-package mocktest
+package offline
 
 import (
 	"fmt"
@@ -74,5 +74,5 @@ func answerInvoke(token string, args resource.PropertyMap, region string) (resou
 	case "aws:elb/getServiceAccount:getServiceAccount":
 		return resource.NewPropertyMapFromMap(map[string]any{"id": "127311923021", "arn": "arn:aws:iam::127311923021:root"}), nil
 	}
-	return nil, fmt.Errorf("mocktest: no offline answer for invoke %s; model it in pkg/mocktest/invokes.go", token)
+	return nil, fmt.Errorf("offline: no offline answer for invoke %s; model it in pkg/offline/invokes.go", token)
 }

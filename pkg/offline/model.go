@@ -1,15 +1,14 @@
-// Package mocktest is the one mock harness every test of the program uses. It runs a Pulumi program
-// under the SDK's mock monitor, records every registered resource (type, name, inputs, provider and
-// the provider's region, parent, dependencies and resource options) and every invoke, and answers
-// the invokes the program makes from an offline model of an AWS account.
-package mocktest
+// Package offline is the offline model of an AWS account that `go run . plan`, `go run . guardrails`
+// and every test of the program run on. It implements the SDK's mock monitor: it records every
+// registered resource (type, name, inputs, provider and the provider's region, parent, dependencies
+// and resource options) and every invoke, and answers each resource with the outputs AWS would give
+// it. It is product code; the test-only helpers live apart, in offline/offlinetest.
+package offline
 
 import (
-	"encoding/json"
 	"sort"
 	"strings"
 	"sync"
-	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/tokens"
@@ -66,31 +65,6 @@ type Mocks struct {
 // NewMocks returns an empty recorder for stack.
 func NewMocks(stack string) *Mocks {
 	return &Mocks{stack: stack, providers: map[string]*Resource{}, Answers: map[string]func(resource.PropertyMap, string) (resource.PropertyMap, error){}}
-}
-
-// Run runs program as stack with config (full keys such as "multi-region-ha:network" mapped to the
-// raw string the engine would pass: JSON text for objects). Config travels through PULUMI_CONFIG,
-// exactly as the engine hands it to a program. It returns the recorder and the program's error.
-func Run(t testing.TB, stack string, config map[string]string, program pulumi.RunFunc) (*Mocks, error) {
-	t.Helper()
-	encoded, err := json.Marshal(config)
-	if err != nil {
-		t.Fatalf("encode config: %v", err)
-	}
-	t.Setenv("PULUMI_CONFIG", string(encoded))
-	m := NewMocks(stack)
-	err = pulumi.RunErr(program, pulumi.WithMocks(Project, stack, m))
-	return m, err
-}
-
-// MustRun is Run that fails the test when the program fails.
-func MustRun(t testing.TB, stack string, config map[string]string, program pulumi.RunFunc) *Mocks {
-	t.Helper()
-	m, err := Run(t, stack, config, program)
-	if err != nil {
-		t.Fatalf("program failed: %v", err)
-	}
-	return m
 }
 
 // NewResource records a registration and answers with plausible outputs for its type.
