@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 
@@ -337,5 +338,23 @@ func TestPatchingPassesEveryGuardrail(t *testing.T) {
 				t.Errorf("%s", v)
 			}
 		})
+	}
+}
+
+// The targeted update the docs give for rolling the non-writer region first names real URNs.
+func TestImageRollCommandNamesTheProgramsUrns(t *testing.T) {
+	docs, err := os.ReadFile("docs/compute.md")
+	require.NoError(t, err)
+	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	for _, r := range []struct{ typ, name string }{
+		{"aws:ec2/launchTemplate:LaunchTemplate", "compute-us-west-2-lt"},
+		{"aws:autoscaling/group:Group", "compute-us-west-2-asg"},
+	} {
+		res := m.Named(r.typ, r.name)
+		require.NotNil(t, res, r.name)
+		documented := strings.NewReplacer("<stack>", "prod", "<r>", "us-west-2").Replace(
+			"urn:pulumi:<stack>::multi-region-ha::multi-region-ha:compute:Compute$" + r.typ + "::compute-<r>-" + strings.TrimPrefix(r.name, "compute-us-west-2-"))
+		assert.Equal(t, res.URN, documented)
+		assert.Contains(t, string(docs), "--target 'urn:pulumi:<stack>::multi-region-ha::multi-region-ha:compute:Compute$"+r.typ+"::compute-<r>-")
 	}
 }
