@@ -358,3 +358,34 @@ func TestImageRollCommandNamesTheProgramsUrns(t *testing.T) {
 		assert.Contains(t, string(docs), "--target 'urn:pulumi:<stack>::multi-region-ha::multi-region-ha:compute:Compute$"+r.typ+"::compute-<r>-")
 	}
 }
+
+// Recording a failover (database.writerRegion) changes nothing in patching: the same resources on
+// the same providers with the same inputs, and the install windows still follow the home region
+// (the pause after a failover is the operator's, docs/compute.md).
+func TestRecordingAFailoverChangesNoPatchingResource(t *testing.T) {
+	cfg := withPatchInstall(stackConfig(t, "prod"), patchspec.DefaultWindow)
+	before := offlinetest.MustRun(t, "prod", cfg, run)
+	swapped := withPatchInstall(stackConfig(t, "prod"), patchspec.DefaultWindow)
+	swapped["multi-region-ha:database"] = `{"writerRegion":"us-west-2"}`
+	after := offlinetest.MustRun(t, "prod", swapped, run)
+	patching := func(m *offline.Mocks) map[string]*offline.Resource {
+		out := map[string]*offline.Resource{}
+		for _, r := range m.Resources() {
+			if strings.HasPrefix(r.Name, "patching-") {
+				out[r.URN] = r
+			}
+		}
+		return out
+	}
+	b, a := patching(before), patching(after)
+	require.NotEmpty(t, b)
+	require.Equal(t, len(b), len(a))
+	for urn, r := range b {
+		other, ok := a[urn]
+		if !assert.True(t, ok, urn) {
+			continue
+		}
+		assert.Equal(t, r.ProviderName, other.ProviderName, urn)
+		assert.True(t, r.Inputs.DeepEquals(other.Inputs), "%s changes after a failover", urn)
+	}
+}

@@ -250,3 +250,13 @@ func TestAlarmTextKeepsPlaceholdersAndSaysToBumpImages(t *testing.T) {
 	assert.NotContains(t, text, `\u003c`)
 	assert.Contains(t, s, "go run . pin --stack prod --images")
 }
+
+// AWS: associations take only some cron forms; a daily scan is "every day at a specific time",
+// cron(M H ? * * *) (Systems Manager User Guide, cron and rate expressions for associations).
+func TestScanScheduleIsADailyAssociationCron(t *testing.T) {
+	assert.Regexp(t, `^cron\([0-9]{1,2} [0-9]{1,2} \? \* \* \*\)$`, ScanSchedule)
+	m, _ := runPatching(t, "eu-west-1", testArgs(false))
+	scan := m.OfType("aws:ssm/association:Association")[0]
+	assert.Equal(t, ScanSchedule, scan.Str("scheduleExpression"))
+	assert.Equal(t, "eu-west-1", scan.Str("outputLocation.s3Region"))
+}
