@@ -154,12 +154,9 @@ func TestNonCompliantInstancesReachTheirRegionsTopicAndSayToBumpTheImages(t *tes
 
 				target := m.Named("aws:cloudwatch/eventTarget:EventTarget", "patching-"+region+"-noncompliant-topic")
 				require.NotNil(t, target)
-				topic := m.Named("aws:sns/topic:Topic", "observability-"+region+"-alarms")
-				if topic == nil {
-					topics := m.InRegion("aws:sns/topic:Topic", region)
-					require.Len(t, topics, 1, region)
-					topic = topics[0]
-				}
+				topics := m.InRegion("aws:sns/topic:Topic", region)
+				require.Len(t, topics, 1, region)
+				topic := topics[0]
 				assert.Equal(t, topic.Outputs["arn"].StringValue(), target.Str("arn"), "the topic of the same region")
 				text := target.Str("inputTransformer.inputTemplate")
 				assert.Contains(t, text, "go run . pin --stack "+tc.stack+" --images")
