@@ -21,6 +21,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/failover"
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
 	"github.com/multi-region-ha/multi-region-ha/pkg/observability"
+	"github.com/multi-region-ha/multi-region-ha/pkg/patching"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
@@ -58,6 +59,7 @@ func run(ctx *pulumi.Context) error {
 		{"edge", d.newEdge},
 		{"database", d.newDatabase},
 		{"observability", d.newObservability},
+		{"patching", d.newPatching},
 		{"failover", d.newFailovers},
 		{"deployments", d.newDeployAccess},
 	}
@@ -249,6 +251,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			DeletionProtection:     d.cfg.IsProd(),
 			AccessLogRetentionDays: c.AccessLogRetentionDays,
 			Tags:                   d.cfg.DefaultTags(),
+			InstanceTags:           map[string]string{patching.PatchGroupTag: d.cfg.PatchGroup()},
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
 			return err
@@ -499,5 +502,48 @@ func (d *deployment) newDeployAccess(ctx *pulumi.Context) error {
 		return err
 	}
 	export(ctx, "deployRoleArn", access.RoleArn)
+	return nil
+}
+
+// newPatching measures and (with compute.patchInstall) installs security patches in each region,
+// on that region's provider: the baseline, the daily scan of that region's Auto Scaling instances,
+// the non-compliance message on that region's topic, and the install window, the home region's a
+// day after the secondary's. Images stay the patch vehicle (docs/compute.md, Patching).
+func (d *deployment) newPatching(ctx *pulumi.Context) error {
+	c := d.cfg.Compute
+	retention := 90
+	if d.cfg.IsProd() {
+		retention = 365
+	}
+	baselines, buckets, windows := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
+	for _, region := range d.cfg.Regions() {
+		comp := d.computes[region]
+		p, err := patching.NewPatching(ctx, "patching-"+region, &patching.Args{
+			AutoScalingGroupName: comp.AutoScalingGroupName,
+			TargetGroupArn:       comp.TargetGroupArn,
+			InstanceRoleName:     comp.InstanceRoleName,
+			TopicArn:             d.observability.TopicArns.MapIndex(pulumi.String(region)),
+			Stack:                d.cfg.Stack,
+			PatchGroup:           d.cfg.PatchGroup(),
+			ApproveAfterDays:     c.PatchApproveAfterDays,
+			Install:              c.PatchInstall,
+			InstallWindow:        d.cfg.PatchWindow(region),
+			OutputRetentionDays:  retention,
+			Protect:              d.cfg.IsProd(),
+		}, pulumi.Provider(d.provider(region)))
+		if err != nil {
+			return err
+		}
+		baselines[region] = p.BaselineId
+		buckets[region] = p.OutputBucket
+		if c.PatchInstall {
+			windows[region] = p.WindowId
+		}
+	}
+	export(ctx, "patchBaselineIds", baselines)
+	export(ctx, "patchOutputBuckets", buckets)
+	if c.PatchInstall {
+		export(ctx, "patchWindowIds", windows)
+	}
 	return nil
 }

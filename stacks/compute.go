@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/patching/patchspec"
 )
 
 // Compute is the `compute` config object: the application tier both regions run.
@@ -31,6 +33,12 @@ type Compute struct {
 	HealthCheckGracePeriod int    `json:"healthCheckGracePeriod"`
 	RootVolumeSize         int    `json:"rootVolumeSize"`
 	RootDeviceName         string `json:"rootDeviceName"`
+
+	// Patching (stacks/patching.go): the baseline's approval delay, and the optional in-place
+	// install window (the secondary region's; the home region's opens a day later).
+	PatchApproveAfterDays int    `json:"patchApproveAfterDays"`
+	PatchInstall          bool   `json:"patchInstall"`
+	PatchWindow           string `json:"patchWindow"`
 
 	// UserDataScript is the content of the UserData file, read during validation ("" when UserData
 	// is not set: the component then uses its default script).
@@ -67,6 +75,8 @@ func defaultCompute(prod bool) Compute {
 		HealthCheckGracePeriod: 300,
 		RootVolumeSize:         20,
 		RootDeviceName:         "/dev/xvda",
+		PatchApproveAfterDays:  patchspec.DefaultApproveAfterDays,
+		PatchWindow:            patchspec.DefaultWindow,
 	}
 	if prod {
 		c.InstanceType = "m7i.large"

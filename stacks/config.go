@@ -102,6 +102,7 @@ func Parse(stack string, values map[string]string, unknown []string) (*Config, e
 var sectionValidators = []func(*Config, *problems){
 	validateNetwork,
 	validateCompute,
+	validatePatching,
 	validateDatabase,
 	validateEdge,
 	validateObservability,

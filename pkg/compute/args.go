@@ -75,6 +75,9 @@ type Args struct {
 
 	// Tags are propagated to instances and their volumes (provider defaultTags do not reach them).
 	Tags map[string]string
+	// InstanceTags reach the instances only, through the group's tags (propagated at launch), never
+	// the launch template: adding one (the patch group) starts no instance refresh.
+	InstanceTags map[string]string
 }
 
 func (a *Args) validate() error {

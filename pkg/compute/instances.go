@@ -206,6 +206,9 @@ func groupTags(name string, args *Args) autoscaling.GroupTagArray {
 	for k, v := range args.Tags {
 		all[k] = v
 	}
+	for k, v := range args.InstanceTags {
+		all[k] = v
+	}
 	all["Name"] = name
 	all["Role"] = args.Role
 	keys := make([]string, 0, len(all))

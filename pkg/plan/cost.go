@@ -57,6 +57,10 @@ var pricers = map[string]pricer{
 	"aws:s3/bucket:Bucket":                         usageOnly("S3 storage and requests are usage-based (Standard: about $0.023/GB-month); not estimated"),
 	"aws:cfg/recorder:Recorder":                    usageOnly("AWS Config bills $0.003 per configuration item recorded; not estimated"),
 	"aws:cfg/rule:Rule":                            usageOnly("AWS Config bills $0.001 per rule evaluation; not estimated"),
+	// Patching: Patch Manager and State Manager are free on EC2 instances; what patching bills is the
+	// output it stores (S3, on the bucket), the KMS requests of writing it, and Automation steps.
+	"aws:ssm/association:Association": usageOnly("Patch Manager scans and State Manager associations are free on EC2; the daily output is billed as S3 storage and requests plus KMS requests ($0.03 per 10,000; S3 Bucket Keys keep them few); not estimated"),
+	"aws:ssm/document:Document":       usageOnly("Automation (compute.patchInstall) bills per step run, about $0.002 (8 steps per patched instance per window, no aws:executeScript); accounts new to Automation since 14 Aug 2025 get no free tier; not estimated"),
 }
 
 // freeTypes cost nothing by themselves (their usage, if any, is priced on another resource or is
@@ -92,7 +96,11 @@ var freeTypes = map[string]bool{
 	"aws:sfn/stateMachine:StateMachine":                          true,
 	"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": true, "aws:cloudfront/originAccessControl:OriginAccessControl": true,
 	"aws:cloudfront/cachePolicy:CachePolicy": true, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": true,
-	"aws:ssm/parameter:Parameter":                         true,
+	"aws:ssm/parameter:Parameter": true,
+	// Patch Manager on EC2 costs nothing: baseline, patch group, windows and their targets and tasks.
+	"aws:ssm/patchBaseline:PatchBaseline": true, "aws:ssm/patchGroup:PatchGroup": true,
+	"aws:ssm/maintenanceWindow:MaintenanceWindow": true, "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": true,
+	"aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": true,
 	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": true,
 }
 

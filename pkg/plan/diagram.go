@@ -36,6 +36,8 @@ var headlines = []struct{ typ, label string }{
 	{"aws:cloudwatch/compositeAlarm:CompositeAlarm", "composite alarms"}, {"aws:cloudwatch/dashboard:Dashboard", "dashboard"},
 	{"aws:backup/vault:Vault", "Backup vault"}, {"aws:budgets/budget:Budget", "budget"}, {"aws:cfg/recorder:Recorder", "AWS Config"},
 	{"aws:sfn/stateMachine:StateMachine", "Step Functions"},
+	{"aws:ssm/patchBaseline:PatchBaseline", "patch baseline"}, {"aws:ssm/association:Association", "daily patch scan"},
+	{"aws:ssm/maintenanceWindow:MaintenanceWindow", "install window"},
 }
 
 // maxHeadlines keeps the boxes readable.
