@@ -75,7 +75,7 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		SecondaryRegion: cfg.SecondaryRegion,
 		Inventory:       inventory(g),
 		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
-		Cost:            estimate(g, prices, usage, cfg.PrimaryRegion, cfg.SecondaryRegion),
+		Cost:            costOf(g, cfg, prices, usage),
 		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: databaseFailover(g, cfg)},
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
