@@ -151,7 +151,7 @@ type DatabaseFailover struct {
 	ReplicaRegions    []string `json:"replicaRegions"`
 	RPOSeconds        int      `json:"rpoSeconds"` // rds.global_db_rpo when set, 0 when unbounded by config
 	RPO               string   `json:"rpo"`
-	LagAlarmMs        int      `json:"lagAlarmMs"` // threshold of the replication lag alarm, 0 when none
+	LagAlarmMs        int      `json:"lagAlarmMs"`   // threshold of the replication lag alarm, 0 when none
 	RecoveryTime      string   `json:"recoveryTime"` // how long the database takes to write in the other region
 	Switchover        string   `json:"switchover"`
 	UnplannedFailover string   `json:"unplannedFailover"`
@@ -162,9 +162,9 @@ type DatabaseFailover struct {
 // weighted by typical creation time, assuming unbounded parallelism.
 type FirstDeploy struct {
 	TotalMinutes  float64     `json:"totalMinutes"`
-	LowMinutes    float64     `json:"lowMinutes"`  // the range a first deploy typically falls in
-	HighMinutes   float64     `json:"highMinutes"` //
-	LeavesOut     []string    `json:"leavesOut"`   // what the estimate does not count
+	LowMinutes    float64     `json:"lowMinutes"`    // the range a first deploy typically falls in
+	HighMinutes   float64     `json:"highMinutes"`   //
+	LeavesOut     []string    `json:"leavesOut"`     // what the estimate does not count
 	SerialMinutes float64     `json:"serialMinutes"` // sum of every resource's creation time
 	Chain         []ChainStep `json:"chain"`
 	Defaulted     []string    `json:"defaulted"` // types without a documented creation time
