@@ -149,7 +149,7 @@ func renderText(w io.Writer, r *Report, opts RenderOptions) error {
 		fmt.Fprintf(b, "  Note: %s\n", n)
 	}
 
-	b.WriteString("\nFAILOVER BUDGET\n")
+	fmt.Fprintf(b, "\nFAILOVER BUDGET: %s\n", failoverHeadline(r.Failover))
 	t := r.Failover.Traffic
 	if t.Available {
 		fmt.Fprintf(b, "  Traffic: %s = detection %s + alarm period %s + DNS TTL %s\n", duration(t.TotalSeconds),
@@ -328,7 +328,7 @@ func renderMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(b, "- %s\n", n)
 	}
 
-	b.WriteString("\n### Failover budget\n\n")
+	fmt.Fprintf(b, "\n### Failover budget: %s\n\n", failoverHeadline(r.Failover))
 	t := r.Failover.Traffic
 	if t.Available {
 		fmt.Fprintf(b, "- **Traffic**: %s = detection %s + alarm period %s + DNS TTL %s. %s.\n", duration(t.TotalSeconds),
