@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -162,5 +163,29 @@ func TestReadmeCommandsAreDispatched(t *testing.T) {
 	assert.Greater(t, named, 5)
 	for _, cmd := range []string{"plan", "guardrails", "deployment-settings"} {
 		assert.True(t, commands[cmd], "main.go dispatches %s", cmd)
+	}
+}
+
+// readmeCostRe reads a row of the README's cost table: stack, monthly, failed over, default budget.
+var readmeCostRe = regexp.MustCompile("(?m)^\\| `([a-z]+)` \\| about \\$([0-9,]+) \\| about \\$([0-9,]+) \\| \\$([0-9,]+) \\|")
+
+// The README's monthly costs and default budgets are the plan's, within the rounding of "about".
+func TestReadmeCostsAreThePlans(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	rows := readmeCostRe.FindAllStringSubmatch(string(readme), -1)
+	require.Len(t, rows, 2, "the README's cost table has a row per stack")
+	dollars := func(s string) float64 {
+		v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+		require.NoError(t, err)
+		return v
+	}
+	for _, row := range rows {
+		r, err := plan.Build(plan.Options{Dir: ".", Stack: row[1]}, run)
+		require.NoError(t, err)
+		c := r.Cost
+		assert.InEpsilon(t, c.MonthlyTotal, dollars(row[2]), 0.05, "%s monthly: README says $%s, the plan %v (update the README's cost table)", row[1], row[2], c.MonthlyTotal)
+		assert.InEpsilon(t, c.FailedOver.MonthlyTotal, dollars(row[3]), 0.05, "%s failed over: README says $%s, the plan %v", row[1], row[3], c.FailedOver.MonthlyTotal)
+		assert.Equal(t, c.BudgetUsd, dollars(row[4]), "%s default budget", row[1])
 	}
 }

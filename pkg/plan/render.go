@@ -196,7 +196,7 @@ func writeSummary(b *strings.Builder, r *Report) {
 	c := r.Cost
 	b.WriteString("SUMMARY\n")
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  Resources:\t%d (%s)\n", r.Inventory.Total, regionCounts(r))
+	fmt.Fprintf(tw, "  Resources:\t%d (%s)\n", r.Inventory.Total, summaryRegions(r))
 	fmt.Fprintf(tw, "  Monthly cost:\t%s\n", costAgainstBudget(c))
 	fmt.Fprintf(tw, "  Failed over:\t%s per month while %s serves at full capacity\n", money(c.FailedOver.MonthlyTotal), orDash(c.FailedOver.ServingRegion))
 	fmt.Fprintf(tw, "  Failover:\t%s\n", failoverHeadline(r.Failover))
@@ -248,6 +248,23 @@ func guardrailLine(p Policy) string {
 
 func deployRange(fd FirstDeploy) string {
 	return fmt.Sprintf("%s-%s min", num(fd.LowMinutes), num(fd.HighMinutes))
+}
+
+// summaryRegions lists the regions' resource counts, those without a region (random values) last.
+func summaryRegions(r *Report) string {
+	var regions []string
+	unplaced := 0
+	for _, rc := range r.Inventory.Regions {
+		if rc.Region == "" {
+			unplaced = rc.Resources
+			continue
+		}
+		regions = append(regions, fmt.Sprintf("%s %d", rc.Region, rc.Resources))
+	}
+	if unplaced > 0 {
+		regions = append(regions, fmt.Sprintf("%d without a region", unplaced))
+	}
+	return strings.Join(regions, ", ")
 }
 
 func regionCounts(r *Report) string {
