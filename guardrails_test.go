@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/guardrails"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
@@ -18,33 +19,9 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
-// policyResources turns what the mock monitor recorded into the guardrails' view: each resource
-// with its provider resolved (region and defaultTags, so provider default tags count for the tags
-// rule and decide the environment), its protect option and its dependencies.
-func policyResources(m *offline.Mocks) []*policy.Resource {
-	recorded := m.Resources()
-	providers := map[string]*policy.Provider{}
-	for _, r := range recorded {
-		if strings.HasPrefix(r.Type, "pulumi:providers:") {
-			providers[r.Name] = policy.ProviderFromInputs(r.Name, r.Inputs)
-		}
-	}
-	out := make([]*policy.Resource, 0, len(recorded))
-	for _, r := range recorded {
-		out = append(out, &policy.Resource{
-			Type:         r.Type,
-			Name:         r.Name,
-			URN:          r.URN,
-			ID:           r.ID,
-			Inputs:       r.Inputs,
-			Outputs:      r.Outputs,
-			Provider:     providers[r.ProviderName],
-			Protect:      r.Protect,
-			Dependencies: r.Dependencies,
-		})
-	}
-	return out
-}
+// policyResources is the guardrails' view of what the mock monitor recorded (the one adapter
+// `plan`, `guardrails` and these tests share).
+func policyResources(m *offline.Mocks) []*policy.Resource { return guardrails.Resources(m.Resources()) }
 
 // guardrailCases are the three whole-program configurations the guardrails run over.
 var guardrailCases = []struct {

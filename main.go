@@ -19,6 +19,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/deploysettings"
 	"github.com/multi-region-ha/multi-region-ha/pkg/edge"
 	"github.com/multi-region-ha/multi-region-ha/pkg/failover"
+	"github.com/multi-region-ha/multi-region-ha/pkg/guardrails"
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
 	"github.com/multi-region-ha/multi-region-ha/pkg/observability"
 	"github.com/multi-region-ha/multi-region-ha/pkg/patching"
@@ -26,14 +27,20 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
-// main runs the Pulumi program. Two subcommands work without AWS or the engine (which never passes
-// arguments): `plan` prints what a stack builds, costs and survives, offline; `deployment-settings`
+// init hands the program to `guardrails`, which evaluates it offline.
+func init() { guardrails.Program = run }
+
+// main runs the Pulumi program. Three subcommands work without AWS or the engine (which never
+// passes arguments): `plan` prints what a stack builds, costs and survives, offline; `guardrails`
+// evaluates the policy pack on it and fails on any mandatory violation; `deployment-settings`
 // checks or applies a stack's Pulumi Deployments settings.
 func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
 		case "plan":
 			os.Exit(plan.Main(os.Args[2:], run, os.Stdout, os.Stderr))
+		case "guardrails":
+			os.Exit(guardrails.Main(os.Args[2:], os.Stdout, os.Stderr))
 		case "deployment-settings":
 			os.Exit(deploysettings.Main(os.Args[2:], os.Stdout, os.Stderr))
 		}

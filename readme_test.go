@@ -1,12 +1,19 @@
 package main
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"gopkg.in/yaml.v3"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
@@ -30,5 +37,155 @@ func TestReadmeDocumentsEveryConfigKey(t *testing.T) {
 	require.NoError(t, err)
 	for _, key := range stacks.DocumentedKeys() {
 		assert.True(t, strings.Contains(string(readme), "| `"+key+"`"), "README's configuration reference lacks %s", key)
+	}
+}
+
+// pendingReadmeKeys are config keys the README names that a parallel change adds; each says which.
+// Remove an entry once the key is in Pulumi.yaml and stacks (the test then checks it like any other).
+var pendingReadmeKeys = map[string]string{
+	"edge.hostedZoneId": "issue #13 (static stability) adds it",
+}
+
+// configKeyRe matches a backticked config key: an optional project namespace, then dotted names
+// (`network.<role>.cidr`, `observability.alarmEmails[0]` and `multi-region-ha:edge.domainName` too).
+var configKeyRe = regexp.MustCompile("`(?:'?multi-region-ha:)?([a-z][A-Za-z0-9]*(?:\\.[A-Za-z0-9<>]+)*)(?:\\[[0-9]+\\])?'?`")
+
+// declaredConfig reads Pulumi.yaml's config block: top-level key to its description.
+func declaredConfig(t *testing.T) map[string]string {
+	t.Helper()
+	raw, err := os.ReadFile("Pulumi.yaml")
+	require.NoError(t, err)
+	var project struct {
+		Config map[string]struct {
+			Description string `yaml:"description"`
+		} `yaml:"config"`
+	}
+	require.NoError(t, yaml.Unmarshal(raw, &project))
+	out := map[string]string{}
+	for k, v := range project.Config {
+		out[k] = v.Description
+	}
+	return out
+}
+
+// Every config key the README names exists: its top-level key is declared in Pulumi.yaml, whose
+// description of an object lists the nested key, and stacks reads it. A newcomer who copies a key
+// from the README gets a key the program knows.
+func TestReadmeNamesOnlyRealConfigKeys(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	declared := declaredConfig(t)
+	documented := map[string]bool{}
+	for _, k := range stacks.DocumentedKeys() {
+		parts := strings.Split(k, ".")
+		for i := range parts {
+			documented[strings.Join(parts[:i+1], ".")] = true // the key and the objects above it
+		}
+	}
+	checked := 0
+	for _, m := range configKeyRe.FindAllStringSubmatch(string(readme), -1) {
+		key := m[1]
+		top, rest, nested := strings.Cut(key, ".")
+		if _, ok := declared[top]; !ok {
+			continue // not a config key (a package, a type, a word)
+		}
+		if top == "tags" {
+			continue // a free-form map: any tag key
+		}
+		checked++
+		if reason, pending := pendingReadmeKeys[key]; pending {
+			t.Logf("README names %s, pending: %s", key, reason)
+			continue
+		}
+		norm := key
+		if top == "network" {
+			for _, role := range []string{"primary", "secondary"} {
+				norm = strings.Replace(norm, "network."+role, "network.<role>", 1)
+			}
+		}
+		assert.True(t, documented[norm], "README names %s, which stacks does not read", key)
+		if first, _, _ := strings.Cut(rest, "."); nested && first != "<role>" {
+			assert.Contains(t, declared[top], first, "README names %s: Pulumi.yaml's description of %s does not list %s", key, top, first)
+		}
+	}
+	assert.Greater(t, checked, 50, "the README's keys were found")
+}
+
+// dispatchedCommands reads the subcommands main.go dispatches: the string cases of its switch on
+// os.Args[1].
+func dispatchedCommands(t *testing.T) map[string]bool {
+	t.Helper()
+	f, err := parser.ParseFile(token.NewFileSet(), "main.go", nil, 0)
+	require.NoError(t, err)
+	out := map[string]bool{}
+	ast.Inspect(f, func(n ast.Node) bool {
+		sw, ok := n.(*ast.SwitchStmt)
+		if !ok {
+			return true
+		}
+		idx, ok := sw.Tag.(*ast.IndexExpr)
+		if !ok {
+			return true
+		}
+		if sel, ok := idx.X.(*ast.SelectorExpr); !ok || sel.Sel.Name != "Args" {
+			return true
+		}
+		for _, stmt := range sw.Body.List {
+			for _, e := range stmt.(*ast.CaseClause).List {
+				if lit, ok := e.(*ast.BasicLit); ok && lit.Kind == token.STRING {
+					out[strings.Trim(lit.Value, `"`)] = true
+				}
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// Every `go run . <command>` the README and the docs name is dispatched by main.go (and the
+// deployment settings' pre-run commands too).
+func TestReadmeCommandsAreDispatched(t *testing.T) {
+	commands := dispatchedCommands(t)
+	require.True(t, commands["plan"], "main.go's dispatch was found")
+	files, err := filepath.Glob("docs/*.md")
+	require.NoError(t, err)
+	files = append(files, "README.md", "stacks/prod.deployment.yaml", "stacks/staging.deployment.yaml")
+	re := regexp.MustCompile(`go run \. ([a-z][a-z-]*)`)
+	named := 0
+	for _, file := range files {
+		raw, err := os.ReadFile(file)
+		require.NoError(t, err)
+		for _, m := range re.FindAllStringSubmatch(string(raw), -1) {
+			named++
+			assert.True(t, commands[m[1]], "%s runs `go run . %s`, which main.go does not dispatch", file, m[1])
+		}
+	}
+	assert.Greater(t, named, 5)
+	for _, cmd := range []string{"plan", "guardrails", "deployment-settings"} {
+		assert.True(t, commands[cmd], "main.go dispatches %s", cmd)
+	}
+}
+
+// readmeCostRe reads a row of the README's cost table: stack, monthly, failed over, default budget.
+var readmeCostRe = regexp.MustCompile("(?m)^\\| `([a-z]+)` \\| about \\$([0-9,]+) \\| about \\$([0-9,]+) \\| \\$([0-9,]+) \\|")
+
+// The README's monthly costs and default budgets are the plan's, within the rounding of "about".
+func TestReadmeCostsAreThePlans(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	rows := readmeCostRe.FindAllStringSubmatch(string(readme), -1)
+	require.Len(t, rows, 2, "the README's cost table has a row per stack")
+	dollars := func(s string) float64 {
+		v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64)
+		require.NoError(t, err)
+		return v
+	}
+	for _, row := range rows {
+		r, err := plan.Build(plan.Options{Dir: ".", Stack: row[1]}, run)
+		require.NoError(t, err)
+		c := r.Cost
+		assert.InEpsilon(t, c.MonthlyTotal, dollars(row[2]), 0.05, "%s monthly: README says $%s, the plan %v (update the README's cost table)", row[1], row[2], c.MonthlyTotal)
+		assert.InEpsilon(t, c.FailedOver.MonthlyTotal, dollars(row[3]), 0.05, "%s failed over: README says $%s, the plan %v", row[1], row[3], c.FailedOver.MonthlyTotal)
+		assert.Equal(t, c.BudgetUsd, dollars(row[4]), "%s default budget", row[1])
 	}
 }

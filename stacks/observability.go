@@ -30,14 +30,14 @@ const DefaultBackupSchedule = "cron(0 5 * * ? *)"
 func defaultObservability(prod bool) Observability {
 	o := Observability{
 		AlarmEmails:           []string{},
-		MonthlyBudgetUsd:      500,
+		MonthlyBudgetUsd:      StagingMonthlyBudgetUsd,
 		BackupRetentionDays:   30,
 		BackupSchedule:        DefaultBackupSchedule,
 		EnableAwsConfig:       false,
 		ReplicationLagAlarmMs: 1000,
 	}
 	if prod {
-		o.MonthlyBudgetUsd, o.EnableAwsConfig = 3000, true
+		o.MonthlyBudgetUsd, o.EnableAwsConfig = ProdMonthlyBudgetUsd, true
 	}
 	return o
 }
@@ -65,7 +65,7 @@ func validateObservability(c *Config, p *problems) {
 		seen[strings.ToLower(e)] = true
 	}
 	if !(o.MonthlyBudgetUsd > 0) {
-		p.addf("observability.monthlyBudgetUsd", "is %v; must be a positive amount in USD, e.g. 500", o.MonthlyBudgetUsd)
+		p.addf("observability.monthlyBudgetUsd", "is %v; must be a positive amount in USD, e.g. 800", o.MonthlyBudgetUsd)
 	}
 	if o.BackupRetentionDays < 1 || o.BackupRetentionDays > maxBackupRetentionDays {
 		p.addf("observability.backupRetentionDays", "is %d; allowed: 1 to %d days", o.BackupRetentionDays, maxBackupRetentionDays)

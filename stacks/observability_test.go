@@ -13,9 +13,9 @@ func TestObservabilityDefaultsPerEnvironment(t *testing.T) {
 	staging, err := Parse("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 
-	assert.Equal(t, 3000.0, prod.Observability.MonthlyBudgetUsd)
+	assert.Equal(t, ProdMonthlyBudgetUsd, prod.Observability.MonthlyBudgetUsd)
 	assert.True(t, prod.Observability.EnableAwsConfig)
-	assert.Equal(t, 500.0, staging.Observability.MonthlyBudgetUsd)
+	assert.Equal(t, StagingMonthlyBudgetUsd, staging.Observability.MonthlyBudgetUsd)
 	assert.False(t, staging.Observability.EnableAwsConfig)
 	for _, c := range []*Config{prod, staging} {
 		assert.Equal(t, 30, c.Observability.BackupRetentionDays)

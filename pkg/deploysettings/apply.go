@@ -33,8 +33,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 }
 
 type options struct {
-	command, stack, org, project, file, api, accountID string
-	dryRun                                             bool
+	command, stack, org, project, file, api, accountID, repo string
+	dryRun                                                   bool
 }
 
 func run(args []string, getenv func(string) string, client *http.Client, stdout, stderr io.Writer) int {
@@ -47,6 +47,7 @@ func run(args []string, getenv func(string) string, client *http.Client, stdout,
 	fs.StringVar(&o.file, "file", "", "settings file (default stacks/<stack>.deployment.yaml)")
 	fs.StringVar(&o.api, "api", DefaultAPI, "Pulumi Cloud API URL")
 	fs.StringVar(&o.accountID, "account-id", getenv("AWS_ACCOUNT_ID"), "AWS account ID substituted for "+AccountIDPlaceholder+" (default $AWS_ACCOUNT_ID)")
+	fs.StringVar(&o.repo, "repo", "", "GitHub repository owner/name substituted for "+RepositoryPlaceholder+" (default: the repository of `git remote get-url origin`)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the request instead of sending it")
 	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
 
@@ -81,6 +82,18 @@ func execute(o options, getenv func(string) string, client *http.Client, stdout 
 	raw, err := os.ReadFile(o.file)
 	if err != nil {
 		return err
+	}
+	// The repository is this checkout's (a fork deploys its own code): --repo, else the origin
+	// remote. check validates the file as committed when neither is available; apply needs it.
+	if bytes.Contains(raw, []byte(RepositoryPlaceholder)) {
+		repo, err := resolveRepository(o.repo)
+		switch {
+		case err == nil:
+			raw = SubstituteRepository(raw, repo)
+			fmt.Fprintf(stdout, "%s: repository %s\n", o.file, repo)
+		case o.command == "apply" || o.repo != "":
+			return fmt.Errorf("%s names no repository (%s): %w (run in a checkout whose origin is on GitHub, or pass --repo owner/name)", o.file, RepositoryPlaceholder, err)
+		}
 	}
 	// check validates the file as committed (placeholder allowed); apply validates what it sends.
 	if o.command == "apply" {

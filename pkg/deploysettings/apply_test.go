@@ -60,6 +60,10 @@ func TestApplyPostsTheFile(t *testing.T) {
 	assert.Equal(t, "arn:aws:iam::123456789012:role/multi-region-ha-prod-deploy", aws["roleArn"], "the placeholder is substituted")
 	assert.Equal(t, false, rec.body["gitHub"].(map[string]any)["deployCommits"])
 	assert.NotContains(t, rec.body, "version", "nothing the file does not say is sent")
+	assert.Equal(t, "acme/multi-region-ha-fork", rec.body["gitHub"].(map[string]any)["repository"], "the checkout's origin remote names the repository")
+	git := rec.body["sourceContext"].(map[string]any)["git"].(map[string]any)
+	assert.Equal(t, "https://github.com/acme/multi-region-ha-fork.git", git["repoUrl"])
+	assert.NotContains(t, rec.body["operationContext"], RepositoryPlaceholder)
 }
 
 func TestApplyErrors(t *testing.T) {

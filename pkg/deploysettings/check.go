@@ -34,6 +34,10 @@ var (
 		"pkg/compute/userdata/default.sh"}
 )
 
+// placeholderRepoURL is the committed repoUrl: the checkout's repository, filled in by
+// deployment-settings (RepositoryPlaceholder).
+const placeholderRepoURL = "https://github.com/" + RepositoryPlaceholder + ".git"
+
 // RoleName is the deploy role pkg/deployaccess creates for a stack (deployaccess.RoleName).
 func RoleName(stack string) string { return Project + "-" + stack + "-deploy" }
 
@@ -63,8 +67,10 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		bad("sourceContext.git is required")
 	} else {
 		g := s.SourceContext.Git
-		if m := repoURLRe.FindStringSubmatch(g.RepoURL); m == nil {
-			bad("sourceContext.git.repoUrl %q: allowed https://github.com/<owner>/<repo>[.git]", g.RepoURL)
+		if g.RepoURL == placeholderRepoURL {
+			repo = RepositoryPlaceholder
+		} else if m := repoURLRe.FindStringSubmatch(g.RepoURL); m == nil {
+			bad("sourceContext.git.repoUrl %q: allowed https://github.com/<owner>/<repo>[.git] or %s", g.RepoURL, placeholderRepoURL)
 		} else {
 			repo = m[1]
 		}
@@ -149,6 +155,11 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 	if builds != 1 {
 		bad("operationContext.preRunCommands must build the Go binary exactly once (go build -o ...), found %d", builds)
 	}
+	// Pre-run commands run before Pulumi is invoked, and a failing one fails the deployment: the
+	// guardrails gate the update there (the Go policy pack cannot be published for Deployments).
+	if !RunsGuardrails(op.PreRunCommands, stack) {
+		bad("operationContext.preRunCommands must run %q: without it a commit that breaks a guardrail deploys", GuardrailsCommand(stack))
+	}
 	for name, v := range op.EnvironmentVariables {
 		for _, forbidden := range staticCredentialVars {
 			if strings.EqualFold(name, forbidden) {
@@ -178,6 +189,36 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		bad("operationContext.options.skipIntermediateDeployments must be true: only the newest queued commit or tag deploys")
 	}
 	return errors.Join(errs...)
+}
+
+// GuardrailsCommand is the pre-run command that evaluates the policy pack on stack offline and
+// exits non-zero on any mandatory violation.
+func GuardrailsCommand(stack string) string { return "go run . guardrails --stack " + stack }
+
+// RunsGuardrails reports whether commands run the guardrails for stack: `go run . guardrails` or
+// the built binary's `guardrails` subcommand, with --stack stack (or --stack=stack).
+func RunsGuardrails(commands []string, stack string) bool {
+	for _, c := range commands {
+		f := strings.Fields(c)
+		i := 0
+		switch {
+		case len(f) >= 3 && f[0] == "go" && f[1] == "run" && f[2] == ".":
+			i = 3
+		case len(f) >= 1 && strings.HasSuffix(f[0], "/"+Project):
+			i = 1
+		default:
+			continue
+		}
+		if len(f) <= i || f[i] != "guardrails" {
+			continue
+		}
+		for j := i + 1; j < len(f); j++ {
+			if f[j] == "--stack="+stack || (f[j] == "--stack" && j+1 < len(f) && f[j+1] == stack) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // PathsMatch reports whether a push changing file triggers a deployment under filters, evaluated the

@@ -29,13 +29,15 @@ func TestCommittedFilesDecodeStrictlyAndHoldTheInvariants(t *testing.T) {
 			require.NoError(t, Check(&f.Settings, stack))
 
 			s := f.Settings
-			assert.Equal(t, "https://github.com/multi-region-ha/multi-region-ha.git", s.SourceContext.Git.RepoURL)
+			assert.Equal(t, "https://github.com/${GITHUB_REPOSITORY}.git", s.SourceContext.Git.RepoURL, "no fixed repository: a fork deploys its own code")
+			assert.Equal(t, RepositoryPlaceholder, s.GitHub.Repository)
 			assert.Equal(t, "refs/heads/main", s.SourceContext.Git.Branch)
 			assert.True(t, s.GitHub.PreviewPullRequests)
 			assert.Equal(t, stack == Staging, s.GitHub.DeployCommits, "push-to-deploy on main for staging only")
 			assert.Equal(t, stack == Prod, s.GitHub.DeployTags, "prod deploys on tags")
 			assert.Equal(t, "arn:aws:iam::${AWS_ACCOUNT_ID}:role/multi-region-ha-"+stack+"-deploy", s.Operation.OIDC.AWS.RoleARN)
 			assert.Contains(t, s.Operation.PreRunCommands, "go build -o bin/multi-region-ha .")
+			assert.Contains(t, s.Operation.PreRunCommands, "go run . guardrails --stack "+stack, "the guardrails gate every deployment")
 			for name := range s.Operation.EnvironmentVariables {
 				assert.NotContains(t, []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"}, name)
 			}

@@ -60,7 +60,9 @@ type Args struct {
 	DatabaseConnectionsThreshold int
 	// DashboardName is optional; it defaults to <name>-<stack>.
 	DashboardName string
-	// Protect protects the KMS keys and backup vaults (prod).
+	// Protect protects the KMS keys and backup vaults (prod). Without it (staging) the backup
+	// vaults and the AWS Config bucket are force-destroyable: pulumi destroy deletes their
+	// recovery points and objects.
 	Protect bool
 }
 

@@ -57,7 +57,9 @@ func (o *Observability) newAwsConfig(ctx *pulumi.Context, name string, r *region
 	b, err := privatebucket.New(ctx, prefix+"-bucket", privatebucket.Args{
 		KmsKeyArn: r.keyArn,
 		Policy:    func(arn string) iampolicy.Document { return configBucketPolicy(r.acct, arn) },
-		Tags:      nameTag(prefix + "-bucket"),
+		// Outside prod, pulumi destroy empties the bucket (S3 refuses to delete a non-empty one).
+		ForceDestroy: !args.Protect,
+		Tags:         nameTag(prefix + "-bucket"),
 	}, o.opts(r.site)...)
 	if err != nil {
 		return err

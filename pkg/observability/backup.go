@@ -70,7 +70,11 @@ func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map
 		prefix := fmt.Sprintf("%s-%s", name, t.Region)
 		vault, err := backup.NewVault(ctx, prefix+"-vault", &backup.VaultArgs{
 			KmsKeyArn: r.keyArn,
-			Tags:      nameTag(prefix + "-vault"),
+			// AWS refuses to delete a vault that holds recovery points: outside prod, pulumi
+			// destroy deletes them first, so staging tears down after its first nightly backup.
+			// Prod's vaults are protected and never force-destroyed.
+			ForceDestroy: pulumi.Bool(!args.Protect),
+			Tags:         nameTag(prefix + "-vault"),
 		}, o.opts(r.site, pulumi.Protect(args.Protect))...)
 		if err != nil {
 			return err

@@ -98,7 +98,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if args.ID != "" {
 		r.ID = args.ID
 	}
-	if strings.HasPrefix(r.Type, "pulumi:providers:") {
+	if IsProviderType(r.Type) {
 		r.ID = "provider-" + args.Name
 		m.providers[r.ID] = r
 	}

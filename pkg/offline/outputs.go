@@ -23,7 +23,7 @@ func RegisterOutputs(typ string, model OutputModel) { outputModels[typ] = model 
 // attributes (ARNs, DNS names, endpoints) later resources consume, shaped like AWS's.
 func outputsFor(r *Resource) resource.PropertyMap {
 	out := r.Inputs.Copy()
-	if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
+	if !r.Custom || IsProviderType(r.Type) {
 		return out
 	}
 	set := func(key string, v any) {

@@ -22,8 +22,11 @@ type charge struct {
 type pricing struct {
 	g       *graph
 	usage   Usage
-	primary string
+	primary string // the region serving traffic: its ALBs carry the capacity units
 	hours   float64
+	// fullCapacity, when positive, is the desired capacity every Auto Scaling group runs at: the
+	// standby scaled to the active region's capacity while failed over.
+	fullCapacity int
 }
 
 // pricer returns the charges of one resource, or a reason it cannot be priced.
@@ -121,9 +124,14 @@ func isFree(typ string) bool {
 	return false
 }
 
-// estimate prices every resource of g with table under usage.
+// estimate prices every resource of g with table under usage, primary serving traffic.
 func estimate(g *graph, table PriceTable, usage Usage, primary, secondary string) Cost {
-	p := &pricing{g: g, usage: usage, primary: primary, hours: HoursPerMonth}
+	return estimateWith(&pricing{g: g, usage: usage, primary: primary, hours: HoursPerMonth}, table, primary, secondary)
+}
+
+// estimateWith prices every resource of p.g; primary and secondary only order the lines.
+func estimateWith(p *pricing, table PriceTable, primary, secondary string) Cost {
+	g, usage := p.g, p.usage
 	c := Cost{
 		Currency: "USD", PriceSource: table.Source, PriceDate: table.Date, HoursPerMonth: HoursPerMonth,
 		Assumptions: usage.assumptions(), Items: []CostItem{}, Regions: []RegionCost{}, Unpriced: []Unpriced{},
@@ -215,7 +223,8 @@ func estimate(g *graph, table PriceTable, usage Usage, primary, secondary string
 // costNotes are what the estimate leaves out, so nobody mistakes it for a bill.
 func costNotes(g *graph) []string {
 	notes := []string{
-		"List prices as of the table's date; verify before budgeting. No free tiers, Savings Plans, reserved instances or taxes.",
+		"List prices as of the table's date; verify before budgeting. No Savings Plans, reserved instances or taxes; no free tier except CloudFront's always-free tier.",
+		"CloudFront's always-free tier (1 TB out and 10 million requests a month) is per account: another distribution in the account uses it up too.",
 		"Usage lines follow the assumptions above; change them with the flags.",
 		"Not included: data transfer between regions (Aurora replication, backup copies, secret replication), Aurora global replicated write I/O, " +
 			"API requests (KMS, Secrets Manager, CloudWatch), custom metrics, Route 53 queries (alias queries to AWS resources are free), " +
@@ -337,6 +346,9 @@ func priceAutoScalingGroup(p *pricing, n *node) ([]charge, string) {
 	count := n.Num("minSize")
 	if n.Has("desiredCapacity") {
 		count = n.Num("desiredCapacity")
+	}
+	if full := float64(p.fullCapacity); full > count {
+		count = full
 	}
 	out := []charge{{item: "EC2 " + typ + " (desired capacity)", key: "ec2." + typ, count: int(count), quantity: count * p.hours, unit: "instance-hour"}}
 	for i := 0; i < lt.Len("blockDeviceMappings"); i++ {
@@ -475,9 +487,22 @@ func priceBackupVault(p *pricing, n *node) ([]charge, string) {
 	return []charge{{item: "AWS Backup storage", key: kBackupGB, count: 1, quantity: p.usage.BackupGB, unit: "GB-month", usage: true}}, ""
 }
 
+// priceDistribution bills what exceeds CloudFront's always-free tier: 1 TB of data transfer out
+// and 10 million HTTP/HTTPS requests a month (aws.amazon.com/cloudfront/pricing). The tier is the
+// account's, shared by every distribution in it; the estimate assumes this stack's is the only one.
 func priceDistribution(p *pricing, n *node) ([]charge, string) {
 	return []charge{
-		{item: "CloudFront data transfer out", key: kCfGB, count: 1, quantity: p.usage.CloudFrontGB, unit: "GB", usage: true},
-		{item: "CloudFront HTTPS requests", key: kCfMillion, count: 1, quantity: p.usage.RequestsMillions, unit: "million requests", usage: true},
+		{item: "CloudFront data transfer out beyond the free 1 TB", key: kCfGB, count: 1, quantity: overFreeTier(p.usage.CloudFrontGB, CloudFrontFreeGB), unit: "GB", usage: true},
+		{item: "CloudFront HTTPS requests beyond the free 10 million", key: kCfMillion, count: 1, quantity: overFreeTier(p.usage.RequestsMillions, CloudFrontFreeMillionRequests), unit: "million requests", usage: true},
 	}, ""
 }
+
+// CloudFront's always-free tier per account and month (aws.amazon.com/cloudfront/pricing, "Included
+// in Always Free Tier"). 1 TB is counted as 1,000 GB, the smaller reading.
+const (
+	CloudFrontFreeGB              = 1000.0
+	CloudFrontFreeMillionRequests = 10.0
+)
+
+// overFreeTier is the part of used above free.
+func overFreeTier(used, free float64) float64 { return math.Max(0, used-free) }

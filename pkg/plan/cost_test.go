@@ -68,23 +68,23 @@ func TestCostArithmeticMatchesHandComputedTotals(t *testing.T) {
 		monthly[it.Region+"/"+it.Item] = it.Monthly
 	}
 	want := map[string]float64{
-		"us-east-1/NAT gateway":                            73.00, // 2 x 730 h x 0.05
-		"us-east-1/NAT gateway data processed":             1.00,  // 2 x 10 GB x 0.05
-		"us-east-1/Elastic IP (public IPv4)":               7.30,  // 2 x 730 h x 0.005
-		"us-east-1/EC2 t3.small (desired capacity)":        43.80, // 3 x 730 h x 0.02
-		"us-east-1/EBS gp3 volumes":                        4.80,  // 3 x 20 GB x 0.08
-		"us-east-1/EC2 detailed monitoring":                6.30,  // 3 x 2.10
-		"us-east-1/CloudWatch alarm metrics":               0.20,  // 2 metrics (the expression is free) x 0.10
-		"us-east-1/CloudWatch Logs ingestion":              1.00,  // 2 GB x 0.50
-		"us-east-1/CloudWatch Logs storage (steady state)": 0.06,  // 2 GB x 30/30 months x 0.03
-		"global/CloudFront data transfer out":              8.50,  // 100 GB x 0.085
-		"global/CloudFront HTTPS requests":                 10.00, // 10 M x 1.00
-		"global/Route 53 health check":                     0.50,
-		"global/Route 53 health check options":             3.00, // HTTPS, string match, 10 s interval
+		"us-east-1/NAT gateway":                                       73.00, // 2 x 730 h x 0.05
+		"us-east-1/NAT gateway data processed":                        1.00,  // 2 x 10 GB x 0.05
+		"us-east-1/Elastic IP (public IPv4)":                          7.30,  // 2 x 730 h x 0.005
+		"us-east-1/EC2 t3.small (desired capacity)":                   43.80, // 3 x 730 h x 0.02
+		"us-east-1/EBS gp3 volumes":                                   4.80,  // 3 x 20 GB x 0.08
+		"us-east-1/EC2 detailed monitoring":                           6.30,  // 3 x 2.10
+		"us-east-1/CloudWatch alarm metrics":                          0.20,  // 2 metrics (the expression is free) x 0.10
+		"us-east-1/CloudWatch Logs ingestion":                         1.00,  // 2 GB x 0.50
+		"us-east-1/CloudWatch Logs storage (steady state)":            0.06,  // 2 GB x 30/30 months x 0.03
+		"global/CloudFront data transfer out beyond the free 1 TB":    0,     // 100 GB, inside the always-free 1 TB
+		"global/CloudFront HTTPS requests beyond the free 10 million": 0,     // 10 M, inside the always-free 10 M
+		"global/Route 53 health check":                                0.50,
+		"global/Route 53 health check options":                        3.00, // HTTPS, string match, 10 s interval
 	}
 	assert.Equal(t, want, monthly)
-	assert.Equal(t, []RegionCost{{"us-east-1", 137.46}, {Global, 22.00}}, c.Regions)
-	assert.Equal(t, 159.46, c.MonthlyTotal)
+	assert.Equal(t, []RegionCost{{"us-east-1", 137.46}, {Global, 3.50}}, c.Regions)
+	assert.Equal(t, 140.96, c.MonthlyTotal)
 
 	assert.Equal(t, []Unpriced{
 		{Type: "aws:ec2/transitGateway:TransitGateway", Region: "us-east-1", Count: 1, Reason: "no price model for this type"},

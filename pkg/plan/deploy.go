@@ -1,9 +1,25 @@
 package plan
 
 import (
+	"math"
 	"sort"
 	"strings"
 )
+
+// The range of a first deploy around the critical path: creation times vary with AWS's load (an
+// Aurora instance takes 7 to 15 minutes, a CloudFront distribution 3 to 10).
+const (
+	DeployLowFactor  = 0.8
+	DeployHighFactor = 1.5
+)
+
+// DeployLeavesOut is what the first-deploy estimate does not count.
+var DeployLeavesOut = []string{
+	"the Pulumi CLI's plugin downloads and the program's first go build (a few minutes on a cold machine)",
+	"DNS delegation of a new hosted zone (createHostedZone): certificates validate only once the parent zone delegates to it",
+	"instances booting and passing health checks after their Auto Scaling group exists",
+	"AWS API throttling and retries, and confirming the alarm e-mail subscriptions",
+}
 
 // DefaultCreationSeconds is the creation time of a type missing from CreationSeconds.
 const DefaultCreationSeconds = 10
@@ -96,7 +112,7 @@ func firstDeploy(g *graph) FirstDeploy {
 		state[n.URN] = 2
 		return finish[n.URN]
 	}
-	fd := FirstDeploy{Chain: []ChainStep{}, Defaulted: []string{}}
+	fd := FirstDeploy{Chain: []ChainStep{}, Defaulted: []string{}, LeavesOut: append([]string{}, DeployLeavesOut...)}
 	var last *node
 	var serial float64
 	var defaulted []string
@@ -117,6 +133,8 @@ func firstDeploy(g *graph) FirstDeploy {
 		return fd
 	}
 	fd.TotalMinutes = round(finish[last.URN]/60, 1)
+	fd.LowMinutes = math.Floor(fd.TotalMinutes * DeployLowFactor)
+	fd.HighMinutes = math.Ceil(fd.TotalMinutes * DeployHighFactor)
 	var chain []ChainStep
 	for urn := last.URN; urn != ""; urn = prev[urn] {
 		n := g.byURN[urn]

@@ -81,11 +81,17 @@ func databaseFailover(g *graph, cfg *stacks.Config) DatabaseFailover {
 	if d.LagAlarmMs > 0 {
 		d.RPO += fmt.Sprintf("; the replication lag alarm fires above %d ms", d.LagAlarmMs)
 	}
+	d.RecoveryTime = DatabaseRecoveryTime
 	d.Switchover = fmt.Sprintf("planned switchover (aws rds switchover-global-cluster) to %s: RPO 0, writes pause until the replica has caught up and is promoted, typically 1-2 minutes", to)
 	d.UnplannedFailover = fmt.Sprintf("unplanned failover (aws rds failover-global-cluster --allow-data-loss) to %s: promotes the replica with what it has, typically 1-2 minutes after the call", to)
 	d.Automation = automation(g)
 	return d
 }
+
+// DatabaseRecoveryTime is how long an Aurora global database takes to accept writes in the other
+// region once the failover (or switchover) call is made: AWS documents promotions of typically a
+// minute or two.
+const DatabaseRecoveryTime = "1-2 min after the failover call"
 
 // automation says who starts a region failover: an EventBridge rule, a runbook run by hand, or
 // nobody but the operator.

@@ -261,19 +261,21 @@ func TestFixtureInventoryCostFailoverAndDeploy(t *testing.T) {
 		items[it.Region+"/"+it.Component+"/"+it.Item] = it.Monthly
 	}
 	for key, want := range map[string]float64{
-		"us-east-1/compute-us-east-1/EC2 m7i.large (desired capacity)": 220.75, // 3 x 730 x 0.1008
-		"us-west-2/compute-us-west-2/EC2 m7i.large (desired capacity)": 147.17, // 2 x 730 x 0.1008
-		"us-east-1/database/Aurora db.r6g.large":                       379.60, // 2 x 730 x 0.26
-		"us-west-2/database/Aurora db.r6g.large":                       189.80,
-		"us-east-1/database/Aurora storage":                            5.00, // 50 GB x 0.10
-		"us-west-2/database/Aurora storage":                            5.00,
-		"us-east-1/database/Secrets Manager secret":                    0.40,
-		"us-west-2/database/Secrets Manager replica":                   0.40,
-		"us-east-1/network-us-east-1/NAT gateway":                      65.70, // 2 x 730 x 0.045
-		"us-east-1/observability/AWS Backup storage":                   1.05,  // 50 GB x 0.021
-		"global/edge/CloudFront data transfer out":                     8.50,
+		"us-east-1/compute-us-east-1/EC2 m7i.large (desired capacity)":  220.75, // 3 x 730 x 0.1008
+		"us-west-2/compute-us-west-2/EC2 m7i.large (desired capacity)":  147.17, // 2 x 730 x 0.1008
+		"us-east-1/database/Aurora db.r6g.large":                        379.60, // 2 x 730 x 0.26
+		"us-west-2/database/Aurora db.r6g.large":                        189.80,
+		"us-east-1/database/Aurora storage":                             5.00, // 50 GB x 0.10
+		"us-west-2/database/Aurora storage":                             5.00,
+		"us-east-1/database/Secrets Manager secret":                     0.40,
+		"us-west-2/database/Secrets Manager replica":                    0.40,
+		"us-east-1/network-us-east-1/NAT gateway":                       65.70, // 2 x 730 x 0.045
+		"us-east-1/observability/AWS Backup storage":                    1.05,  // 50 GB x 0.021
+		"global/edge/CloudFront data transfer out beyond the free 1 TB": 0,     // 100 GB, inside the always-free tier
 	} {
-		assert.Equal(t, want, items[key], key)
+		got, ok := items[key]
+		assert.True(t, ok, "no cost line %s", key)
+		assert.Equal(t, want, got, key)
 	}
 	var sum float64
 	for _, rc := range r.Cost.Regions {

@@ -26,11 +26,12 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "staging", "stack to plan (reads Pulumi.<stack>.yaml)")
 	format := fs.String("format", "text", "output format: "+strings.Join(Formats, ", "))
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
+	verbose := fs.Bool("verbose", false, "text format: also list the resources by type and print the raw Mermaid diagram")
 	usage := DefaultUsage()
 	usage.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . plan [--stack staging] [--format text|json|markdown|mermaid] [usage flags]")
-		fmt.Fprintln(stderr, "Plans the stack offline (no AWS account): inventory, diagram, monthly cost, failover budget, first-deploy estimate, guardrails.")
+		fmt.Fprintln(stderr, "usage: go run . plan [--stack staging] [--format text|json|markdown|mermaid] [--verbose] [usage flags]")
+		fmt.Fprintln(stderr, "Plans the stack offline (no AWS account): a summary first (resources, monthly cost against the budget, failover times, first-deploy estimate, guardrails), then inventory, cost, failover budget and first-deploy details.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -66,7 +67,7 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	if *format == "text" {
 		fmt.Fprintf(stderr, "plan: %d resources planned in %.2fs\n", report.Inventory.Total, time.Since(started).Seconds())
 	}
-	if err := Render(stdout, report, *format); err != nil {
+	if err := RenderWith(stdout, report, *format, RenderOptions{Verbose: *verbose}); err != nil {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
 		return ExitFailed
 	}

@@ -121,7 +121,7 @@ func (g *graph) providers() []string {
 	return out
 }
 
-func isProvider(typ string) bool { return strings.HasPrefix(typ, "pulumi:providers:") }
+func isProvider(typ string) bool { return offline.IsProviderType(typ) }
 
 // globalServices are the services whose resources are global (their provider is us-east-1's).
 var globalServices = []string{"aws:cloudfront/", "aws:route53/", "aws:budgets/"}

@@ -6,15 +6,9 @@
 package plan
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -32,61 +26,21 @@ type Options struct {
 }
 
 // ErrUnknownStack is returned (wrapped) when the project has no Pulumi.<stack>.yaml.
-var ErrUnknownStack = errors.New("unknown stack")
+var ErrUnknownStack = offline.ErrUnknownStack
 
-// runMu serialises runs: the program reads its config from the process environment and its
-// working directory, as it does under the engine.
-var runMu sync.Mutex
-
-// Record runs program for the stack under the offline model and returns what it registered and
-// the stack's validated config. The program's own error (bad config included) is returned as is,
-// prefixed with the stack name.
+// Record runs program for the stack under the offline model (offline.RunStack, which `guardrails`
+// shares) and returns what it registered and the stack's validated config. The program's own
+// error (bad config included) is returned as is, prefixed with the stack name.
 func Record(opts Options, program pulumi.RunFunc) (*offline.Mocks, *stacks.Config, error) {
-	dir, stack := opts.Dir, opts.Stack
-	if dir == "" {
-		dir = "."
-	}
+	stack := opts.Stack
 	if stack == "" {
 		stack = stacks.Staging
 	}
-	if _, err := os.Stat(filepath.Join(dir, "Pulumi.yaml")); err != nil {
-		return nil, nil, fmt.Errorf("no Pulumi.yaml in %s: run plan from the project directory", dir)
-	}
-	if _, err := os.Stat(filepath.Join(dir, "Pulumi."+stack+".yaml")); err != nil {
-		known := knownStacks(dir)
-		return nil, nil, fmt.Errorf("%w %q: there is no Pulumi.%s.yaml in %s; stacks: %s", ErrUnknownStack, stack, stack, dir, strings.Join(known, ", "))
-	}
-	values, err := offline.StackConfig(dir, stack)
-	if err != nil {
-		return nil, nil, fmt.Errorf("stack %s: %w", stack, err)
-	}
-	encoded, err := json.Marshal(values)
+	m, values, err := offline.RunStack(opts.Dir, stack, program, opts.Progress, "plan")
 	if err != nil {
 		return nil, nil, err
 	}
-
-	runMu.Lock()
-	defer runMu.Unlock()
-	restoreEnv := setenv(pulumi.EnvConfig, string(encoded))
-	defer restoreEnv()
-	if dir != "." {
-		wd, err := os.Getwd()
-		if err != nil {
-			return nil, nil, err
-		}
-		if err := os.Chdir(dir); err != nil {
-			return nil, nil, err
-		}
-		defer func() { _ = os.Chdir(wd) }()
-	}
-	if opts.Progress != nil {
-		fmt.Fprintf(opts.Progress, "plan: running the program for stack %s under the offline model (no AWS calls)...\n", stack)
-	}
-	m := offline.NewMocks(stack)
-	if err := pulumi.RunErr(program, pulumi.WithMocks(offline.Project, stack, m)); err != nil {
-		return nil, nil, fmt.Errorf("stack %s: %w", stack, single(err))
-	}
-	cfg, err := stacks.Parse(stack, unqualified(values), nil)
+	cfg, err := stacks.Parse(stack, offline.Unqualified(values), nil)
 	if err != nil {
 		return nil, nil, fmt.Errorf("stack %s: %w", stack, err)
 	}
@@ -121,7 +75,7 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		SecondaryRegion: cfg.SecondaryRegion,
 		Inventory:       inventory(g),
 		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
-		Cost:            estimate(g, prices, usage, cfg.PrimaryRegion, cfg.SecondaryRegion),
+		Cost:            costOf(g, cfg, prices, usage),
 		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: databaseFailover(g, cfg)},
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
@@ -136,51 +90,6 @@ func Diagram(dir, stack string, program pulumi.RunFunc) (string, error) {
 		return "", err
 	}
 	return r.Diagram, nil
-}
-
-// single unwraps the SDK's one-element multierror ("1 error occurred: * ...") to the program's own error.
-func single(err error) error {
-	if multi, ok := err.(interface{ WrappedErrors() []error }); ok {
-		if errs := multi.WrappedErrors(); len(errs) == 1 {
-			return errs[0]
-		}
-	}
-	return err
-}
-
-// knownStacks lists the stacks with a Pulumi.<stack>.yaml in dir.
-func knownStacks(dir string) []string {
-	files, _ := filepath.Glob(filepath.Join(dir, "Pulumi.*.yaml"))
-	var out []string
-	for _, f := range files {
-		out = append(out, strings.TrimSuffix(strings.TrimPrefix(filepath.Base(f), "Pulumi."), ".yaml"))
-	}
-	sort.Strings(out)
-	return out
-}
-
-// unqualified strips the project namespace from config keys, dropping other namespaces.
-func unqualified(values map[string]string) map[string]string {
-	out := map[string]string{}
-	for k, v := range values {
-		if name, ok := strings.CutPrefix(k, stacks.Namespace+":"); ok {
-			out[name] = v
-		}
-	}
-	return out
-}
-
-// setenv sets an environment variable and returns a function that restores it.
-func setenv(key, value string) func() {
-	previous, had := os.LookupEnv(key)
-	_ = os.Setenv(key, value)
-	return func() {
-		if had {
-			_ = os.Setenv(key, previous)
-		} else {
-			_ = os.Unsetenv(key)
-		}
-	}
 }
 
 // MermaidBlock returns the body of the first ```mermaid fenced block of a Markdown document (the

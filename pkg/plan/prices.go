@@ -47,10 +47,11 @@ const (
 	kCfMillion      = "cf.million"         // CloudFront HTTPS requests, North America/Europe, per million
 )
 
-// Prices is the embedded price table: AWS public on-demand list prices (Linux, no free tier, no
-// Savings Plans or reserved pricing) for the regions below. Verify before budgeting.
+// Prices is the embedded price table: AWS public on-demand list prices (Linux, no Savings Plans or
+// reserved pricing; the only free tier applied is CloudFront's always-free tier, in the CloudFront
+// pricer) for the regions below. Verify before budgeting.
 var Prices = PriceTable{
-	Source: "AWS public on-demand pricing pages (aws.amazon.com/<service>/pricing), Linux, no free tier, no discounts",
+	Source: "AWS public on-demand pricing pages (aws.amazon.com/<service>/pricing), Linux, no discounts, no free tier but CloudFront's always-free tier",
 	Date:   "2025-06",
 	Regions: map[string]map[string]float64{
 		"us-east-1":    usPrices(),

@@ -12,11 +12,23 @@ import (
 // Formats are the output formats of `plan`.
 var Formats = []string{"text", "json", "markdown", "mermaid"}
 
+// RenderOptions change what a format shows.
+type RenderOptions struct {
+	// Verbose adds to the text format the resources by type and the raw Mermaid diagram (which
+	// --format mermaid prints alone and markdown renders).
+	Verbose bool
+}
+
 // Render writes the report in format.
 func Render(w io.Writer, r *Report, format string) error {
+	return RenderWith(w, r, format, RenderOptions{})
+}
+
+// RenderWith writes the report in format with opts.
+func RenderWith(w io.Writer, r *Report, format string, opts RenderOptions) error {
 	switch format {
 	case "text":
-		return renderText(w, r)
+		return renderText(w, r, opts)
 	case "json":
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
@@ -60,38 +72,43 @@ func duration(seconds int) string {
 	return fmt.Sprintf("%d min %d s", seconds/60, seconds%60)
 }
 
-func renderText(w io.Writer, r *Report) error {
+// renderText puts the answer first: a summary of what the stack builds, costs, survives, takes to
+// deploy and whether it passes the guardrails; then the details.
+func renderText(w io.Writer, r *Report, opts RenderOptions) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "Plan of stack %s (environment %s): primary %s, secondary %s\n", r.Stack, r.Environment, r.PrimaryRegion, r.SecondaryRegion)
 	b.WriteString("Offline: the program ran under a recording mock monitor; nothing was sent to AWS.\n\n")
+	writeSummary(b, r)
 
-	fmt.Fprintf(b, "INVENTORY: %d resources\n", r.Inventory.Total)
+	fmt.Fprintf(b, "\nINVENTORY: %d resources\n", r.Inventory.Total)
 	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "  Component\tType\tRegions\tResources")
 	for _, c := range r.Inventory.Components {
 		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", c.Component, orDash(c.Type), orDash(strings.Join(c.Regions, ", ")), c.Resources)
 	}
 	tw.Flush()
-	var regions []string
-	for _, rc := range r.Inventory.Regions {
-		regions = append(regions, fmt.Sprintf("%s %d", orDash(rc.Region), rc.Resources))
+	fmt.Fprintf(b, "  By region: %s\n", regionCounts(r))
+	if opts.Verbose {
+		b.WriteString("  By type:\n")
+		tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+		for _, t := range r.Inventory.Types {
+			fmt.Fprintf(tw, "    %s\t%s\t%d\n", t.Type, orDash(t.Region), t.Count)
+		}
+		tw.Flush()
+	} else {
+		fmt.Fprintf(b, "  By type: %d types (--verbose lists them)\n", len(r.Inventory.Types))
 	}
-	fmt.Fprintf(b, "  By region: %s\n", strings.Join(regions, ", "))
-	b.WriteString("  By type:\n")
-	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	for _, t := range r.Inventory.Types {
-		fmt.Fprintf(tw, "    %s\t%s\t%d\n", t.Type, orDash(t.Region), t.Count)
-	}
-	tw.Flush()
 	fmt.Fprintf(b, "  Providers: %s\n", strings.Join(r.Inventory.Providers, ", "))
 	b.WriteString("  Data sources answered by the offline model:\n")
 	for _, d := range r.Inventory.DataSources {
 		fmt.Fprintf(b, "    %s (%s) x%d\n", d.Token, orDash(d.Region), d.Count)
 	}
 
-	b.WriteString("\nARCHITECTURE (mermaid; --format mermaid prints it alone)\n")
-	for _, line := range strings.Split(strings.TrimRight(r.Diagram, "\n"), "\n") {
-		b.WriteString("  " + line + "\n")
+	if opts.Verbose {
+		b.WriteString("\nARCHITECTURE (mermaid; --format mermaid prints it alone)\n")
+		for _, line := range strings.Split(strings.TrimRight(r.Diagram, "\n"), "\n") {
+			b.WriteString("  " + line + "\n")
+		}
 	}
 
 	c := r.Cost
@@ -113,6 +130,9 @@ func renderText(w io.Writer, r *Report) error {
 		totals = append(totals, fmt.Sprintf("%s %s", rc.Region, money(rc.Monthly)))
 	}
 	fmt.Fprintf(b, "  Per region: %s; total %s per month\n", strings.Join(totals, ", "), money(c.MonthlyTotal))
+	fmt.Fprintf(b, "  Budget: %s (observability.monthlyBudgetUsd)\n", money(c.BudgetUsd))
+	fmt.Fprintf(b, "  Failed over: %s per month while %s serves with %d instances per Auto Scaling group (%s more; the failed region still bills)\n",
+		money(c.FailedOver.MonthlyTotal), orDash(c.FailedOver.ServingRegion), c.FailedOver.DesiredCapacity, money(c.FailedOver.ExtraMonthly))
 	b.WriteString("  Assumptions:\n")
 	for _, a := range c.Assumptions {
 		fmt.Fprintf(b, "    %s %s (%s): %s\n", a.Flag, num(a.Value), a.Unit, a.Meaning)
@@ -129,7 +149,7 @@ func renderText(w io.Writer, r *Report) error {
 		fmt.Fprintf(b, "  Note: %s\n", n)
 	}
 
-	b.WriteString("\nFAILOVER BUDGET\n")
+	fmt.Fprintf(b, "\nFAILOVER BUDGET: %s\n", failoverHeadline(r.Failover))
 	t := r.Failover.Traffic
 	if t.Available {
 		fmt.Fprintf(b, "  Traffic: %s = detection %s + alarm period %s + DNS TTL %s\n", duration(t.TotalSeconds),
@@ -141,13 +161,13 @@ func renderText(w io.Writer, r *Report) error {
 	d := r.Failover.Database
 	if d.Available {
 		fmt.Fprintf(b, "  Database: %s, writer %s, replicas %s\n", d.Engine, orDash(d.WriterRegion), orDash(strings.Join(d.ReplicaRegions, ", ")))
-		fmt.Fprintf(b, "    RPO: %s\n    Switchover: %s\n    Failover: %s\n    Automation: %s\n", d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
+		fmt.Fprintf(b, "    Recovery: %s\n    RPO: %s\n    Switchover: %s\n    Failover: %s\n    Automation: %s\n", d.RecoveryTime, d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
 	} else {
 		fmt.Fprintf(b, "  Database: %s\n", d.Note)
 	}
 
 	fd := r.FirstDeploy
-	fmt.Fprintf(b, "\nFIRST DEPLOY: about %s min on the critical path (%s min if run one by one)\n", num(fd.TotalMinutes), num(fd.SerialMinutes))
+	fmt.Fprintf(b, "\nFIRST DEPLOY: about %s min on the critical path, typically %s (%s min if run one by one)\n", num(fd.TotalMinutes), deployRange(fd), num(fd.SerialMinutes))
 	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
 	for i, s := range fd.Chain {
 		fmt.Fprintf(tw, "  %d.\t%s\t%s\t%s\t+%s min\tdone at %s min\n", i+1, s.Type, s.Name, orDash(s.Region), num(s.Minutes), num(s.FinishMinutes))
@@ -156,6 +176,7 @@ func renderText(w io.Writer, r *Report) error {
 	if len(fd.Defaulted) > 0 {
 		fmt.Fprintf(b, "  Types without a documented creation time (counted as %d s): %s\n", DefaultCreationSeconds, strings.Join(fd.Defaulted, ", "))
 	}
+	fmt.Fprintf(b, "  Not counted: %s\n", strings.Join(fd.LeavesOut, "; "))
 
 	p := r.Policy
 	if !p.Checked {
@@ -170,28 +191,108 @@ func renderText(w io.Writer, r *Report) error {
 	return err
 }
 
+// writeSummary is the first thing the text report says.
+func writeSummary(b *strings.Builder, r *Report) {
+	c := r.Cost
+	b.WriteString("SUMMARY\n")
+	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  Resources:\t%d (%s)\n", r.Inventory.Total, summaryRegions(r))
+	fmt.Fprintf(tw, "  Monthly cost:\t%s\n", costAgainstBudget(c))
+	fmt.Fprintf(tw, "  Failed over:\t%s per month while %s serves at full capacity\n", money(c.FailedOver.MonthlyTotal), orDash(c.FailedOver.ServingRegion))
+	fmt.Fprintf(tw, "  Failover:\t%s\n", failoverHeadline(r.Failover))
+	fmt.Fprintf(tw, "  First deploy:\tabout %s min (typically %s); not counted: plugin downloads and first build, DNS delegation of a new zone, instance boot, throttling\n",
+		num(r.FirstDeploy.TotalMinutes), deployRange(r.FirstDeploy))
+	fmt.Fprintf(tw, "  Guardrails:\t%s\n", guardrailLine(r.Policy))
+	tw.Flush()
+	for _, warning := range c.Warnings {
+		fmt.Fprintf(b, "  WARNING: %s\n", warning)
+	}
+}
+
+// costAgainstBudget is "$600.23 per month, 75% of the $800.00 budget".
+func costAgainstBudget(c Cost) string {
+	s := money(c.MonthlyTotal) + " per month"
+	if c.BudgetUsd > 0 {
+		s += fmt.Sprintf(", %.0f%% of the %s budget", 100*c.MonthlyTotal/c.BudgetUsd, money(c.BudgetUsd))
+		if c.MonthlyTotal > c.BudgetUsd {
+			s += " (OVER BUDGET)"
+		}
+	}
+	return s
+}
+
+// failoverHeadline names both recovery times: traffic (DNS failover) and database (promotion).
+func failoverHeadline(f Failover) string {
+	traffic := "traffic n/a"
+	if f.Traffic.Available {
+		traffic = "traffic " + duration(f.Traffic.TotalSeconds)
+	}
+	database := "database n/a"
+	if f.Database.Available {
+		database = "database " + f.Database.RecoveryTime
+		if f.Database.RPOSeconds > 0 {
+			database += fmt.Sprintf(" (RPO at most %d s)", f.Database.RPOSeconds)
+		} else {
+			database += " (RPO: the replication lag, typically under 1 s)"
+		}
+	}
+	return traffic + ", " + database
+}
+
+func guardrailLine(p Policy) string {
+	if !p.Checked {
+		return p.Note
+	}
+	return fmt.Sprintf("%d rules, %s", p.Rules, p.Note)
+}
+
+func deployRange(fd FirstDeploy) string {
+	return fmt.Sprintf("%s-%s min", num(fd.LowMinutes), num(fd.HighMinutes))
+}
+
+// summaryRegions lists the regions' resource counts, those without a region (random values) last.
+func summaryRegions(r *Report) string {
+	var regions []string
+	unplaced := 0
+	for _, rc := range r.Inventory.Regions {
+		if rc.Region == "" {
+			unplaced = rc.Resources
+			continue
+		}
+		regions = append(regions, fmt.Sprintf("%s %d", rc.Region, rc.Resources))
+	}
+	if unplaced > 0 {
+		regions = append(regions, fmt.Sprintf("%d without a region", unplaced))
+	}
+	return strings.Join(regions, ", ")
+}
+
+func regionCounts(r *Report) string {
+	var regions []string
+	for _, rc := range r.Inventory.Regions {
+		regions = append(regions, fmt.Sprintf("%s %d", orDash(rc.Region), rc.Resources))
+	}
+	return strings.Join(regions, ", ")
+}
+
 func renderMarkdown(w io.Writer, r *Report) error {
 	b := &strings.Builder{}
 	fmt.Fprintf(b, "## Plan of stack `%s`\n\n", r.Stack)
 	fmt.Fprintf(b, "Environment `%s`, primary `%s`, secondary `%s`. Generated offline by `go run . plan --stack %s --format markdown`: nothing was sent to AWS.\n\n",
 		r.Environment, r.PrimaryRegion, r.SecondaryRegion, r.Stack)
 
-	fmt.Fprintf(b, "| | |\n|---|---|\n| Resources | %d |\n| Monthly cost (list prices as of %s) | %s |\n", r.Inventory.Total, r.Cost.PriceDate, money(r.Cost.MonthlyTotal))
-	if r.Failover.Traffic.Available {
-		fmt.Fprintf(b, "| Traffic failover | %s |\n", duration(r.Failover.Traffic.TotalSeconds))
-	} else {
-		fmt.Fprintf(b, "| Traffic failover | %s |\n", r.Failover.Traffic.Note)
-	}
+	fmt.Fprintf(b, "| | |\n|---|---|\n| Resources | %d |\n| Monthly cost (list prices as of %s) | %s |\n", r.Inventory.Total, r.Cost.PriceDate, costAgainstBudget(r.Cost))
+	fmt.Fprintf(b, "| Failed over (standby at full capacity) | %s |\n", money(r.Cost.FailedOver.MonthlyTotal))
+	fmt.Fprintf(b, "| Failover | %s |\n", failoverHeadline(r.Failover))
 	if r.Failover.Database.Available {
 		fmt.Fprintf(b, "| Database RPO | %s |\n", r.Failover.Database.RPO)
 	} else {
 		fmt.Fprintf(b, "| Database RPO | %s |\n", r.Failover.Database.Note)
 	}
-	fmt.Fprintf(b, "| First deploy (critical path) | about %s min |\n", num(r.FirstDeploy.TotalMinutes))
-	if r.Policy.Checked {
-		fmt.Fprintf(b, "| Guardrails | %d rules, %s |\n", r.Policy.Rules, r.Policy.Note)
-	} else {
-		fmt.Fprintf(b, "| Guardrails | %s |\n", r.Policy.Note)
+	fmt.Fprintf(b, "| First deploy (critical path) | about %s min (typically %s) |\n", num(r.FirstDeploy.TotalMinutes), deployRange(r.FirstDeploy))
+	fmt.Fprintf(b, "| Guardrails | %s |\n", guardrailLine(r.Policy))
+	for _, warning := range r.Cost.Warnings {
+		fmt.Fprintf(b, "\n> **Warning:** %s\n", warning)
 	}
 
 	b.WriteString("\n### Architecture\n\n```mermaid\n" + r.Diagram + "```\n")
@@ -219,6 +320,8 @@ func renderMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(b, "| %s | %s |\n", rc.Region, money(rc.Monthly))
 	}
 	fmt.Fprintf(b, "| **Total** | **%s** |\n", money(c.MonthlyTotal))
+	fmt.Fprintf(b, "\nBudget %s (`observability.monthlyBudgetUsd`). Failed over to %s (%d instances per Auto Scaling group): %s per month, %s more; the failed region still bills.\n",
+		money(c.BudgetUsd), orDash(c.FailedOver.ServingRegion), c.FailedOver.DesiredCapacity, money(c.FailedOver.MonthlyTotal), money(c.FailedOver.ExtraMonthly))
 	b.WriteString("\n<details><summary>Priced items</summary>\n\n| Region | Component | Item | Count | Quantity | Unit price | Monthly |\n|---|---|---|---:|---:|---:|---:|\n")
 	for _, it := range c.Items {
 		item := it.Item
@@ -242,7 +345,7 @@ func renderMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(b, "- %s\n", n)
 	}
 
-	b.WriteString("\n### Failover budget\n\n")
+	fmt.Fprintf(b, "\n### Failover budget: %s\n\n", failoverHeadline(r.Failover))
 	t := r.Failover.Traffic
 	if t.Available {
 		fmt.Fprintf(b, "- **Traffic**: %s = detection %s + alarm period %s + DNS TTL %s. %s.\n", duration(t.TotalSeconds),
@@ -252,21 +355,22 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	}
 	d := r.Failover.Database
 	if d.Available {
-		fmt.Fprintf(b, "- **Database** (%s, writer %s, replicas %s)\n  - RPO: %s\n  - Switchover: %s\n  - Failover: %s\n  - Automation: %s\n",
-			d.Engine, orDash(d.WriterRegion), orDash(strings.Join(d.ReplicaRegions, ", ")), d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
+		fmt.Fprintf(b, "- **Database** (%s, writer %s, replicas %s)\n  - Recovery: %s\n  - RPO: %s\n  - Switchover: %s\n  - Failover: %s\n  - Automation: %s\n",
+			d.Engine, orDash(d.WriterRegion), orDash(strings.Join(d.ReplicaRegions, ", ")), d.RecoveryTime, d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
 	} else {
 		fmt.Fprintf(b, "- **Database**: %s\n", d.Note)
 	}
 
 	fd := r.FirstDeploy
-	fmt.Fprintf(b, "\n### First deploy: about %s min\n\nCritical path (%s min if every resource were created one by one):\n\n| # | Type | Name | Region | Minutes | Done at |\n|---:|---|---|---|---:|---:|\n",
-		num(fd.TotalMinutes), num(fd.SerialMinutes))
+	fmt.Fprintf(b, "\n### First deploy: about %s min (typically %s)\n\nCritical path (%s min if every resource were created one by one):\n\n| # | Type | Name | Region | Minutes | Done at |\n|---:|---|---|---|---:|---:|\n",
+		num(fd.TotalMinutes), deployRange(fd), num(fd.SerialMinutes))
 	for i, s := range fd.Chain {
 		fmt.Fprintf(b, "| %d | `%s` | `%s` | %s | %s | %s |\n", i+1, s.Type, s.Name, orDash(s.Region), num(s.Minutes), num(s.FinishMinutes))
 	}
 	if len(fd.Defaulted) > 0 {
 		fmt.Fprintf(b, "\nTypes without a documented creation time (counted as %d s): %s\n", DefaultCreationSeconds, "`"+strings.Join(fd.Defaulted, "`, `")+"`")
 	}
+	fmt.Fprintf(b, "\nNot counted: %s.\n", strings.Join(fd.LeavesOut, "; "))
 
 	p := r.Policy
 	b.WriteString("\n### Guardrails\n\n")

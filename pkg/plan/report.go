@@ -70,8 +70,24 @@ type Cost struct {
 	Items         []CostItem   `json:"items"`
 	Regions       []RegionCost `json:"regions"`
 	MonthlyTotal  float64      `json:"monthlyTotal"`
-	Unpriced      []Unpriced   `json:"unpriced"`
-	Notes         []string     `json:"notes"`
+	// BudgetUsd is the stack's monthly AWS Budgets limit (observability.monthlyBudgetUsd).
+	BudgetUsd float64 `json:"budgetUsd"`
+	// FailedOver is the monthly cost while the standby region serves at full capacity.
+	FailedOver FailedOverCost `json:"failedOver"`
+	Unpriced   []Unpriced     `json:"unpriced"`
+	Notes      []string       `json:"notes"`
+	// Warnings say where the estimate exceeds the budget; empty when it fits.
+	Warnings []string `json:"warnings"`
+}
+
+// FailedOverCost is the estimate while failed over: the standby region's Auto Scaling group runs
+// the active region's desired capacity and its ALB carries the traffic, while the failed region's
+// resources are still billed (a region outage stops no meter).
+type FailedOverCost struct {
+	ServingRegion   string  `json:"servingRegion"`
+	DesiredCapacity int     `json:"desiredCapacity"` // instances per Auto Scaling group
+	MonthlyTotal    float64 `json:"monthlyTotal"`
+	ExtraMonthly    float64 `json:"extraMonthly"` // MonthlyTotal minus the normal estimate
 }
 
 // Assumption is one usage input of the estimate and the flag that sets it.
@@ -135,7 +151,8 @@ type DatabaseFailover struct {
 	ReplicaRegions    []string `json:"replicaRegions"`
 	RPOSeconds        int      `json:"rpoSeconds"` // rds.global_db_rpo when set, 0 when unbounded by config
 	RPO               string   `json:"rpo"`
-	LagAlarmMs        int      `json:"lagAlarmMs"` // threshold of the replication lag alarm, 0 when none
+	LagAlarmMs        int      `json:"lagAlarmMs"`   // threshold of the replication lag alarm, 0 when none
+	RecoveryTime      string   `json:"recoveryTime"` // how long the database takes to write in the other region
 	Switchover        string   `json:"switchover"`
 	UnplannedFailover string   `json:"unplannedFailover"`
 	Automation        string   `json:"automation"`
@@ -145,6 +162,9 @@ type DatabaseFailover struct {
 // weighted by typical creation time, assuming unbounded parallelism.
 type FirstDeploy struct {
 	TotalMinutes  float64     `json:"totalMinutes"`
+	LowMinutes    float64     `json:"lowMinutes"`    // the range a first deploy typically falls in
+	HighMinutes   float64     `json:"highMinutes"`   //
+	LeavesOut     []string    `json:"leavesOut"`     // what the estimate does not count
 	SerialMinutes float64     `json:"serialMinutes"` // sum of every resource's creation time
 	Chain         []ChainStep `json:"chain"`
 	Defaulted     []string    `json:"defaulted"` // types without a documented creation time
