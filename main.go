@@ -17,6 +17,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/database"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deployaccess"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deploysettings"
+	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/edge"
 	"github.com/multi-region-ha/multi-region-ha/pkg/failover"
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
@@ -59,6 +60,7 @@ func run(ctx *pulumi.Context) error {
 		{"database", d.newDatabase},
 		{"observability", d.newObservability},
 		{"failover", d.newFailovers},
+		{"drills", d.newDrills},
 		{"deployments", d.newDeployAccess},
 	}
 	for _, step := range steps {
@@ -475,6 +477,45 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 		arns[region] = f.StateMachineArn
 	}
 	export(ctx, "failoverStateMachineArns", arns)
+	return nil
+}
+
+// newDrills puts the fault-injection drills (AWS FIS experiment templates: instance, one per AZ,
+// region) in each region, on that region's provider, when drills.enabled. Each region's templates
+// act on that region only; `go run . drill` picks the region and template.
+func (d *deployment) newDrills(ctx *pulumi.Context) error {
+	dr := d.cfg.Drills
+	if !dr.Enabled {
+		return nil
+	}
+	logDays := 90
+	if d.cfg.IsProd() {
+		logDays = 365
+	}
+	ids := pulumi.Map{}
+	for _, region := range d.cfg.Regions() {
+		c, n := d.computes[region], d.networks[region]
+		dd, err := drills.NewDrills(ctx, "drills-"+region, &drills.Args{
+			Region:                  region,
+			Project:                 stacks.Namespace,
+			Stack:                   d.cfg.Stack,
+			AutoScalingGroupName:    c.AutoScalingGroupName,
+			VpcId:                   n.VpcId,
+			AvailabilityZones:       n.AvailabilityZones,
+			AzCount:                 d.cfg.Network.AzCount,
+			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
+			RegionUnhealthyAlarmArn: d.observability.RegionUnhealthyAlarmArns.MapIndex(pulumi.String(region)),
+			InstancePercent:         dr.InstancePercent,
+			DurationMinutes:         dr.DurationMinutes,
+			LogRetentionDays:        logDays,
+			Protect:                 d.cfg.IsProd(),
+		}, pulumi.Provider(d.provider(region)))
+		if err != nil {
+			return err
+		}
+		ids[region] = dd.TemplateIds
+	}
+	export(ctx, "drillTemplateIds", ids)
 	return nil
 }
 

@@ -36,6 +36,7 @@ var headlines = []struct{ typ, label string }{
 	{"aws:cloudwatch/compositeAlarm:CompositeAlarm", "composite alarms"}, {"aws:cloudwatch/dashboard:Dashboard", "dashboard"},
 	{"aws:backup/vault:Vault", "Backup vault"}, {"aws:budgets/budget:Budget", "budget"}, {"aws:cfg/recorder:Recorder", "AWS Config"},
 	{"aws:sfn/stateMachine:StateMachine", "Step Functions"},
+	{"aws:fis/experimentTemplate:ExperimentTemplate", "FIS drills"},
 }
 
 // maxHeadlines keeps the boxes readable.
