@@ -17,6 +17,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/database"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deployaccess"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deploysettings"
+	"github.com/multi-region-ha/multi-region-ha/pkg/drill"
 	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/edge"
 	"github.com/multi-region-ha/multi-region-ha/pkg/failover"
@@ -26,9 +27,10 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
-// main runs the Pulumi program. Two subcommands work without AWS or the engine (which never passes
-// arguments): `plan` prints what a stack builds, costs and survives, offline; `deployment-settings`
-// checks or applies a stack's Pulumi Deployments settings.
+// main runs the Pulumi program. Operator subcommands (the engine never passes arguments): `plan`
+// prints what a stack builds, costs and survives, offline; `deployment-settings` checks or applies a
+// stack's Pulumi Deployments settings; `drill` runs a fault-injection drill and measures it against
+// the failover budget; `verify` checks a deployed stack from outside, read-only.
 func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
@@ -36,6 +38,8 @@ func main() {
 			os.Exit(plan.Main(os.Args[2:], run, os.Stdout, os.Stderr))
 		case "deployment-settings":
 			os.Exit(deploysettings.Main(os.Args[2:], os.Stdout, os.Stderr))
+		case "drill":
+			os.Exit(drill.Main(os.Args[2:], os.Stdout, os.Stderr))
 		}
 	}
 	pulumi.Run(run)
@@ -219,7 +223,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 
 	c := d.cfg.Compute
 	d.computes = map[string]*compute.Compute{}
-	albs, asgs := pulumi.StringMap{}, pulumi.StringMap{}
+	albs, asgs, tgs := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	for _, region := range d.cfg.Regions() {
 		active := region == d.activeRegion()
 		role := compute.RoleSecondary
@@ -258,9 +262,12 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 		d.computes[region] = comp
 		albs[region] = comp.AlbDnsName
 		asgs[region] = comp.AutoScalingGroupName
+		tgs[region] = comp.TargetGroupArn
 	}
 	export(ctx, "albDnsNames", albs)
 	export(ctx, "autoScalingGroupNames", asgs)
+	// go run . drill reads the target groups' health while a drill runs.
+	export(ctx, "targetGroupArns", tgs)
 	return nil
 }
 
@@ -383,6 +390,8 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 	export(ctx, "databaseReaderEndpoints", g.ReaderEndpoints)
 	export(ctx, "databaseSecretArns", g.SecretArns)
 	export(ctx, "databaseWriterRegion", g.WriterRegion)
+	// go run . verify and drill read each region's replication lag by cluster identifier.
+	export(ctx, "databaseClusterIds", g.ClusterIdentifiers)
 	return nil
 }
 
