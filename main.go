@@ -24,6 +24,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
 	"github.com/multi-region-ha/multi-region-ha/pkg/observability"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
+	"github.com/multi-region-ha/multi-region-ha/pkg/verify"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -40,6 +41,8 @@ func main() {
 			os.Exit(deploysettings.Main(os.Args[2:], os.Stdout, os.Stderr))
 		case "drill":
 			os.Exit(drill.Main(os.Args[2:], os.Stdout, os.Stderr))
+		case "verify":
+			os.Exit(verify.Main(os.Args[2:], os.Stdout, os.Stderr))
 		}
 	}
 	pulumi.Run(run)
