@@ -68,22 +68,23 @@ func Run(ctx context.Context, o Options, d Deps) (*Report, error) {
 
 // setup is everything the watch loop needs, resolved before the fault.
 type setup struct {
-	o                 Options
-	d                 Deps
-	cfg               *stacks.Config
-	budget            Budget
-	region, other     string
-	zone              string
-	templateID        string
-	url               string
-	globalClusterID   string
-	targetGroupArn    string
-	healthCheckID     string
-	clusterIDs        map[string]string
-	runbookArn        string
-	detectorAlarm     string
-	writerBefore      string
-	viewerWantsRegion string
+	o               Options
+	d               Deps
+	cfg             *stacks.Config
+	budget          Budget
+	region, other   string
+	zone            string
+	templateID      string
+	url             string
+	globalClusterID string
+	targetGroupArn  string
+	healthCheckID   string
+	clusterIDs      map[string]string
+	runbookArn      string
+	detectorAlarm   string
+	writerBefore    string
+	// writerInstance is the regional cluster's writer before the AZ drill.
+	writerInstance string
 }
 
 func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outputs, d Deps) (*setup, error) {
@@ -147,6 +148,12 @@ func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outpu
 	}
 	s.healthCheckID = primaryHealthCheck(outs)
 	s.clusterIDs, _ = outs.Map("databaseClusterIds")
+	if o.Kind == drills.KindAZ && s.clusterIDs[s.region] != "" {
+		// The AZ drill fails the writer over out of the zone when it is there: remember who writes.
+		if s.writerInstance, err = liveops.ClusterWriter(ctx, d.Clients.RDS(s.region), s.clusterIDs[s.region]); err != nil {
+			return nil, err
+		}
+	}
 	if o.Kind == drills.KindRegion {
 		runbooks, err := outs.Map("failoverStateMachineArns")
 		if err != nil || runbooks[s.other] == "" {

@@ -196,6 +196,39 @@ func TestExperimentStoppedByItsStopCondition(t *testing.T) {
 	assert.Contains(t, r.Failures[0], "a stop condition stopped the experiment")
 }
 
+func TestAZDrillMeasuresTheWriterFailingOverOutOfTheZone(t *testing.T) {
+	w := newWorld(script{
+		viewer:     func(time.Duration) (int, string) { return 200, "us-east-1" },
+		experiment: endsAt(600*s, fistypes.ExperimentStatusCompleted, "ok"),
+		writer:     east,
+		instance: func(t time.Duration) string {
+			if t < 25*s {
+				return "database-us-east-1-1"
+			}
+			return "database-us-east-1-2"
+		},
+	})
+	code, r, _ := drive(t, w, "az", "--stack", "staging", "--az", "us-east-1a")
+	require.NotNil(t, r)
+	assert.Equal(t, ExitPassed, code, r.Failures)
+	require.NotNil(t, r.Database)
+	assert.Equal(t, 25.0, r.Database.MeasuredSeconds)
+	assert.Equal(t, InRegionFailoverAllowance.Seconds(), r.Database.BudgetSeconds)
+	assert.True(t, r.Database.WithinBudget)
+	assert.Contains(t, timeline(r), "writer failed over in us-east-1: database-us-east-1-2 now writes (was database-us-east-1-1)")
+
+	slow := newWorld(script{
+		viewer:     func(time.Duration) (int, string) { return 200, "us-east-1" },
+		experiment: endsAt(600*s, fistypes.ExperimentStatusCompleted, "ok"),
+		writer:     east,
+		instance:   func(t time.Duration) string { return map[bool]string{true: "a", false: "b"}[t < 200*s] },
+	})
+	code, r, _ = drive(t, slow, "az", "--stack", "staging")
+	require.NotNil(t, r)
+	assert.Equal(t, ExitFailed, code)
+	assert.Contains(t, r.Failures, "database recovery 200 s exceeds the budget of 60 s")
+}
+
 func TestAZDrillDefaultsToTheFirstZone(t *testing.T) {
 	w := newWorld(script{
 		viewer:     func(time.Duration) (int, string) { return 200, "us-east-1" },
@@ -207,6 +240,9 @@ func TestAZDrillDefaultsToTheFirstZone(t *testing.T) {
 	assert.Equal(t, ExitPassed, code, r.Failures)
 	assert.Equal(t, "us-east-1a", r.Zone)
 	assert.Equal(t, "viewers were served throughout", r.Traffic.Note)
+	require.NotNil(t, r.Database)
+	assert.True(t, r.Database.WithinBudget, "a writer outside the zone does not fail over, and that is no failure")
+	assert.Contains(t, r.Database.Note, "did not fail over")
 }
 
 func TestDrillTimesOutAndStopsTheExperiment(t *testing.T) {

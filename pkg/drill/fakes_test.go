@@ -50,6 +50,8 @@ type script struct {
 	runbook    func(t time.Duration) sfntypes.ExecutionStatus
 	detector   func(t time.Duration) cwtypes.StateValue
 	lagMs      float64
+	// instance is the writer instance of the faulted region's cluster (AZ drill).
+	instance func(t time.Duration) string
 
 	startErr, healthErr error
 }
@@ -138,6 +140,20 @@ func (f fakeRDS) DescribeGlobalClusters(_ context.Context, in *rds.DescribeGloba
 		})
 	}
 	return &rds.DescribeGlobalClustersOutput{GlobalClusters: []rdstypes.GlobalCluster{{GlobalClusterIdentifier: in.GlobalClusterIdentifier, GlobalClusterMembers: members}}}, nil
+}
+
+func (f fakeRDS) DescribeDBClusters(_ context.Context, in *rds.DescribeDBClustersInput, _ ...func(*rds.Options)) (*rds.DescribeDBClustersOutput, error) {
+	writer := "database-" + f.region + "-1"
+	if f.w.sc.instance != nil {
+		writer = f.w.sc.instance(f.w.elapsed())
+	}
+	return &rds.DescribeDBClustersOutput{DBClusters: []rdstypes.DBCluster{{
+		DBClusterIdentifier: in.DBClusterIdentifier,
+		DBClusterMembers: []rdstypes.DBClusterMember{
+			{DBInstanceIdentifier: aws.String(writer), IsClusterWriter: aws.Bool(true)},
+			{DBInstanceIdentifier: aws.String("database-" + f.region + "-reader"), IsClusterWriter: aws.Bool(false)},
+		},
+	}}}, nil
 }
 
 type fakeRoute53 struct{ w *world }

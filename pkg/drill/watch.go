@@ -28,21 +28,23 @@ type watch struct {
 	experiment string
 	execArn    string
 
-	expState     fistypes.ExperimentStatus
-	expReason    string
-	expDone      bool
-	stoppedByUs  bool
-	outageStart  time.Time
-	servedAgain  time.Time
-	lastRegion   string
-	lastHealthy  *bool
-	lastTargets  string
-	writer       string
-	writerMoved  time.Time
-	runbookState sfntypes.ExecutionStatus
-	runbookDone  bool
-	paged        bool
-	errorsSeen   map[string]bool
+	expState      fistypes.ExperimentStatus
+	expReason     string
+	expDone       bool
+	stoppedByUs   bool
+	outageStart   time.Time
+	servedAgain   time.Time
+	lastRegion    string
+	lastHealthy   *bool
+	lastTargets   string
+	writer        string
+	writerMoved   time.Time
+	instance      string
+	instanceMoved time.Time
+	runbookState  sfntypes.ExecutionStatus
+	runbookDone   bool
+	paged         bool
+	errorsSeen    map[string]bool
 }
 
 func (s *setup) run(ctx context.Context) (*Report, error) {
@@ -53,7 +55,7 @@ func (s *setup) run(ctx context.Context) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &watch{setup: s, report: r, experiment: id, began: s.d.Clock.Now(), writer: s.writerBefore, errorsSeen: map[string]bool{}}
+	w := &watch{setup: s, report: r, experiment: id, began: s.d.Clock.Now(), writer: s.writerBefore, instance: s.writerInstance, errorsSeen: map[string]bool{}}
 	r.ExperimentID = id
 	r.Started = w.began.UTC().Format(time.RFC3339)
 	w.event("fault began: experiment %s started from template %s in %s", id, s.templateID, s.region)
@@ -152,6 +154,7 @@ func (w *watch) observe(ctx context.Context) {
 	w.observeRoute53(ctx)
 	w.observeTargets(ctx)
 	w.observeDatabase(ctx)
+	w.observeWriterInstance(ctx)
 	w.observeRunbook(ctx)
 	w.observeDetector(ctx)
 	w.progress("%+.0fs experiment %s, viewers %s, writer in %s", w.d.Clock.Now().Sub(w.began).Seconds(), w.expState, w.viewerState(), w.writer)
@@ -302,6 +305,25 @@ func (w *watch) observeDatabase(ctx context.Context) {
 	}
 }
 
+// observeWriterInstance follows the regional cluster's writer through the AZ drill's failover.
+func (w *watch) observeWriterInstance(ctx context.Context) {
+	if w.o.Kind != drills.KindAZ || w.instance == "" {
+		return
+	}
+	now, err := liveops.ClusterWriter(ctx, w.d.Clients.RDS(w.region), w.clusterIDs[w.region])
+	if err != nil {
+		w.awsError("RDS DescribeDBClusters in "+w.region, err)
+		return
+	}
+	if now != "" && now != w.instance {
+		w.event("writer failed over in %s: %s now writes (was %s)", w.region, now, w.instance)
+		w.instance = now
+		if w.instanceMoved.IsZero() {
+			w.instanceMoved = w.d.Clock.Now()
+		}
+	}
+}
+
 func (w *watch) observeRunbook(ctx context.Context) {
 	if w.execArn == "" || w.runbookDone {
 		return
@@ -391,6 +413,20 @@ func (w *watch) conclude() {
 				w.fail("the detector %s did not page", w.detectorAlarm)
 			}
 		}
+	}
+	if w.o.Kind == drills.KindAZ && w.writerInstance != "" {
+		db := Measure{BudgetSeconds: w.budget.InRegion.Seconds(), WithinBudget: true}
+		if w.instanceMoved.IsZero() {
+			db.Note = fmt.Sprintf("the writer %s did not fail over: it was not in %s (FIS skips the failover then)", w.writerInstance, w.zone)
+		} else {
+			db.MeasuredSeconds = w.instanceMoved.Sub(w.began).Seconds()
+			db.WithinBudget = db.MeasuredSeconds <= db.BudgetSeconds
+			db.Note = "from the fault to a new writer instance in the region (Aurora in-region failover)"
+			if !db.WithinBudget {
+				w.fail("database recovery %.0f s exceeds the budget of %.0f s", db.MeasuredSeconds, db.BudgetSeconds)
+			}
+		}
+		r.Database = &db
 	}
 	switch {
 	case w.expState == fistypes.ExperimentStatusFailed:

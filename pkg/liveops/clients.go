@@ -23,9 +23,10 @@ type FIS interface {
 	StopExperiment(ctx context.Context, in *fis.StopExperimentInput, opts ...func(*fis.Options)) (*fis.StopExperimentOutput, error)
 }
 
-// RDS reads the global database's topology.
+// RDS reads the global database's topology and a cluster's writer instance.
 type RDS interface {
 	DescribeGlobalClusters(ctx context.Context, in *rds.DescribeGlobalClustersInput, opts ...func(*rds.Options)) (*rds.DescribeGlobalClustersOutput, error)
+	DescribeDBClusters(ctx context.Context, in *rds.DescribeDBClustersInput, opts ...func(*rds.Options)) (*rds.DescribeDBClustersOutput, error)
 }
 
 // Route53 reads health-check status.

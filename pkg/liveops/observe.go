@@ -50,6 +50,23 @@ func GlobalTopology(ctx context.Context, c RDS, globalClusterID string) (Topolog
 	return t, nil
 }
 
+// ClusterWriter returns the instance that writes in a regional cluster ("" for a secondary cluster,
+// which has none).
+func ClusterWriter(ctx context.Context, c RDS, clusterID string) (string, error) {
+	out, err := c.DescribeDBClusters(ctx, &rds.DescribeDBClustersInput{DBClusterIdentifier: aws.String(clusterID)})
+	if err != nil {
+		return "", fmt.Errorf("describe cluster %s: %w", clusterID, err)
+	}
+	for _, cl := range out.DBClusters {
+		for _, m := range cl.DBClusterMembers {
+			if aws.ToBool(m.IsClusterWriter) {
+				return aws.ToString(m.DBInstanceIdentifier), nil
+			}
+		}
+	}
+	return "", nil
+}
+
 // HealthyFraction is the share of Route 53 checkers that must see an endpoint healthy for Route 53
 // to count it healthy: more than 18%.
 const HealthyFraction = 0.18

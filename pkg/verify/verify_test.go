@@ -66,6 +66,10 @@ func (f fakeRDS) DescribeGlobalClusters(context.Context, *rds.DescribeGlobalClus
 	return &rds.DescribeGlobalClustersOutput{GlobalClusters: []rdstypes.GlobalCluster{{GlobalClusterMembers: m}}}, nil
 }
 
+func (fakeRDS) DescribeDBClusters(context.Context, *rds.DescribeDBClustersInput, ...func(*rds.Options)) (*rds.DescribeDBClustersOutput, error) {
+	panic("not used by verify")
+}
+
 type fakeR53 struct{ a *account }
 
 func (f fakeR53) GetHealthCheckStatus(context.Context, *route53.GetHealthCheckStatusInput, ...func(*route53.Options)) (*route53.GetHealthCheckStatusOutput, error) {
