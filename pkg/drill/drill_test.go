@@ -278,7 +278,7 @@ func TestAWSErrors(t *testing.T) {
 		code, r, _ := drive(t, w, "instance", "--stack", "staging")
 		require.NotNil(t, r)
 		assert.Equal(t, ExitPassed, code, "one unavailable source does not fail the drill")
-		assert.Contains(t, timeline(r), "Route 53 GetHealthCheckStatus unavailable: health check hc-primary: ThrottlingException: Rate exceeded")
+		assert.Contains(t, timeline(r), "Route 53 health unavailable: health check hc-primary: ThrottlingException: Rate exceeded")
 	})
 	t.Run("failed experiment", func(t *testing.T) {
 		w := newWorld(script{

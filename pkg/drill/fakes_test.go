@@ -178,7 +178,10 @@ type fakeCW struct {
 	region string
 }
 
-func (f fakeCW) GetMetricData(context.Context, *cloudwatch.GetMetricDataInput, ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+func (f fakeCW) GetMetricData(_ context.Context, in *cloudwatch.GetMetricDataInput, _ ...func(*cloudwatch.Options)) (*cloudwatch.GetMetricDataOutput, error) {
+	if aws.ToString(in.MetricDataQueries[0].MetricStat.Metric.MetricName) != "AuroraGlobalDBReplicationLag" {
+		return &cloudwatch.GetMetricDataOutput{}, nil
+	}
 	return &cloudwatch.GetMetricDataOutput{MetricDataResults: []cwtypes.MetricDataResult{{Id: aws.String("m"), Values: []float64{f.w.sc.lagMs}}}}, nil
 }
 

@@ -233,9 +233,9 @@ func (w *watch) observeRoute53(ctx context.Context) {
 	if w.healthCheckID == "" {
 		return
 	}
-	ok, err := liveops.HealthCheckHealthy(ctx, w.d.Clients.Route53(), w.healthCheckID)
+	ok, _, err := liveops.HealthState(ctx, w.d.Clients.Route53(), w.d.Clients.CloudWatch("us-east-1"), w.healthCheckID, w.d.Clock.Now())
 	if err != nil {
-		w.awsError("Route 53 GetHealthCheckStatus", err)
+		w.awsError("Route 53 health", err)
 		return
 	}
 	if w.lastHealthy == nil || *w.lastHealthy != ok {

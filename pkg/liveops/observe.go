@@ -132,3 +132,18 @@ func ReplicationLag(ctx context.Context, c CloudWatch, clusterID string, now tim
 func HealthCheckMetric(ctx context.Context, useast1 CloudWatch, id string, now time.Time) (float64, bool, error) {
 	return LatestMetric(ctx, useast1, "AWS/Route53", "HealthCheckStatus", map[string]string{"HealthCheckId": id}, 5*time.Minute, now)
 }
+
+// HealthState reads a health check's state from Route 53's checkers or, for a calculated check (which
+// GetHealthCheckStatus does not serve: "use the Route 53 console or the CloudWatch console"), from its
+// HealthCheckStatus metric in us-east-1. It says which source answered.
+func HealthState(ctx context.Context, r53 Route53, useast1 CloudWatch, id string, now time.Time) (bool, string, error) {
+	ok, err := HealthCheckHealthy(ctx, r53, id)
+	if err == nil {
+		return ok, "Route 53 checkers", nil
+	}
+	value, found, merr := HealthCheckMetric(ctx, useast1, id, now)
+	if merr != nil || !found {
+		return false, "", fmt.Errorf("%v; and no HealthCheckStatus datapoint in us-east-1 (%v)", err, merr)
+	}
+	return value >= 1, "HealthCheckStatus metric", nil
+}

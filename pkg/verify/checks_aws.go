@@ -71,18 +71,9 @@ func healthWord(ok bool) string {
 	return "unhealthy"
 }
 
-// healthOf reads a health check's state from Route 53's checkers, or, for a calculated check that
-// GetHealthCheckStatus does not serve, from its HealthCheckStatus metric in us-east-1.
+// healthOf reads a health check's state (Route 53's checkers, or the metric for calculated checks).
 func (v *verifier) healthOf(ctx context.Context, id string) (bool, string, error) {
-	ok, err := liveops.HealthCheckHealthy(ctx, v.d.Clients.Route53(), id)
-	if err == nil {
-		return ok, "Route 53 checkers", nil
-	}
-	value, found, merr := liveops.HealthCheckMetric(ctx, v.d.Clients.CloudWatch("us-east-1"), id, v.d.Now())
-	if merr != nil || !found {
-		return false, "", fmt.Errorf("%v; and no HealthCheckStatus datapoint in us-east-1 (%v)", err, merr)
-	}
-	return value >= 1, "HealthCheckStatus metric", nil
+	return liveops.HealthState(ctx, v.d.Clients.Route53(), v.d.Clients.CloudWatch("us-east-1"), id, v.d.Now())
 }
 
 // checkReplicationLag: the secondary's lag is under the alarm threshold.
