@@ -17,6 +17,8 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/database"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deployaccess"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deploysettings"
+	"github.com/multi-region-ha/multi-region-ha/pkg/drill"
+	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/edge"
 	"github.com/multi-region-ha/multi-region-ha/pkg/failover"
 	"github.com/multi-region-ha/multi-region-ha/pkg/guardrails"
@@ -24,16 +26,18 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/observability"
 	"github.com/multi-region-ha/multi-region-ha/pkg/patching"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
+	"github.com/multi-region-ha/multi-region-ha/pkg/verify"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
 // init hands the program to `guardrails`, which evaluates it offline.
 func init() { guardrails.Program = run }
 
-// main runs the Pulumi program. Three subcommands work without AWS or the engine (which never
-// passes arguments): `plan` prints what a stack builds, costs and survives, offline; `guardrails`
-// evaluates the policy pack on it and fails on any mandatory violation; `deployment-settings`
-// checks or applies a stack's Pulumi Deployments settings.
+// main runs the Pulumi program, or an operator subcommand (the engine never passes arguments):
+// `plan` prints what a stack builds, costs and survives, offline; `guardrails` evaluates the policy
+// pack on it and fails on any mandatory violation; `deployment-settings` checks or applies a stack's
+// Pulumi Deployments settings; `drill` runs a fault-injection drill and measures it against the
+// failover budget; `verify` checks a deployed stack from outside, read-only.
 func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
@@ -43,6 +47,10 @@ func main() {
 			os.Exit(guardrails.Main(os.Args[2:], os.Stdout, os.Stderr))
 		case "deployment-settings":
 			os.Exit(deploysettings.Main(os.Args[2:], os.Stdout, os.Stderr))
+		case "drill":
+			os.Exit(drill.Main(os.Args[2:], os.Stdout, os.Stderr))
+		case "verify":
+			os.Exit(verify.Main(os.Args[2:], os.Stdout, os.Stderr))
 		}
 	}
 	pulumi.Run(run)
@@ -68,6 +76,7 @@ func run(ctx *pulumi.Context) error {
 		{"observability", d.newObservability},
 		{"patching", d.newPatching},
 		{"failover", d.newFailovers},
+		{"drills", d.newDrills},
 		{"deployments", d.newDeployAccess},
 	}
 	for _, step := range steps {
@@ -226,7 +235,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 
 	c := d.cfg.Compute
 	d.computes = map[string]*compute.Compute{}
-	albs, asgs := pulumi.StringMap{}, pulumi.StringMap{}
+	albs, asgs, tgs := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	for _, region := range d.cfg.Regions() {
 		active := region == d.activeRegion()
 		role := compute.RoleSecondary
@@ -266,9 +275,12 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 		d.computes[region] = comp
 		albs[region] = comp.AlbDnsName
 		asgs[region] = comp.AutoScalingGroupName
+		tgs[region] = comp.TargetGroupArn
 	}
 	export(ctx, "albDnsNames", albs)
 	export(ctx, "autoScalingGroupNames", asgs)
+	// go run . drill reads the target groups' health while a drill runs.
+	export(ctx, "targetGroupArns", tgs)
 	return nil
 }
 
@@ -391,6 +403,8 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 	export(ctx, "databaseReaderEndpoints", g.ReaderEndpoints)
 	export(ctx, "databaseSecretArns", g.SecretArns)
 	export(ctx, "databaseWriterRegion", g.WriterRegion)
+	// go run . verify and drill read each region's replication lag by cluster identifier.
+	export(ctx, "databaseClusterIds", g.ClusterIdentifiers)
 	return nil
 }
 
@@ -485,6 +499,45 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 		arns[region] = f.StateMachineArn
 	}
 	export(ctx, "failoverStateMachineArns", arns)
+	return nil
+}
+
+// newDrills puts the fault-injection drills (AWS FIS experiment templates: instance, one per AZ,
+// region) in each region, on that region's provider, when drills.enabled. Each region's templates
+// act on that region only; `go run . drill` picks the region and template.
+func (d *deployment) newDrills(ctx *pulumi.Context) error {
+	dr := d.cfg.Drills
+	if !dr.Enabled {
+		return nil
+	}
+	logDays := 90
+	if d.cfg.IsProd() {
+		logDays = 365
+	}
+	ids := pulumi.Map{}
+	for _, region := range d.cfg.Regions() {
+		c, n := d.computes[region], d.networks[region]
+		dd, err := drills.NewDrills(ctx, "drills-"+region, &drills.Args{
+			Region:                  region,
+			Project:                 stacks.Namespace,
+			Stack:                   d.cfg.Stack,
+			AutoScalingGroupName:    c.AutoScalingGroupName,
+			VpcId:                   n.VpcId,
+			AvailabilityZones:       n.AvailabilityZones,
+			AzCount:                 d.cfg.Network.AzCount,
+			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
+			RegionUnhealthyAlarmArn: d.observability.RegionUnhealthyAlarmArns.MapIndex(pulumi.String(region)),
+			InstancePercent:         dr.InstancePercent,
+			DurationMinutes:         dr.DurationMinutes,
+			LogRetentionDays:        logDays,
+			Protect:                 d.cfg.IsProd(),
+		}, pulumi.Provider(d.provider(region)))
+		if err != nil {
+			return err
+		}
+		ids[region] = dd.TemplateIds
+	}
+	export(ctx, "drillTemplateIds", ids)
 	return nil
 }
 

@@ -4,6 +4,8 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"bytes"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -15,7 +17,10 @@ import (
 	"github.com/stretchr/testify/require"
 	"gopkg.in/yaml.v3"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/drill"
+	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
+	"github.com/multi-region-ha/multi-region-ha/pkg/verify"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -188,4 +193,38 @@ func TestReadmeCostsAreThePlans(t *testing.T) {
 		assert.InEpsilon(t, c.FailedOver.MonthlyTotal, dollars(row[3]), 0.05, "%s failed over: README says $%s, the plan %v", row[1], row[3], c.FailedOver.MonthlyTotal)
 		assert.Equal(t, c.BudgetUsd, dollars(row[4]), "%s default budget", row[1])
 	}
+}
+
+// Every `go run . drill|verify` command the README shows uses a drill kind and flags the commands
+// define (their --help lists them).
+func TestReadmeOperatorCommandsExist(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	help := map[string]string{}
+	for name, m := range map[string]func([]string, io.Writer, io.Writer) int{"drill": drill.Main, "verify": verify.Main} {
+		var out, errOut bytes.Buffer
+		require.Equal(t, 0, m([]string{"--help"}, &out, &errOut))
+		help[name] = errOut.String()
+	}
+	seen := 0
+	for _, line := range strings.Split(string(readme), "\n") {
+		_, rest, ok := strings.Cut(line, "go run . ")
+		if !ok {
+			continue
+		}
+		fields := strings.Fields(strings.Split(rest, "#")[0])
+		if len(fields) == 0 || help[fields[0]] == "" {
+			continue
+		}
+		seen++
+		if fields[0] == "drill" {
+			assert.Contains(t, drills.Kinds, fields[1], line)
+		}
+		for _, f := range fields[1:] {
+			if strings.HasPrefix(f, "--") {
+				assert.Contains(t, help[fields[0]], "  -"+strings.TrimPrefix(f, "--"), "README line %q: %s is not a flag of %s", line, f, fields[0])
+			}
+		}
+	}
+	assert.GreaterOrEqual(t, seen, 6, "the README shows the drill and verify commands")
 }

@@ -36,6 +36,7 @@ type Config struct {
 	Edge            Edge              `json:"edge"`
 	Observability   Observability     `json:"observability"`
 	Deployments     Deployments       `json:"deployments"`
+	Drills          Drills            `json:"drills"`
 }
 
 // IsProd reports whether the stack runs the prod profile (protection, retention, capacity).
@@ -107,6 +108,7 @@ var sectionValidators = []func(*Config, *problems){
 	validateEdge,
 	validateObservability,
 	validateDeployments,
+	validateDrills,
 }
 
 // TopLevelKeys lists every key this program reads (without namespace), from Config's json tags.

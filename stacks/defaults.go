@@ -16,6 +16,7 @@ func defaults(env string) *Config {
 		Edge:            defaultEdge(prod),
 		Observability:   defaultObservability(prod),
 		Deployments:     defaultDeployments(prod),
+		Drills:          defaultDrills(prod),
 	}
 }
 

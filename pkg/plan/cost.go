@@ -96,7 +96,9 @@ var freeTypes = map[string]bool{
 	"aws:backup/vaultPolicy:VaultPolicy":      true,
 	"aws:budgets/budget:Budget":               true,
 	"aws:cfg/deliveryChannel:DeliveryChannel": true, "aws:cfg/recorderStatus:RecorderStatus": true,
-	"aws:sfn/stateMachine:StateMachine":                          true,
+	"aws:sfn/stateMachine:StateMachine": true,
+	// FIS charges per action-minute of a running experiment; a template is free.
+	"aws:fis/experimentTemplate:ExperimentTemplate":              true,
 	"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": true, "aws:cloudfront/originAccessControl:OriginAccessControl": true,
 	"aws:cloudfront/cachePolicy:CachePolicy": true, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": true,
 	"aws:ssm/parameter:Parameter": true,

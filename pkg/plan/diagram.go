@@ -38,6 +38,7 @@ var headlines = []struct{ typ, label string }{
 	{"aws:sfn/stateMachine:StateMachine", "Step Functions"},
 	{"aws:ssm/patchBaseline:PatchBaseline", "patch baseline"}, {"aws:ssm/association:Association", "daily patch scan"},
 	{"aws:ssm/maintenanceWindow:MaintenanceWindow", "install window"},
+	{"aws:fis/experimentTemplate:ExperimentTemplate", "FIS drills"},
 }
 
 // maxHeadlines keeps the boxes readable.

@@ -1,0 +1,200 @@
+// Package drill is `go run . drill <instance|az|region> --stack S`: it starts one of the stack's AWS
+// FIS experiments (pkg/drills), watches the stack from the operator's machine while it runs, and
+// prints a timeline (fault began, viewers failing and served again and by which region, Route 53 and
+// the load balancer seeing the change, the writer moving, replication lag, experiment end). It holds
+// the measured traffic and database recovery to the stack's computed failover budget and exits
+// non-zero when a budget is exceeded, the experiment fails or a stop condition stops it.
+package drill
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/fis"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
+	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
+	"github.com/multi-region-ha/multi-region-ha/stacks"
+)
+
+// Options are the command's flags.
+type Options struct {
+	Stack, Kind, Region, Zone string
+	Dir                       string
+	YesProd                   bool
+	Poll, Timeout             time.Duration
+	ProbeTimeout              time.Duration
+}
+
+// Deps are what Run talks to; Main wires the real ones, tests fakes.
+type Deps struct {
+	Outputs  liveops.OutputReader
+	Clients  liveops.Clients
+	HTTP     *http.Client
+	Clock    Clock
+	Config   func(dir, stack string) (*stacks.Config, error)
+	Progress io.Writer
+}
+
+// ErrRefused is returned when the drill must not run (prod without --yes-prod, drills not deployed).
+var ErrRefused = errors.New("refused")
+
+// Run starts the drill and watches it to the end (or Timeout).
+func Run(ctx context.Context, o Options, d Deps) (*Report, error) {
+	cfg, err := d.Config(o.Dir, o.Stack)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.IsProd() && !o.YesProd {
+		return nil, fmt.Errorf("%w: stack %s is prod; a drill really terminates, stops and cuts off resources: pass --yes-prod on a game day", ErrRefused, o.Stack)
+	}
+	outs, err := d.Outputs.Outputs(ctx, o.Stack)
+	if err != nil {
+		return nil, err
+	}
+	s, err := plan(ctx, o, cfg, outs, d)
+	if err != nil {
+		return nil, err
+	}
+	return s.run(ctx)
+}
+
+// setup is everything the watch loop needs, resolved before the fault.
+type setup struct {
+	o               Options
+	d               Deps
+	cfg             *stacks.Config
+	budget          Budget
+	region, other   string
+	zone            string
+	templateID      string
+	url             string
+	globalClusterID string
+	targetGroupArn  string
+	healthCheckID   string
+	clusterIDs      map[string]string
+	runbookArn      string
+	detectorAlarm   string
+	writerBefore    string
+	// writerInstance is the regional cluster's writer before the AZ drill.
+	writerInstance string
+}
+
+func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outputs, d Deps) (*setup, error) {
+	s := &setup{o: o, d: d, cfg: cfg, budget: BudgetOf(cfg)}
+	ids, err := outs.Nested("drillTemplateIds")
+	if err != nil {
+		return nil, fmt.Errorf("%w: the stack exports no drillTemplateIds: set drills.enabled true and run pulumi up (%v)", ErrRefused, err)
+	}
+	if s.url, err = outs.String("url"); err != nil {
+		return nil, err
+	}
+	if s.globalClusterID, err = outs.String("globalClusterId"); err != nil {
+		return nil, err
+	}
+	// Topology before the fault, from the home region (both answer now).
+	top, err := liveops.GlobalTopology(ctx, d.Clients.RDS(cfg.PrimaryRegion), s.globalClusterID)
+	if err != nil {
+		return nil, err
+	}
+	s.writerBefore = top.WriterRegion
+	s.region = o.Region
+	if s.region == "" {
+		s.region = top.WriterRegion
+	}
+	if s.region != cfg.PrimaryRegion && s.region != cfg.SecondaryRegion {
+		return nil, fmt.Errorf("--region %s is not a region of stack %s (%s, %s)", s.region, o.Stack, cfg.PrimaryRegion, cfg.SecondaryRegion)
+	}
+	s.other = cfg.SecondaryRegion
+	if s.region == cfg.SecondaryRegion {
+		s.other = cfg.PrimaryRegion
+	}
+	regional := ids[s.region]
+	switch o.Kind {
+	case drills.KindInstance, drills.KindRegion:
+		s.templateID = regional[o.Kind]
+	case drills.KindAZ:
+		var zones []string
+		for k := range regional {
+			if z, ok := strings.CutPrefix(k, drills.KindAZ+":"); ok {
+				zones = append(zones, z)
+			}
+		}
+		sort.Strings(zones)
+		s.zone = o.Zone
+		if s.zone == "" && len(zones) > 0 {
+			s.zone = zones[0]
+		}
+		s.templateID = regional[drills.AZKey(s.zone)]
+		if s.templateID == "" {
+			return nil, fmt.Errorf("no AZ drill for zone %q in %s; zones: %s", s.zone, s.region, strings.Join(zones, ", "))
+		}
+	default:
+		return nil, fmt.Errorf("unknown drill %q; allowed: %s", o.Kind, strings.Join(drills.Kinds, ", "))
+	}
+	if s.templateID == "" {
+		return nil, fmt.Errorf("%w: no %s drill template in %s (drillTemplateIds)", ErrRefused, o.Kind, s.region)
+	}
+	// Optional observations: a missing output skips that line of the timeline, said in the report.
+	if tgs, err := outs.Map("targetGroupArns"); err == nil {
+		s.targetGroupArn = tgs[s.region]
+	}
+	s.healthCheckID = primaryHealthCheck(outs)
+	s.clusterIDs, _ = outs.Map("databaseClusterIds")
+	if o.Kind == drills.KindAZ && s.clusterIDs[s.region] != "" {
+		// The AZ drill fails the writer over out of the zone when it is there: remember who writes.
+		if s.writerInstance, err = liveops.ClusterWriter(ctx, d.Clients.RDS(s.region), s.clusterIDs[s.region]); err != nil {
+			return nil, err
+		}
+	}
+	if o.Kind == drills.KindRegion {
+		runbooks, err := outs.Map("failoverStateMachineArns")
+		if err != nil || runbooks[s.other] == "" {
+			return nil, fmt.Errorf("the region drill starts %s's runbook, but the stack exports none (failoverStateMachineArns)", s.other)
+		}
+		s.runbookArn = runbooks[s.other]
+		if alarms, err := outs.Map("detectorAlarmNames"); err == nil {
+			s.detectorAlarm = alarms[s.other]
+		}
+	}
+	return s, nil
+}
+
+// primaryHealthCheck is the health check of the PRIMARY failover record: healthCheckIds["primary"]
+// when the stack exports the map (calculated checks), else the single healthCheckId.
+func primaryHealthCheck(outs liveops.Outputs) string {
+	if m, err := outs.Map("healthCheckIds"); err == nil && m["primary"] != "" {
+		return m["primary"]
+	}
+	id, _ := outs.String("healthCheckId")
+	return id
+}
+
+func (s *setup) progress(format string, args ...any) {
+	if s.d.Progress != nil {
+		fmt.Fprintf(s.d.Progress, "drill: "+format+"\n", args...)
+	}
+}
+
+func (s *setup) start(ctx context.Context) (string, error) {
+	now := s.d.Clock.Now()
+	out, err := s.d.Clients.FIS(s.region).StartExperiment(ctx, &fis.StartExperimentInput{
+		ExperimentTemplateId: aws.String(s.templateID),
+		ClientToken:          aws.String(fmt.Sprintf("%s-%s-%d", s.o.Stack, s.o.Kind, now.Unix())),
+		Tags:                 map[string]string{"Stack": s.o.Stack, "Drill": s.o.Kind, "StartedBy": "go run . drill"},
+	})
+	if err != nil {
+		return "", fmt.Errorf("start experiment from template %s in %s: %w", s.templateID, s.region, err)
+	}
+	if out.Experiment == nil || out.Experiment.Id == nil {
+		return "", fmt.Errorf("start experiment from template %s: FIS returned no experiment id", s.templateID)
+	}
+	return aws.ToString(out.Experiment.Id), nil
+}

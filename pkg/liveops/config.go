@@ -1,0 +1,30 @@
+package liveops
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/stacks"
+)
+
+// LoadConfig reads and validates the committed stack file Pulumi.<stack>.yaml in dir, the way the
+// CLI and `go run . plan` read it: the commands compute budgets and thresholds from the same
+// functions the program uses, never from copied numbers.
+func LoadConfig(dir, stack string) (*stacks.Config, error) {
+	values, err := offline.StackConfig(dir, stack)
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", stack, err)
+	}
+	own := map[string]string{}
+	for k, v := range values {
+		if name, ok := strings.CutPrefix(k, stacks.Namespace+":"); ok {
+			own[name] = v
+		}
+	}
+	cfg, err := stacks.Parse(stack, own, nil)
+	if err != nil {
+		return nil, fmt.Errorf("stack %s: %w", stack, err)
+	}
+	return cfg, nil
+}
