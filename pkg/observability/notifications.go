@@ -18,7 +18,7 @@ func (o *Observability) newNotifications(ctx *pulumi.Context, name string, s *si
 	key, err := kmskey.New(ctx, prefix+"-key", kmskey.Args{
 		Description: fmt.Sprintf("Alarm topic and backup vault of %s in %s", name, s.region),
 		Account:     acct,
-		Services:    keyGrants(),
+		Services:    keyGrants(acct),
 	}, o.opts(s, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, err
