@@ -64,6 +64,15 @@ type Args struct {
 	Protect bool
 }
 
+// peerOf is the other application region: the one a region's cluster replicates from while it is
+// the secondary (a two-region global database).
+func (a *Args) peerOf(region string) string {
+	if region == a.Primary.Region {
+		return a.Secondary.Region
+	}
+	return a.Primary.Region
+}
+
 // DefaultDatabaseConnectionsThreshold is used when Args.DatabaseConnectionsThreshold is 0.
 const DefaultDatabaseConnectionsThreshold = 500
 

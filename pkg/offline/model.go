@@ -105,6 +105,9 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	if !args.Custom {
 		r.ID = ""
 	}
+	if err := validate(r); err != nil {
+		return "", nil, err
+	}
 	r.Outputs = outputsFor(r)
 	m.resources = append(m.resources, r)
 	return r.ID, r.Outputs, nil
