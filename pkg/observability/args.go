@@ -50,7 +50,10 @@ type Args struct {
 	// BudgetTagKey and BudgetTagValue are the activated cost allocation tag filtering the budget
 	// (e.g. "Stack", "prod").
 	BudgetTagKey, BudgetTagValue string
-	BackupRetentionDays          int
+	// ActivateBudgetTag activates BudgetTagKey for cost allocation (aws:costexplorer/costAllocationTag):
+	// until a tag is activated, AWS Budgets ignores it and a budget filtered on it reads $0.
+	ActivateBudgetTag   bool
+	BackupRetentionDays int
 	// BackupSchedule is an AWS cron expression, e.g. cron(0 5 * * ? *).
 	BackupSchedule  string
 	EnableAwsConfig bool

@@ -83,7 +83,7 @@ func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*offline.
 			EdgeProvider:   providers[EdgeRegion],
 			DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL), HealthCheckId: pulumi.String(healthCheckID),
 			AlarmEmails:      []string{"ops@example.com", "oncall@example.com"},
-			MonthlyBudgetUsd: 3000, BudgetTagKey: "Stack", BudgetTagValue: "prod",
+			MonthlyBudgetUsd: 3000, BudgetTagKey: "Stack", BudgetTagValue: "prod", ActivateBudgetTag: true,
 			BackupRetentionDays: 30, BackupSchedule: "cron(0 5 * * ? *)",
 			EnableAwsConfig: true, ReplicationLagAlarmMs: 1000, Protect: true,
 		}
@@ -538,6 +538,26 @@ func TestBudgetNotifiesTheTopicAndTheEmails(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out.budget, "observability-prod-"), out.budget)
 	assert.True(t, b.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-us-east-1-alarms-policy")),
 		"the budget subscribes the topic only once its policy admits budgets.amazonaws.com")
+}
+
+// AWS Budgets ignores a user-defined tag until it is activated for cost allocation: a budget filtered
+// on user:Stack reads $0 until then. The stack activates its key, keeps the activation when it is
+// destroyed (the key is the account's: staging filters on it too), and can leave it to an operator
+// (member accounts cannot activate; only the management account can).
+func TestBudgetTagIsActivatedForCostAllocation(t *testing.T) {
+	m, _ := run(t, "us-east-1", "us-west-2", nil)
+	tags := m.OfType("aws:costexplorer/costAllocationTag:CostAllocationTag")
+	require.Len(t, tags, 1)
+	tag := tags[0]
+	assert.Equal(t, "Stack", tag.Str("tagKey"), "the key the budget filters on")
+	assert.Equal(t, "Active", tag.Str("status"))
+	assert.True(t, tag.RetainOnDelete, "destroying one stack must not deactivate the account's tag for the others")
+	assert.Equal(t, "us-east-1", tag.Region)
+	budget := only1(t, m, "aws:budgets/budget:Budget")
+	assert.False(t, budget.DependsOn(tag), "the budget does not wait for an activation AWS may refuse for a day")
+
+	m, _ = run(t, "us-east-1", "us-west-2", func(a *Args) { a.ActivateBudgetTag = false })
+	assert.Empty(t, m.OfType("aws:costexplorer/costAllocationTag:CostAllocationTag"))
 }
 
 // TestServicesSubscribeOnlyAfterTheTopicPolicyAdmitsThem: AWS may check a topic when a service is
