@@ -158,8 +158,8 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 				// (UpdateAutoScalingGroup) before it starts the refresh, so the configuration AWS
 				// restores on rollback is the new version itself (terraform-provider-aws#34189), and a
 				// "rollback" relaunches the failing version. docs/compute.md has the operator's way back.
-				AutoRollback: pulumi.Bool(false),
-				InstanceWarmup:       pulumi.String(strconv.Itoa(instanceWarmupSeconds)),
+				AutoRollback:   pulumi.Bool(false),
+				InstanceWarmup: pulumi.String(strconv.Itoa(instanceWarmupSeconds)),
 			},
 		},
 		EnabledMetrics:     pulumi.ToStringArray(groupMetrics),
