@@ -442,6 +442,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		MonthlyBudgetUsd:      o.MonthlyBudgetUsd,
 		BudgetTagKey:          "Stack",
 		BudgetTagValue:        d.cfg.Stack,
+		ActivateBudgetTag:     o.ActivateCostAllocationTag,
 		BackupRetentionDays:   o.BackupRetentionDays,
 		BackupSchedule:        o.BackupSchedule,
 		EnableAwsConfig:       o.EnableAwsConfig,

@@ -1,10 +1,10 @@
 package main
 
 import (
+	"bytes"
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"bytes"
 	"io"
 	"os"
 	"path/filepath"
@@ -227,4 +227,24 @@ func TestReadmeOperatorCommandsExist(t *testing.T) {
 		}
 	}
 	assert.GreaterOrEqual(t, seen, 6, "the README shows the drill and verify commands")
+}
+
+// No document promises that a failed instance refresh rolls itself back: the provider moves the
+// group to the new template version before the refresh starts (terraform-provider-aws#34189), so
+// AWS's rollback would relaunch the bad version, and the program leaves autoRollback off.
+func TestDocsPromiseNoAutomaticRollbackOfARefresh(t *testing.T) {
+	files := []string{"README.md"}
+	docs, err := os.ReadDir("docs")
+	require.NoError(t, err)
+	for _, d := range docs {
+		files = append(files, "docs/"+d.Name())
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		text := strings.Join(strings.Fields(strings.ToLower(string(b))), " ")
+		claims := strings.Count(text, "automatic rollback") - strings.Count(text, "no automatic rollback")
+		assert.Zero(t, claims, "%s promises an automatic rollback", f)
+		assert.NotContains(t, text, "the refresh rolls back", f)
+	}
 }

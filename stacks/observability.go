@@ -22,6 +22,11 @@ type Observability struct {
 	EnableAwsConfig bool `json:"enableAwsConfig"`
 	// ReplicationLagAlarmMs is the Aurora global replication lag (the RPO) above which the alarm fires.
 	ReplicationLagAlarmMs int `json:"replicationLagAlarmMs"`
+	// ActivateCostAllocationTag activates the budget's `Stack` tag key for cost allocation as code.
+	// AWS ignores a tag in budgets until it is activated; only the management (payer) account may
+	// activate, and only once the key has appeared in billing data (up to 24 hours after first use):
+	// turn it off in member accounts, or to activate by hand.
+	ActivateCostAllocationTag bool `json:"activateCostAllocationTag"`
 }
 
 // DefaultBackupSchedule is daily at 05:00 UTC.
@@ -35,6 +40,8 @@ func defaultObservability(prod bool) Observability {
 		BackupSchedule:        DefaultBackupSchedule,
 		EnableAwsConfig:       false,
 		ReplicationLagAlarmMs: 1000,
+
+		ActivateCostAllocationTag: true,
 	}
 	if prod {
 		o.MonthlyBudgetUsd, o.EnableAwsConfig = ProdMonthlyBudgetUsd, true

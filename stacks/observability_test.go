@@ -22,12 +22,13 @@ func TestObservabilityDefaultsPerEnvironment(t *testing.T) {
 		assert.Equal(t, "cron(0 5 * * ? *)", c.Observability.BackupSchedule)
 		assert.Equal(t, 1000, c.Observability.ReplicationLagAlarmMs)
 		assert.Empty(t, c.Observability.AlarmEmails)
+		assert.True(t, c.Observability.ActivateCostAllocationTag, "the budget's tag is activated unless an operator says otherwise")
 	}
 }
 
 func TestObservabilityOverrides(t *testing.T) {
 	c, err := Parse("staging", withEdge(map[string]string{"observability": `{"alarmEmails":["ops@example.com","Oncall+ha@corp.example.org"],
-		"monthlyBudgetUsd":750.5,"backupRetentionDays":7,"backupSchedule":"cron(30 */6 ? * MON-FRI *)","enableAwsConfig":true,"replicationLagAlarmMs":250}`}), nil)
+		"monthlyBudgetUsd":750.5,"backupRetentionDays":7,"backupSchedule":"cron(30 */6 ? * MON-FRI *)","enableAwsConfig":true,"replicationLagAlarmMs":250,"activateCostAllocationTag":false}`}), nil)
 	require.NoError(t, err)
 	o := c.Observability
 	assert.Equal(t, []string{"ops@example.com", "Oncall+ha@corp.example.org"}, o.AlarmEmails)
@@ -36,6 +37,7 @@ func TestObservabilityOverrides(t *testing.T) {
 	assert.Equal(t, "cron(30 */6 ? * MON-FRI *)", o.BackupSchedule)
 	assert.True(t, o.EnableAwsConfig)
 	assert.Equal(t, 250, o.ReplicationLagAlarmMs)
+	assert.False(t, o.ActivateCostAllocationTag)
 }
 
 func TestBadObservabilityConfig(t *testing.T) {
@@ -59,7 +61,7 @@ func TestBadObservabilityConfig(t *testing.T) {
 		{"bad characters", `{"backupSchedule":"cron(0 5 * * ? 20%)"}`, `field 6 (20%) has characters cron does not allow`},
 		{"zero lag", `{"replicationLagAlarmMs":0}`, `observability.replicationLagAlarmMs: is 0; must be a positive number of milliseconds`},
 		{"config not bool", `{"enableAwsConfig":"yes"}`, `observability.enableAwsConfig: must be a boolean`},
-		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; allowed keys are alarmEmails, backupRetentionDays, backupSchedule, enableAwsConfig, monthlyBudgetUsd, replicationLagAlarmMs`},
+		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; allowed keys are activateCostAllocationTag, alarmEmails, backupRetentionDays, backupSchedule, enableAwsConfig, monthlyBudgetUsd, replicationLagAlarmMs`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -42,8 +42,8 @@ type instances struct {
 
 func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account, sgs *securityGroups, lbs *loadBalancing, opts ...pulumi.ResourceOption) (*instances, error) {
 	// The AMI is read from the SSM parameter at deploy time (not "resolve:ssm:" at launch): a new AMI
-	// shows in the preview as a new launch template version, and instance refresh can roll back,
-	// which AWS does not support for launch templates that resolve an SSM parameter.
+	// shows in the preview as a new launch template version (and rolls out by instance refresh), and
+	// going back to the previous AMI is a code change Pulumi can show, not a moving parameter.
 	param, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: args.AmiSsmParameter}, pulumi.Parent(c))
 	if err != nil {
 		return nil, fmt.Errorf("read AMI parameter %s: %w", args.AmiSsmParameter, err)
@@ -154,8 +154,12 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 			Preferences: &autoscaling.GroupInstanceRefreshPreferencesArgs{
 				MinHealthyPercentage: pulumi.Int(minHealthyPercentage),
 				MaxHealthyPercentage: pulumi.Int(maxHealthyPercentage),
-				AutoRollback:         pulumi.Bool(true),
-				InstanceWarmup:       pulumi.String(strconv.Itoa(instanceWarmupSeconds)),
+				// No automatic rollback: the provider points the group at the new template version
+				// (UpdateAutoScalingGroup) before it starts the refresh, so the configuration AWS
+				// restores on rollback is the new version itself (terraform-provider-aws#34189), and a
+				// "rollback" relaunches the failing version. docs/compute.md has the operator's way back.
+				AutoRollback:   pulumi.Bool(false),
+				InstanceWarmup: pulumi.String(strconv.Itoa(instanceWarmupSeconds)),
 			},
 		},
 		EnabledMetrics:     pulumi.ToStringArray(groupMetrics),

@@ -283,6 +283,8 @@ func TestDistributionInputs(t *testing.T) {
 	require.NotNil(t, delivery, "the key lets CloudFront's log delivery write")
 	assert.Equal(t, map[string]any{"Service": []any{"delivery.logs.amazonaws.com"}}, delivery["Principal"])
 	assert.Equal(t, []any{"kms:GenerateDataKey*"}, delivery["Action"])
+	assert.Equal(t, map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": offline.AccountID}}, delivery["Condition"],
+		"only this account's log deliveries may use the key (confused deputy)")
 	life := only(t, m, "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2")
 	assert.Equal(t, 90.0, life.Num("rules[0].expiration.days"))
 	policy := only(t, m, "aws:s3/bucketPolicy:BucketPolicy").JSON("policy")

@@ -12,6 +12,17 @@ import (
 // on the log bucket must let it generate data keys (CloudFront cannot use the AWS managed S3 key).
 const LogDeliveryPrincipal = "delivery.logs.amazonaws.com"
 
+// logDeliveryCondition limits the log delivery service to logs of this account (confused deputy):
+// without it, delivery.logs.amazonaws.com could generate data keys for another account's logs
+// pointed at this bucket. AWS documents aws:SourceAccount on the delivery.logs grants of vended logs
+// (CloudWatch Logs user guide, "Logs sent to Amazon S3", SSE-KMS key policy; CloudFront's standard
+// logging guide). aws:SourceArn is left out: its documented form names a CloudWatch Logs delivery
+// source (arn:aws:logs:us-east-1:<account>:delivery-source:*), which legacy standard logging, the
+// one this bucket receives, does not have.
+func logDeliveryCondition(acct kmskey.Account) map[string]map[string]any {
+	return map[string]map[string]any{"StringEquals": {"aws:SourceAccount": acct.ID}}
+}
+
 // accessLogBucket is CloudFront's access log bucket and what the distribution must wait for.
 type accessLogBucket struct {
 	bucket *s3.BucketV2
@@ -33,6 +44,7 @@ func (e *Edge) newAccessLogBucket(ctx *pulumi.Context, name string, args *Args, 
 			Sid:       "CloudFrontLogDeliveryEncrypts",
 			Principal: LogDeliveryPrincipal,
 			Actions:   []string{"kms:GenerateDataKey*"},
+			Condition: logDeliveryCondition(acct),
 		}},
 	}, append(opts, pulumi.Protect(args.Protect))...)
 	if err != nil {

@@ -47,14 +47,17 @@ func newFlowLogs(ctx *pulumi.Context, name string, n *Network, vpc *ec2.Vpc, arg
 	if err != nil {
 		return err
 	}
-	if _, err := iam.NewRolePolicy(ctx, name+"-flow-logs-write", &iam.RolePolicyArgs{
+	write, err := iam.NewRolePolicy(ctx, name+"-flow-logs-write", &iam.RolePolicyArgs{
 		Role: role.ID(),
 		Policy: group.Arn.ApplyT(func(arn string) string {
 			return flowLogsWritePolicy(acct, arn).JSON()
 		}).(pulumi.StringOutput),
-	}, opts...); err != nil {
+	}, opts...)
+	if err != nil {
 		return err
 	}
+	// The role must be able to write before the flow log first delivers (AWS checks the permissions
+	// then, not when the role ARN is accepted); otherwise the first minutes record delivery errors.
 	_, err = ec2.NewFlowLog(ctx, name+"-flow-log", &ec2.FlowLogArgs{
 		VpcId:                  vpc.ID(),
 		TrafficType:            pulumi.String("ALL"),
@@ -63,7 +66,7 @@ func newFlowLogs(ctx *pulumi.Context, name string, n *Network, vpc *ec2.Vpc, arg
 		IamRoleArn:             role.Arn,
 		MaxAggregationInterval: pulumi.Int(60),
 		Tags:                   nameTag(name + "-flow-log"),
-	}, opts...)
+	}, append(opts, pulumi.DependsOn([]pulumi.Resource{write}))...)
 	return err
 }
 

@@ -15,9 +15,12 @@ type aclRule struct {
 	ToPort   int
 }
 
-// Admin ports are denied from anywhere before any allow: the ephemeral range that return traffic
-// needs contains 3389, and an explicit deny states the intent for 22 too.
-var adminPorts = []int{22, 3389}
+// SSH is denied from anywhere before any allow, to state the intent. RDP's 3389 is not: it lies in
+// the ephemeral range (1024-65535) that NAT gateways and the load balancer use as source ports, so
+// a reply addressed to 3389 would be dropped and about one connection in 64k would hang. NACLs are
+// stateless; the security groups (stateful, no admin port anywhere) keep 3389 closed, and the
+// reachability analysis proves both (pkg/policy: no flow reaches 22 or 3389, every reply crosses).
+var deniedAdminPorts = []int{22}
 
 const (
 	ephemeralFrom = 1024
@@ -28,7 +31,7 @@ const (
 // aclRules returns the inbound and outbound entries of tier. NACLs are stateless, so every allowed
 // flow needs its return path listed explicitly.
 func aclRules(tier Tier, vpcCidr string, privateCidrs []string, databasePorts []int) (ingress, egress []aclRule) {
-	for i, port := range adminPorts {
+	for i, port := range deniedAdminPorts {
 		ingress = append(ingress, aclRule{RuleNo: 10 + i, Action: "deny", Protocol: "tcp", Cidr: anywhere, FromPort: port, ToPort: port})
 	}
 	allowVpc := aclRule{RuleNo: 110, Action: "allow", Protocol: "-1", Cidr: vpcCidr}

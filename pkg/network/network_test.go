@@ -259,6 +259,9 @@ func TestFlowLogsAreEncryptedAndLeastPrivilege(t *testing.T) {
 	write := m.OfType("aws:iam/rolePolicy:RolePolicy")
 	require.Len(t, write, 1)
 	assert.Equal(t, role.ID, write[0].Str("role"))
+	// AWS checks the role's permissions when the flow log first delivers: created before the policy,
+	// the flow log starts with delivery errors.
+	assert.True(t, flow.DependsOn(write[0]), "the flow log waits for its role's write policy")
 	statements := write[0].JSON("policy")["Statement"].([]any)
 	require.Len(t, statements, 2)
 	st := statements[0].(map[string]any)

@@ -158,10 +158,14 @@ func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 		},
 	)
 	if !t.Writer {
+		// Aurora publishes the global database lag in the secondary's region per secondary cluster and
+		// the region it replicates from: DBClusterIdentifier alone matches no series, and with missing
+		// data as breaching such an alarm would sit in ALARM for good.
+		lag := pulumi.StringMap{"DBClusterIdentifier": t.ClusterIdentifier, "SourceRegion": pulumi.String(args.peerOf(t.Region))}
 		specs = append(specs, alarmSpec{
 			id:          "replication-lag",
 			description: fmt.Sprintf("Aurora global replication lag to %s above %d ms (the RPO) for 3 minutes. A failover now would lose more data than promised: check the primary's write load and the global cluster's status.", t.Region, args.ReplicationLagAlarmMs),
-			namespace:   "AWS/RDS", metric: "AuroraGlobalDBReplicationLag", dims: db, stat: "Maximum",
+			namespace:   "AWS/RDS", metric: "AuroraGlobalDBReplicationLag", dims: lag, stat: "Maximum",
 			period: 60, evaluations: 3, datapoints: 3, comparison: "GreaterThanThreshold", threshold: float64(args.ReplicationLagAlarmMs),
 			// The secondary reports lag every minute while replicating: silence means replication
 			// stopped, and the RPO is then unknown, which must page.

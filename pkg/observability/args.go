@@ -50,7 +50,10 @@ type Args struct {
 	// BudgetTagKey and BudgetTagValue are the activated cost allocation tag filtering the budget
 	// (e.g. "Stack", "prod").
 	BudgetTagKey, BudgetTagValue string
-	BackupRetentionDays          int
+	// ActivateBudgetTag activates BudgetTagKey for cost allocation (aws:costexplorer/costAllocationTag):
+	// until a tag is activated, AWS Budgets ignores it and a budget filtered on it reads $0.
+	ActivateBudgetTag   bool
+	BackupRetentionDays int
 	// BackupSchedule is an AWS cron expression, e.g. cron(0 5 * * ? *).
 	BackupSchedule  string
 	EnableAwsConfig bool
@@ -64,6 +67,15 @@ type Args struct {
 	// vaults and the AWS Config bucket are force-destroyable: pulumi destroy deletes their
 	// recovery points and objects.
 	Protect bool
+}
+
+// peerOf is the other application region: the one a region's cluster replicates from while it is
+// the secondary (a two-region global database).
+func (a *Args) peerOf(region string) string {
+	if region == a.Primary.Region {
+		return a.Secondary.Region
+	}
+	return a.Primary.Region
 }
 
 // DefaultDatabaseConnectionsThreshold is used when Args.DatabaseConnectionsThreshold is 0.

@@ -97,7 +97,7 @@ func (o *Observability) newAwsConfig(ctx *pulumi.Context, name string, r *region
 			AllSupported:               pulumi.Bool(true),
 			IncludeGlobalResourceTypes: pulumi.Bool(recordsGlobalTypes(r.region, args)),
 		},
-	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{managed}))...)
+	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{managed, delivery}))...) // the role holds all its permissions before first use
 	if err != nil {
 		return err
 	}

@@ -94,10 +94,12 @@ func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map
 		if err != nil {
 			return err
 		}
+		// EventBridge publishes through the topic's resource policy: a target created before it
+		// drops the first failure events (FailedInvocations).
 		if _, err := cloudwatch.NewEventTarget(ctx, prefix+"-backup-failures-topic", &cloudwatch.EventTargetArgs{
 			Rule: failures.Name,
 			Arn:  r.topicArn,
-		}, o.opts(r.site)...); err != nil {
+		}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{r.topicPolicy}))...); err != nil {
 			return err
 		}
 		vaults[t.Region] = vault

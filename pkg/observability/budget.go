@@ -5,6 +5,7 @@ import (
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/budgets"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/costexplorer"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -52,5 +53,23 @@ func (o *Observability) newBudget(ctx *pulumi.Context, name string, primary *reg
 		return err
 	}
 	o.BudgetName = budget.Name
+	if args.ActivateBudgetTag {
+		return o.activateBudgetTag(ctx, name, primary, args)
+	}
+	return nil
+}
+
+// activateBudgetTag activates the budget's tag key for cost allocation. The budget does not wait
+// for it: the filter is valid either way, and costs count from activation on (AWS does not apply
+// an activation to past usage). The activation is retained on delete: the key is the account's, not
+// the stack's, and another stack (staging next to prod) filters on it too.
+func (o *Observability) activateBudgetTag(ctx *pulumi.Context, name string, primary *regional, args *Args) error {
+	_, err := costexplorer.NewCostAllocationTag(ctx, name+"-budget-tag", &costexplorer.CostAllocationTagArgs{
+		TagKey: pulumi.String(args.BudgetTagKey),
+		Status: pulumi.String("Active"),
+	}, o.opts(primary.site, pulumi.RetainOnDelete(true))...)
+	if err != nil {
+		return fmt.Errorf("activate cost allocation tag %s: %w", args.BudgetTagKey, err)
+	}
 	return nil
 }

@@ -83,7 +83,10 @@ type DashboardRegion struct {
 	Writer                             bool
 	Alb, TargetGroup, AutoScalingGroup string
 	Cluster                            string
-	ReplicationLagMs                   int
+	// SourceRegion is the region this region's cluster replicates from while it is the secondary
+	// (the other region): Aurora publishes the global lag with it.
+	SourceRegion     string
+	ReplicationLagMs int
 }
 
 // DashboardEdge is what it shows of the edge; empty values leave their widgets out.
@@ -138,7 +141,7 @@ func dashboardBody(regions []DashboardRegion, edge DashboardEdge) Dashboard {
 				metric(rdsNamespace, "FreeableMemory", MetricOptions{Label: "Freeable memory (bytes)", Stat: "Minimum", YAxis: "right"}, db...),
 			}},
 			{Title: "Replication lag (ms): Aurora global", Stat: "Maximum", Metrics: []Metric{
-				metric(rdsNamespace, "AuroraGlobalDBReplicationLag", MetricOptions{Label: "Lag to this region"}, db...),
+				metric(rdsNamespace, "AuroraGlobalDBReplicationLag", MetricOptions{Label: "Lag to this region"}, "DBClusterIdentifier", r.Cluster, "SourceRegion", r.SourceRegion),
 			}, Annotations: &Annotations{Horizontal: []Annotation{{Label: "RPO alarm", Value: float64(r.ReplicationLagMs)}}}},
 		}
 		for i, p := range rows {
@@ -226,8 +229,8 @@ func (o *Observability) newDashboard(ctx *pulumi.Context, name string, primary *
 	).ApplyT(func(v []any) string {
 		str := func(i int) string { return v[i].(string) }
 		return dashboardBody([]DashboardRegion{
-			{Region: p.Region, Role: "primary", Writer: p.Writer, Alb: str(0), TargetGroup: str(1), AutoScalingGroup: str(2), Cluster: str(3), ReplicationLagMs: args.ReplicationLagAlarmMs},
-			{Region: s.Region, Role: "secondary", Writer: s.Writer, Alb: str(4), TargetGroup: str(5), AutoScalingGroup: str(6), Cluster: str(7), ReplicationLagMs: args.ReplicationLagAlarmMs},
+			{Region: p.Region, Role: "primary", Writer: p.Writer, Alb: str(0), TargetGroup: str(1), AutoScalingGroup: str(2), Cluster: str(3), SourceRegion: s.Region, ReplicationLagMs: args.ReplicationLagAlarmMs},
+			{Region: s.Region, Role: "secondary", Writer: s.Writer, Alb: str(4), TargetGroup: str(5), AutoScalingGroup: str(6), Cluster: str(7), SourceRegion: p.Region, ReplicationLagMs: args.ReplicationLagAlarmMs},
 		}, DashboardEdge{DistributionId: str(8), WebAcl: str(9), HealthCheckId: str(10)}).JSON()
 	}).(pulumi.StringOutput)
 	dash, err := cloudwatch.NewDashboard(ctx, name+"-dashboard", &cloudwatch.DashboardArgs{

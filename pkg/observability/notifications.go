@@ -18,7 +18,7 @@ func (o *Observability) newNotifications(ctx *pulumi.Context, name string, s *si
 	key, err := kmskey.New(ctx, prefix+"-key", kmskey.Args{
 		Description: fmt.Sprintf("Alarm topic and backup vault of %s in %s", name, s.region),
 		Account:     acct,
-		Services:    keyGrants(),
+		Services:    keyGrants(acct),
 	}, o.opts(s, pulumi.Protect(args.Protect))...)
 	if err != nil {
 		return nil, err
@@ -50,7 +50,9 @@ func (o *Observability) newNotifications(ctx *pulumi.Context, name string, s *si
 			return nil, err
 		}
 	}
-	return &regional{site: s, acct: acct, keyArn: key.Arn, topicArn: topic.Arn, topicPolicy: policy}, nil
+	// The topic's ARN is handed on through its policy (whose arn is the topic's), so every alarm, rule
+	// and component that publishes to the topic waits for the policy that admits it.
+	return &regional{site: s, acct: acct, keyArn: key.Arn, topicArn: policy.Arn, topicPolicy: policy}, nil
 }
 
 func emailHash(email string) uint32 {

@@ -83,7 +83,7 @@ func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*offline.
 			EdgeProvider:   providers[EdgeRegion],
 			DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL), HealthCheckId: pulumi.String(healthCheckID),
 			AlarmEmails:      []string{"ops@example.com", "oncall@example.com"},
-			MonthlyBudgetUsd: 3000, BudgetTagKey: "Stack", BudgetTagValue: "prod",
+			MonthlyBudgetUsd: 3000, BudgetTagKey: "Stack", BudgetTagValue: "prod", ActivateBudgetTag: true,
 			BackupRetentionDays: 30, BackupSchedule: "cron(0 5 * * ? *)",
 			EnableAwsConfig: true, ReplicationLagAlarmMs: 1000, Protect: true,
 		}
@@ -134,25 +134,6 @@ func TestEveryChildIsParentedAndOnARegionsProvider(t *testing.T) {
 	assert.Greater(t, custom, 60)
 }
 
-// metricCatalog is what CloudWatch publishes: namespace -> metric -> the dimension sets it carries.
-var metricCatalog = map[string]map[string][][]string{
-	"AWS/ApplicationELB": {
-		"HTTPCode_ELB_5XX_Count":    {{"LoadBalancer"}},
-		"HTTPCode_Target_5XX_Count": {{"LoadBalancer"}, {"LoadBalancer", "TargetGroup"}},
-		"RequestCount":              {{"LoadBalancer"}, {"LoadBalancer", "TargetGroup"}},
-		"TargetResponseTime":        {{"LoadBalancer"}, {"LoadBalancer", "TargetGroup"}},
-		"UnHealthyHostCount":        {{"LoadBalancer", "TargetGroup"}},
-	},
-	"AWS/AutoScaling": {"GroupInServiceInstances": {{"AutoScalingGroupName"}}},
-	"AWS/RDS": {
-		"CPUUtilization": {{"DBClusterIdentifier"}}, "FreeableMemory": {{"DBClusterIdentifier"}},
-		"DatabaseConnections": {{"DBClusterIdentifier"}}, "AuroraGlobalDBReplicationLag": {{"DBClusterIdentifier"}},
-	},
-	"AWS/Route53":    {"HealthCheckStatus": {{"HealthCheckId"}}},
-	"AWS/CloudFront": {"5xxErrorRate": {{"DistributionId", "Region"}}},
-	"AWS/WAFV2":      {"BlockedRequests": {{"Rule", "WebACL"}}},
-}
-
 // watched is one metric an alarm reads.
 type watched struct {
 	namespace, metric string
@@ -200,19 +181,23 @@ func TestEveryAlarmWatchesARealMetricOfThisStackInItsRegion(t *testing.T) {
 	for _, pair := range [][2]string{{"us-east-1", "us-west-2"}, {"eu-west-1", "eu-central-1"}} {
 		t.Run(pair[0]+"+"+pair[1], func(t *testing.T) {
 			m, _ := run(t, pair[0], pair[1], nil)
+			peer := func(region string) string {
+				if region == pair[0] {
+					return pair[1]
+				}
+				return pair[0]
+			}
 			alarms := m.OfType(typAlarm)
 			require.NotEmpty(t, alarms)
 			for _, a := range alarms {
 				require.NotEmpty(t, metricsOf(a), a.Name)
 				for _, w := range metricsOf(a) {
-					sets, ok := metricCatalog[w.namespace][w.metric]
-					require.True(t, ok, "%s: %s %s is not a metric CloudWatch publishes", a.Name, w.namespace, w.metric)
-					assert.Contains(t, sets, keys(w.dims), "%s: dimensions of %s", a.Name, w.metric)
+					assert.NoError(t, offline.CheckMetric(w.namespace, w.metric, keys(w.dims)), a.Name)
 					expected := map[string]string{
 						"LoadBalancer": valuesOf(a.Region).alb, "TargetGroup": valuesOf(a.Region).tg,
 						"AutoScalingGroupName": valuesOf(a.Region).asg, "DBClusterIdentifier": valuesOf(a.Region).cluster,
 						"HealthCheckId": healthCheckID, "DistributionId": distributionID, "Region": "Global",
-						"WebACL": webACL, "Rule": "ALL",
+						"WebACL": webACL, "Rule": "ALL", "SourceRegion": peer(a.Region),
 					}
 					for k, v := range w.dims {
 						assert.Equal(t, expected[k], v, "%s: dimension %s", a.Name, k)
@@ -286,7 +271,8 @@ func TestReplicationLagAlarmWatchesTheNonWriterCluster(t *testing.T) {
 	assert.Nil(t, m.Named(typAlarm, alarmName("us-east-1", "replication-lag")))
 	lag := m.Named(typAlarm, alarmName("us-west-2", "replication-lag"))
 	require.NotNil(t, lag)
-	assert.Equal(t, "aurora-us-west-2", lag.Str("dimensions.DBClusterIdentifier"))
+	assert.Equal(t, map[string]any{"DBClusterIdentifier": "aurora-us-west-2", "SourceRegion": "us-east-1"}, lag.Plain("dimensions"),
+		"the secondary's cluster, replicating from the writer's region")
 
 	// After a failover the writer is in the secondary: the RPO alarm moves to the other cluster.
 	m, _ = run(t, "us-east-1", "us-west-2", func(a *Args) {
@@ -552,6 +538,26 @@ func TestBudgetNotifiesTheTopicAndTheEmails(t *testing.T) {
 	assert.True(t, strings.HasPrefix(out.budget, "observability-prod-"), out.budget)
 	assert.True(t, b.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-us-east-1-alarms-policy")),
 		"the budget subscribes the topic only once its policy admits budgets.amazonaws.com")
+}
+
+// AWS Budgets ignores a user-defined tag until it is activated for cost allocation: a budget filtered
+// on user:Stack reads $0 until then. The stack activates its key, keeps the activation when it is
+// destroyed (the key is the account's: staging filters on it too), and can leave it to an operator
+// (member accounts cannot activate; only the management account can).
+func TestBudgetTagIsActivatedForCostAllocation(t *testing.T) {
+	m, _ := run(t, "us-east-1", "us-west-2", nil)
+	tags := m.OfType("aws:costexplorer/costAllocationTag:CostAllocationTag")
+	require.Len(t, tags, 1)
+	tag := tags[0]
+	assert.Equal(t, "Stack", tag.Str("tagKey"), "the key the budget filters on")
+	assert.Equal(t, "Active", tag.Str("status"))
+	assert.True(t, tag.RetainOnDelete, "destroying one stack must not deactivate the account's tag for the others")
+	assert.Equal(t, "us-east-1", tag.Region)
+	budget := only1(t, m, "aws:budgets/budget:Budget")
+	assert.False(t, budget.DependsOn(tag), "the budget does not wait for an activation AWS may refuse for a day")
+
+	m, _ = run(t, "us-east-1", "us-west-2", func(a *Args) { a.ActivateBudgetTag = false })
+	assert.Empty(t, m.OfType("aws:costexplorer/costAllocationTag:CostAllocationTag"))
 }
 
 // TestServicesSubscribeOnlyAfterTheTopicPolicyAdmitsThem: AWS may check a topic when a service is

@@ -19,14 +19,29 @@ const (
 // publishKeyActions are what a service needs to publish to a KMS-encrypted SNS topic.
 var publishKeyActions = []string{"kms:GenerateDataKey*", "kms:Decrypt"}
 
+// publisherConditions are the source conditions of each service that publishes to the topics, the
+// same in the topic policy and the key policy (AWS's SNS guide conditions both, against the confused
+// deputy): only this account's alarms, budgets and EventBridge rules, and AWS Backup on behalf of
+// this account (its vault notifications document aws:SourceAccount).
+func publisherConditions(acct kmskey.Account) map[string]map[string]map[string]any {
+	sourceAccount := map[string]any{"aws:SourceAccount": acct.ID}
+	return map[string]map[string]map[string]any{
+		cloudWatchPrincipal: {"StringEquals": sourceAccount, "ArnLike": {"aws:SourceArn": acct.Arn("cloudwatch", "alarm:*")}},
+		backupPrincipal:     {"StringEquals": sourceAccount},
+		budgetsPrincipal:    {"StringEquals": sourceAccount, "ArnLike": {"aws:SourceArn": fmt.Sprintf("arn:%s:budgets::%s:*", acct.Partition, acct.ID)}},
+		eventsPrincipal:     {"StringEquals": sourceAccount, "ArnLike": {"aws:SourceArn": acct.Arn("events", "rule/*")}},
+	}
+}
+
 // keyGrants lets CloudWatch alarms, AWS Backup, Budgets and EventBridge (failed backup and copy
-// jobs) publish to the topic this key encrypts.
-func keyGrants() []kmskey.ServiceGrant {
+// jobs) publish to the topic this key encrypts, each only on behalf of this account.
+func keyGrants(acct kmskey.Account) []kmskey.ServiceGrant {
+	c := publisherConditions(acct)
 	return []kmskey.ServiceGrant{
-		{Sid: "CloudWatchAlarmsPublishToTopic", Principal: cloudWatchPrincipal, Actions: publishKeyActions},
-		{Sid: "BackupPublishesToTopic", Principal: backupPrincipal, Actions: publishKeyActions},
-		{Sid: "BudgetsPublishToTopic", Principal: budgetsPrincipal, Actions: publishKeyActions},
-		{Sid: "EventBridgePublishesToTopic", Principal: eventsPrincipal, Actions: publishKeyActions},
+		{Sid: "CloudWatchAlarmsPublishToTopic", Principal: cloudWatchPrincipal, Actions: publishKeyActions, Condition: c[cloudWatchPrincipal]},
+		{Sid: "BackupPublishesToTopic", Principal: backupPrincipal, Actions: publishKeyActions, Condition: c[backupPrincipal]},
+		{Sid: "BudgetsPublishToTopic", Principal: budgetsPrincipal, Actions: publishKeyActions, Condition: c[budgetsPrincipal]},
+		{Sid: "EventBridgePublishesToTopic", Principal: eventsPrincipal, Actions: publishKeyActions, Condition: c[eventsPrincipal]},
 	}
 }
 
@@ -39,41 +54,22 @@ var topicOwnerActions = []string{
 // topicPolicy admits the account and exactly four publishing services, each only on behalf of
 // this account (confused-deputy protection), and refuses publishing over plain HTTP.
 func topicPolicy(acct kmskey.Account, topicArn string) iampolicy.Document {
-	sourceAccount := map[string]any{"aws:SourceAccount": acct.ID}
+	c := publisherConditions(acct)
+	publish := func(sid, principal string) iampolicy.Statement {
+		return iampolicy.Statement{
+			Sid: sid, Effect: "Allow", Principal: iampolicy.Service(principal),
+			Action: []string{"sns:Publish"}, Resource: []string{topicArn}, Condition: c[principal],
+		}
+	}
 	return iampolicy.New(
 		iampolicy.Statement{
 			Sid: "AccountOwnsTopic", Effect: "Allow", Principal: iampolicy.AWS(acct.RootArn()),
 			Action: topicOwnerActions, Resource: []string{topicArn},
 		},
-		iampolicy.Statement{
-			Sid: "CloudWatchAlarmsPublish", Effect: "Allow", Principal: iampolicy.Service(cloudWatchPrincipal),
-			Action: []string{"sns:Publish"}, Resource: []string{topicArn},
-			Condition: map[string]map[string]any{
-				"StringEquals": sourceAccount,
-				"ArnLike":      {"aws:SourceArn": acct.Arn("cloudwatch", "alarm:*")},
-			},
-		},
-		iampolicy.Statement{
-			Sid: "BackupPublishes", Effect: "Allow", Principal: iampolicy.Service(backupPrincipal),
-			Action: []string{"sns:Publish"}, Resource: []string{topicArn},
-			Condition: map[string]map[string]any{"StringEquals": sourceAccount},
-		},
-		iampolicy.Statement{
-			Sid: "BudgetsPublish", Effect: "Allow", Principal: iampolicy.Service(budgetsPrincipal),
-			Action: []string{"sns:Publish"}, Resource: []string{topicArn},
-			Condition: map[string]map[string]any{
-				"StringEquals": sourceAccount,
-				"ArnLike":      {"aws:SourceArn": fmt.Sprintf("arn:%s:budgets::%s:*", acct.Partition, acct.ID)},
-			},
-		},
-		iampolicy.Statement{
-			Sid: "EventBridgePublishes", Effect: "Allow", Principal: iampolicy.Service(eventsPrincipal),
-			Action: []string{"sns:Publish"}, Resource: []string{topicArn},
-			Condition: map[string]map[string]any{
-				"StringEquals": sourceAccount,
-				"ArnLike":      {"aws:SourceArn": acct.Arn("events", "rule/*")},
-			},
-		},
+		publish("CloudWatchAlarmsPublish", cloudWatchPrincipal),
+		publish("BackupPublishes", backupPrincipal),
+		publish("BudgetsPublish", budgetsPrincipal),
+		publish("EventBridgePublishes", eventsPrincipal),
 		iampolicy.Statement{
 			Sid: "DenyInsecureTransport", Effect: "Deny", Principal: iampolicy.AllPrincipals(),
 			Action: []string{"sns:Publish"}, Resource: []string{topicArn},

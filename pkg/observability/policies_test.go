@@ -42,9 +42,21 @@ func TestTopicPolicyConditions(t *testing.T) {
 
 func TestKeyGrantsAreLimitedToPublishing(t *testing.T) {
 	principals := map[string]bool{}
-	for _, g := range keyGrants() {
+	for _, g := range keyGrants(testAccount) {
 		principals[g.Principal] = true
 		assert.Equal(t, []string{"kms:GenerateDataKey*", "kms:Decrypt"}, g.Actions, g.Principal)
+		// Confused deputy: each service may use the key only for this account's alarms, budgets,
+		// rules and vaults, as in the topic policy.
+		assert.Equal(t, "111122223333", g.Condition["StringEquals"]["aws:SourceAccount"], g.Principal)
+	}
+	topic := map[string]map[string]map[string]any{}
+	for _, s := range topicPolicy(testAccount, "arn:aws:sns:eu-west-1:111122223333:t").Statement {
+		if s.Principal["Service"] != nil {
+			topic[s.Principal["Service"].([]string)[0]] = s.Condition
+		}
+	}
+	for _, g := range keyGrants(testAccount) {
+		assert.Equal(t, topic[g.Principal], g.Condition, "%s: the key and the topic condition alike", g.Principal)
 	}
 	assert.Equal(t, map[string]bool{"cloudwatch.amazonaws.com": true, "backup.amazonaws.com": true, "budgets.amazonaws.com": true, "events.amazonaws.com": true}, principals)
 }

@@ -93,9 +93,10 @@ var freeTypes = map[string]bool{
 	"aws:route53/record:Record":                                       true,
 	"aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration": true, "aws:wafv2/webAclAssociation:WebAclAssociation": true,
 	"aws:backup/plan:Plan": true, "aws:backup/selection:Selection": true, "aws:backup/vaultNotifications:VaultNotifications": true,
-	"aws:backup/vaultPolicy:VaultPolicy":      true,
-	"aws:budgets/budget:Budget":               true,
-	"aws:cfg/deliveryChannel:DeliveryChannel": true, "aws:cfg/recorderStatus:RecorderStatus": true,
+	"aws:backup/vaultPolicy:VaultPolicy":                   true,
+	"aws:budgets/budget:Budget":                            true,
+	"aws:costexplorer/costAllocationTag:CostAllocationTag": true,
+	"aws:cfg/deliveryChannel:DeliveryChannel":              true, "aws:cfg/recorderStatus:RecorderStatus": true,
 	"aws:sfn/stateMachine:StateMachine": true,
 	// FIS charges per action-minute of a running experiment; a template is free.
 	"aws:fis/experimentTemplate:ExperimentTemplate":              true,

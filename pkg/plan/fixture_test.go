@@ -187,7 +187,8 @@ func fixture(ctx *pulumi.Context) error {
 	if _, err := cloudwatch.NewMetricAlarm(ctx, "observability-replication-lag", &cloudwatch.MetricAlarmArgs{
 		ComparisonOperator: pulumi.String("GreaterThanThreshold"), EvaluationPeriods: pulumi.Int(3),
 		MetricName: pulumi.String("AuroraGlobalDBReplicationLag"), Namespace: pulumi.String("AWS/RDS"),
-		Period: pulumi.Int(60), Statistic: pulumi.String("Average"), Threshold: pulumi.Float64(1000),
+		Dimensions: pulumi.StringMap{"DBClusterIdentifier": pulumi.String("database-us-west-2-cluster"), "SourceRegion": pulumi.String("us-east-1")},
+		Period:     pulumi.Int(60), Statistic: pulumi.String("Average"), Threshold: pulumi.Float64(1000),
 	}, in(obs, west)...); err != nil {
 		return err
 	}

@@ -8,7 +8,7 @@ import (
 )
 
 // Global is the region bucket of services that are global although their API lives on the us-east-1
-// provider: CloudFront, Route 53, Budgets and CLOUDFRONT-scope WAF.
+// provider: CloudFront, Route 53, Budgets, Cost Explorer and CLOUDFRONT-scope WAF.
 const Global = "global"
 
 // programComponent names the resources registered outside any component (providers, stack-level).
@@ -124,7 +124,7 @@ func (g *graph) providers() []string {
 func isProvider(typ string) bool { return offline.IsProviderType(typ) }
 
 // globalServices are the services whose resources are global (their provider is us-east-1's).
-var globalServices = []string{"aws:cloudfront/", "aws:route53/", "aws:budgets/"}
+var globalServices = []string{"aws:cloudfront/", "aws:route53/", "aws:budgets/", "aws:costexplorer/"}
 
 // placeOf returns the region bucket of a resource: Global for global services, else its provider's
 // region ("" for resources without one, such as random passwords).

@@ -41,8 +41,11 @@ func (w Expectations) permitted(f Flow) bool {
 //     ALB on 443 only from CloudFront's prefix list, the ALB only the app port of the instances,
 //     and only the instances the database port);
 //   - no flow reaches port 22 or 3389;
-//   - no network ACL admits 22 or 3389, and database subnets admit nothing from the internet or
-//     the public tier;
+//   - no network ACL admits 22 (3389 lies in the ephemeral range, closed by the security groups
+//     above), and database subnets admit nothing from the internet or the public tier;
+//   - every TCP flow the security groups allow, and every connection to the internet (through the
+//     NAT gateway), crosses the stateless network ACLs both ways: the request, and the reply to
+//     every ephemeral port class of the client;
 //   - database subnets have no route to an internet or NAT gateway.
 func (n *Network) Check(want Expectations) []string {
 	var out []string
@@ -59,5 +62,6 @@ func (n *Network) Check(want Expectations) []string {
 	probePorts := append([]int{443, 80, want.AppPort, want.DatabasePort}, AdminPorts...)
 	out = append(out, n.checkACLs(probePorts)...)
 	out = append(out, n.checkRoutes()...)
+	out = append(out, n.checkReturnTraffic()...)
 	return out
 }

@@ -116,7 +116,8 @@ func (n *Network) resource(urn string) *Resource {
 // route is one route of a table.
 type route struct {
 	destination string
-	target      string // "internet-gateway", "nat-gateway", "egress-only-gateway", or the target id
+	target      string    // "internet-gateway", "nat-gateway", "egress-only-gateway", or the target id
+	nat         *Resource // the NAT gateway it routes through, when the model knows it
 }
 
 // routesOf returns the routes of the table that serves the subnet with key, and the table's name.
@@ -142,7 +143,13 @@ func (n *Network) routesOf(key string) ([]route, string) {
 	}
 	var out []route
 	add := func(r *Resource, dest string) {
-		out = append(out, route{destination: dest, target: n.routeTarget(r)})
+		rt := route{destination: dest, target: n.routeTarget(r)}
+		for _, nat := range ofType(n.all, TypeNatGateway) {
+			if rt.target == "nat-gateway" && r.refersTo("natGatewayId", nat) {
+				rt.nat = nat
+			}
+		}
+		out = append(out, rt)
 	}
 	for _, r := range subs(table, "routes") {
 		add(r, r.str("cidrBlock")+r.str("ipv6CidrBlock"))
@@ -228,8 +235,10 @@ func sortedKeys[V any](m map[string]V) []string {
 	return out
 }
 
-// checkACLs proves at the network ACL layer that no admin port is open inbound from anywhere, and
-// that the database tier admits nothing from the internet or the public tier.
+// checkACLs proves at the network ACL layer that no admin port below the ephemeral range (SSH) is
+// open inbound from anywhere, and that the database tier admits nothing from the internet or the
+// public tier. RDP's 3389 lies inside the ephemeral range, which every subnet receiving replies must
+// admit (checkReturnTraffic), so the security groups alone keep it closed (Check's flow assertions).
 func (n *Network) checkACLs(probePorts []int) []string {
 	var out []string
 	probes := n.probes()
@@ -238,6 +247,9 @@ func (n *Network) checkACLs(probePorts []int) []string {
 		for _, from := range sortedKeys(probes) {
 			addr := probes[from]
 			for _, port := range AdminPorts {
+				if port >= EphemeralFrom && port <= EphemeralTo {
+					continue // return traffic needs it open here; the security groups close it
+				}
 				if allows(acl.ingress, addr, "tcp", port) {
 					out = append(out, fmt.Sprintf("network ACL %s of subnet %s admits tcp %d from %s", acl.name, s.name, port, from))
 				}

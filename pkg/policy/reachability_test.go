@@ -33,8 +33,11 @@ func rule(typ, name, sg string, fields map[string]any) *Resource {
 // region is a synthetic region shaped like the design: three tiers, an ALB behind CloudFront's
 // prefix list, instances, an Aurora cluster.
 func region() []*Resource {
-	denyAdmin := []any{acl(10, "deny", "tcp", "0.0.0.0/0", 22, 22), acl(11, "deny", "tcp", "0.0.0.0/0", 3389, 3389)}
-	withAdmin := func(entries ...any) []any { return append(append([]any{}, denyAdmin...), entries...) }
+	// The tiers as the network component builds them: SSH (below the ephemeral range) denied from
+	// anywhere, every subnet that receives replies open to the whole ephemeral range.
+	denySSH := []any{acl(10, "deny", "tcp", "0.0.0.0/0", 22, 22)}
+	withAdmin := func(entries ...any) []any { return append(append([]any{}, denySSH...), entries...) }
+	eph := func(no int, cidr string) map[string]any { return acl(no, "allow", "tcp", cidr, 1024, 65535) }
 	return []*Resource{
 		res(TypeVpc, "vpc", map[string]any{"cidrBlock": "10.0.0.0/16"}),
 		res(TypeSubnet, "public-a", map[string]any{"vpcId": "vpc-id", "cidrBlock": "10.0.0.0/24", "tags": map[string]any{"Tier": "public"}}),
@@ -52,11 +55,14 @@ func region() []*Resource {
 		res(TypeRouteTableAssoc, "database-a-rta", map[string]any{"subnetId": "database-a-id", "routeTableId": "database-rt-id"}),
 		res(TypeDefaultNetworkAcl, "default-nacl", map[string]any{"defaultNetworkAclId": "acl-default"}),
 		res(TypeNetworkAcl, "public-nacl", map[string]any{"vpcId": "vpc-id", "subnetIds": []any{"public-a-id"},
-			"ingress": withAdmin(acl(100, "allow", "tcp", "0.0.0.0/0", 443, 443), acl(110, "allow", "-1", "10.0.0.0/16", 0, 0))}),
+			"ingress": withAdmin(acl(100, "allow", "tcp", "0.0.0.0/0", 443, 443), acl(110, "allow", "-1", "10.0.0.0/16", 0, 0), eph(120, "0.0.0.0/0")),
+			"egress":  []any{acl(100, "allow", "tcp", "0.0.0.0/0", 443, 443), acl(110, "allow", "-1", "10.0.0.0/16", 0, 0), eph(120, "0.0.0.0/0")}}),
 		res(TypeNetworkAcl, "private-nacl", map[string]any{"vpcId": "vpc-id", "subnetIds": []any{"private-a-id"},
-			"ingress": withAdmin(acl(110, "allow", "-1", "10.0.0.0/16", 0, 0))}),
+			"ingress": withAdmin(acl(110, "allow", "-1", "10.0.0.0/16", 0, 0), eph(120, "0.0.0.0/0")),
+			"egress":  []any{acl(100, "allow", "tcp", "0.0.0.0/0", 443, 443), acl(110, "allow", "-1", "10.0.0.0/16", 0, 0)}}),
 		res(TypeNetworkAcl, "database-nacl", map[string]any{"vpcId": "vpc-id", "subnetIds": []any{"database-a-id"},
-			"ingress": withAdmin(acl(100, "allow", "tcp", "10.0.10.0/24", dbPort, dbPort))}),
+			"ingress": withAdmin(acl(100, "allow", "tcp", "10.0.10.0/24", dbPort, dbPort)),
+			"egress":  []any{eph(100, "10.0.10.0/24")}}),
 
 		res(TypeSecurityGroup, "alb-sg", map[string]any{"vpcId": "vpc-id"}),
 		res(TypeSecurityGroup, "app-sg", map[string]any{"vpcId": "vpc-id"}),
@@ -71,7 +77,7 @@ func region() []*Resource {
 		res(TypeLoadBalancer, "alb", map[string]any{"securityGroups": []any{"alb-sg-id"}, "subnets": []any{"public-a-id"}}),
 		res(TypeLaunchTemplate, "lt", map[string]any{"networkInterfaces": []any{map[string]any{"securityGroups": []any{"app-sg-id"}}}}),
 		res(TypeAutoscalingGroup, "asg", map[string]any{"launchTemplate": map[string]any{"id": "lt-id"}, "vpcZoneIdentifiers": []any{"private-a-id"}}),
-		res(TypeRdsSubnetGroup, "db-subnets", map[string]any{"subnetIds": []any{"database-a-id"}}),
+		res(TypeRdsSubnetGroup, "db-subnets", map[string]any{"name": "db-subnets", "subnetIds": []any{"database-a-id"}}),
 		res(TypeRdsCluster, "db", map[string]any{"vpcSecurityGroupIds": []any{"db-sg-id"}, "dbSubnetGroupName": "db-subnets"}),
 	}
 }
@@ -146,6 +152,31 @@ func TestReachabilityCatchesEveryNewPath(t *testing.T) {
 			return append(rs, res(TypeNetworkAclRule, "ssh", map[string]any{"networkAclId": "private-nacl-id", "ruleNumber": 5, "egress": false,
 				"protocol": "tcp", "ruleAction": "allow", "cidrBlock": "0.0.0.0/0", "fromPort": 22, "toPort": 22}))
 		}, "network ACL private-nacl of subnet private-a admits tcp 22 from internet"},
+		// Return traffic: the reply to a client's ephemeral port crosses stateless ACLs too.
+		{"an ACL that denies RDP inside the ephemeral range", func(rs []*Resource) []*Resource {
+			return append(rs, res(TypeNetworkAclRule, "rdp", map[string]any{"networkAclId": "public-nacl-id", "ruleNumber": 11, "egress": false,
+				"protocol": "tcp", "ruleAction": "deny", "cidrBlock": "0.0.0.0/0", "fromPort": 3389, "toPort": 3389}))
+		}, "return traffic of alb -> lt tcp 8080 to ports 3389 is dropped by network ACL public-nacl of subnet public-a (ingress from 10.0.10.1)"},
+		{"replies through the NAT gateway dropped at the instances", func(rs []*Resource) []*Resource {
+			return append(rs, res(TypeNetworkAclRule, "rdp", map[string]any{"networkAclId": "private-nacl-id", "ruleNumber": 11, "egress": false,
+				"protocol": "tcp", "ruleAction": "deny", "cidrBlock": "0.0.0.0/0", "fromPort": 3389, "toPort": 3389}))
+		}, "return traffic of lt -> internet tcp 443 to ports 3389 is dropped by network ACL private-nacl of subnet private-a (ingress from 198.51.100.7)"},
+		{"replies to the NAT gateway's own ports", func(rs []*Resource) []*Resource {
+			return append(rs, res(TypeNetworkAclRule, "high", map[string]any{"networkAclId": "public-nacl-id", "ruleNumber": 12, "egress": false,
+				"protocol": "tcp", "ruleAction": "deny", "cidrBlock": "0.0.0.0/0", "fromPort": 60000, "toPort": 65535}))
+		}, "return traffic of lt -> internet tcp 443 (reply to the NAT gateway) to ports 60000-65535 is dropped"},
+		{"database replies not allowed out", func(rs []*Resource) []*Resource {
+			for i, r := range rs {
+				if r.Name == "database-nacl" {
+					rs[i] = with(r, map[string]any{"egress": []any{acl(100, "allow", "tcp", "10.0.10.0/24", 32768, 60999)}})
+				}
+			}
+			return rs
+		}, "return traffic of lt -> db tcp 5432 to ports 1024-32767 is dropped by network ACL database-nacl of subnet database-a (egress to 10.0.10.1)"},
+		{"a request the security groups allow but an ACL drops", func(rs []*Resource) []*Resource {
+			return append(rs, res(TypeNetworkAclRule, "no-app", map[string]any{"networkAclId": "private-nacl-id", "ruleNumber": 12, "egress": false,
+				"protocol": "tcp", "ruleAction": "deny", "cidrBlock": "10.0.0.0/24", "fromPort": appPort, "toPort": appPort}))
+		}, "request of alb -> lt tcp 8080 is dropped by network ACL private-nacl of subnet private-a (ingress from 10.0.0.1)"},
 		{"a database ACL open to the VPC", func(rs []*Resource) []*Resource {
 			return append(rs, res(TypeNetworkAclRule, "db-vpc", map[string]any{"networkAclId": "database-nacl-id", "ruleNumber": 90,
 				"protocol": "-1", "ruleAction": "allow", "cidrBlock": "10.0.0.0/16"}))

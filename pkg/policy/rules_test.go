@@ -249,6 +249,27 @@ func ruleCases() []ruleCase {
 		fail("iam-least-privilege", "NotAction", res(TypeIamRolePolicy, "p", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`})),
 		fail("iam-least-privilege", "AdministratorAccess", res(TypeIamRolePolicyAttach, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})),
 
+		// The CloudFront log key as it was: delivery.logs may generate data keys for anyone's logs.
+		fail("service-principal-source-condition", "CloudFront log key without a source condition", with(goodKey(), map[string]any{"policy": `{"Statement":[
+			{"Sid":"CloudFrontLogDeliveryEncrypts","Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":["kms:GenerateDataKey*"],"Resource":"*"}]}`})),
+		fail("service-principal-source-condition", "topic key grant to CloudWatch", with(goodKey(), map[string]any{"policy": `{"Statement":[
+			{"Effect":"Allow","Principal":{"Service":["cloudwatch.amazonaws.com"]},"Action":["kms:GenerateDataKey*","kms:Decrypt"],"Resource":"*"}]}`})),
+		fail("service-principal-source-condition", "topic policy publishing for any account", res(TypeSnsTopicPolicy, "tp", map[string]any{"arn": "arn:aws:sns:us-east-1:123456789012:t", "policy": `{"Statement":[
+			{"Effect":"Allow","Principal":{"Service":"budgets.amazonaws.com"},"Action":"sns:Publish","Resource":"*"}]}`})),
+		fail("service-principal-source-condition", "IfExists lets the deputy through", res(TypeBucketPolicy, "bp", map[string]any{"bucket": "b", "policy": `{"Statement":[
+			{"Effect":"Allow","Principal":{"Service":"config.amazonaws.com"},"Action":"s3:PutObject","Resource":"*","Condition":{"StringEqualsIfExists":{"aws:SourceAccount":"123456789012"}}}]}`})),
+		fail("service-principal-source-condition", "the logs encryption context counts for CloudWatch Logs only", with(goodKey(), map[string]any{"policy": `{"Statement":[
+			{"Effect":"Allow","Principal":{"Service":"events.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*","Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:us-east-1:123456789012:*"}}}]}`})),
+		pass("service-principal-source-condition", "source account and ARN", with(goodKey(), map[string]any{"policy": `{"Statement":[
+			{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"kms:*","Resource":"*"},
+			{"Effect":"Allow","Principal":{"Service":"delivery.logs.amazonaws.com"},"Action":"kms:GenerateDataKey*","Resource":"*","Condition":{"StringEquals":{"aws:SourceAccount":"123456789012"}}},
+			{"Effect":"Allow","Principal":{"Service":"cloudwatch.amazonaws.com"},"Action":"kms:Decrypt","Resource":"*","Condition":{"ArnLike":{"aws:SourceArn":"arn:aws:cloudwatch:us-east-1:123456789012:alarm:*"}}},
+			{"Effect":"Deny","Principal":{"Service":"sns.amazonaws.com"},"Action":"kms:*","Resource":"*"}]}`})),
+		pass("service-principal-source-condition", "CloudWatch Logs through its encryption context", with(goodKey(), map[string]any{"policy": `{"Statement":[
+			{"Effect":"Allow","Principal":{"Service":"logs.us-east-1.amazonaws.com"},"Action":"kms:Encrypt*","Resource":"*","Condition":{"ArnLike":{"kms:EncryptionContext:aws:logs:arn":"arn:aws:logs:us-east-1:123456789012:log-group:*"}}}]}`})),
+		pass("service-principal-source-condition", "ELB log delivery, documented without a condition", res(TypeBucketPolicy, "bp", map[string]any{"bucket": "b", "policy": `{"Statement":[
+			{"Effect":"Allow","Principal":{"Service":"logdelivery.elasticloadbalancing.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::b/AWSLogs/123456789012/*"}]}`})),
+
 		pass("secrets-are-secret", "secret password", goodCluster(), goodSecondary()),
 		pass("secrets-are-secret", "plain String parameter", res("aws:ssm/parameter:Parameter", "p", map[string]any{"type": "String", "value": "v"})),
 		fail("secrets-are-secret", "plain password", with(goodCluster(), map[string]any{"masterPassword": "plain"})),
