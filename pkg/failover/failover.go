@@ -65,6 +65,11 @@ func (a *Args) check() error {
 	if a.LogRetentionDays <= 0 {
 		errs = append(errs, errors.New("LogRetentionDays must be positive"))
 	}
+	if a.Peer != nil && (a.PeerClusterArn == nil || a.Peer.Region == "" || a.Peer.Region == a.Region || a.Peer.ClusterIdentifier == nil ||
+		a.Peer.KmsKeyArn == nil || a.Peer.SubnetGroupName == nil || a.Peer.SecurityGroupId == nil || a.Peer.ParameterGroupName == nil ||
+		a.Peer.InstanceIdentifiers == nil) {
+		errs = append(errs, errors.New("Peer needs PeerClusterArn, a Region other than Region and every cluster input"))
+	}
 	if a.AutoTrigger && (a.TriggerAlarmArn == nil || a.TriggerProvider == nil) {
 		errs = append(errs, errors.New("AutoTrigger needs TriggerAlarmArn and TriggerProvider"))
 	}
@@ -126,6 +131,7 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 				Partition: acct.Partition, AccountID: acct.ID, Region: acct.Region,
 				GlobalClusterIdentifier: v[0].(string), ClusterArns: arns, AutoScalingGroupName: v[3].(string),
 				TopicArn: v[4].(string), TopicKmsKeyArn: v[5].(string), Tracing: args.Tracing,
+				StateMachineNamePrefix: name + "-",
 			}).JSON()
 		}).(pulumi.StringOutput)
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-runbook", &iam.RolePolicyArgs{Role: role.ID(), Policy: policyDoc}, child)
@@ -133,19 +139,7 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 		return err
 	}
 
-	definition := pulumi.All(args.GlobalClusterIdentifier, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn).
-		ApplyT(func(v []any) (string, error) {
-			sm := Definition(Params{
-				Region: args.Region, GlobalClusterIdentifier: v[0].(string), TargetClusterArn: v[1].(string),
-				AutoScalingGroupName: v[2].(string), TopicArn: v[3].(string),
-				MinSize: args.MinSize, DesiredCapacity: args.DesiredCapacity, MaxSize: args.MaxSize,
-				PollSeconds: args.PollSeconds, MaxPolls: args.MaxPolls,
-			})
-			if err := sm.Validate(); err != nil {
-				return "", err
-			}
-			return sm.JSON(), nil
-		}).(pulumi.StringOutput)
+	definition := definitionJSON(args)
 	machine, err := sfn.NewStateMachine(ctx, name, &sfn.StateMachineArgs{
 		Type:       pulumi.String("STANDARD"),
 		Definition: definition,
@@ -169,6 +163,46 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 		return newTrigger(ctx, name, f, machine, acct, args)
 	}
 	return nil
+}
+
+// definitionJSON resolves the inputs the definition embeds and renders it, refusing a definition the
+// ASL validator rejects (CreateStateMachine would).
+func definitionJSON(args *Args) pulumi.StringOutput {
+	inputs := []any{args.GlobalClusterIdentifier, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn,
+		orEmpty(args.TargetClusterIdentifier), orEmpty(args.PeerClusterArn)}
+	if pa := args.Peer; pa != nil {
+		inputs = append(inputs, pa.ClusterIdentifier, pa.KmsKeyArn, pa.SubnetGroupName, pa.SecurityGroupId, pa.ParameterGroupName, pa.InstanceIdentifiers)
+	}
+	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		str := func(i int) string { return v[i].(string) }
+		p := Params{
+			Region: args.Region, GlobalClusterIdentifier: str(0), TargetClusterArn: str(1),
+			AutoScalingGroupName: str(2), TopicArn: str(3), TargetClusterIdentifier: str(4), PeerClusterArn: str(5),
+			DesiredCapacity: args.DesiredCapacity, MaxSize: args.MaxSize,
+			PollSeconds: args.PollSeconds, MaxPolls: args.MaxPolls,
+		}
+		if pa := args.Peer; pa != nil {
+			p.Rejoin = &RejoinParams{
+				RunbookRegion: args.Region, Region: pa.Region, GlobalClusterIdentifier: str(0),
+				ClusterIdentifier: str(6), KmsKeyArn: str(7), SubnetGroupName: str(8), SecurityGroupId: str(9),
+				ParameterGroupName: str(10), InstanceIdentifiers: v[11].([]string),
+				Engine: pa.Engine, EngineVersion: pa.EngineVersion, InstanceClass: pa.InstanceClass, Port: pa.Port,
+			}
+		}
+		sm := Definition(p)
+		if err := sm.Validate(); err != nil {
+			return "", err
+		}
+		return sm.JSON(), nil
+	}).(pulumi.StringOutput)
+}
+
+// orEmpty resolves an optional input to "" when unset.
+func orEmpty(in pulumi.StringInput) pulumi.StringInput {
+	if in == nil {
+		return pulumi.String("")
+	}
+	return in
 }
 
 // uniqueWith returns list plus extra, without duplicates, in order.

@@ -30,9 +30,16 @@ func testArgs(auto bool) *Args {
 		Region:                  here,
 		GlobalClusterIdentifier: pulumi.String("database-global"),
 		TargetClusterArn:        pulumi.String(targetArn),
-		ClusterArns:             pulumi.StringArray{pulumi.String(otherArn), pulumi.String(targetArn)},
-		AutoScalingGroupName:    pulumi.String("compute-us-west-2-asg"),
-		MinSize:                 2, DesiredCapacity: 3, MaxSize: 6,
+		PeerClusterArn:          pulumi.String(otherArn),
+		Peer: &PeerArgs{
+			Region: there, ClusterIdentifier: pulumi.String("database-us-east-1"), KmsKeyArn: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/db"),
+			SubnetGroupName: pulumi.String("db-subnets-east"), SecurityGroupId: pulumi.String("sg-db-east"), ParameterGroupName: pulumi.String("db-params-east"),
+			InstanceIdentifiers: pulumi.ToStringArray([]string{"database-us-east-1-1"}),
+			Engine:              "aurora-postgresql", EngineVersion: "16.8", InstanceClass: "db.r6g.large", Port: 5432,
+		},
+		ClusterArns:          pulumi.StringArray{pulumi.String(otherArn), pulumi.String(targetArn)},
+		AutoScalingGroupName: pulumi.String("compute-us-west-2-asg"),
+		MinSize:              2, DesiredCapacity: 3, MaxSize: 6,
 		TopicArn:         pulumi.String(topicArn),
 		TopicKmsKeyArn:   pulumi.String(keyArn),
 		AutoTrigger:      auto,
@@ -117,9 +124,14 @@ func TestStateMachine(t *testing.T) {
 	require.NoError(t, def.Validate())
 	assert.Equal(t, targetArn, def.States[StFailover].Parameters["TargetDbClusterIdentifier"])
 	assert.Equal(t, "database-global", def.States[StSwitchover].Parameters["GlobalClusterIdentifier"])
-	assert.Equal(t, "compute-us-west-2-asg", def.States[StRaiseCapacity].Parameters["AutoScalingGroupName"])
-	assert.EqualValues(t, 3, def.States[StRaiseCapacity].Parameters["DesiredCapacity"])
-	assert.Equal(t, topicArn, def.States[StNotifySuccess].Parameters["TopicArn"])
+	assert.Equal(t, "compute-us-west-2-asg", def.States[StRaiseCapacity].Arguments["AutoScalingGroupName"])
+	assert.NotContains(t, def.States[StRaiseCapacity].Arguments, "MaxSize", "the runbook never lowers a max")
+	assert.Contains(t, def.States[StReadCapacity].Output, "$max([$d, 3])")
+	assert.Equal(t, topicArn, def.States[StNotifySuccess].Arguments["TopicArn"])
+	msg := def.States[StNotifySuccess].Arguments["Message"].(string)
+	assert.Contains(t, msg, "aws rds create-db-cluster --region us-east-1 --db-cluster-identifier database-us-east-1 --global-cluster-identifier database-global",
+		"the rejoin commands name the peer cluster as the program built it")
+	assert.Contains(t, def.States[StDescribeFinal].Output, `"`+otherArn+`"`)
 }
 
 func TestLogGroupEncryptedWithRotatingKey(t *testing.T) {

@@ -14,6 +14,10 @@ type PolicyParams struct {
 	AutoScalingGroupName         string
 	TopicArn, TopicKmsKeyArn     string
 	Tracing                      bool
+	// StateMachineNamePrefix is the runbook's own state machine name up to Pulumi's auto-name suffix:
+	// the role lists the runbook's running executions (the machine's ARN depends on the role, so
+	// the policy names it by prefix).
+	StateMachineNamePrefix string
 }
 
 // GlobalClusterArn is the ARN of a global cluster (global clusters have no region in their ARN).
@@ -65,6 +69,20 @@ func RolePolicy(p PolicyParams) iampolicy.Document {
 			Effect:   "Allow",
 			Action:   []string{"autoscaling:UpdateAutoScalingGroup"},
 			Resource: []string{AutoScalingGroupArn(p.Partition, p.Region, p.AccountID, p.AutoScalingGroupName)},
+		},
+		{
+			// Describe calls of Auto Scaling and GetMetricData support no resource-level permissions
+			// (Service Authorization Reference); both only read.
+			Sid:      "ReadCapacityAndReplicationLag",
+			Effect:   "Allow",
+			Action:   []string{"autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricData"},
+			Resource: []string{"*"},
+		},
+		{
+			Sid:      "ListOwnExecutions",
+			Effect:   "Allow",
+			Action:   []string{"states:ListExecutions"},
+			Resource: []string{fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s*", p.Partition, p.Region, p.AccountID, p.StateMachineNamePrefix)},
 		},
 		{
 			Sid:      "Report",
@@ -136,5 +154,6 @@ func AlarmPattern(alarmArn string) string {
 	})
 }
 
-// FailoverInput is the execution input of an automatic start.
+// FailoverInput is the execution input of an automatic start (database.autoFailover, issue #14's
+// detector decides what it sends; the runbook accepts any mode plus extra fields).
 const FailoverInput = `{"mode":"failover"}`
