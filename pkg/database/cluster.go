@@ -21,8 +21,8 @@ var ClusterIgnoredChangeReasons = map[string]string{
 	// AWS points a secondary at the current primary and moves it at every switchover and failover.
 	"replicationSourceIdentifier": "AWS sets it on the secondary to the current primary and moves it at every switchover and failover",
 	// The global cluster owns the version (provider docs, "Upgrading Engine Versions"): AWS upgrades
-	// every member with it, and automatic minor upgrades move the members on their own.
-	"engineVersion": "AWS upgrades members with the global cluster and by automatic minor version upgrades",
+	// every member with it, and upgrades a version that reaches end of support itself.
+	"engineVersion": "AWS upgrades members with the global cluster (and itself when a version reaches end of support)",
 	// Only the home cluster's creation carries the credentials. After a failover the home cluster may
 	// be the old primary rebuilt into the global database as a secondary (the runbook's rejoin
 	// commands), created without them as AWS requires ("Cannot specify user name for cross region
