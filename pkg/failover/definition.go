@@ -203,8 +203,12 @@ func Definition(p Params) StateMachine {
 	}
 
 	failureMessage := fmt.Sprintf("States.Format('Runbook in %s (promotes %s only) FAILED in execution {} (started {}). Error: {}. Cause: {}. "+
-		"The database and capacity may be half-way: follow docs/failover.md (describe the global cluster first).', "+
-		"$$.Execution.Name, $$.Execution.StartTime, $.error.Error, $.error.Cause)", format(p.Region), format(p.Region))
+		"The database and capacity may be half-way: follow docs/failover.md (describe the global cluster first). "+
+		"If RDS refused a switchover made from %s, make it from the current primary%ss region, then start this runbook again: "+
+		"aws rds switchover-global-cluster --region %s --global-cluster-identifier %s --target-db-cluster-identifier %s', "+
+		"$$.Execution.Name, $$.Execution.StartTime, $.error.Error, $.error.Cause)", format(p.Region), format(p.Region),
+		format(p.Region), `\'`, format(orPlaceholder(regionFromArn(p.PeerClusterArn), "<current primary region>")),
+		format(p.GlobalClusterIdentifier), format(p.TargetClusterArn))
 
 	states := map[string]State{
 		StInit: {
@@ -445,6 +449,22 @@ func successMessage(p Params) string {
 		lit(" No config change and no pulumi up are needed (docs/failover.md).") + `)`,
 	}
 	return "{% " + strings.Join(parts, "") + " %}"
+}
+
+// regionFromArn returns the region of arn:aws:rds:<region>:<account>:..., "" when arn is not one.
+func regionFromArn(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[3]
+}
+
+func orPlaceholder(s, placeholder string) string {
+	if s == "" {
+		return placeholder
+	}
+	return s
 }
 
 // clusterIDFromArn returns the identifier of arn:aws:rds:<region>:<account>:cluster:<id>.

@@ -293,6 +293,8 @@ func TestReportsCarryDecisionLagTimingsAndRejoinCommands(t *testing.T) {
 	assert.Contains(t, fmsg, "$.error.Cause")
 	assert.NotContains(t, fmsg, "$.mode", "the failure report must not depend on a valid input")
 	assert.Equal(t, strings.Count(fmsg, "{}"), 4)
+	assert.Contains(t, fmsg, "aws rds switchover-global-cluster --region us-east-1 --global-cluster-identifier database-global --target-db-cluster-identifier "+testParams.TargetClusterArn,
+		"the fallback names the current primary's region (the peer's)")
 	assert.LessOrEqual(t, len(ok.Arguments["Subject"].(string)), 100)
 	assert.LessOrEqual(t, len(fail.Parameters["Subject"].(string)), 100)
 }
