@@ -153,6 +153,7 @@ func TestEveryRegionCarriesTheSameRegionalResources(t *testing.T) {
 				"aws:cloudwatch/metricAlarm:MetricAlarm observability-<region>-replication-lag",
 				"aws:backup/selection:Selection observability-<region>-backup-selection",
 				"aws:sfn/stateMachine:StateMachine failover-<region>",
+				"aws:lambda/function:Function failover-<region>-relay",
 				"aws:autoscaling/policy:Policy compute-<region>-requests-target",
 			} {
 				assert.Contains(t, home, want)
@@ -233,9 +234,15 @@ func TestEachRunbookPromotesOnlyItsOwnRegion(t *testing.T) {
 				require.NoError(t, json.Unmarshal([]byte(sm.Str("definition")), &def))
 				mine := m.Named("aws:rds/cluster:Cluster", "database-"+region+"-cluster")
 				peer := m.Named("aws:rds/cluster:Cluster", "database-"+other+"-cluster")
-				for _, st := range []string{failover.StSwitchover, failover.StFailover} {
-					assert.Equal(t, mine.Outputs["arn"].StringValue(), def.States[st].Parameters["TargetDbClusterIdentifier"], "%s promotes itself", region)
-				}
+				assert.Equal(t, mine.Outputs["arn"].StringValue(), def.States[failover.StFailover].Parameters["TargetDbClusterIdentifier"], "%s fails over onto itself, from its own region", region)
+				// The switchover is made from the current primary's (the other) region by this
+				// region's relay, which can only switch over onto this region's cluster.
+				relay := m.Named("aws:lambda/function:Function", "failover-"+region+"-relay")
+				require.NotNil(t, relay, region)
+				assert.Equal(t, region, relay.Region)
+				assert.Equal(t, relay.Outputs["arn"].StringValue(), def.States[failover.StSwitchover].Arguments["FunctionName"])
+				assert.Equal(t, other, relay.Str("environment.variables.PRIMARY_REGION"))
+				assert.Equal(t, mine.Outputs["arn"].StringValue(), relay.Str("environment.variables.TARGET_CLUSTER_ARN"), "%s's relay switches over onto itself", region)
 				msg := def.States[failover.StNotifySuccess].Arguments["Message"].(string)
 				assert.Contains(t, msg, "aws rds create-db-cluster --region "+other+" --db-cluster-identifier "+peer.Outputs["clusterIdentifier"].StringValue())
 				assert.Contains(t, def.States[failover.StDescribeFinal].Output, peer.Outputs["arn"].StringValue())

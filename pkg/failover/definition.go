@@ -16,6 +16,9 @@ type Params struct {
 	TargetClusterIdentifier string
 	// PeerClusterArn is the other region's cluster: the old primary after a promotion into Region.
 	PeerClusterArn string
+	// SwitchoverRelayArn is the function that makes SwitchoverGlobalCluster from the current
+	// primary's region (relay.go). Empty: the runbook calls it from its own region.
+	SwitchoverRelayArn string
 	// Rejoin describes the peer cluster for the rejoin commands reported when it is no longer a
 	// member of the global cluster. Optional: without it the report says to rebuild it by hand.
 	Rejoin *RejoinParams
@@ -66,6 +69,9 @@ const (
 	StRecordPromotion   = "RecordPromotionRequest"
 	StPromoteBy         = "PromoteBy"
 	StSwitchover        = "SwitchoverGlobalCluster"
+	StRelayAnswered     = "SwitchoverRelayAnswered"
+	StRelayRefused      = "SwitchoverRefusedByRDS"
+	StRelayFailed       = "SwitchoverRelayFailed"
 	StFailover          = "FailoverGlobalCluster"
 	StWaitForWriter     = "WaitForWriter"
 	StDescribeAfter     = "DescribeGlobalClusterAgain"
@@ -417,11 +423,51 @@ func Definition(p Params) StateMachine {
 		},
 		StFailed: {Type: TypeFail, Error: "FailoverFailed", Cause: "see the SNS report and the execution history"},
 	}
+	if p.SwitchoverRelayArn != "" {
+		addRelayStates(states, p, catchAllJSONata)
+	}
 	return StateMachine{
 		Comment:        "Runbook of " + p.Region + ": promote " + p.TargetClusterArn + " (this region only), raise capacity, report.",
 		StartAt:        StInit,
 		TimeoutSeconds: p.PollSeconds*p.MaxPolls + 1800,
 		States:         states,
+	}
+}
+
+// addRelayStates replaces the in-region switchover call with the relay: the function in this region
+// that makes SwitchoverGlobalCluster in the current primary's region (AWS's guide), and reads its
+// answer: ok -> wait for the writer; refused (a promotion under way or done) -> re-read the
+// topology like a refusal of the runbook's own calls; anything else -> report.
+func addRelayStates(states map[string]State, p Params, catch []Catcher) {
+	states[StSwitchover] = State{
+		Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("lambda:invoke"),
+		Comment: "SwitchoverGlobalCluster from the current primary's region, through this region's relay function.",
+		Arguments: map[string]any{"FunctionName": p.SwitchoverRelayArn, "Payload": "{}"},
+		// The SDK integration returns the function's answer as text (Payload) and an unhandled
+		// function error in FunctionError; both become plain fields for the Choice after it.
+		Output: `{% ($r := $states.result; $a := $type($r.Payload) = "string" ? $parse($r.Payload) : $r.Payload; ` +
+			`$merge([$states.input, {"relay": $exists($r.FunctionError) ` +
+			`? {"ok": false, "refused": false, "error": "Lambda." & $r.FunctionError, "message": $string($a)} ` +
+			`: {"ok": $a.ok = true, "refused": $a.refused = true, "error": $exists($a.error) ? $a.error : "", "message": $exists($a.message) ? $a.message : ""}}])) %}`,
+		Retry: []Retrier{retryTransient("Lambda")},
+		Catch: catch,
+		Next:  StRelayAnswered,
+	}
+	states[StRelayAnswered] = State{
+		Type: TypeChoice,
+		Choices: []ChoiceRule{
+			{Variable: "$.relay.ok", BooleanEquals: boolp(true), Next: StWaitForWriter},
+			{Variable: "$.relay.refused", BooleanEquals: boolp(true), Next: StRelayRefused},
+		},
+		Default: StRelayFailed,
+	}
+	states[StRelayRefused] = State{
+		Type: TypePass, Parameters: map[string]any{"Error.$": "$.relay.error", "Cause.$": "$.relay.message"},
+		ResultPath: "$.promotionRefused", Next: StDescribeAfter,
+	}
+	states[StRelayFailed] = State{
+		Type: TypePass, Parameters: map[string]any{"Error.$": "$.relay.error", "Cause.$": "$.relay.message"},
+		ResultPath: "$.error", Next: StNotifyFailure,
 	}
 }
 

@@ -14,6 +14,7 @@ var testParams = Params{
 	GlobalClusterIdentifier: "database-global",
 	TargetClusterArn:        "arn:aws:rds:us-west-2:123456789012:cluster:database-us-west-2",
 	PeerClusterArn:          "arn:aws:rds:us-east-1:123456789012:cluster:database-us-east-1",
+	SwitchoverRelayArn:      "arn:aws:lambda:us-west-2:123456789012:function:failover-us-west-2-relay",
 	AutoScalingGroupName:    "compute-us-west-2-asg",
 	DesiredCapacity:         3, MaxSize: 6,
 	TopicArn: "arn:aws:sns:us-west-2:123456789012:alerts",
@@ -60,7 +61,10 @@ func TestDefinitionStatesAndTransitions(t *testing.T) {
 		{StDecide, TypePass, []string{StRecordPromotion}},
 		{StRecordPromotion, TypePass, []string{StPromoteBy}},
 		{StPromoteBy, TypeChoice, []string{StFailover, StSwitchover}},
-		{StSwitchover, TypeTask, []string{StWaitForWriter, StDescribeAfter, StNotifyFailure}},
+		{StSwitchover, TypeTask, []string{StRelayAnswered, StNotifyFailure}},
+		{StRelayAnswered, TypeChoice, []string{StRelayFailed, StWaitForWriter, StRelayRefused}},
+		{StRelayRefused, TypePass, []string{StDescribeAfter}},
+		{StRelayFailed, TypePass, []string{StNotifyFailure}},
 		{StFailover, TypeTask, []string{StWaitForWriter, StDescribeAfter, StNotifyFailure}},
 		{StWaitForWriter, TypeWait, []string{StDescribeAfter}},
 		{StDescribeAfter, TypeTask, []string{StIsWriter, StNotifyFailure}},
@@ -122,8 +126,9 @@ func TestEveryCallRetriesThrottlingAndTransientErrors(t *testing.T) {
 		}
 	}
 	// The promotions do not retry a refusal (a promotion under way or done): they re-read the topology.
-	for _, st := range []string{StSwitchover, StFailover} {
-		s := Definition(testParams).States[st]
+	noRelay := testParams
+	noRelay.SwitchoverRelayArn = ""
+	for _, s := range []State{Definition(testParams).States[StFailover], Definition(noRelay).States[StSwitchover], Definition(noRelay).States[StFailover]} {
 		require.Len(t, s.Retry, 1)
 		assert.NotContains(t, s.Retry[0].ErrorEquals, "States.TaskFailed", "a promotion is retried only on transient errors")
 		assert.Equal(t, promotionRefusedErrors, s.Catch[0].ErrorEquals)
@@ -139,8 +144,6 @@ func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
 		resource string
 		params   map[string]any
 	}{
-		{StSwitchover, "arn:aws:states:::aws-sdk:rds:switchoverGlobalCluster", map[string]any{
-			"GlobalClusterIdentifier": "database-global", "TargetDbClusterIdentifier": testParams.TargetClusterArn}},
 		{StFailover, "arn:aws:states:::aws-sdk:rds:failoverGlobalCluster", map[string]any{
 			"GlobalClusterIdentifier": "database-global", "TargetDbClusterIdentifier": testParams.TargetClusterArn, "AllowDataLoss": true}},
 	}
@@ -151,6 +154,34 @@ func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
 			assert.Equal(t, tt.params, s.Parameters)
 		})
 	}
+	// The switchover is made from the current primary's region, by the relay this region invokes.
+	sw := sm.States[StSwitchover]
+	assert.Equal(t, "arn:aws:states:::aws-sdk:lambda:invoke", sw.Resource)
+	assert.Equal(t, map[string]any{"FunctionName": testParams.SwitchoverRelayArn, "Payload": "{}"}, sw.Arguments, "no input reaches the relay: it can promote nothing else")
+	assert.Contains(t, sw.Output, `"refused": $a.refused = true`)
+	assert.Contains(t, sw.Output, "$parse($r.Payload)", "Step Functions offers $parse, not $eval")
+	for _, st := range sm.States {
+		if out, ok := st.Output.(string); ok {
+			assert.NotContains(t, out, "$eval(", "not available in Step Functions' JSONata")
+		}
+	}
+	assert.Contains(t, sw.Output, `"Lambda." & $r.FunctionError`)
+	answered := sm.States[StRelayAnswered]
+	assert.Equal(t, "$.relay.ok", answered.Choices[0].Variable)
+	assert.Equal(t, StWaitForWriter, answered.Choices[0].Next)
+	assert.Equal(t, "$.relay.refused", answered.Choices[1].Variable)
+	assert.Equal(t, "$.promotionRefused", sm.States[StRelayRefused].ResultPath, "a refusal through the relay is read like one of the runbook's own calls")
+	assert.Equal(t, StDescribeAfter, sm.States[StRelayRefused].Next)
+
+	// Without a relay (no peer known) the switchover is called in this region.
+	noRelay := testParams
+	noRelay.SwitchoverRelayArn = ""
+	direct := Definition(noRelay)
+	require.NoError(t, direct.Validate())
+	assert.Equal(t, "arn:aws:states:::aws-sdk:rds:switchoverGlobalCluster", direct.States[StSwitchover].Resource)
+	assert.Equal(t, map[string]any{"GlobalClusterIdentifier": "database-global", "TargetDbClusterIdentifier": testParams.TargetClusterArn}, direct.States[StSwitchover].Parameters)
+	assert.NotContains(t, direct.States, StRelayAnswered)
+
 	raise := sm.States[StRaiseCapacity]
 	assert.Equal(t, "arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup", raise.Resource)
 	assert.Equal(t, map[string]any{"AutoScalingGroupName": "compute-us-west-2-asg", "DesiredCapacity": "{% $states.input.capacity.target %}"}, raise.Arguments,
@@ -403,7 +434,7 @@ func TestDiscardRendersAsNull(t *testing.T) {
 	js := Definition(testParams).JSON()
 	var raw struct{ States map[string]map[string]any }
 	require.NoError(t, json.Unmarshal([]byte(js), &raw))
-	v, present := raw.States[StSwitchover]["ResultPath"]
+	v, present := raw.States[StFailover]["ResultPath"]
 	assert.True(t, present)
 	assert.Nil(t, v)
 }

@@ -19,6 +19,8 @@ type Failover struct {
 	StateMachineArn  pulumi.StringOutput `pulumi:"stateMachineArn"`
 	StateMachineName pulumi.StringOutput `pulumi:"stateMachineName"`
 	RoleArn          pulumi.StringOutput `pulumi:"roleArn"`
+	// RelayFunctionArn is the switchover relay (only with Args.Peer).
+	RelayFunctionArn pulumi.StringOutput `pulumi:"relayFunctionArn"`
 }
 
 // NewFailover creates the runbook state machine in the region of the component's provider.
@@ -40,6 +42,7 @@ func NewFailover(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 		"stateMachineArn":  f.StateMachineArn,
 		"stateMachineName": f.StateMachineName,
 		"roleArn":          f.RoleArn,
+		"relayFunctionArn": f.RelayFunctionArn,
 	}); err != nil {
 		return nil, fmt.Errorf("failover %s: %w", name, err)
 	}
@@ -124,14 +127,24 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 	if args.ClusterArns != nil {
 		clusterArns = args.ClusterArns
 	}
-	policyDoc := pulumi.All(args.GlobalClusterIdentifier, clusterArns, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn, args.TopicKmsKeyArn).
+	// With the other region known, the switchover is made from there (AWS's guide) by the relay.
+	relayArn := pulumi.StringInput(pulumi.String(""))
+	if args.Peer != nil {
+		relay, err := newRelay(ctx, name, f, acct, key, clusterArns, args)
+		if err != nil {
+			return err
+		}
+		relayArn = relay.Arn
+		f.RelayFunctionArn = relay.Arn
+	}
+	policyDoc := pulumi.All(args.GlobalClusterIdentifier, clusterArns, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn, args.TopicKmsKeyArn, relayArn).
 		ApplyT(func(v []any) string {
 			arns := uniqueWith(v[1].([]string), v[2].(string))
 			return RolePolicy(PolicyParams{
 				Partition: acct.Partition, AccountID: acct.ID, Region: acct.Region,
 				GlobalClusterIdentifier: v[0].(string), ClusterArns: arns, AutoScalingGroupName: v[3].(string),
 				TopicArn: v[4].(string), TopicKmsKeyArn: v[5].(string), Tracing: args.Tracing,
-				StateMachineNamePrefix: name + "-",
+				StateMachineNamePrefix: name + "-", RelayFunctionArn: v[6].(string),
 			}).JSON()
 		}).(pulumi.StringOutput)
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-runbook", &iam.RolePolicyArgs{Role: role.ID(), Policy: policyDoc}, child)
@@ -139,7 +152,7 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 		return err
 	}
 
-	definition := definitionJSON(args)
+	definition := definitionJSON(args, relayArn)
 	machine, err := sfn.NewStateMachine(ctx, name, &sfn.StateMachineArgs{
 		Type:       pulumi.String("STANDARD"),
 		Definition: definition,
@@ -167,9 +180,9 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 
 // definitionJSON resolves the inputs the definition embeds and renders it, refusing a definition the
 // ASL validator rejects (CreateStateMachine would).
-func definitionJSON(args *Args) pulumi.StringOutput {
+func definitionJSON(args *Args, relayArn pulumi.StringInput) pulumi.StringOutput {
 	inputs := []any{args.GlobalClusterIdentifier, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn,
-		orEmpty(args.TargetClusterIdentifier), orEmpty(args.PeerClusterArn)}
+		orEmpty(args.TargetClusterIdentifier), orEmpty(args.PeerClusterArn), relayArn}
 	if pa := args.Peer; pa != nil {
 		inputs = append(inputs, pa.ClusterIdentifier, pa.KmsKeyArn, pa.SubnetGroupName, pa.SecurityGroupId, pa.ParameterGroupName, pa.InstanceIdentifiers)
 	}
@@ -178,14 +191,15 @@ func definitionJSON(args *Args) pulumi.StringOutput {
 		p := Params{
 			Region: args.Region, GlobalClusterIdentifier: str(0), TargetClusterArn: str(1),
 			AutoScalingGroupName: str(2), TopicArn: str(3), TargetClusterIdentifier: str(4), PeerClusterArn: str(5),
+			SwitchoverRelayArn: str(6),
 			DesiredCapacity: args.DesiredCapacity, MaxSize: args.MaxSize,
 			PollSeconds: args.PollSeconds, MaxPolls: args.MaxPolls,
 		}
 		if pa := args.Peer; pa != nil {
 			p.Rejoin = &RejoinParams{
 				RunbookRegion: args.Region, Region: pa.Region, GlobalClusterIdentifier: str(0),
-				ClusterIdentifier: str(6), KmsKeyArn: str(7), SubnetGroupName: str(8), SecurityGroupId: str(9),
-				ParameterGroupName: str(10), InstanceIdentifiers: v[11].([]string),
+				ClusterIdentifier: str(7), KmsKeyArn: str(8), SubnetGroupName: str(9), SecurityGroupId: str(10),
+				ParameterGroupName: str(11), InstanceIdentifiers: v[12].([]string),
 				Engine: pa.Engine, EngineVersion: pa.EngineVersion, InstanceClass: pa.InstanceClass, Port: pa.Port,
 			}
 		}

@@ -18,6 +18,8 @@ type PolicyParams struct {
 	// the role lists the runbook's running executions (the machine's ARN depends on the role, so
 	// the policy names it by prefix).
 	StateMachineNamePrefix string
+	// RelayFunctionArn is the switchover relay the runbook invokes; "" when there is none.
+	RelayFunctionArn string
 }
 
 // GlobalClusterArn is the ARN of a global cluster (global clusters have no region in their ARN).
@@ -103,6 +105,11 @@ func RolePolicy(p PolicyParams) iampolicy.Document {
 			Action:   logDeliveryActions,
 			Resource: []string{"*"},
 		},
+	}
+	if p.RelayFunctionArn != "" {
+		statements = append(statements, iampolicy.Statement{
+			Sid: "InvokeSwitchoverRelay", Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{p.RelayFunctionArn},
+		})
 	}
 	if p.Tracing {
 		statements = append(statements, iampolicy.Statement{Sid: "Trace", Effect: "Allow", Action: xrayActions, Resource: []string{"*"}})
