@@ -441,7 +441,7 @@ func Definition(p Params) StateMachine {
 func addRelayStates(states map[string]State, p Params, catch []Catcher) {
 	states[StSwitchover] = State{
 		Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("lambda:invoke"),
-		Comment: "SwitchoverGlobalCluster from the current primary's region, through this region's relay function.",
+		Comment:   "SwitchoverGlobalCluster from the current primary's region, through this region's relay function.",
 		Arguments: map[string]any{"FunctionName": p.SwitchoverRelayArn, "Payload": "{}"},
 		// The SDK integration returns the function's answer as text (Payload) and an unhandled
 		// function error in FunctionError; both become plain fields for the Choice after it.

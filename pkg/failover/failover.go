@@ -192,7 +192,7 @@ func definitionJSON(args *Args, relayArn pulumi.StringInput) pulumi.StringOutput
 			Region: args.Region, GlobalClusterIdentifier: str(0), TargetClusterArn: str(1),
 			AutoScalingGroupName: str(2), TopicArn: str(3), TargetClusterIdentifier: str(4), PeerClusterArn: str(5),
 			SwitchoverRelayArn: str(6),
-			DesiredCapacity: args.DesiredCapacity, MaxSize: args.MaxSize,
+			DesiredCapacity:    args.DesiredCapacity, MaxSize: args.MaxSize,
 			PollSeconds: args.PollSeconds, MaxPolls: args.MaxPolls,
 		}
 		if pa := args.Peer; pa != nil {
