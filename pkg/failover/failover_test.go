@@ -202,7 +202,8 @@ func TestSwitchoverRelay(t *testing.T) {
 
 	role := m.Named("aws:iam/role:Role", name+"-relay-role")
 	require.NotNil(t, role)
-	assert.Contains(t, role.Str("assumeRolePolicy"), "lambda.amazonaws.com")
+	assert.Contains(t, role.Str("assumeRolePolicy"), `"Service":["lambda.amazonaws.com"]`)
+	assert.NotContains(t, role.Str("assumeRolePolicy"), "aws:SourceAccount", "Lambda documents no source condition for execution roles")
 	runbook := m.Named("aws:iam/rolePolicy:RolePolicy", name+"-runbook")
 	assert.Contains(t, runbook.Str("policy"), fn.Outputs["arn"].StringValue(), "the runbook may invoke its relay")
 }

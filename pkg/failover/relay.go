@@ -90,7 +90,10 @@ func newRelay(ctx *pulumi.Context, name string, f *Failover, acct kmskey.Account
 	}
 	role, err := iam.NewRole(ctx, name+"-relay-role", &iam.RoleArgs{
 		Description:      pulumi.String("Switchover relay of " + name + ": switches the global cluster over onto " + args.Region + " from the current primary's region"),
-		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("lambda.amazonaws.com", acct.ID).JSON()),
+		// No aws:SourceAccount condition: AWS documents the execution role's trust with the Lambda
+		// principal alone (Lambda developer guide, "execution role"), and a condition the service does
+		// not send would stop every invocation. A role cannot be passed to another account anyway.
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole("lambda.amazonaws.com", "").JSON()),
 		Tags:             tags(name + "-relay-role"),
 	}, child)
 	if err != nil {
