@@ -89,7 +89,7 @@ func newRelay(ctx *pulumi.Context, name string, f *Failover, acct kmskey.Account
 		return nil, err
 	}
 	role, err := iam.NewRole(ctx, name+"-relay-role", &iam.RoleArgs{
-		Description:      pulumi.String("Switchover relay of " + name + ": switches the global cluster over onto " + args.Region + " from the current primary's region"),
+		Description: pulumi.String("Switchover relay of " + name + ": switches the global cluster over onto " + args.Region + " from the current primary's region"),
 		// No aws:SourceAccount condition: AWS documents the execution role's trust with the Lambda
 		// principal alone (Lambda developer guide, "execution role"), and a condition the service does
 		// not send would stop every invocation. A role cannot be passed to another account anyway.
