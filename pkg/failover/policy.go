@@ -53,6 +53,12 @@ var xrayActions = []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords", 
 func RolePolicy(p PolicyParams) iampolicy.Document {
 	global := GlobalClusterArn(p.Partition, p.AccountID, p.GlobalClusterIdentifier)
 	rdsResources := append([]string{global}, p.ClusterArns...)
+	// With a relay the switchover is the relay's call (from the current primary's region): the
+	// runbook itself only fails over.
+	promote := []string{"rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"}
+	if p.RelayFunctionArn != "" {
+		promote = []string{"rds:FailoverGlobalCluster"}
+	}
 	statements := []iampolicy.Statement{
 		{
 			Sid:      "ReadGlobalCluster",
@@ -63,7 +69,7 @@ func RolePolicy(p PolicyParams) iampolicy.Document {
 		{
 			Sid:      "PromoteThisRegionsCluster",
 			Effect:   "Allow",
-			Action:   []string{"rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"},
+			Action:   promote,
 			Resource: rdsResources,
 		},
 		{

@@ -63,6 +63,16 @@ func TestRolePolicyIsExactlyTheRunbook(t *testing.T) {
 	assert.Equal(t, "sns.us-west-2.amazonaws.com", st["EncryptReportForTopic"].Condition["StringEquals"]["kms:ViaService"])
 }
 
+// With a relay, the runbook's role only fails over and invokes the relay; the relay switches over.
+func TestRolePolicyWithARelay(t *testing.T) {
+	p := testPolicy
+	p.RelayFunctionArn = "arn:aws:lambda:us-west-2:123456789012:function:failover-us-west-2-relay"
+	st := statements(RolePolicy(p))
+	assert.Equal(t, []string{"rds:FailoverGlobalCluster"}, st["PromoteThisRegionsCluster"].Action)
+	assert.Equal(t, []string{"lambda:InvokeFunction"}, st["InvokeSwitchoverRelay"].Action)
+	assert.Equal(t, []string{p.RelayFunctionArn}, st["InvokeSwitchoverRelay"].Resource)
+}
+
 func TestOnlyActionsWithoutResourceLevelPermissionsUseStarResources(t *testing.T) {
 	for _, tracing := range []bool{false, true} {
 		p := testPolicy
