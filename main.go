@@ -98,13 +98,12 @@ type deployment struct {
 	observabilityStep
 }
 
-// activeRegion is the region that serves traffic and writes: the database writer, primaryRegion
-// until an operator records a failover with database.writerRegion. Capacity, the Route 53 PRIMARY
-// record and the alarms follow it; names never do, so the swap replaces nothing.
-func (d *deployment) activeRegion() string { return d.cfg.WriterRegion() }
+// Which region writes is runtime state (a switchover, failover or failback moves it with no deploy),
+// so nothing below asks it: every choice is by home region (primaryRegion) and standby
+// (secondaryRegion), facts of config that never flip, or per region.
 
-// standbyRegion is the other region.
-func (d *deployment) standbyRegion() string { return d.cfg.ReaderRegion() }
+// isHome reports whether region is the home region (primaryRegion).
+func (d *deployment) isHome(region string) bool { return region == d.cfg.PrimaryRegion }
 
 // otherRegion returns the region of the pair that is not region.
 func (d *deployment) otherRegion(region string) string {
@@ -217,9 +216,10 @@ type computeStep struct {
 	originSecret pulumi.StringOutput
 }
 
-// newComputes builds the application tier of both regions from the same component. The active
-// region (the database writer) gets the configured capacity, the other the warm standby, which can
-// scale to the same maximum on failover.
+// newComputes builds the application tier of both regions from the same component. The home region
+// gets the configured sizes, the standby its warm-standby sizes, both the same maximum; after a
+// failover the runbook raises the promoted region's desired capacity and target tracking follows the
+// traffic, so no size here depends on which region writes.
 func (d *deployment) newComputes(ctx *pulumi.Context) error {
 	// One secret for both regions: CloudFront's default behaviour targets the failover origin name,
 	// which resolves to either ALB, with a single header value. Letters and digits only, because the
@@ -237,37 +237,37 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 	d.computes = map[string]*compute.Compute{}
 	albs, asgs, tgs := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	for _, region := range d.cfg.Regions() {
-		active := region == d.activeRegion()
 		role := compute.RoleSecondary
-		if active {
+		if d.isHome(region) {
 			role = compute.RolePrimary
 		}
-		minSize, maxSize, desired := c.Capacity(active)
+		minSize, maxSize, desired := c.Capacity(d.isHome(region))
 		n := d.networks[region]
 		comp, err := compute.NewCompute(ctx, "compute-"+region, &compute.Args{
-			VpcId:                  n.VpcId,
-			PublicSubnetIds:        n.PublicSubnetIds,
-			PrivateSubnetIds:       n.PrivateSubnetIds,
-			DatabaseSubnetCidrs:    d.regionNetwork(region).DatabaseSubnets,
-			DatabasePort:           d.cfg.Database.Port(),
-			CertificateArn:         d.certificates.RegionalCertificateArn(region),
-			OriginVerifySecret:     d.originSecret,
-			Role:                   role,
-			InstanceType:           c.InstanceType,
-			AmiSsmParameter:        c.AmiSsmParameter,
-			UserData:               c.UserDataScript,
-			MinSize:                minSize,
-			MaxSize:                maxSize,
-			DesiredCapacity:        desired,
-			AppPort:                c.AppPort,
-			HealthCheckPath:        c.HealthCheckPath,
-			HealthCheckGracePeriod: c.HealthCheckGracePeriod,
-			RootVolumeSize:         c.RootVolumeSize,
-			RootDeviceName:         c.RootDeviceName,
-			DeletionProtection:     d.cfg.IsProd(),
-			AccessLogRetentionDays: c.AccessLogRetentionDays,
-			Tags:                   d.cfg.DefaultTags(),
-			InstanceTags:           map[string]string{patching.PatchGroupTag: d.cfg.PatchGroup()},
+			VpcId:                     n.VpcId,
+			PublicSubnetIds:           n.PublicSubnetIds,
+			PrivateSubnetIds:          n.PrivateSubnetIds,
+			DatabaseSubnetCidrs:       d.regionNetwork(region).DatabaseSubnets,
+			DatabasePort:              d.cfg.Database.Port(),
+			CertificateArn:            d.certificates.RegionalCertificateArn(region),
+			OriginVerifySecret:        d.originSecret,
+			Role:                      role,
+			InstanceType:              c.InstanceType,
+			AmiSsmParameter:           c.AmiSsmParameter,
+			UserData:                  c.UserDataScript,
+			MinSize:                   minSize,
+			MaxSize:                   maxSize,
+			DesiredCapacity:           desired,
+			TargetRequestsPerInstance: c.TargetRequestsPerInstance,
+			AppPort:                   c.AppPort,
+			HealthCheckPath:           c.HealthCheckPath,
+			HealthCheckGracePeriod:    c.HealthCheckGracePeriod,
+			RootVolumeSize:            c.RootVolumeSize,
+			RootDeviceName:            c.RootDeviceName,
+			DeletionProtection:        d.cfg.IsProd(),
+			AccessLogRetentionDays:    c.AccessLogRetentionDays,
+			Tags:                      d.cfg.DefaultTags(),
+			InstanceTags:              map[string]string{patching.PatchGroupTag: d.cfg.PatchGroup()},
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
 			return err
@@ -314,7 +314,7 @@ func (d *deployment) newCertificates(ctx *pulumi.Context) error {
 }
 
 // newEdge puts CloudFront, WAF and the Route 53 failover records in front of both regions. The
-// active region's ALB is the PRIMARY record.
+// home region's ALB is the PRIMARY record, always; traffic follows the writer through health checks.
 func (d *deployment) newEdge(ctx *pulumi.Context) error {
 	e := d.cfg.Edge
 	origin := func(region string) edge.RegionOrigin {
@@ -334,8 +334,8 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 		ZoneId:                      d.certificates.ZoneId,
 		ViewerCertificateArn:        d.certificates.ViewerCertificateArn,
 		OriginVerifySecret:          d.originSecret,
-		Primary:                     origin(d.activeRegion()),
-		Secondary:                   origin(d.standbyRegion()),
+		Primary:                     origin(d.cfg.PrimaryRegion),
+		Secondary:                   origin(d.cfg.SecondaryRegion),
 		PriceClass:                  e.PriceClass,
 		WafRateLimit:                e.WafRateLimit,
 		HealthCheckIntervalSeconds:  e.HealthCheckIntervalSeconds,
@@ -358,9 +358,9 @@ type databaseStep struct {
 	database *database.GlobalDatabase
 }
 
-// newDatabase builds one Aurora Global Database across both regions: the writer cluster in the
-// active region, the read-only secondary in the other, each admitting only its own region's
-// instances. Nothing in compute or edge waits for it: instances read the endpoint from the secret
+// newDatabase builds one Aurora Global Database across both regions: created in the home region,
+// joined by the standby's secondary, each admitting only its own region's instances. Which cluster
+// writes is runtime state; the program never asks. Nothing in compute or edge waits for it: instances read the endpoint from the secret
 // at boot, so a first `pulumi up` is not serialised behind Aurora's creation.
 func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 	db := d.cfg.Database
@@ -376,11 +376,8 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 		}
 	}
 	g, err := database.NewGlobalDatabase(ctx, "database", &database.Args{
-		Writer: region(d.activeRegion()),
-		Reader: region(d.standbyRegion()),
-		// The global cluster and the credentials secret live in the home region, which a failover
-		// never changes, so swapping writer and reader replaces nothing.
-		HomeRegion:                       d.cfg.PrimaryRegion,
+		Home:                             region(d.cfg.PrimaryRegion),
+		Standby:                          region(d.cfg.SecondaryRegion),
 		RandomProvider:                   d.random,
 		Engine:                           db.Engine,
 		EngineVersion:                    db.EngineVersion,
@@ -399,10 +396,10 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 	}
 	d.database = g
 	export(ctx, "globalClusterId", g.GlobalClusterId)
-	export(ctx, "databaseWriterEndpoint", g.PrimaryEndpoint)
+	// The global writer endpoint follows the writer through every switchover and failover.
+	export(ctx, "databaseWriterEndpoint", g.GlobalEndpoint)
 	export(ctx, "databaseReaderEndpoints", g.ReaderEndpoints)
 	export(ctx, "databaseSecretArns", g.SecretArns)
-	export(ctx, "databaseWriterRegion", g.WriterRegion)
 	// go run . verify and drill read each region's replication lag by cluster identifier.
 	export(ctx, "databaseClusterIds", g.ClusterIdentifiers)
 	return nil
@@ -412,17 +409,17 @@ type observabilityStep struct {
 	observability *observability.Observability
 }
 
-// newObservability watches both regions and the edge: alarms to each region's topic, one
-// dashboard, cross-region backups, the budget and (optionally) AWS Config.
+// newObservability watches both regions and the edge with the same resources in each region
+// (alarms, composite, dashboard, topic, backups with a copy to the other region), the budget and
+// the health-check alarms on us-east-1, and (optionally) AWS Config.
 func (d *deployment) newObservability(ctx *pulumi.Context) error {
 	o := d.cfg.Observability
 	targets := func(region string) observability.RegionTargets {
 		c := d.computes[region]
-		minSize, _, _ := d.cfg.Compute.Capacity(region == d.activeRegion())
+		minSize, _, _ := d.cfg.Compute.Capacity(d.isHome(region))
 		return observability.RegionTargets{
 			Region:               region,
 			Provider:             d.provider(region),
-			Writer:               region == d.activeRegion(),
 			AlbArnSuffix:         c.AlbArnSuffix,
 			TargetGroupArnSuffix: c.TargetGroupArnSuffix,
 			AutoScalingGroupName: c.AutoScalingGroupName,
@@ -432,12 +429,14 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		}
 	}
 	obs, err := observability.NewObservability(ctx, "observability", &observability.Args{
-		Primary:               targets(d.activeRegion()),
-		Secondary:             targets(d.standbyRegion()),
-		EdgeProvider:          d.edgeProvider(),
-		DistributionId:        d.edge.DistributionId,
-		WebAclName:            d.edge.WebAclMetricName,
-		HealthCheckId:         d.edge.HealthCheckId,
+		Primary:        targets(d.cfg.PrimaryRegion),
+		Secondary:      targets(d.cfg.SecondaryRegion),
+		EdgeProvider:   d.edgeProvider(),
+		DistributionId: d.edge.DistributionId,
+		WebAclName:     d.edge.WebAclMetricName,
+		// Route 53 health-check metrics exist only in us-east-1: alarms on whatever checks edge
+		// outputs live there.
+		HealthCheckIds:        map[string]pulumi.StringInput{"primary": d.edge.HealthCheckId},
 		AlarmEmails:           o.AlarmEmails,
 		MonthlyBudgetUsd:      o.MonthlyBudgetUsd,
 		BudgetTagKey:          "Stack",
@@ -455,41 +454,57 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 	d.observability = obs
 	export(ctx, "alarmTopicArns", obs.TopicArns)
 	export(ctx, "dashboardUrl", obs.DashboardUrl)
+	export(ctx, "dashboardUrls", obs.DashboardUrls)
 	export(ctx, "backupVaultArns", obs.BackupVaultArns)
 	export(ctx, "budgetName", obs.BudgetName)
 	export(ctx, "regionUnhealthyAlarmNames", obs.RegionUnhealthyAlarmNames)
 	return nil
 }
 
-// newFailovers puts the failover runbook (a Step Functions state machine) in each region: the one in
-// the standby region promotes it (failover), the one in the active region is its mirror for
-// failback. Only the standby's runbook is triggered automatically, and only with
-// database.autoFailover.
+// newFailovers puts the same runbook (a Step Functions state machine) in each region: the runbook of
+// a region promotes that region only (a failover into the standby, a failback into home) and raises
+// its desired capacity to the configured serving capacity. Only the standby's runbook is started
+// automatically, and only with database.autoFailover (issue #14 owns that trigger).
 func (d *deployment) newFailovers(ctx *pulumi.Context) error {
-	minSize, maxSize, desired := d.cfg.Compute.Capacity(true)
+	_, maxSize, desired := d.cfg.Compute.Capacity(true)
 	logDays := 90
 	if d.cfg.IsProd() {
 		logDays = 365
 	}
+	db := d.cfg.Database
 	arns := pulumi.StringMap{}
 	for _, region := range d.cfg.Regions() {
 		other := d.otherRegion(region)
+		regionMin, _, _ := d.cfg.Compute.Capacity(d.isHome(region))
+		at := func(m pulumi.StringMapOutput, r string) pulumi.StringOutput { return m.MapIndex(pulumi.String(r)) }
 		f, err := failover.NewFailover(ctx, "failover-"+region, &failover.Args{
 			Region:                  region,
 			GlobalClusterIdentifier: d.database.GlobalClusterId,
-			TargetClusterArn:        d.database.ClusterArns.MapIndex(pulumi.String(region)),
+			TargetClusterArn:        at(d.database.ClusterArns, region),
+			TargetClusterIdentifier: at(d.database.ClusterIdentifiers, region),
+			PeerClusterArn:          at(d.database.ClusterArns, other),
+			Peer: &failover.PeerArgs{
+				Region:              other,
+				ClusterIdentifier:   at(d.database.ClusterIdentifiers, other),
+				KmsKeyArn:           at(d.database.KmsKeyArns, other),
+				SubnetGroupName:     at(d.database.SubnetGroupNames, other),
+				SecurityGroupId:     at(d.database.SecurityGroupIds, other),
+				ParameterGroupName:  at(d.database.ParameterGroupNames, other),
+				InstanceIdentifiers: d.database.InstanceIdentifiers.MapIndex(pulumi.String(other)),
+				Engine:              db.Engine, EngineVersion: db.EngineVersion, InstanceClass: db.InstanceClass, Port: db.Port(),
+			},
 			ClusterArns: pulumi.StringArray{
-				d.database.ClusterArns.MapIndex(pulumi.String(region)),
-				d.database.ClusterArns.MapIndex(pulumi.String(other)),
+				at(d.database.ClusterArns, region),
+				at(d.database.ClusterArns, other),
 			},
 			AutoScalingGroupName: d.computes[region].AutoScalingGroupName,
-			MinSize:              minSize,
+			MinSize:              min(regionMin, desired),
 			DesiredCapacity:      desired,
 			MaxSize:              maxSize,
-			TopicArn:             d.observability.TopicArns.MapIndex(pulumi.String(region)),
-			TopicKmsKeyArn:       d.observability.KmsKeyArns.MapIndex(pulumi.String(region)),
-			AutoTrigger:          d.cfg.Database.AutoFailover && region == d.standbyRegion(),
-			TriggerAlarmArn:      d.observability.RegionUnhealthyAlarmArns.MapIndex(pulumi.String(other)),
+			TopicArn:             at(d.observability.TopicArns, region),
+			TopicKmsKeyArn:       at(d.observability.KmsKeyArns, region),
+			AutoTrigger:          d.cfg.Database.AutoFailover && !d.isHome(region),
+			TriggerAlarmArn:      at(d.observability.RegionUnhealthyAlarmArns, other),
 			TriggerProvider:      d.provider(other),
 			LogRetentionDays:     logDays,
 			Protect:              d.cfg.IsProd(),

@@ -13,16 +13,22 @@ import (
 // Compute is the `compute` config object: the application tier both regions run.
 type Compute struct {
 	InstanceType string `json:"instanceType"`
-	// MinSize, MaxSize and DesiredCapacity size the primary region's Auto Scaling group.
+	// MinSize and DesiredCapacity size the home region's (primaryRegion) Auto Scaling group; MaxSize
+	// bounds both regions alike. DesiredCapacity is also what the failover runbook raises the
+	// promoted region to at once (never lower than it already runs).
 	MinSize         int `json:"minSize"`
 	MaxSize         int `json:"maxSize"`
 	DesiredCapacity int `json:"desiredCapacity"`
-	// StandbyMinSize and StandbyDesiredCapacity size the secondary region: a warm standby that can
-	// scale to the same MaxSize on failover.
-	StandbyMinSize         int    `json:"standbyMinSize"`
-	StandbyDesiredCapacity int    `json:"standbyDesiredCapacity"`
-	AppPort                int    `json:"appPort"`
-	HealthCheckPath        string `json:"healthCheckPath"`
+	// StandbyMinSize and StandbyDesiredCapacity size the standby region (secondaryRegion): a warm
+	// standby that scales to the same MaxSize when traffic arrives. Both go by region, never by which
+	// region writes now.
+	StandbyMinSize         int `json:"standbyMinSize"`
+	StandbyDesiredCapacity int `json:"standbyDesiredCapacity"`
+	// TargetRequestsPerInstance is the target tracking value on ALBRequestCountPerTarget (requests a
+	// minute per instance) in both regions: capacity follows traffic to whichever region serves.
+	TargetRequestsPerInstance int    `json:"targetRequestsPerInstance"`
+	AppPort                   int    `json:"appPort"`
+	HealthCheckPath           string `json:"healthCheckPath"`
 	// AmiSsmParameter names the SSM parameter holding the AMI ID. Left empty, it is Amazon Linux 2023
 	// of the instance type's architecture.
 	AmiSsmParameter string `json:"amiSsmParameter"`
@@ -63,20 +69,21 @@ var projectDir = "."
 // Staging runs one burstable t3.small per region: same shape, failover drills still work.
 func defaultCompute(prod bool) Compute {
 	c := Compute{
-		InstanceType:           "t3.small",
-		MinSize:                1,
-		MaxSize:                2,
-		DesiredCapacity:        1,
-		StandbyMinSize:         1,
-		StandbyDesiredCapacity: 1,
-		AppPort:                8080,
-		HealthCheckPath:        "/health",
-		AccessLogRetentionDays: 30,
-		HealthCheckGracePeriod: 300,
-		RootVolumeSize:         20,
-		RootDeviceName:         "/dev/xvda",
-		PatchApproveAfterDays:  patchspec.DefaultApproveAfterDays,
-		PatchWindow:            patchspec.DefaultWindow,
+		InstanceType:              "t3.small",
+		MinSize:                   1,
+		MaxSize:                   2,
+		DesiredCapacity:           1,
+		StandbyMinSize:            1,
+		StandbyDesiredCapacity:    1,
+		TargetRequestsPerInstance: 1000,
+		AppPort:                   8080,
+		HealthCheckPath:           "/health",
+		AccessLogRetentionDays:    30,
+		HealthCheckGracePeriod:    300,
+		RootVolumeSize:            20,
+		RootDeviceName:            "/dev/xvda",
+		PatchApproveAfterDays:     patchspec.DefaultApproveAfterDays,
+		PatchWindow:               patchspec.DefaultWindow,
 	}
 	if prod {
 		c.InstanceType = "m7i.large"
@@ -87,10 +94,11 @@ func defaultCompute(prod bool) Compute {
 	return c
 }
 
-// Capacity returns the Auto Scaling group sizes of a region: the configured sizes for the primary,
-// the standby sizes (same maximum) for the secondary.
-func (c Compute) Capacity(primary bool) (minSize, maxSize, desired int) {
-	if primary {
+// Capacity returns the Auto Scaling group sizes of a region: the configured sizes for the home region
+// (primaryRegion), the standby sizes (same maximum) for the other. home is a fact of config; which
+// region writes never changes a size.
+func (c Compute) Capacity(home bool) (minSize, maxSize, desired int) {
+	if home {
 		return c.MinSize, c.MaxSize, c.DesiredCapacity
 	}
 	return c.StandbyMinSize, c.MaxSize, c.StandbyDesiredCapacity
@@ -172,6 +180,9 @@ func validateCompute(c *Config, p *problems) {
 		p.addf("compute.standbyDesiredCapacity", "is %d; allowed: standbyMinSize (%d) to maxSize (%d)", k.StandbyDesiredCapacity, k.StandbyMinSize, k.MaxSize)
 	}
 
+	if k.TargetRequestsPerInstance < 1 || k.TargetRequestsPerInstance > 1000000 {
+		p.addf("compute.targetRequestsPerInstance", "is %d; allowed: 1 to 1000000 requests a minute per instance", k.TargetRequestsPerInstance)
+	}
 	if k.AppPort < 1 || k.AppPort > 65535 {
 		p.addf("compute.appPort", "is %d; allowed: a port from 1 to 65535", k.AppPort)
 	}

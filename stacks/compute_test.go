@@ -38,12 +38,23 @@ func TestComputeDefaultsPerEnvironment(t *testing.T) {
 	}
 }
 
-func TestComputeCapacityPerRole(t *testing.T) {
+// Sizes go by home and standby region (config), never by which region writes.
+func TestComputeCapacityByHomeRegion(t *testing.T) {
 	c := defaultCompute(true)
 	minSize, maxSize, desired := c.Capacity(true)
 	assert.Equal(t, []int{2, 6, 3}, []int{minSize, maxSize, desired})
 	minSize, maxSize, desired = c.Capacity(false)
 	assert.Equal(t, []int{2, 6, 2}, []int{minSize, maxSize, desired}, "the standby scales to the same maximum")
+	assert.Equal(t, 1000, c.TargetRequestsPerInstance)
+}
+
+func TestComputeTargetRequestsPerInstance(t *testing.T) {
+	c, err := Parse("prod", withEdge(map[string]string{"compute": `{"targetRequestsPerInstance":250}`}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, 250, c.Compute.TargetRequestsPerInstance)
+	_, err = Parse("prod", withEdge(map[string]string{"compute": `{"targetRequestsPerInstance":0}`}), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "multi-region-ha:compute.targetRequestsPerInstance: is 0; allowed: 1 to 1000000")
 }
 
 func TestComputeOverrides(t *testing.T) {

@@ -10,8 +10,9 @@ type Database struct {
 	EngineVersion string `json:"engineVersion"`
 	// InstanceClass of every instance, both regions (no burstable classes: global databases refuse them).
 	InstanceClass string `json:"instanceClass"`
-	// PrimaryInstances and SecondaryInstances count the instances of the writer's and the reader's
-	// cluster. They follow the role: after writerRegion moves, the new writer gets PrimaryInstances.
+	// PrimaryInstances and SecondaryInstances count the instances of the home region's (primaryRegion)
+	// and the standby region's (secondaryRegion) cluster. They go by region, never by which cluster
+	// writes now: a failover changes neither count.
 	PrimaryInstances   int    `json:"primaryInstances"`
 	SecondaryInstances int    `json:"secondaryInstances"`
 	DatabaseName       string `json:"databaseName"`
@@ -23,13 +24,10 @@ type Database struct {
 	PerformanceInsightsRetentionDays int `json:"performanceInsightsRetentionDays"`
 	// MonitoringIntervalSeconds is the enhanced monitoring interval (0 turns it off).
 	MonitoringIntervalSeconds int `json:"monitoringIntervalSeconds"`
-	// RpoSeconds sets rds.global_db_rpo (PostgreSQL only, >= 20); 0 leaves it off. While no
-	// secondary is within the RPO, the writer blocks commits.
+	// RpoSeconds would set rds.global_db_rpo. It must stay 0: this stack spans exactly two regions,
+	// and the bound pauses every commit on the writer while no secondary is within it, so after a
+	// failover (the old primary gone) the promoted cluster could not write (see validateDatabase).
 	RpoSeconds int `json:"rpoSeconds"`
-	// WriterRegion is the region whose cluster writes: primaryRegion until an Aurora switchover or
-	// failover moves the writer, after which the operator sets it to the new writer's region.
-	// Empty means primaryRegion.
-	WriterRegion string `json:"writerRegion"`
 	// AutoFailover lets the primary region's "region unhealthy" alarm start the failover runbook.
 	AutoFailover bool `json:"autoFailover"`
 }
@@ -79,6 +77,10 @@ func validateDatabase(c *Config, p *problems) {
 		}
 		if err := dbspec.CheckRpo(d.Engine, d.RpoSeconds); err != nil {
 			p.addf("database.rpoSeconds", "%v", err)
+		} else if d.RpoSeconds > 0 {
+			p.addf("database.rpoSeconds", "is %d; allowed: 0 in a two-region stack: rds.global_db_rpo pauses every commit on the writer "+
+				"while no secondary is within the bound, so once the old primary is gone the promoted region (which then has no secondary) "+
+				"could not write; watch the replication lag alarm (observability.replicationLagAlarmMs) instead", d.RpoSeconds)
 		}
 	}
 	if err := dbspec.CheckInstanceClass(d.InstanceClass); err != nil {
@@ -99,37 +101,15 @@ func validateDatabase(c *Config, p *problems) {
 	if err := dbspec.CheckMonitoringInterval(d.MonitoringIntervalSeconds); err != nil {
 		p.addf("database.monitoringIntervalSeconds", "%v", err)
 	}
-	if d.WriterRegion == "" {
-		d.WriterRegion = c.PrimaryRegion
-	} else if d.WriterRegion != c.PrimaryRegion && d.WriterRegion != c.SecondaryRegion {
-		p.addf("database.writerRegion", "is %q; allowed: primaryRegion (%s) or secondaryRegion (%s), the region whose Aurora cluster writes",
-			d.WriterRegion, c.PrimaryRegion, c.SecondaryRegion)
-	}
 }
 
 // Port is the port the configured engine listens on.
 func (d Database) Port() int { return dbspec.Port(d.Engine) }
 
-// WriterRegion is the region whose Aurora cluster writes: database.writerRegion, primaryRegion by default.
-func (c *Config) WriterRegion() string {
-	if c.Database.WriterRegion == "" {
-		return c.PrimaryRegion
-	}
-	return c.Database.WriterRegion
-}
-
-// ReaderRegion is the other region: the one whose cluster is the read-only secondary.
-func (c *Config) ReaderRegion() string {
-	if c.WriterRegion() == c.SecondaryRegion {
-		return c.PrimaryRegion
-	}
-	return c.SecondaryRegion
-}
-
-// DatabaseInstances is how many DB instances region's cluster runs: PrimaryInstances for the writer,
-// SecondaryInstances for the reader.
+// DatabaseInstances is how many DB instances region's cluster runs: PrimaryInstances for the home
+// region (primaryRegion), SecondaryInstances for the standby, whichever writes now.
 func (c *Config) DatabaseInstances(region string) int {
-	if region == c.WriterRegion() {
+	if region == c.PrimaryRegion {
 		return c.Database.PrimaryInstances
 	}
 	return c.Database.SecondaryInstances

@@ -34,11 +34,8 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 			assert.Equal(t, tc.deletionProtection, d.DeletionProtection)
 			assert.Equal(t, 7, d.PerformanceInsightsRetentionDays)
 			assert.Equal(t, tc.interval, d.MonitoringIntervalSeconds)
-			assert.Equal(t, 0, d.RpoSeconds, "RPO is opt-in")
+			assert.Equal(t, 0, d.RpoSeconds, "no RPO bound in a two-region stack")
 			assert.False(t, d.AutoFailover)
-			assert.Equal(t, "us-east-1", d.WriterRegion)
-			assert.Equal(t, "us-east-1", c.WriterRegion())
-			assert.Equal(t, "us-west-2", c.ReaderRegion())
 			assert.Equal(t, 5432, d.Port())
 			assert.Equal(t, tc.primary, c.DatabaseInstances("us-east-1"))
 			assert.Equal(t, tc.secondary, c.DatabaseInstances("us-west-2"))
@@ -56,33 +53,39 @@ func TestDatabaseMySQLGetsItsOwnDefaultsAndPort(t *testing.T) {
 func TestDatabaseSettings(t *testing.T) {
 	c, err := Parse("prod", withEdge(map[string]string{"database": `{"engineVersion":"17.4","instanceClass":"db.r7g.xlarge",
 		"primaryInstances":3,"secondaryInstances":2,"databaseName":"orders","masterUsername":"owner","backupRetentionDays":35,
-		"deletionProtection":false,"performanceInsightsRetentionDays":731,"monitoringIntervalSeconds":0,"rpoSeconds":20,"autoFailover":true}`}), nil)
+		"deletionProtection":false,"performanceInsightsRetentionDays":731,"monitoringIntervalSeconds":0,"rpoSeconds":0,"autoFailover":true}`}), nil)
 	require.NoError(t, err)
 	d := c.Database
 	assert.Equal(t, Database{
 		Engine: "aurora-postgresql", EngineVersion: "17.4", InstanceClass: "db.r7g.xlarge",
 		PrimaryInstances: 3, SecondaryInstances: 2, DatabaseName: "orders", MasterUsername: "owner",
 		BackupRetentionDays: 35, DeletionProtection: false, PerformanceInsightsRetentionDays: 731,
-		MonitoringIntervalSeconds: 0, RpoSeconds: 20, WriterRegion: "us-east-1", AutoFailover: true,
+		MonitoringIntervalSeconds: 0, RpoSeconds: 0, AutoFailover: true,
 	}, d)
 }
 
-// After a switchover or failover to the secondary region, the operator sets writerRegion: the
-// writer's instance count moves with it, and the regions themselves stay where they are.
-func TestDatabaseWriterRegionAfterAFailover(t *testing.T) {
-	c, err := Parse("prod", withEdge(map[string]string{"database": `{"writerRegion":"us-west-2"}`}), nil)
-	require.NoError(t, err)
-	assert.Equal(t, "us-east-1", c.PrimaryRegion, "primaryRegion does not move")
-	assert.Equal(t, "us-west-2", c.WriterRegion())
-	assert.Equal(t, "us-east-1", c.ReaderRegion())
-	assert.Equal(t, 2, c.DatabaseInstances("us-west-2"), "the writer gets primaryInstances")
-	assert.Equal(t, 1, c.DatabaseInstances("us-east-1"))
+// The writer is runtime state: a stack file that still names it is refused with an error that
+// names the key and says where the writer is found now.
+func TestDatabaseWriterRegionIsRefused(t *testing.T) {
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		_, err := Parse("prod", withEdge(map[string]string{"database": `{"writerRegion":"` + region + `"}`}), nil)
+		require.Error(t, err)
+		var cfgErr *Error
+		require.ErrorAs(t, err, &cfgErr)
+		require.Len(t, cfgErr.Problems, 1)
+		assert.Equal(t, "multi-region-ha:database.writerRegion", cfgErr.Problems[0].Key)
+		assert.Contains(t, cfgErr.Problems[0].Message, "the writer is found at runtime")
+		assert.NotContains(t, cfgErr.Problems[0].Message, "unknown key")
+	}
+}
 
-	c, err = Parse("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
+// Instance counts go by home and standby region, never by which region writes.
+func TestDatabaseInstancesGoByHomeRegion(t *testing.T) {
+	c, err := Parse("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
 		"network": `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16"}}`}), nil)
 	require.NoError(t, err)
-	assert.Equal(t, "eu-west-1", c.WriterRegion(), "defaults to primaryRegion")
-	assert.Equal(t, "eu-central-1", c.ReaderRegion())
+	assert.Equal(t, 2, c.DatabaseInstances("eu-west-1"), "the home region gets primaryInstances")
+	assert.Equal(t, 1, c.DatabaseInstances("eu-central-1"))
 }
 
 func TestDatabaseBadConfig(t *testing.T) {
@@ -112,7 +115,8 @@ func TestDatabaseBadConfig(t *testing.T) {
 		{"monitoring interval", `{"monitoringIntervalSeconds":45}`, `multi-region-ha:database.monitoringIntervalSeconds: is 45; allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds`},
 		{"rpo too low", `{"rpoSeconds":10}`, `multi-region-ha:database.rpoSeconds: is 10; allowed: 0 (off) or 20 to 2147483647 seconds`},
 		{"rpo on mysql", `{"engine":"aurora-mysql","rpoSeconds":60}`, `multi-region-ha:database.rpoSeconds: is 60; allowed: 0 (off) for aurora-mysql: rds.global_db_rpo exists only for aurora-postgresql`},
-		{"writer region", `{"writerRegion":"eu-west-1"}`, `multi-region-ha:database.writerRegion: is "eu-west-1"; allowed: primaryRegion (us-east-1) or secondaryRegion (us-west-2)`},
+		{"writer region", `{"writerRegion":"eu-west-1"}`, `multi-region-ha:database.writerRegion: was removed: the writer is found at runtime`},
+		{"rpo in two regions", `{"rpoSeconds":60}`, `multi-region-ha:database.rpoSeconds: is 60; allowed: 0 in a two-region stack`},
 		{"auto failover type", `{"autoFailover":"yes"}`, `multi-region-ha:database.autoFailover: must be a boolean`},
 		{"unknown key", `{"engineVerison":"16.6"}`, `multi-region-ha:database.engineVerison: unknown key; allowed keys are autoFailover, backupRetentionDays, databaseName`},
 		{"not an object", `aurora`, `multi-region-ha:database: must be an object`},

@@ -32,6 +32,10 @@ func decodeStrict(key string, raw []byte, dst any, p *problems) {
 	fields := jsonFields(v.Type())
 	for _, name := range sortedKeys(object) {
 		index, ok := fields[name]
+		if why, removed := removedKeys[childKey(key, name)]; removed && !ok {
+			p.addf(childKey(key, name), "%s", why)
+			continue
+		}
 		if !ok {
 			p.addf(childKey(key, name), "unknown key; allowed keys are %s", strings.Join(allowedKeys(fields), ", "))
 			continue

@@ -25,6 +25,8 @@ const (
 	DefaultRootVolumeSize         = 20          // GiB
 	DefaultRootDeviceName         = "/dev/xvda" // Amazon Linux root device
 	DefaultHealthCheckGracePeriod = 300         // seconds
+	// DefaultTargetRequestsPerInstance is the request-count target (requests a minute per instance).
+	DefaultTargetRequestsPerInstance = 1000
 )
 
 // OriginVerifyHeader is the header CloudFront sends to the origin with the shared secret. The ALB
@@ -57,9 +59,15 @@ type Args struct {
 	// UserData is the script content; "" boots the embedded default service.
 	UserData string
 
+	// MinSize, MaxSize and DesiredCapacity size the group. Main passes them by home/standby region
+	// (config), never by which region writes; DesiredCapacity applies at creation only (the group
+	// ignores it afterwards: scaling and the failover runbook own it at runtime).
 	MinSize, MaxSize, DesiredCapacity int
-	AppPort                           int
-	HealthCheckPath                   string
+	// TargetRequestsPerInstance is the target tracking value on ALBRequestCountPerTarget (requests a
+	// minute per instance); 0 means DefaultTargetRequestsPerInstance.
+	TargetRequestsPerInstance int
+	AppPort                   int
+	HealthCheckPath           string
 	// HealthCheckGracePeriod is how long (seconds) a new instance may boot before ELB health checks count.
 	HealthCheckGracePeriod int
 
@@ -128,8 +136,8 @@ func (a *Args) validate() error {
 	if a.AccessLogRetentionDays < 1 {
 		return fmt.Errorf("AccessLogRetentionDays must be at least 1, got %d", a.AccessLogRetentionDays)
 	}
-	if a.HealthCheckGracePeriod < 0 || a.RootVolumeSize < 0 {
-		return errors.New("HealthCheckGracePeriod and RootVolumeSize cannot be negative")
+	if a.HealthCheckGracePeriod < 0 || a.RootVolumeSize < 0 || a.TargetRequestsPerInstance < 0 {
+		return errors.New("HealthCheckGracePeriod, RootVolumeSize and TargetRequestsPerInstance cannot be negative")
 	}
 	return nil
 }
@@ -144,6 +152,9 @@ func (a Args) withDefaults() Args {
 	}
 	if a.HealthCheckGracePeriod == 0 {
 		a.HealthCheckGracePeriod = DefaultHealthCheckGracePeriod
+	}
+	if a.TargetRequestsPerInstance == 0 {
+		a.TargetRequestsPerInstance = DefaultTargetRequestsPerInstance
 	}
 	return a
 }

@@ -530,11 +530,31 @@ func TestAutoScalingGroup(t *testing.T) {
 func TestTargetTrackingPolicy(t *testing.T) {
 	m, _ := runCompute(t, region, testArgs(true))
 	asg := one(t, m, "aws:autoscaling/group:Group")
-	p := one(t, m, "aws:autoscaling/policy:Policy")
+	p := m.Named("aws:autoscaling/policy:Policy", "compute-"+region+"-cpu-target")
+	require.NotNil(t, p)
 	assert.Equal(t, asg.Outputs["name"].StringValue(), p.Str("autoscalingGroupName"))
 	assert.Equal(t, "TargetTrackingScaling", p.Str("policyType"))
 	assert.Equal(t, "ASGAverageCPUUtilization", p.Str("targetTrackingConfiguration.predefinedMetricSpecification.predefinedMetricType"))
 	assert.Equal(t, 50.0, p.Num("targetTrackingConfiguration.targetValue"))
+}
+
+// Capacity follows traffic: requests per target, labelled "<alb arn suffix>/<target group arn suffix>".
+func TestRequestCountTargetTracking(t *testing.T) {
+	m, _ := runCompute(t, region, testArgs(true))
+	asg := one(t, m, "aws:autoscaling/group:Group")
+	alb := one(t, m, "aws:lb/loadBalancer:LoadBalancer")
+	tg := one(t, m, "aws:lb/targetGroup:TargetGroup")
+	p := m.Named("aws:autoscaling/policy:Policy", "compute-"+region+"-requests-target")
+	require.NotNil(t, p)
+	assert.Equal(t, asg.Outputs["name"].StringValue(), p.Str("autoscalingGroupName"))
+	assert.Equal(t, "TargetTrackingScaling", p.Str("policyType"))
+	spec := "targetTrackingConfiguration.predefinedMetricSpecification."
+	assert.Equal(t, "ALBRequestCountPerTarget", p.Str(spec+"predefinedMetricType"))
+	label := p.Str(spec + "resourceLabel")
+	assert.Equal(t, alb.Outputs["arnSuffix"].StringValue()+"/"+tg.Outputs["arnSuffix"].StringValue(), label)
+	assert.Regexp(t, `^app/[^/]+/[^/]+/targetgroup/[^/]+/[^/]+$`, label, "the form AWS requires")
+	assert.Equal(t, float64(DefaultTargetRequestsPerInstance), p.Num("targetTrackingConfiguration.targetValue"))
+	assert.Equal(t, []string{"desiredCapacity"}, asg.IgnoreChanges, "only what the runbook and scaling change")
 }
 
 func TestAmiParameterMustHoldAnAmi(t *testing.T) {

@@ -35,6 +35,17 @@ var groupMetrics = []string{
 	"GroupPendingInstances", "GroupStandbyInstances", "GroupTerminatingInstances", "GroupTotalInstances",
 }
 
+// GroupIgnoredChanges are the Auto Scaling group inputs `pulumi up` leaves to runtime: only
+// desiredCapacity, which target tracking and the failover runbook change (the runbook raises the
+// promoted region's desired capacity at once and never touches min or max, so a change of
+// minSize or maxSize in config still reaches the group on the next `pulumi up`).
+var GroupIgnoredChanges = []string{"desiredCapacity"}
+
+// requestCountResourceLabel is ALBRequestCountPerTarget's resource label: app/<name>/<id>/targetgroup/<name>/<id>.
+func requestCountResourceLabel(albSuffix, targetGroupSuffix pulumi.StringOutput) pulumi.StringOutput {
+	return pulumi.Sprintf("%s/%s", albSuffix, targetGroupSuffix)
+}
+
 type instances struct {
 	group *autoscaling.Group
 	role  *iam.Role
@@ -166,8 +177,9 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 		MetricsGranularity: pulumi.String("1Minute"),
 		Tags:               groupTags(name, args),
 	}, append(opts,
-		// Scaling owns the desired capacity after creation: `pulumi up` must not undo it.
-		pulumi.IgnoreChanges([]string{"desiredCapacity"}),
+		// Scaling and the failover runbook own the desired capacity after creation: `pulumi up` with
+		// unchanged config must neither shrink the serving region nor undo the runbook's raise.
+		pulumi.IgnoreChanges(GroupIgnoredChanges),
 		// Register instances only once the target group serves the listener.
 		pulumi.DependsOn([]pulumi.Resource{lbs.rule}),
 	)...)
@@ -184,6 +196,24 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 				PredefinedMetricType: pulumi.String("ASGAverageCPUUtilization"),
 			},
 			TargetValue: pulumi.Float64(cpuTargetPercent),
+		},
+	}, opts...); err != nil {
+		return nil, err
+	}
+	// Requests per target follow the traffic wherever Route 53 and CloudFront send it: once a
+	// failover moves viewers to this region, this policy (not a deploy) scales it out to MaxSize.
+	// The resource label is "<load balancer arn suffix>/<target group arn suffix>" (AWS
+	// PredefinedMetricSpecification.ResourceLabel for ALBRequestCountPerTarget).
+	if _, err := autoscaling.NewPolicy(ctx, name+"-requests-target", &autoscaling.PolicyArgs{
+		AutoscalingGroupName:    group.Name,
+		PolicyType:              pulumi.String("TargetTrackingScaling"),
+		EstimatedInstanceWarmup: pulumi.Int(instanceWarmupSeconds),
+		TargetTrackingConfiguration: &autoscaling.PolicyTargetTrackingConfigurationArgs{
+			PredefinedMetricSpecification: &autoscaling.PolicyTargetTrackingConfigurationPredefinedMetricSpecificationArgs{
+				PredefinedMetricType: pulumi.String("ALBRequestCountPerTarget"),
+				ResourceLabel:        requestCountResourceLabel(lbs.alb.ArnSuffix, lbs.target.ArnSuffix),
+			},
+			TargetValue: pulumi.Float64(float64(args.TargetRequestsPerInstance)),
 		},
 	}, opts...); err != nil {
 		return nil, err

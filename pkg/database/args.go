@@ -31,17 +31,14 @@ type RegionArgs struct {
 	ClientRoleName pulumi.StringInput
 }
 
-// Args configures the global database. Writer and Reader are the two regions; which one writes
-// decides only settings (credentials, which cluster the secondary waits for), never a child's name.
+// Args configures the global database. Home and Standby are the two regions by config, never by
+// which one writes now: the writer is runtime state (a switchover or failover moves it with no
+// deploy), and nothing here depends on it.
 type Args struct {
-	// Writer is the region whose cluster writes (normally primaryRegion; database.writerRegion after
-	// a switchover or failover). Reader is the other region.
-	Writer, Reader RegionArgs
-	// HomeRegion holds the two resources that belong to no single cluster: the rds.GlobalCluster and
-	// the credentials secret (replicated to the other region). It must be Writer.Region or
-	// Reader.Region and must never change after the first deployment: pass primaryRegion, which a
-	// failover does not touch. (Added field, required.)
-	HomeRegion string
+	// Home is primaryRegion: where the global cluster was created (its first cluster carried the
+	// credentials) and where the rds.GlobalCluster and the credentials secret live. Standby is the
+	// other region, whose cluster joined as a secondary. Neither ever changes after the first deploy.
+	Home, Standby RegionArgs
 	// RandomProvider is the explicit random provider for the master password.
 	RandomProvider pulumi.ProviderResource
 
@@ -51,7 +48,7 @@ type Args struct {
 	PerformanceInsightsRetentionDays int
 	// MonitoringIntervalSeconds is the enhanced monitoring interval; 0 turns it (and its role) off.
 	MonitoringIntervalSeconds int
-	// RpoSeconds sets rds.global_db_rpo (PostgreSQL only, >= 20); 0 leaves it off.
+	// RpoSeconds would set rds.global_db_rpo; it must be 0 (see validate): the database spans two regions.
 	RpoSeconds int
 	// BackupWindow and MaintenanceWindow are UTC windows; empty means 03:00-04:00 daily and
 	// Sunday 04:30-05:30. (Added fields, optional.)
@@ -82,7 +79,7 @@ func (a *Args) validate() error {
 	for _, r := range []struct {
 		role string
 		args RegionArgs
-	}{{"Writer", a.Writer}, {"Reader", a.Reader}} {
+	}{{"Home", a.Home}, {"Standby", a.Standby}} {
 		switch {
 		case r.args.Region == "":
 			return fmt.Errorf("%s.Region is required", r.role)
@@ -94,12 +91,8 @@ func (a *Args) validate() error {
 			return fmt.Errorf("%s.Instances is %d; allowed: 1 to %d", r.role, r.args.Instances, dbspec.MaxInstances)
 		}
 	}
-	if a.Writer.Region == a.Reader.Region {
-		return fmt.Errorf("Writer and Reader are both %s; a global database spans two regions", a.Writer.Region)
-	}
-	if a.HomeRegion != a.Writer.Region && a.HomeRegion != a.Reader.Region {
-		return fmt.Errorf("HomeRegion is %q; allowed: %s or %s (pass primaryRegion: it must not change when the writer does)",
-			a.HomeRegion, a.Writer.Region, a.Reader.Region)
+	if a.Home.Region == a.Standby.Region {
+		return fmt.Errorf("Home and Standby are both %s; a global database spans two regions", a.Home.Region)
 	}
 	if a.RandomProvider == nil {
 		return errors.New("RandomProvider is required (the program uses no default providers)")
@@ -124,6 +117,11 @@ func (a *Args) validate() error {
 			return fmt.Errorf("%s %w", c.field, c.err)
 		}
 	}
+	// The database always spans two regions, so its only secondary is the other region: with
+	// rds.global_db_rpo set, the promoted cluster pauses every commit once the old primary is gone.
+	if a.RpoSeconds > 0 {
+		return fmt.Errorf("RpoSeconds is %d; allowed: 0 for a two-region global database (rds.global_db_rpo would stop the promoted writer while the other region is down)", a.RpoSeconds)
+	}
 	if a.BackupWindow == "" {
 		a.BackupWindow = defaultBackupWindow
 	}
@@ -145,21 +143,5 @@ type check struct {
 	err   error
 }
 
-// regions returns the writer and the reader, in that order.
-func (a *Args) regions() []RegionArgs { return []RegionArgs{a.Writer, a.Reader} }
-
-// home returns the RegionArgs of HomeRegion.
-func (a *Args) home() RegionArgs {
-	if a.HomeRegion == a.Writer.Region {
-		return a.Writer
-	}
-	return a.Reader
-}
-
-// other returns the region that is not r.
-func (a *Args) other(region string) RegionArgs {
-	if region == a.Writer.Region {
-		return a.Reader
-	}
-	return a.Writer
-}
+// regions returns the home and the standby region, in that order.
+func (a *Args) regions() []RegionArgs { return []RegionArgs{a.Home, a.Standby} }

@@ -2,6 +2,7 @@ package database
 
 import (
 	"fmt"
+	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/rds"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -9,21 +10,39 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/database/dbspec"
 )
 
-// ClusterIgnoredChanges are the cluster inputs `pulumi up` must never act on after creation, on
-// both clusters alike (which one writes changes with a switchover, the ignore list must not):
-//   - masterUsername, masterPassword, databaseName: only the writer's creation carries them (AWS
-//     rejects them on a cross-region member); after a switchover they would appear on the new writer
-//     and vanish from the old one. masterUsername and databaseName force replacement.
-//   - globalClusterIdentifier, replicationSourceIdentifier: a managed switchover or failover (or a
-//     detach during an outage) rewrites membership; acting on it would detach or re-create a cluster.
-//   - engineVersion: the global cluster owns the version and upgrades its members (the provider's
-//     documented pattern); members report the version AWS upgraded them to.
-//   - snapshotIdentifier, sourceRegion: never set here; a cluster restored from a snapshot by an
-//     operator must not be re-created to drop them.
-var ClusterIgnoredChanges = []string{
-	"masterUsername", "masterPassword", "databaseName",
-	"globalClusterIdentifier", "replicationSourceIdentifier",
-	"engineVersion", "snapshotIdentifier", "sourceRegion",
+// ClusterIgnoredChangeReasons are the cluster inputs `pulumi up` must not act on, each with the
+// runtime change (by AWS or by the failover runbook) that makes its recorded value stale. Both
+// clusters carry the same list: which one writes changes at runtime, the list must not. Nothing else
+// is ignored; in particular globalClusterIdentifier is NOT: a cluster that left the global database
+// (a detach, or an old primary AWS could not rejoin) must show in `pulumi preview` as drift an
+// operator has to act on (the runbook reports the rejoin commands), never be hidden.
+var ClusterIgnoredChangeReasons = map[string]string{
+	// Provider docs (rds.Cluster): for a member of a global cluster, ignore it instead of setting it.
+	// AWS points a secondary at the current primary and moves it at every switchover and failover.
+	"replicationSourceIdentifier": "AWS sets it on the secondary to the current primary and moves it at every switchover and failover",
+	// The global cluster owns the version (provider docs, "Upgrading Engine Versions"): AWS upgrades
+	// every member with it, and upgrades a version that reaches end of support itself.
+	"engineVersion": "AWS upgrades members with the global cluster (and itself when a version reaches end of support)",
+	// Only the home cluster's creation carries the credentials. After a failover the home cluster may
+	// be the old primary rebuilt into the global database as a secondary (the runbook's rejoin
+	// commands), created without them as AWS requires ("Cannot specify user name for cross region
+	// replication cluster"); AWS then reports them from the global cluster, and masterUsername and
+	// databaseName force replacement, which would delete the rebuilt cluster.
+	"masterUsername": "a home cluster rebuilt as a secondary after a failover is created without it (forces replacement)",
+	"masterPassword": "a home cluster rebuilt as a secondary after a failover is created without it (AWS refuses it on a secondary)",
+	"databaseName":   "a home cluster rebuilt as a secondary after a failover is created without it (forces replacement)",
+}
+
+// ClusterIgnoredChanges is ClusterIgnoredChangeReasons' keys, sorted: the clusters' ignoreChanges.
+var ClusterIgnoredChanges = sortedKeys(ClusterIgnoredChangeReasons)
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // credentials are what only the writer's creation carries.
@@ -33,8 +52,8 @@ type credentials struct {
 }
 
 // newCluster creates a region's member cluster of the global database. Every input is the same
-// whether the region writes or reads, except the credentials (writer only, ignored afterwards) and
-// the dependency on the writer's instances (reader only; dependencies never replace).
+// whichever region writes now: the credentials go to the home cluster (created first) and the
+// standby waits for the home cluster's instances, both facts of config, not of the current role.
 func newCluster(ctx *pulumi.Context, reg *regional, global *rds.GlobalCluster, args *Args, creds *credentials, project, stack, name string, dependsOn []pulumi.Resource) (*rds.Cluster, error) {
 	clusterArgs := &rds.ClusterArgs{
 		Engine:                           pulumi.String(args.Engine),

@@ -10,8 +10,9 @@ import (
 )
 
 // GlobalDatabase is an Aurora global database across two regions. "Primary" outputs describe the
-// writer region's cluster and "Secondary" ones the reader's; the maps are keyed by region and do not
-// move when the writer does.
+// home region's cluster (primaryRegion) and "Secondary" ones the standby's: they name clusters by
+// region, not by role, and do not move when the writer does. Which cluster writes now is runtime
+// state; GlobalEndpoint always reaches it.
 type GlobalDatabase struct {
 	pulumi.ResourceState
 
@@ -20,8 +21,9 @@ type GlobalDatabase struct {
 	// GlobalEndpoint is the global writer endpoint: it follows the writer through switchovers and
 	// failovers without a deployment.
 	GlobalEndpoint pulumi.StringOutput `pulumi:"globalEndpoint"`
-	WriterRegion   pulumi.StringOutput `pulumi:"writerRegion"`
-	ReaderRegion   pulumi.StringOutput `pulumi:"readerRegion"`
+	// HomeRegion is where the global cluster was created (primaryRegion); StandbyRegion the other.
+	HomeRegion    pulumi.StringOutput `pulumi:"homeRegion"`
+	StandbyRegion pulumi.StringOutput `pulumi:"standbyRegion"`
 
 	PrimaryClusterArn        pulumi.StringOutput `pulumi:"primaryClusterArn"`
 	PrimaryClusterIdentifier pulumi.StringOutput `pulumi:"primaryClusterIdentifier"`
@@ -34,8 +36,8 @@ type GlobalDatabase struct {
 
 	Port pulumi.IntOutput `pulumi:"port"`
 
-	// SecretArn is the credentials secret's ARN in the writer region, SecondarySecretArn its replica's
-	// ARN in the reader region (both readable; SecretArns has both keyed by region).
+	// SecretArn is the credentials secret's ARN in the home region, SecondarySecretArn its replica's
+	// ARN in the standby region (both readable; SecretArns has both keyed by region).
 	SecretArn          pulumi.StringOutput    `pulumi:"secretArn"`
 	SecondarySecretArn pulumi.StringOutput    `pulumi:"secondarySecretArn"`
 	SecretArns         pulumi.StringMapOutput `pulumi:"secretArns"`
@@ -46,11 +48,15 @@ type GlobalDatabase struct {
 	ClusterArns         pulumi.StringMapOutput      `pulumi:"clusterArns"`
 	ReaderEndpoints     pulumi.StringMapOutput      `pulumi:"readerEndpoints"`
 	InstanceIdentifiers pulumi.StringArrayMapOutput `pulumi:"instanceIdentifiers"`
+	// SubnetGroupNames and ParameterGroupNames (by region) are what a cluster rebuilt into the global
+	// database needs; the runbook's rejoin commands name them.
+	SubnetGroupNames    pulumi.StringMapOutput `pulumi:"subnetGroupNames"`
+	ParameterGroupNames pulumi.StringMapOutput `pulumi:"parameterGroupNames"`
 }
 
 // NewGlobalDatabase builds the global database. The regional children are named by region code
 // (name-<region>-cluster, name-<region>-key, ...), the global cluster and the secret by name alone,
-// on HomeRegion's provider: passing Writer and Reader swapped registers the same resources.
+// on the home region's provider. No input names the writer, so a failover changes nothing here.
 func NewGlobalDatabase(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*GlobalDatabase, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("database %s: %w", name, err)
@@ -66,8 +72,8 @@ func NewGlobalDatabase(ctx *pulumi.Context, name string, args *Args, opts ...pul
 		"globalClusterId":            g.GlobalClusterId,
 		"globalClusterArn":           g.GlobalClusterArn,
 		"globalEndpoint":             g.GlobalEndpoint,
-		"writerRegion":               g.WriterRegion,
-		"readerRegion":               g.ReaderRegion,
+		"homeRegion":                 g.HomeRegion,
+		"standbyRegion":              g.StandbyRegion,
 		"primaryClusterArn":          g.PrimaryClusterArn,
 		"primaryClusterIdentifier":   g.PrimaryClusterIdentifier,
 		"primaryEndpoint":            g.PrimaryEndpoint,
@@ -85,6 +91,8 @@ func NewGlobalDatabase(ctx *pulumi.Context, name string, args *Args, opts ...pul
 		"clusterArns":                g.ClusterArns,
 		"readerEndpoints":            g.ReaderEndpoints,
 		"instanceIdentifiers":        g.InstanceIdentifiers,
+		"subnetGroupNames":           g.SubnetGroupNames,
+		"parameterGroupNames":        g.ParameterGroupNames,
 	}); err != nil {
 		return nil, fmt.Errorf("database %s: %w", name, err)
 	}
@@ -100,8 +108,10 @@ func (g *GlobalDatabase) build(ctx *pulumi.Context, name string, args *Args) err
 		}
 		regions[r.Region] = reg
 	}
-	writer, reader := regions[args.Writer.Region], regions[args.Reader.Region]
-	home, away := regions[args.HomeRegion], regions[args.other(args.HomeRegion).Region]
+	// The home cluster was created first, with the credentials; the standby joined it as a secondary.
+	// "writer" and "reader" below are the creation order AWS requires, not the roles of today.
+	writer, reader := regions[args.Home.Region], regions[args.Standby.Region]
+	home, away := writer, reader
 
 	global, err := rds.NewGlobalCluster(ctx, name+"-global", &rds.GlobalClusterArgs{
 		GlobalClusterIdentifier: pulumi.String(globalClusterIdentifier(ctx.Project(), ctx.Stack(), name)),
@@ -154,8 +164,8 @@ func (g *GlobalDatabase) build(ctx *pulumi.Context, name string, args *Args) err
 	g.GlobalClusterId = global.GlobalClusterIdentifier
 	g.GlobalClusterArn = global.Arn
 	g.GlobalEndpoint = global.Endpoint
-	g.WriterRegion = pulumi.String(args.Writer.Region).ToStringOutput()
-	g.ReaderRegion = pulumi.String(args.Reader.Region).ToStringOutput()
+	g.HomeRegion = pulumi.String(args.Home.Region).ToStringOutput()
+	g.StandbyRegion = pulumi.String(args.Standby.Region).ToStringOutput()
 	g.PrimaryClusterArn = writerCluster.Arn
 	g.PrimaryClusterIdentifier = writerCluster.ClusterIdentifier
 	g.PrimaryEndpoint = writerCluster.Endpoint
@@ -168,11 +178,12 @@ func (g *GlobalDatabase) build(ctx *pulumi.Context, name string, args *Args) err
 	arnIn := func(region string) pulumi.StringOutput {
 		return secret.Arn.ApplyT(func(arn string) string { return secretArnIn(arn, region) }).(pulumi.StringOutput)
 	}
-	g.SecretArn = arnIn(args.Writer.Region)
-	g.SecondarySecretArn = arnIn(args.Reader.Region)
+	g.SecretArn = arnIn(args.Home.Region)
+	g.SecondarySecretArn = arnIn(args.Standby.Region)
 
 	secretArns, sgs, keys, ids, arns, readers := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	instanceIds := pulumi.StringArrayMap{}
+	subnetGroups, paramGroups := pulumi.StringMap{}, pulumi.StringMap{}
 	for _, c := range []struct {
 		reg       *regional
 		cluster   *rds.Cluster
@@ -188,6 +199,8 @@ func (g *GlobalDatabase) build(ctx *pulumi.Context, name string, args *Args) err
 		ids[region] = c.cluster.ClusterIdentifier
 		arns[region] = c.cluster.Arn
 		readers[region] = c.cluster.ReaderEndpoint
+		subnetGroups[region] = c.reg.subnets.Name
+		paramGroups[region] = c.reg.params.Name
 		var list pulumi.StringArray
 		for _, i := range c.instances {
 			list = append(list, i.Identifier)
@@ -201,5 +214,7 @@ func (g *GlobalDatabase) build(ctx *pulumi.Context, name string, args *Args) err
 	g.ClusterArns = arns.ToStringMapOutput()
 	g.ReaderEndpoints = readers.ToStringMapOutput()
 	g.InstanceIdentifiers = instanceIds.ToStringArrayMapOutput()
+	g.SubnetGroupNames = subnetGroups.ToStringMapOutput()
+	g.ParameterGroupNames = paramGroups.ToStringMapOutput()
 	return nil
 }

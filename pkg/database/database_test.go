@@ -77,7 +77,7 @@ func TestBothClustersAreEncryptedWithTheirRegionsKeyInTheSameGlobalCluster(t *te
 	}
 }
 
-func TestOnlyTheWriterCarriesCredentials(t *testing.T) {
+func TestOnlyTheHomeClusterCarriesCredentials(t *testing.T) {
 	m, _ := run(t, "prod", testArgs(regionA, regionB))
 	w, r := cluster(t, m, regionA), cluster(t, m, regionB)
 	assert.Equal(t, "dbadmin", w.Str("masterUsername"))
@@ -105,8 +105,13 @@ func TestClustersIgnoreWhatAFailoverChanges(t *testing.T) {
 	m, _ := run(t, "prod", testArgs(regionA, regionB))
 	for _, region := range []string{regionA, regionB} {
 		c := cluster(t, m, region)
-		for _, prop := range []string{"globalClusterIdentifier", "replicationSourceIdentifier", "masterUsername", "masterPassword", "databaseName", "engineVersion", "snapshotIdentifier"} {
+		for _, prop := range []string{"replicationSourceIdentifier", "masterUsername", "masterPassword", "databaseName", "engineVersion"} {
 			assert.True(t, c.Ignores(prop), "%s ignores %s", region, prop)
+		}
+		// A cluster that left the global database must show as drift, never be hidden.
+		assert.False(t, c.Ignores("globalClusterIdentifier"), "%s must not ignore globalClusterIdentifier", region)
+		for _, prop := range []string{"snapshotIdentifier", "sourceRegion"} {
+			assert.False(t, c.Ignores(prop), "%s: %s is never set, so nothing to ignore", region, prop)
 		}
 	}
 }
@@ -124,7 +129,7 @@ func TestInstancesPerRoleAndTheirSettings(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
 			args := testArgs(regionA, regionB)
-			args.Writer.Instances, args.Reader.Instances, args.MonitoringIntervalSeconds = tc.writer, tc.reader, tc.interval
+			args.Home.Instances, args.Standby.Instances, args.MonitoringIntervalSeconds = tc.writer, tc.reader, tc.interval
 			m, out := run(t, tc.stack, args)
 			assert.Len(t, m.InRegion(tInstance, regionA), tc.writer)
 			assert.Len(t, m.InRegion(tInstance, regionB), tc.reader)
@@ -183,8 +188,6 @@ func TestParameterGroupsPerEngine(t *testing.T) {
 	}{
 		{"postgres", "aurora-postgresql", "16.6", "aurora-postgresql16", 0, 5432, []string{"postgresql"},
 			map[string]string{"rds.force_ssl": "1", "ssl_min_protocol_version": "TLSv1.2"}},
-		{"postgres with rpo", "aurora-postgresql", "15.4", "aurora-postgresql15", 60, 5432, []string{"postgresql"},
-			map[string]string{"rds.force_ssl": "1", "ssl_min_protocol_version": "TLSv1.2", "rds.global_db_rpo": "60"}},
 		{"mysql", "aurora-mysql", "8.0.mysql_aurora.3.08.0", "aurora-mysql8.0", 0, 3306, []string{"audit", "error", "general", "slowquery"},
 			map[string]string{"require_secure_transport": "ON", "tls_version": "TLSv1.2,TLSv1.3", "server_audit_logging": "1",
 				"server_audit_events": "CONNECT,QUERY_DCL,QUERY_DDL", "slow_query_log": "1", "long_query_time": "2"}},
@@ -367,8 +370,8 @@ func TestOutputs(t *testing.T) {
 	m, out := run(t, "prod", testArgs(regionA, regionB))
 	w, r := cluster(t, m, regionA), cluster(t, m, regionB)
 	str := func(r *offline.Resource, k string) string { return offline.Lookup(r.Outputs, k).StringValue() }
-	assert.Equal(t, regionA, out["writerRegion"].Value)
-	assert.Equal(t, regionB, out["readerRegion"].Value)
+	assert.Equal(t, regionA, out["homeRegion"].Value)
+	assert.Equal(t, regionB, out["standbyRegion"].Value)
 	assert.Equal(t, arn(w), out["primaryClusterArn"].Value)
 	assert.Equal(t, str(w, "endpoint"), out["primaryEndpoint"].Value)
 	assert.Equal(t, str(w, "readerEndpoint"), out["primaryReaderEndpoint"].Value)
@@ -390,9 +393,9 @@ func TestArgsAreValidated(t *testing.T) {
 		mutate func(a *Args)
 		want   string
 	}{
-		{"same region twice", func(a *Args) { a.Reader.Region = a.Writer.Region }, "both us-east-1"},
-		{"home elsewhere", func(a *Args) { a.HomeRegion = "eu-west-1" }, "HomeRegion"},
-		{"no home", func(a *Args) { a.HomeRegion = "" }, "HomeRegion"},
+		{"same region twice", func(a *Args) { a.Standby.Region = a.Home.Region }, "both us-east-1"},
+		{"no home region", func(a *Args) { a.Home.Region = "" }, "Home.Region"},
+		{"rpo in two regions", func(a *Args) { a.RpoSeconds = 60 }, "RpoSeconds is 60; allowed: 0 for a two-region global database"},
 		{"burstable class", func(a *Args) { a.InstanceClass = "db.t4g.medium" }, "burstable"},
 		{"general-purpose class", func(a *Args) { a.InstanceClass = "db.m5.large" }, "memory-optimized"},
 		{"bad postgres version", func(a *Args) { a.EngineVersion = "8.0.mysql_aurora.3.08.0" }, "EngineVersion"},
@@ -400,9 +403,9 @@ func TestArgsAreValidated(t *testing.T) {
 		{"bad mysql version", func(a *Args) { a.Engine = "aurora-mysql" }, "Aurora MySQL version 3"},
 		{"rpo on mysql", func(a *Args) { a.Engine, a.EngineVersion, a.RpoSeconds = "aurora-mysql", "8.0.mysql_aurora.3.08.0", 30 }, "rds.global_db_rpo"},
 		{"rpo too small", func(a *Args) { a.RpoSeconds = 10 }, "20 to"},
-		{"no writer instances", func(a *Args) { a.Writer.Instances = 0 }, "Writer.Instances"},
-		{"headless reader", func(a *Args) { a.Reader.Instances = 0 }, "Reader.Instances"},
-		{"no subnets", func(a *Args) { a.Reader.SubnetIds = nil }, "SubnetIds"},
+		{"no home instances", func(a *Args) { a.Home.Instances = 0 }, "Home.Instances"},
+		{"headless standby", func(a *Args) { a.Standby.Instances = 0 }, "Standby.Instances"},
+		{"no subnets", func(a *Args) { a.Standby.SubnetIds = nil }, "SubnetIds"},
 		{"unknown engine", func(a *Args) { a.Engine = "postgres" }, "Engine"},
 		{"backup retention", func(a *Args) { a.BackupRetentionDays = 36 }, "1 to 35"},
 		{"pi retention", func(a *Args) { a.PerformanceInsightsRetentionDays = 30 }, "multiple of 31"},

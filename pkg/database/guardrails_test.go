@@ -36,7 +36,7 @@ func TestTheComponentPassesTheGuardrails(t *testing.T) {
 	}{
 		{"prod", func(*Args) {}},
 		{"staging", func(a *Args) {
-			a.Protect, a.DeletionProtection, a.BackupRetentionDays, a.Writer.Instances = false, false, 7, 1
+			a.Protect, a.DeletionProtection, a.BackupRetentionDays, a.Home.Instances = false, false, 7, 1
 		}},
 		{"prod", func(a *Args) { a.Engine, a.EngineVersion = "aurora-mysql", "8.0.mysql_aurora.3.08.0" }},
 	} {

@@ -16,7 +16,7 @@ import (
 )
 
 const (
-	regionA = "us-east-1" // home region and writer unless a test swaps them
+	regionA = "us-east-1" // home region (primaryRegion)
 	regionB = "us-west-2"
 
 	tGlobal    = "aws:rds/globalCluster:GlobalCluster"
@@ -35,14 +35,13 @@ const (
 	tComponent = "multi-region-ha:database:GlobalDatabase"
 )
 
-// testArgs is a prod-like database with writer in writer, reader in reader, home in regionA. The
+// testArgs is a prod-like database with its home in home and its standby in standby. The
 // regional inputs (VPC, subnets, client group) are the literal IDs the networks and computes of
 // each region would hand over.
-func testArgs(writer, reader string) *Args {
+func testArgs(home, standby string) *Args {
 	return &Args{
-		Writer:                           regionArgs(writer, 2),
-		Reader:                           regionArgs(reader, 1),
-		HomeRegion:                       regionA,
+		Home:                             regionArgs(home, 2),
+		Standby:                          regionArgs(standby, 1),
 		Engine:                           "aurora-postgresql",
 		EngineVersion:                    "16.6",
 		InstanceClass:                    "db.r6g.large",
@@ -100,8 +99,8 @@ func tryRun(t *testing.T, stack string, args *Args) (*offline.Mocks, outputs, er
 			return err
 		}
 		if args != nil {
-			args.Writer.Provider = providers[args.Writer.Region]
-			args.Reader.Provider = providers[args.Reader.Region]
+			args.Home.Provider = providers[args.Home.Region]
+			args.Standby.Provider = providers[args.Standby.Region]
 			args.RandomProvider = rp
 		}
 		g, err := NewGlobalDatabase(ctx, "database", args)

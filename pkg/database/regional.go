@@ -16,8 +16,7 @@ import (
 )
 
 // regional is what each region has before its cluster exists. Every name carries the region code
-// and no role, and no input depends on whether the region writes, so swapping Writer and Reader
-// changes nothing here.
+// and no role, and no input depends on whether the region writes, so a failover changes nothing here.
 type regional struct {
 	args       RegionArgs
 	prefix     string // name + "-" + region
@@ -89,9 +88,9 @@ func (g *GlobalDatabase) newRegional(ctx *pulumi.Context, name string, r RegionA
 	return reg, nil
 }
 
-// newParameterGroup is a region's cluster parameter group. Both regions get the same parameters,
-// RPO included: a promoted secondary keeps the group it had, so it must already force TLS and bound
-// the RPO the day it becomes the writer.
+// newParameterGroup is a region's cluster parameter group. Both regions get the same parameters: a
+// promoted secondary keeps the group it had, so it must already force TLS the day it becomes the
+// writer. No RPO bound (validate refuses RpoSeconds): in two regions it would stop the new writer.
 func newParameterGroup(ctx *pulumi.Context, name, component, region string, args *Args, opts ...pulumi.ResourceOption) (*rds.ClusterParameterGroup, error) {
 	var params rds.ClusterParameterGroupParameterArray
 	for _, p := range dbspec.ClusterParameters(args.Engine, args.RpoSeconds) {

@@ -1,7 +1,9 @@
-// Package failover turns the region-failover runbook into code: a Step Functions state machine that
-// promotes this region's Aurora cluster in the global database (planned switchover or unplanned
-// failover), waits until it is the writer, raises this region's Auto Scaling group to the primary's
-// capacity and reports what happened, with timings, to the region's SNS topic. Optionally an
+// Package failover turns the region-failover runbook into code: a Step Functions state machine per
+// region that promotes only its own region's Aurora cluster in the global database (planned
+// switchover, unplanned failover, or "auto": switchover while the writer's region answers), safe to
+// start twice and under throttling; it waits until the cluster writes, raises this region's desired
+// capacity at once and reports the decision, the replication lag at that moment, the timings and,
+// when the old primary left the global cluster, the commands that rejoin it. Optionally an
 // EventBridge path starts it when the other region's "region unhealthy" alarm fires.
 package failover
 
@@ -10,9 +12,10 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
-// Args configures one failover runbook. Main instantiates it twice: in the secondary region (failover)
-// and in the primary region (its mirror, for failback), named "failover-<region>". The component's
-// provider (pulumi.Provider in opts) must be the provider of Region.
+// Args configures one failover runbook. Main instantiates it in every region from the same
+// component, named "failover-<region>": the runbook of a region promotes that region (a failover
+// into the standby, a failback into the home region). Nothing in it depends on which region writes
+// now. The component's provider (pulumi.Provider in opts) must be the provider of Region.
 type Args struct {
 	// Region is the region the state machine runs in and promotes INTO.
 	Region                  string
@@ -24,7 +27,16 @@ type Args struct {
 	// global cluster and on the clusters, so the role gets exactly these. Optional: when nil only
 	// TargetClusterArn is granted. (Added field.)
 	ClusterArns pulumi.StringArrayInput
-	// AutoScalingGroupName is this region's ASG, raised to MinSize/DesiredCapacity/MaxSize.
+	// TargetClusterIdentifier is this region's cluster identifier (its replication-lag dimension);
+	// optional, derived from TargetClusterArn. PeerClusterArn is the other region's cluster: the old
+	// primary after a promotion into Region, whose membership the report checks. (Added fields.)
+	TargetClusterIdentifier pulumi.StringInput
+	PeerClusterArn          pulumi.StringInput
+	// Peer describes the other region's cluster for the rejoin commands; optional.
+	Peer *PeerArgs
+	// AutoScalingGroupName is this region's ASG. The runbook raises its desired capacity to
+	// DesiredCapacity at once (never below what it runs); it never sends MinSize or MaxSize, which
+	// only bound the check here (0 <= MinSize <= DesiredCapacity <= MaxSize).
 	AutoScalingGroupName              pulumi.StringInput
 	MinSize, DesiredCapacity, MaxSize int
 	// TopicArn is the SNS topic in Region for the report; TopicKmsKeyArn its customer-managed key.
@@ -47,6 +59,16 @@ type Args struct {
 	// PollSeconds and MaxPolls bound the wait for the promoted cluster to become the writer
 	// (defaults 30 s and 60 polls, i.e. 30 minutes). (Added fields.)
 	PollSeconds, MaxPolls int
+}
+
+// PeerArgs is what the rejoin commands need of the other region's cluster, as the program built it.
+type PeerArgs struct {
+	Region                                        string
+	ClusterIdentifier, KmsKeyArn, SubnetGroupName pulumi.StringInput
+	SecurityGroupId, ParameterGroupName           pulumi.StringInput
+	InstanceIdentifiers                           pulumi.StringArrayInput
+	Engine, EngineVersion, InstanceClass          string
+	Port                                          int
 }
 
 const (

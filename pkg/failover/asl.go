@@ -52,12 +52,15 @@ type ChoiceRule struct {
 	Next                     string       `json:"Next,omitempty"`
 }
 
-// Retrier retries a Task on the listed errors.
+// Retrier retries a Task on the listed errors, with exponential backoff (BackoffRate), capped at
+// MaxDelaySeconds and spread by JitterStrategy FULL so parallel executions do not retry in step.
 type Retrier struct {
 	ErrorEquals     []string `json:"ErrorEquals"`
 	IntervalSeconds int      `json:"IntervalSeconds"`
 	MaxAttempts     int      `json:"MaxAttempts"`
 	BackoffRate     float64  `json:"BackoffRate"`
+	MaxDelaySeconds int      `json:"MaxDelaySeconds,omitempty"`
+	JitterStrategy  string   `json:"JitterStrategy,omitempty"`
 }
 
 // Catcher sends a Task's errors to Next: with ResultPath (JSONPath states) or Output (JSONata states).
@@ -192,8 +195,9 @@ func sdk(api string) string  { return "arn:aws:states:::aws-sdk:" + api }
 func format(s string) string { return escapeIntrinsic(s) }
 func quote(s string) string  { return "'" + escapeIntrinsic(s) + "'" }
 func jsonataString(s string) string {
-	// JSONata string literal in single quotes.
-	return "'" + strings.NewReplacer(`\`, `\\`, `'`, `\'`).Replace(s) + "'"
+	// JSONata string literal in double quotes with JSON escapes (JSONata knows no \' escape, so a
+	// single-quoted literal could not carry a quote).
+	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(s) + `"`
 }
 
 // escapeIntrinsic escapes the characters intrinsic-function string literals reserve.

@@ -68,6 +68,12 @@ func (s State) fieldProblems(name string) []string {
 		if len(r.ErrorEquals) == 0 || r.IntervalSeconds < 1 || r.MaxAttempts < 0 || r.BackoffRate < 1 {
 			add("retrier %d needs ErrorEquals, IntervalSeconds >= 1, MaxAttempts >= 0 and BackoffRate >= 1.0", i)
 		}
+		if r.MaxDelaySeconds < 0 || (r.MaxDelaySeconds > 0 && r.MaxDelaySeconds < r.IntervalSeconds) {
+			add("retrier %d: MaxDelaySeconds must be at least IntervalSeconds", i)
+		}
+		if r.JitterStrategy != "" && r.JitterStrategy != "FULL" && r.JitterStrategy != "NONE" {
+			add("retrier %d: JitterStrategy %q; allowed: FULL or NONE", i, r.JitterStrategy)
+		}
 	}
 	if s.Type == TypeTask && s.Resource != "" && !taskResource.MatchString(s.Resource) {
 		add("Resource %q is not an AWS SDK integration (arn:aws:states:::aws-sdk:<service>:<camelCaseAction>) or sns:publish", s.Resource)

@@ -7,43 +7,82 @@ import (
 
 // Params are the resolved values the runbook's definition embeds.
 type Params struct {
+	// Region is where the state machine runs and the region it promotes INTO (its own, only).
 	Region                  string
 	GlobalClusterIdentifier string
+	// TargetClusterArn is this region's cluster; TargetClusterIdentifier its identifier (the
+	// CloudWatch dimension of its replication lag). Empty: taken from the ARN.
 	TargetClusterArn        string
-	AutoScalingGroupName    string
-	MinSize                 int
-	DesiredCapacity         int
-	MaxSize                 int
-	TopicArn                string
-	PollSeconds             int
-	MaxPolls                int
+	TargetClusterIdentifier string
+	// PeerClusterArn is the other region's cluster: the old primary after a promotion into Region.
+	PeerClusterArn string
+	// SwitchoverRelayArn is the function that makes SwitchoverGlobalCluster from the current
+	// primary's region (relay.go). Empty: the runbook calls it from its own region.
+	SwitchoverRelayArn string
+	// Rejoin describes the peer cluster for the rejoin commands reported when it is no longer a
+	// member of the global cluster. Optional: without it the report says to rebuild it by hand.
+	Rejoin *RejoinParams
+	// AutoScalingGroupName is this region's group. DesiredCapacity is what the runbook raises it to
+	// at once (never lower than it runs already); MaxSize only bounds it in the report: the runbook
+	// never sends MinSize or MaxSize (UpdateAutoScalingGroup with a lower MaxSize clamps desired).
+	AutoScalingGroupName string
+	DesiredCapacity      int
+	MaxSize              int
+	TopicArn             string
+	PollSeconds          int
+	MaxPolls             int
 }
 
-// Execution input modes.
+// Execution input modes. Extra input fields (for example `trigger` and `evidence` from an automatic
+// detector) pass through every state untouched and appear in the report.
 const (
 	ModeSwitchover = "switchover" // planned: RPO 0, the old writer becomes a secondary
 	ModeFailover   = "failover"   // unplanned: the primary is unreachable, data loss allowed
+	ModeAuto       = "auto"       // switchover when the writer's region answers, failover otherwise
 )
+
+// Decisions the runbook takes (decision.action in the execution's output).
+const (
+	ActionSwitchover = "switchover"
+	ActionFailover   = "failover"
+)
+
+// LagFreshSeconds: a replication-lag datapoint of this region's cluster younger than this means the
+// writer's region still ships its log here, i.e. it answers (mode auto then switches over).
+const LagFreshSeconds = 180
 
 // State names. They show in the console and in the reports, so they read as the runbook's steps.
 const (
 	StInit              = "Init"
 	StInitPoll          = "InitPollCounter"
 	StChooseMode        = "ChooseMode"
+	StListRunning       = "ListRunningExecutions"
+	StIsDuplicate       = "StartedWhileAnotherPromotes"
+	StJoinEarlier       = "JoinEarlierExecution"
 	StDescribeBefore    = "DescribeGlobalCluster"
 	StAlreadyWriter     = "TargetAlreadyWriter"
 	StSkipPromotion     = "SkipPromotion"
+	StJoinInProgress    = "JoinPromotionInProgress"
+	StOtherInProgress   = "OtherPromotionInProgress"
+	StReadLag           = "ReadReplicationLag"
+	StDecide            = "DecideSwitchoverOrFailover"
 	StRecordPromotion   = "RecordPromotionRequest"
 	StPromoteBy         = "PromoteBy"
 	StSwitchover        = "SwitchoverGlobalCluster"
+	StRelayAnswered     = "SwitchoverRelayAnswered"
+	StRelayRefused      = "SwitchoverRefusedByRDS"
+	StRelayFailed       = "SwitchoverRelayFailed"
 	StFailover          = "FailoverGlobalCluster"
 	StWaitForWriter     = "WaitForWriter"
 	StDescribeAfter     = "DescribeGlobalClusterAgain"
 	StIsWriter          = "TargetIsWriter"
 	StCountPoll         = "CountPoll"
+	StPromotionRefused  = "PromotionRefused"
 	StPromotionTimedOut = "PromotionTimedOut"
 	StRecordWriter      = "RecordWriterConfirmed"
+	StReadCapacity      = "ReadCapacity"
 	StRaiseCapacity     = "RaiseCapacity"
+	StDescribeFinal     = "CheckOldPrimaryMembership"
 	StNotifySuccess     = "NotifySuccess"
 	StSucceeded         = "Succeeded"
 	StInvalidInput      = "InvalidInput"
@@ -51,19 +90,59 @@ const (
 	StFailed            = "Failed"
 )
 
-// Definition builds the runbook. Flow:
+// transientErrors are the errors a call may succeed after: throttling and transient service or
+// network errors. Step Functions names an AWS SDK integration's errors <Service>.<Exception>, and
+// an error the SDK does not model (throttling among them: "Rate exceeded" arrives as RdsException)
+// as <Service>.<Service>Exception.
+func transientErrors(service string) []string {
+	var out []string
+	for _, e := range []string{"ThrottlingException", "Throttling", "ThrottledException", "TooManyRequestsException",
+		"RequestLimitExceeded", "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure",
+		"InternalServerError", "SdkClientException", service + "Exception"} {
+		out = append(out, service+"."+e)
+	}
+	return out
+}
+
+// retryTransient retries throttling and transient errors with capped, jittered exponential backoff:
+// 2, 4, 8, ... up to 60 s, 8 attempts (about 4 minutes), every AWS call of the runbook.
+func retryTransient(service string) Retrier {
+	return Retrier{ErrorEquals: transientErrors(service), IntervalSeconds: 2, MaxAttempts: 8, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: "FULL"}
+}
+
+// retryRead also retries any failure of a call that changes nothing (a describe, a report).
+var retryRead = Retrier{ErrorEquals: []string{"States.TaskFailed"}, IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2, JitterStrategy: "FULL"}
+
+// promotionRefusedErrors are what RDS answers when the global cluster is already being promoted (a
+// concurrent start, an operator) or the target already is the primary: the runbook then re-reads the
+// topology instead of failing or promoting again.
+var promotionRefusedErrors = []string{
+	"Rds.InvalidGlobalClusterStateException", "Rds.InvalidGlobalClusterStateFault",
+	"Rds.InvalidDbClusterStateException", "Rds.InvalidDBClusterStateFault",
+}
+
+// Definition builds the runbook of one region. Flow:
 //
-//	Init -> InitPollCounter -> ChooseMode (switchover | failover | else InvalidInput)
-//	-> DescribeGlobalCluster -> TargetAlreadyWriter? (yes: SkipPromotion) -> RecordPromotionRequest
-//	-> PromoteBy (switchoverGlobalCluster | failoverGlobalCluster AllowDataLoss)
-//	-> WaitForWriter -> DescribeGlobalClusterAgain -> TargetIsWriter? (writer, and available or no operation left:
-//	   RecordWriterConfirmed; MaxPolls reached: PromotionTimedOut; else CountPoll -> WaitForWriter)
-//	-> RaiseCapacity (updateAutoScalingGroup) -> NotifySuccess (sns:publish with timings) -> Succeeded
-//	Every Task catches States.ALL into NotifyFailure -> Failed.
+//	Init -> InitPollCounter -> ChooseMode (switchover | failover | auto, else InvalidInput)
+//	-> ListRunningExecutions -> StartedWhileAnotherPromotes? (an earlier running execution of this
+//	   runbook: JoinEarlierExecution, wait for the writer without promoting)
+//	-> DescribeGlobalCluster -> TargetAlreadyWriter? (yes: SkipPromotion; a promotion into this region
+//	   in progress: JoinPromotionInProgress; one into another region: OtherPromotionInProgress -> report)
+//	-> ReadReplicationLag -> DecideSwitchoverOrFailover -> RecordPromotionRequest
+//	-> PromoteBy (switchoverGlobalCluster | failoverGlobalCluster AllowDataLoss; a refusal because a
+//	   promotion is under way re-reads the topology)
+//	-> WaitForWriter -> DescribeGlobalClusterAgain -> TargetIsWriter? (writer and over: RecordWriterConfirmed;
+//	   refused and nothing under way towards us: PromotionRefused; MaxPolls: PromotionTimedOut; else CountPoll)
+//	-> ReadCapacity -> RaiseCapacity (desired only, never below the current) -> CheckOldPrimaryMembership
+//	-> NotifySuccess (decision, lag at the decision, timings, capacity, rejoin commands if detached) -> Succeeded
+//	Every Task retries throttling and transient errors and catches States.ALL into NotifyFailure -> Failed.
 //
-// The describe states use JSONata (per-state QueryLanguage) to test "target is writer" without
-// depending on the member field's casing (DBClusterArn in the RDS API, DbClusterArn in the SDK
-// model Step Functions serialises): a missing field is simply no match in JSONata, an error in JSONPath.
+// Every AWS call goes to this region's endpoint (Step Functions SDK integrations call their own
+// region only). failoverGlobalCluster is made from the target's region, as AWS's guide does, and it
+// is the only region that answers when the old primary's region is down. switchoverGlobalCluster is
+// made from the target's region too: both calls name the target by ARN, which is what lets Aurora
+// locate it in its region from the endpoint that receives the call (RDS API reference,
+// TargetDbClusterIdentifier); docs/failover.md gives the CLI fallback from the primary's region.
 func Definition(p Params) StateMachine {
 	if p.PollSeconds <= 0 {
 		p.PollSeconds = defaultPollSeconds
@@ -71,33 +150,35 @@ func Definition(p Params) StateMachine {
 	if p.MaxPolls <= 0 {
 		p.MaxPolls = defaultMaxPolls
 	}
+	if p.TargetClusterIdentifier == "" {
+		p.TargetClusterIdentifier = clusterIDFromArn(p.TargetClusterArn)
+	}
 	catchAll := []Catcher{{ErrorEquals: []string{"States.ALL"}, ResultPath: "$.error", Next: StNotifyFailure}}
 	catchAllJSONata := []Catcher{{
 		ErrorEquals: []string{"States.ALL"},
 		Output:      `{% $merge([$states.input, {"error": $states.errorOutput}]) %}`,
 		Next:        StNotifyFailure,
 	}}
-	readRetry := []Retrier{{ErrorEquals: []string{"States.TaskFailed"}, IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2}}
+	target, peer := jsonataString(p.TargetClusterArn), jsonataString(p.PeerClusterArn)
 	describe := func(key, next string) State {
-		target := jsonataString(p.TargetClusterArn)
-		members := "$states.result.GlobalClusters[0].GlobalClusterMembers"
-		status := "$states.result.GlobalClusters[0].Status"
-		operation := "$states.result.GlobalClusters[0].FailoverState.Status"
 		return State{
 			Type:          TypeTask,
-			QueryLanguage: "JSONata",
+			QueryLanguage: JSONata,
 			Resource:      sdk("rds:describeGlobalClusters"),
 			Arguments:     map[string]any{"GlobalClusterIdentifier": p.GlobalClusterIdentifier},
-			// status is always a string and targetIsWriter and operationDone always booleans, so the
-			// JSONPath Choice states after it never meet a missing field (a runtime error there).
-			// operationDone: AWS leaves FailoverState empty unless a switchover or failover is
-			// pending or in progress (RDS API FailoverState), so its absence means the promotion is
-			// over even while an unreachable old primary keeps the global status from "available".
-			Output: fmt.Sprintf(`{%% $merge([$states.input, {"%s": {"status": %s ? %s : "unknown", `+
-				`"targetIsWriter": $count(%s[IsWriter = true and (DbClusterArn = %s or DBClusterArn = %s)]) > 0, `+
-				`"operationDone": $not($exists(%s))}}]) %%}`,
-				key, status, status, members, target, target, operation),
-			Retry: readRetry,
+			// Every field is always a string or a boolean, so the JSONPath Choice states after it
+			// never meet a missing field (a runtime error there). Member fields are matched in both
+			// casings (DBClusterArn in the RDS API, DbClusterArn in the SDK model Step Functions
+			// serialises): a missing field is simply no match in JSONata. AWS leaves FailoverState
+			// empty unless a switchover or failover is pending or in progress (RDS API FailoverState).
+			Output: fmt.Sprintf(`{%% ($g := $states.result.GlobalClusters[0]; $m := $g.GlobalClusterMembers; $f := $g.FailoverState; `+
+				`$merge([$states.input, {"%s": {"status": $exists($g.Status) ? $g.Status : "unknown", `+
+				`"targetIsWriter": $count($m[IsWriter = true and (DbClusterArn = %s or DBClusterArn = %s)]) > 0, `+
+				`"peerIsMember": $count($m[DbClusterArn = %s or DBClusterArn = %s]) > 0, `+
+				`"operationDone": $not($exists($f.Status)), `+
+				`"operationTowardTarget": $exists($f.Status) and ($f.ToDbClusterArn = %s or $f.ToDBClusterArn = %s)}}])) %%}`,
+				key, target, target, peer, peer, target, target),
+			Retry: []Retrier{retryTransient("Rds"), retryRead},
 			Catch: catchAllJSONata,
 			Next:  next,
 		}
@@ -110,19 +191,30 @@ func Definition(p Params) StateMachine {
 		for k, v := range extra {
 			params[k] = v
 		}
-		return State{Type: TypeTask, Resource: sdk(api), Parameters: params, ResultPath: Discard, Catch: catchAll, Next: StWaitForWriter}
+		return State{
+			Type: TypeTask, Resource: sdk(api), Parameters: params, ResultPath: Discard,
+			// No retry on a refusal: it means a promotion is under way or done; read the topology.
+			Retry: []Retrier{retryTransient("Rds")},
+			Catch: []Catcher{
+				{ErrorEquals: promotionRefusedErrors, ResultPath: "$.promotionRefused", Next: StDescribeAfter},
+				catchAll[0],
+			},
+			Next: StWaitForWriter,
+		}
 	}
 	now := map[string]any{"at.$": "$$.State.EnteredTime"}
+	skip := func(why string, next string) State {
+		return State{Type: TypePass, Parameters: map[string]any{"at.$": "$$.State.EnteredTime", "skipped": why},
+			ResultPath: "$.timings.promotion", Next: next}
+	}
 
-	successMessage := fmt.Sprintf("States.Format('Region failover into %s finished (mode {}). %s is now the writer of global cluster %s. "+
-		"Auto Scaling group %s raised to min %d, desired %d, max %d. Execution started {}; promotion requested {}; "+
-		"writer confirmed {}; capacity raised and report sent {}. Next: set database.writerRegion to %s and run pulumi up (docs/failover.md).', "+
-		"$.mode, $.timings.startedAt, $.timings.promotion.at, $.timings.writerConfirmed.at, $$.State.EnteredTime)",
-		format(p.Region), format(p.TargetClusterArn), format(p.GlobalClusterIdentifier),
-		format(p.AutoScalingGroupName), p.MinSize, p.DesiredCapacity, p.MaxSize, format(p.Region))
-	failureMessage := fmt.Sprintf("States.Format('Region failover into %s FAILED in execution {} (started {}). Error: {}. Cause: {}. "+
-		"The database and capacity may be half-way: follow docs/failover.md (check the global cluster writer first).', "+
-		"$$.Execution.Name, $$.Execution.StartTime, $.error.Error, $.error.Cause)", format(p.Region))
+	failureMessage := fmt.Sprintf("States.Format('Runbook in %s (promotes %s only) FAILED in execution {} (started {}). Error: {}. Cause: {}. "+
+		"The database and capacity may be half-way: follow docs/failover.md (describe the global cluster first). "+
+		"If RDS refused a switchover made from %s, make it from the current primary%ss region, then start this runbook again: "+
+		"aws rds switchover-global-cluster --region %s --global-cluster-identifier %s --target-db-cluster-identifier %s', "+
+		"$$.Execution.Name, $$.Execution.StartTime, $.error.Error, $.error.Cause)", format(p.Region), format(p.Region),
+		format(p.Region), `\'`, format(orPlaceholder(regionFromArn(p.PeerClusterArn), "<current primary region>")),
+		format(p.GlobalClusterIdentifier), format(p.TargetClusterArn))
 
 	states := map[string]State{
 		StInit: {
@@ -131,30 +223,105 @@ func Definition(p Params) StateMachine {
 		},
 		StInitPoll: {Type: TypePass, Result: map[string]any{"count": 0}, ResultPath: "$.poll", Next: StChooseMode},
 		StChooseMode: {
-			Type:    TypeChoice,
-			Comment: `Input {"mode":"switchover"} (planned, RPO 0) or {"mode":"failover"} (unplanned, data loss allowed).`,
+			Type: TypeChoice,
+			Comment: `Input {"mode":"switchover"} (planned, RPO 0), {"mode":"failover"} (unplanned, data loss allowed) or ` +
+				`{"mode":"auto"} (switchover while the writer's region answers, failover otherwise). Other fields pass through.`,
 			Choices: []ChoiceRule{
 				{Not: &ChoiceRule{Variable: "$.mode", IsPresent: boolp(true)}, Next: StInvalidInput},
-				{Variable: "$.mode", StringEquals: strp(ModeSwitchover), Next: StDescribeBefore},
-				{Variable: "$.mode", StringEquals: strp(ModeFailover), Next: StDescribeBefore},
+				{Variable: "$.mode", StringEquals: strp(ModeSwitchover), Next: StListRunning},
+				{Variable: "$.mode", StringEquals: strp(ModeFailover), Next: StListRunning},
+				{Variable: "$.mode", StringEquals: strp(ModeAuto), Next: StListRunning},
 			},
 			Default: StInvalidInput,
 		},
+		StListRunning: {
+			Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("sfn:listExecutions"),
+			Comment: "Executions of this runbook started before this one and still running are promoting: this one must not promote again.",
+			Arguments: map[string]any{
+				"StateMachineArn": "{% $states.context.StateMachine.Id %}",
+				"StatusFilter":    "RUNNING",
+				"MaxResults":      100,
+			},
+			Output: `{% ($e := $states.result.Executions; $me := $states.context.Execution.Id; ` +
+				`$t := function($d) { $type($d) = "number" ? $d : $toMillis($d) }; $start := $toMillis($states.context.Execution.StartTime); ` +
+				`$merge([$states.input, {"concurrent": {"earlier": $count($e[ExecutionArn != $me and $t(StartDate) < $start])}}])) %}`,
+			Retry: []Retrier{retryTransient("Sfn"), retryRead},
+			Catch: catchAllJSONata,
+			Next:  StIsDuplicate,
+		},
+		StIsDuplicate: {
+			Type:    TypeChoice,
+			Choices: []ChoiceRule{{Variable: "$.concurrent.earlier", NumericGreaterThanEquals: intp(1), Next: StJoinEarlier}},
+			Default: StDescribeBefore,
+		},
+		StJoinEarlier:    skip("an earlier execution of this runbook is promoting: waited for it instead of promoting again", StDescribeAfter),
 		StDescribeBefore: describe("before", StAlreadyWriter),
 		StAlreadyWriter: {
 			Type:    TypeChoice,
-			Comment: "A second trigger (or a rerun) after a completed promotion only raises capacity and reports.",
-			Choices: []ChoiceRule{{Variable: "$.before.targetIsWriter", BooleanEquals: boolp(true), Next: StSkipPromotion}},
-			Default: StRecordPromotion,
+			Comment: "A rerun after a completed promotion only raises capacity and reports; a promotion under way is joined, never repeated.",
+			Choices: []ChoiceRule{
+				{Variable: "$.before.targetIsWriter", BooleanEquals: boolp(true), Next: StSkipPromotion},
+				{Variable: "$.before.operationTowardTarget", BooleanEquals: boolp(true), Next: StJoinInProgress},
+				{Variable: "$.before.operationDone", BooleanEquals: boolp(false), Next: StOtherInProgress},
+			},
+			Default: StReadLag,
 		},
-		StSkipPromotion: {
-			Type: TypePass, Result: map[string]any{"at": "skipped (target was already the writer)"},
-			ResultPath: "$.timings.promotion", Next: StRecordWriter,
+		StSkipPromotion:  skip("this region's cluster was already the writer", StRecordWriter),
+		StJoinInProgress: skip("a promotion into this region was already in progress: joined it", StWaitForWriter),
+		StOtherInProgress: {
+			Type: TypePass,
+			Result: map[string]any{"Error": "OtherPromotionInProgress", "Cause": "the global cluster " + p.GlobalClusterIdentifier +
+				" is being switched over or failed over to another cluster; this runbook does not start a second promotion"},
+			ResultPath: "$.error", Next: StNotifyFailure,
+		},
+		StReadLag: {
+			Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("cloudwatch:getMetricData"),
+			Comment: "Replication lag of this region's cluster over the last 10 minutes: the newest datapoint is the lag at the decision.",
+			Arguments: map[string]any{
+				"MetricDataQueries": []any{map[string]any{
+					"Id": "lag",
+					"MetricStat": map[string]any{
+						"Metric": map[string]any{
+							"Namespace":  "AWS/RDS",
+							"MetricName": "AuroraGlobalDBReplicationLag",
+							"Dimensions": []any{map[string]any{"Name": "DBClusterIdentifier", "Value": p.TargetClusterIdentifier}},
+						},
+						"Period": 60,
+						"Stat":   "Maximum",
+					},
+				}},
+				"StartTime": "{% $fromMillis($millis() - 600000) %}",
+				"EndTime":   "{% $now() %}",
+				"ScanBy":    "TimestampDescending",
+			},
+			Output: fmt.Sprintf(`{%% ($r := $states.result.MetricDataResults[0]; $v := [$r.Values]; $ts := [$r.Timestamps]; `+
+				`$t := function($d) { $type($d) = "number" ? $d : $toMillis($d) }; `+
+				`$merge([$states.input, {"lag": {"ms": $count($v) > 0 ? $v[0] : -1, "at": $count($ts) > 0 ? $string($ts[0]) : "none", `+
+				`"fresh": $count($ts) > 0 and ($millis() - $t($ts[0])) <= %d}}])) %%}`, LagFreshSeconds*1000),
+			Retry: []Retrier{retryTransient("CloudWatch"), retryRead},
+			// Unknown lag must not stop a failover: decide without it (auto then fails over).
+			Catch: []Catcher{{
+				ErrorEquals: []string{"States.ALL"},
+				Output:      `{% $merge([$states.input, {"lag": {"ms": -1, "at": "unknown (" & $states.errorOutput.Error & ")", "fresh": false}}]) %}`,
+				Next:        StDecide,
+			}},
+			Next: StDecide,
+		},
+		StDecide: {
+			Type: TypePass, QueryLanguage: JSONata,
+			Comment: "switchover when asked, or (auto) while the writer's region answers: the global cluster is available and its log reached this region within the last 3 minutes. failover (data loss) when asked, or (auto) otherwise.",
+			Output: fmt.Sprintf(`{%% ($i := $states.input; $answers := $i.before.status = "available" and $i.lag.fresh; `+
+				`$action := $i.mode = "%s" ? "%s" : ($i.mode = "%s" ? "%s" : ($answers ? "%s" : "%s")); `+
+				`$reason := $i.mode = "auto" ? ($answers ? "auto: the writer's region answers (global cluster available, replication lag datapoint at " & $i.lag.at & ")" `+
+				`: "auto: the writer's region does not answer (global cluster " & $i.before.status & ", newest lag datapoint " & $i.lag.at & ")") : "asked: mode " & $i.mode; `+
+				`$merge([$i, {"decision": {"action": $action, "reason": $reason, "lagMs": $i.lag.ms, "lagAt": $i.lag.at, "at": $now()}}])) %%}`,
+				ModeSwitchover, ActionSwitchover, ModeFailover, ActionFailover, ActionSwitchover, ActionFailover),
+			Next: StRecordPromotion,
 		},
 		StRecordPromotion: {Type: TypePass, Parameters: now, ResultPath: "$.timings.promotion", Next: StPromoteBy},
 		StPromoteBy: {
 			Type:    TypeChoice,
-			Choices: []ChoiceRule{{Variable: "$.mode", StringEquals: strp(ModeSwitchover), Next: StSwitchover}},
+			Choices: []ChoiceRule{{Variable: "$.decision.action", StringEquals: strp(ActionSwitchover), Next: StSwitchover}},
 			Default: StFailover,
 		},
 		StSwitchover:    promote("rds:switchoverGlobalCluster", nil),
@@ -174,6 +341,12 @@ func Definition(p Params) StateMachine {
 						{Variable: "$.after.operationDone", BooleanEquals: boolp(true)},
 					}},
 				}, Next: StRecordWriter},
+				// RDS refused the call and nothing moves towards this region: report, do not wait.
+				{And: []ChoiceRule{
+					{Variable: "$.promotionRefused", IsPresent: boolp(true)},
+					{Variable: "$.after.targetIsWriter", BooleanEquals: boolp(false)},
+					{Variable: "$.after.operationTowardTarget", BooleanEquals: boolp(false)},
+				}, Next: StPromotionRefused},
 				{Variable: "$.poll.count", NumericGreaterThanEquals: intp(p.MaxPolls), Next: StPromotionTimedOut},
 			},
 			Default: StCountPoll,
@@ -182,38 +355,59 @@ func Definition(p Params) StateMachine {
 			Type: TypePass, Parameters: map[string]any{"count.$": "States.MathAdd($.poll.count, 1)"},
 			ResultPath: "$.poll", Next: StWaitForWriter,
 		},
+		StPromotionRefused: {
+			Type:       TypePass,
+			Parameters: map[string]any{"Error": "PromotionRefused", "Cause.$": "States.Format('RDS refused the promotion and no promotion into this region is under way: {}', $.promotionRefused.Cause)"},
+			ResultPath: "$.error", Next: StNotifyFailure,
+		},
 		StPromotionTimedOut: {
 			Type: TypePass,
 			Result: map[string]any{"Error": "PromotionTimedOut", "Cause": fmt.Sprintf(
 				"%s did not become the available writer within %d polls of %d seconds", p.TargetClusterArn, p.MaxPolls, p.PollSeconds)},
 			ResultPath: "$.error", Next: StNotifyFailure,
 		},
-		StRecordWriter: {Type: TypePass, Parameters: now, ResultPath: "$.timings.writerConfirmed", Next: StRaiseCapacity},
-		StRaiseCapacity: {
-			Type:     TypeTask,
-			Resource: sdk("autoscaling:updateAutoScalingGroup"),
-			Parameters: map[string]any{
-				"AutoScalingGroupName": p.AutoScalingGroupName,
-				"MinSize":              p.MinSize,
-				"DesiredCapacity":      p.DesiredCapacity,
-				"MaxSize":              p.MaxSize,
-			},
-			ResultPath: Discard, Catch: catchAll, Next: StNotifySuccess,
+		StRecordWriter: {Type: TypePass, Parameters: now, ResultPath: "$.timings.writerConfirmed", Next: StReadCapacity},
+		StReadCapacity: {
+			Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("autoscaling:describeAutoScalingGroups"),
+			Arguments: map[string]any{"AutoScalingGroupNames": []string{p.AutoScalingGroupName}},
+			// Raise, never lower: target tracking may already run more than the configured capacity.
+			Output: fmt.Sprintf(`{%% ($d := $states.result.AutoScalingGroups[0].DesiredCapacity; $merge([$states.input, `+
+				`{"capacity": {"before": $d, "target": $max([$d, %d])}}])) %%}`, p.DesiredCapacity),
+			Retry: []Retrier{retryTransient("AutoScaling"), retryRead},
+			Catch: catchAllJSONata,
+			Next:  StRaiseCapacity,
 		},
-		StNotifySuccess: {
-			Type:     TypeTask,
-			Resource: "arn:aws:states:::sns:publish",
-			Parameters: map[string]any{
-				"TopicArn":  p.TopicArn,
-				"Subject":   subject("Failover into " + p.Region + " succeeded"),
-				"Message.$": successMessage,
+		StRaiseCapacity: {
+			Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("autoscaling:updateAutoScalingGroup"),
+			Comment: "Only DesiredCapacity: MinSize and MaxSize stay Pulumi's (a lower MaxSize would clamp desired), and the group ignores desiredCapacity, so a later pulumi up keeps this.",
+			Arguments: map[string]any{
+				"AutoScalingGroupName": p.AutoScalingGroupName,
+				"DesiredCapacity":      "{% $states.input.capacity.target %}",
 			},
-			ResultPath: Discard, Catch: catchAll, Next: StSucceeded,
+			Output: "{% $states.input %}",
+			// UpdateAutoScalingGroup sets a value: repeating it is safe.
+			Retry: []Retrier{retryTransient("AutoScaling"), retryRead},
+			Catch: catchAllJSONata,
+			Next:  StDescribeFinal,
+		},
+		StDescribeFinal: describe("final", StNotifySuccess),
+		StNotifySuccess: {
+			Type: TypeTask, QueryLanguage: JSONata, Resource: "arn:aws:states:::sns:publish",
+			Arguments: map[string]any{
+				"TopicArn": p.TopicArn,
+				"Subject":  subject("Runbook in " + p.Region + " succeeded: " + p.Region + " writes"),
+				"Message":  successMessage(p),
+			},
+			Output: "{% $states.input %}",
+			Retry:  []Retrier{retryTransient("SNS"), retryRead},
+			Catch:  catchAllJSONata,
+			Next:   StSucceeded,
 		},
 		StSucceeded: {Type: TypeSucceed},
 		StInvalidInput: {
-			Type:       TypePass,
-			Result:     map[string]any{"Error": "InvalidInput", "Cause": `start the execution with {"mode":"switchover"} (planned) or {"mode":"failover"} (unplanned)`},
+			Type: TypePass,
+			Result: map[string]any{"Error": "InvalidInput", "Cause": `start the execution with {"mode":"switchover"} (planned), ` +
+				`{"mode":"failover"} (unplanned, data loss allowed) or {"mode":"auto"} (the runbook chooses)`},
 			ResultPath: "$.error", Next: StNotifyFailure,
 		},
 		StNotifyFailure: {
@@ -221,19 +415,110 @@ func Definition(p Params) StateMachine {
 			Resource: "arn:aws:states:::sns:publish",
 			Parameters: map[string]any{
 				"TopicArn":  p.TopicArn,
-				"Subject":   subject("Failover into " + p.Region + " FAILED"),
+				"Subject":   subject("Runbook in " + p.Region + " FAILED"),
 				"Message.$": failureMessage,
 			},
+			Retry:      []Retrier{retryTransient("SNS"), retryRead},
 			ResultPath: Discard, Next: StFailed,
 		},
 		StFailed: {Type: TypeFail, Error: "FailoverFailed", Cause: "see the SNS report and the execution history"},
 	}
+	if p.SwitchoverRelayArn != "" {
+		addRelayStates(states, p, catchAllJSONata)
+	}
 	return StateMachine{
-		Comment:        "Region failover into " + p.Region + ": promote " + p.TargetClusterArn + ", raise capacity, report.",
+		Comment:        "Runbook of " + p.Region + ": promote " + p.TargetClusterArn + " (this region only), raise capacity, report.",
 		StartAt:        StInit,
 		TimeoutSeconds: p.PollSeconds*p.MaxPolls + 1800,
 		States:         states,
 	}
+}
+
+// addRelayStates replaces the in-region switchover call with the relay: the function in this region
+// that makes SwitchoverGlobalCluster in the current primary's region (AWS's guide), and reads its
+// answer: ok -> wait for the writer; refused (a promotion under way or done) -> re-read the
+// topology like a refusal of the runbook's own calls; anything else -> report.
+func addRelayStates(states map[string]State, p Params, catch []Catcher) {
+	states[StSwitchover] = State{
+		Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("lambda:invoke"),
+		Comment:   "SwitchoverGlobalCluster from the current primary's region, through this region's relay function.",
+		Arguments: map[string]any{"FunctionName": p.SwitchoverRelayArn, "Payload": "{}"},
+		// The SDK integration returns the function's answer as text (Payload) and an unhandled
+		// function error in FunctionError; both become plain fields for the Choice after it.
+		Output: `{% ($r := $states.result; $a := $type($r.Payload) = "string" ? $parse($r.Payload) : $r.Payload; ` +
+			`$merge([$states.input, {"relay": $exists($r.FunctionError) ` +
+			`? {"ok": false, "refused": false, "error": "Lambda." & $r.FunctionError, "message": $string($a)} ` +
+			`: {"ok": $a.ok = true, "refused": $a.refused = true, "error": $exists($a.error) ? $a.error : "", "message": $exists($a.message) ? $a.message : ""}}])) %}`,
+		Retry: []Retrier{retryTransient("Lambda")},
+		Catch: catch,
+		Next:  StRelayAnswered,
+	}
+	states[StRelayAnswered] = State{
+		Type: TypeChoice,
+		Choices: []ChoiceRule{
+			{Variable: "$.relay.ok", BooleanEquals: boolp(true), Next: StWaitForWriter},
+			{Variable: "$.relay.refused", BooleanEquals: boolp(true), Next: StRelayRefused},
+		},
+		Default: StRelayFailed,
+	}
+	states[StRelayRefused] = State{
+		Type: TypePass, Parameters: map[string]any{"Error.$": "$.relay.error", "Cause.$": "$.relay.message"},
+		ResultPath: "$.promotionRefused", Next: StDescribeAfter,
+	}
+	states[StRelayFailed] = State{
+		Type: TypePass, Parameters: map[string]any{"Error.$": "$.relay.error", "Cause.$": "$.relay.message"},
+		ResultPath: "$.error", Next: StNotifyFailure,
+	}
+}
+
+// successMessage is the report: the decision and the lag at that moment, timings, capacity, whether
+// the old primary is still a member (and if not, the exact commands to rejoin it), and any extra
+// input (trigger, evidence) the execution was started with.
+func successMessage(p Params) string {
+	rejoin := "rebuild it as a secondary of " + p.GlobalClusterIdentifier + " (docs/failover.md, \"Rejoin a detached old primary\"), then pulumi refresh."
+	if p.Rejoin != nil {
+		rejoin = "run, in order:" + RejoinText(*p.Rejoin)
+	}
+	lit := jsonataString
+	parts := []string{
+		`($i := $states.input; $p := $i.timings.promotion; `,
+		`$promo := $exists($i.decision) ? ("promotion by " & $i.decision.action & " (" & $i.decision.reason & "); replication lag at the decision: " & `,
+		`($i.decision.lagMs >= 0 ? $string($i.decision.lagMs) & " ms (datapoint " & $i.decision.lagAt & ")" : "unknown (" & $i.decision.lagAt & ")")) `,
+		`: ("no promotion: " & $p.skipped); `,
+		lit("Runbook in "+p.Region+" finished (mode ") + ` & $i.mode & ` + lit("). "+p.TargetClusterArn+" is the writer of "+p.GlobalClusterIdentifier+". ") + ` & $promo & `,
+		lit(". Auto Scaling group "+p.AutoScalingGroupName+" desired capacity ") + ` & $string($i.capacity.before) & " -> " & $string($i.capacity.target) & `,
+		lit(fmt.Sprintf(" (min and max untouched; target tracking scales on up to max %d). ", p.MaxSize)),
+		`& "Started " & $i.timings.startedAt & ", promotion " & $p.at & ", writer confirmed " & $i.timings.writerConfirmed.at & ", report " & $now() & ". " & `,
+		`($i.final.peerIsMember ? ` + lit("The old primary "+p.PeerClusterArn+" is a member of the global cluster (a secondary once its region is back).") +
+			` : ` + lit("The old primary "+p.PeerClusterArn+" is NOT a member of the global cluster any more; pulumi up does not bring it back: "+rejoin) + `) & `,
+		`($exists($i.trigger) ? " Trigger: " & $string($i.trigger) & "." : "") & ($exists($i.evidence) ? " Evidence: " & $string($i.evidence) & "." : "") & `,
+		lit(" No config change and no pulumi up are needed (docs/failover.md).") + `)`,
+	}
+	return "{% " + strings.Join(parts, "") + " %}"
+}
+
+// regionFromArn returns the region of arn:aws:rds:<region>:<account>:..., "" when arn is not one.
+func regionFromArn(arn string) string {
+	parts := strings.Split(arn, ":")
+	if len(parts) < 6 || parts[0] != "arn" {
+		return ""
+	}
+	return parts[3]
+}
+
+func orPlaceholder(s, placeholder string) string {
+	if s == "" {
+		return placeholder
+	}
+	return s
+}
+
+// clusterIDFromArn returns the identifier of arn:aws:rds:<region>:<account>:cluster:<id>.
+func clusterIDFromArn(arn string) string {
+	if i := strings.LastIndex(arn, ":cluster:"); i >= 0 {
+		return arn[i+len(":cluster:"):]
+	}
+	return arn
 }
 
 // subject keeps an SNS subject within its 100-character limit.

@@ -13,14 +13,23 @@ var testParams = Params{
 	Region:                  "us-west-2",
 	GlobalClusterIdentifier: "database-global",
 	TargetClusterArn:        "arn:aws:rds:us-west-2:123456789012:cluster:database-us-west-2",
+	PeerClusterArn:          "arn:aws:rds:us-east-1:123456789012:cluster:database-us-east-1",
+	SwitchoverRelayArn:      "arn:aws:lambda:us-west-2:123456789012:function:failover-us-west-2-relay",
 	AutoScalingGroupName:    "compute-us-west-2-asg",
-	MinSize:                 2, DesiredCapacity: 3, MaxSize: 6,
+	DesiredCapacity:         3, MaxSize: 6,
 	TopicArn: "arn:aws:sns:us-west-2:123456789012:alerts",
+	Rejoin: &RejoinParams{
+		RunbookRegion: "us-west-2", Region: "us-east-1", GlobalClusterIdentifier: "database-global",
+		ClusterIdentifier: "database-us-east-1", InstanceIdentifiers: []string{"database-us-east-1-1", "database-us-east-1-2"},
+		Engine: "aurora-postgresql", EngineVersion: "16.8", InstanceClass: "db.r6g.large",
+		KmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/k", SubnetGroupName: "db-subnets", SecurityGroupId: "sg-db",
+		ParameterGroupName: "db-params", Port: 5432,
+	},
 }
 
 func TestDefinitionIsStructurallyValid(t *testing.T) {
 	sm := Definition(testParams)
-	require.NoError(t, sm.Validate())
+	require.NoError(t, sm.Validate(), "the existing ASL validator accepts the runbook")
 	assert.Equal(t, StInit, sm.StartAt)
 	assert.Equal(t, 30*60+1800, sm.TimeoutSeconds)
 
@@ -39,21 +48,34 @@ func TestDefinitionStatesAndTransitions(t *testing.T) {
 	}{
 		{StInit, TypePass, []string{StInitPoll}},
 		{StInitPoll, TypePass, []string{StChooseMode}},
-		{StChooseMode, TypeChoice, []string{StInvalidInput, StInvalidInput, StDescribeBefore, StDescribeBefore}},
+		{StChooseMode, TypeChoice, []string{StInvalidInput, StInvalidInput, StListRunning, StListRunning, StListRunning}},
+		{StListRunning, TypeTask, []string{StIsDuplicate, StNotifyFailure}},
+		{StIsDuplicate, TypeChoice, []string{StDescribeBefore, StJoinEarlier}},
+		{StJoinEarlier, TypePass, []string{StDescribeAfter}},
 		{StDescribeBefore, TypeTask, []string{StAlreadyWriter, StNotifyFailure}},
-		{StAlreadyWriter, TypeChoice, []string{StRecordPromotion, StSkipPromotion}},
+		{StAlreadyWriter, TypeChoice, []string{StReadLag, StSkipPromotion, StJoinInProgress, StOtherInProgress}},
 		{StSkipPromotion, TypePass, []string{StRecordWriter}},
+		{StJoinInProgress, TypePass, []string{StWaitForWriter}},
+		{StOtherInProgress, TypePass, []string{StNotifyFailure}},
+		{StReadLag, TypeTask, []string{StDecide, StDecide}},
+		{StDecide, TypePass, []string{StRecordPromotion}},
 		{StRecordPromotion, TypePass, []string{StPromoteBy}},
 		{StPromoteBy, TypeChoice, []string{StFailover, StSwitchover}},
-		{StSwitchover, TypeTask, []string{StWaitForWriter, StNotifyFailure}},
-		{StFailover, TypeTask, []string{StWaitForWriter, StNotifyFailure}},
+		{StSwitchover, TypeTask, []string{StRelayAnswered, StNotifyFailure}},
+		{StRelayAnswered, TypeChoice, []string{StRelayFailed, StWaitForWriter, StRelayRefused}},
+		{StRelayRefused, TypePass, []string{StDescribeAfter}},
+		{StRelayFailed, TypePass, []string{StNotifyFailure}},
+		{StFailover, TypeTask, []string{StWaitForWriter, StDescribeAfter, StNotifyFailure}},
 		{StWaitForWriter, TypeWait, []string{StDescribeAfter}},
 		{StDescribeAfter, TypeTask, []string{StIsWriter, StNotifyFailure}},
-		{StIsWriter, TypeChoice, []string{StCountPoll, StRecordWriter, StPromotionTimedOut}},
+		{StIsWriter, TypeChoice, []string{StCountPoll, StRecordWriter, StPromotionRefused, StPromotionTimedOut}},
 		{StCountPoll, TypePass, []string{StWaitForWriter}},
+		{StPromotionRefused, TypePass, []string{StNotifyFailure}},
 		{StPromotionTimedOut, TypePass, []string{StNotifyFailure}},
-		{StRecordWriter, TypePass, []string{StRaiseCapacity}},
-		{StRaiseCapacity, TypeTask, []string{StNotifySuccess, StNotifyFailure}},
+		{StRecordWriter, TypePass, []string{StReadCapacity}},
+		{StReadCapacity, TypeTask, []string{StRaiseCapacity, StNotifyFailure}},
+		{StRaiseCapacity, TypeTask, []string{StDescribeFinal, StNotifyFailure}},
+		{StDescribeFinal, TypeTask, []string{StNotifySuccess, StNotifyFailure}},
 		{StNotifySuccess, TypeTask, []string{StSucceeded, StNotifyFailure}},
 		{StInvalidInput, TypePass, []string{StNotifyFailure}},
 		{StNotifyFailure, TypeTask, []string{StFailed}},
@@ -72,14 +94,46 @@ func TestDefinitionStatesAndTransitions(t *testing.T) {
 	}
 }
 
-func TestEveryTaskButTheFailureReportIsCaught(t *testing.T) {
+// Every AWS call retries throttling and transient errors with capped, jittered backoff; every Task
+// but the failure report ends in NotifyFailure on anything else (the lag read excepted: an unknown
+// lag must not stop a failover).
+func TestEveryCallRetriesThrottlingAndTransientErrors(t *testing.T) {
 	for name, s := range Definition(testParams).States {
-		if s.Type != TypeTask || name == StNotifyFailure {
+		if s.Type != TypeTask {
 			continue
 		}
-		require.Len(t, s.Catch, 1, name)
-		assert.Equal(t, []string{"States.ALL"}, s.Catch[0].ErrorEquals, name)
-		assert.Equal(t, StNotifyFailure, s.Catch[0].Next, name)
+		require.NotEmpty(t, s.Retry, name)
+		r := s.Retry[0]
+		assert.Contains(t, r.ErrorEquals[0], "ThrottlingException", name)
+		svc := strings.SplitN(r.ErrorEquals[0], ".", 2)[0]
+		for _, e := range []string{"Throttling", "TooManyRequestsException", "RequestLimitExceeded", "ServiceUnavailable", "InternalFailure", svc + "Exception"} {
+			assert.Contains(t, r.ErrorEquals, svc+"."+e, name)
+		}
+		assert.GreaterOrEqual(t, r.MaxAttempts, 5, name)
+		assert.Greater(t, r.BackoffRate, 1.0, name)
+		assert.Equal(t, "FULL", r.JitterStrategy, name)
+		assert.Equal(t, 60, r.MaxDelaySeconds, name)
+		if name == StNotifyFailure {
+			assert.Empty(t, s.Catch, "the failure report ends in Failed either way")
+			continue
+		}
+		last := s.Catch[len(s.Catch)-1]
+		assert.Equal(t, []string{"States.ALL"}, last.ErrorEquals, name)
+		if name == StReadLag {
+			assert.Equal(t, StDecide, last.Next, "an unknown lag must not stop a failover")
+		} else {
+			assert.Equal(t, StNotifyFailure, last.Next, name)
+		}
+	}
+	// The promotions do not retry a refusal (a promotion under way or done): they re-read the topology.
+	noRelay := testParams
+	noRelay.SwitchoverRelayArn = ""
+	for _, s := range []State{Definition(testParams).States[StFailover], Definition(noRelay).States[StSwitchover], Definition(noRelay).States[StFailover]} {
+		require.Len(t, s.Retry, 1)
+		assert.NotContains(t, s.Retry[0].ErrorEquals, "States.TaskFailed", "a promotion is retried only on transient errors")
+		assert.Equal(t, promotionRefusedErrors, s.Catch[0].ErrorEquals)
+		assert.Equal(t, StDescribeAfter, s.Catch[0].Next)
+		assert.Equal(t, "$.promotionRefused", s.Catch[0].ResultPath)
 	}
 }
 
@@ -90,12 +144,8 @@ func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
 		resource string
 		params   map[string]any
 	}{
-		{StSwitchover, "arn:aws:states:::aws-sdk:rds:switchoverGlobalCluster", map[string]any{
-			"GlobalClusterIdentifier": "database-global", "TargetDbClusterIdentifier": testParams.TargetClusterArn}},
 		{StFailover, "arn:aws:states:::aws-sdk:rds:failoverGlobalCluster", map[string]any{
 			"GlobalClusterIdentifier": "database-global", "TargetDbClusterIdentifier": testParams.TargetClusterArn, "AllowDataLoss": true}},
-		{StRaiseCapacity, "arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup", map[string]any{
-			"AutoScalingGroupName": "compute-us-west-2-asg", "MinSize": 2, "DesiredCapacity": 3, "MaxSize": 6}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.state, func(t *testing.T) {
@@ -104,43 +154,134 @@ func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
 			assert.Equal(t, tt.params, s.Parameters)
 		})
 	}
-	for _, st := range []string{StDescribeBefore, StDescribeAfter} {
+	// The switchover is made from the current primary's region, by the relay this region invokes.
+	sw := sm.States[StSwitchover]
+	assert.Equal(t, "arn:aws:states:::aws-sdk:lambda:invoke", sw.Resource)
+	assert.Equal(t, map[string]any{"FunctionName": testParams.SwitchoverRelayArn, "Payload": "{}"}, sw.Arguments, "no input reaches the relay: it can promote nothing else")
+	assert.Contains(t, sw.Output, `"refused": $a.refused = true`)
+	assert.Contains(t, sw.Output, "$parse($r.Payload)", "Step Functions offers $parse, not $eval")
+	for _, st := range sm.States {
+		if out, ok := st.Output.(string); ok {
+			assert.NotContains(t, out, "$eval(", "not available in Step Functions' JSONata")
+		}
+	}
+	assert.Contains(t, sw.Output, `"Lambda." & $r.FunctionError`)
+	answered := sm.States[StRelayAnswered]
+	assert.Equal(t, "$.relay.ok", answered.Choices[0].Variable)
+	assert.Equal(t, StWaitForWriter, answered.Choices[0].Next)
+	assert.Equal(t, "$.relay.refused", answered.Choices[1].Variable)
+	assert.Equal(t, "$.promotionRefused", sm.States[StRelayRefused].ResultPath, "a refusal through the relay is read like one of the runbook's own calls")
+	assert.Equal(t, StDescribeAfter, sm.States[StRelayRefused].Next)
+
+	// Without a relay (no peer known) the switchover is called in this region.
+	noRelay := testParams
+	noRelay.SwitchoverRelayArn = ""
+	direct := Definition(noRelay)
+	require.NoError(t, direct.Validate())
+	assert.Equal(t, "arn:aws:states:::aws-sdk:rds:switchoverGlobalCluster", direct.States[StSwitchover].Resource)
+	assert.Equal(t, map[string]any{"GlobalClusterIdentifier": "database-global", "TargetDbClusterIdentifier": testParams.TargetClusterArn}, direct.States[StSwitchover].Parameters)
+	assert.NotContains(t, direct.States, StRelayAnswered)
+
+	raise := sm.States[StRaiseCapacity]
+	assert.Equal(t, "arn:aws:states:::aws-sdk:autoscaling:updateAutoScalingGroup", raise.Resource)
+	assert.Equal(t, map[string]any{"AutoScalingGroupName": "compute-us-west-2-asg", "DesiredCapacity": "{% $states.input.capacity.target %}"}, raise.Arguments,
+		"desired only: never MinSize or MaxSize (a lower max clamps desired)")
+	read := sm.States[StReadCapacity]
+	assert.Equal(t, "arn:aws:states:::aws-sdk:autoscaling:describeAutoScalingGroups", read.Resource)
+	assert.Contains(t, read.Output, "$max([$d, 3])", "raise to the configured capacity, never below what runs")
+
+	list := sm.States[StListRunning]
+	assert.Equal(t, "arn:aws:states:::aws-sdk:sfn:listExecutions", list.Resource)
+	assert.Equal(t, "RUNNING", list.Arguments["StatusFilter"])
+	assert.Equal(t, "{% $states.context.StateMachine.Id %}", list.Arguments["StateMachineArn"], "its own executions, in its own region")
+
+	lag := sm.States[StReadLag]
+	assert.Equal(t, "arn:aws:states:::aws-sdk:cloudwatch:getMetricData", lag.Resource)
+	q := lag.Arguments["MetricDataQueries"].([]any)[0].(map[string]any)["MetricStat"].(map[string]any)
+	metric := q["Metric"].(map[string]any)
+	assert.Equal(t, "AuroraGlobalDBReplicationLag", metric["MetricName"])
+	assert.Equal(t, []any{map[string]any{"Name": "DBClusterIdentifier", "Value": "database-us-west-2"}}, metric["Dimensions"], "this region's cluster, from its ARN")
+
+	for _, st := range []string{StDescribeBefore, StDescribeAfter, StDescribeFinal} {
 		s := sm.States[st]
 		assert.Equal(t, "arn:aws:states:::aws-sdk:rds:describeGlobalClusters", s.Resource)
-		assert.Equal(t, "JSONata", s.QueryLanguage)
+		assert.Equal(t, JSONata, s.QueryLanguage)
 		assert.Equal(t, map[string]any{"GlobalClusterIdentifier": "database-global"}, s.Arguments)
 		out := s.Output.(string)
 		assert.True(t, strings.HasPrefix(out, "{%") && strings.HasSuffix(out, "%}"), out)
 		assert.Contains(t, out, "IsWriter = true")
 		assert.Contains(t, out, `: "unknown"`, "status always present for the Choice after it")
-		assert.Contains(t, out, `"operationDone": $not($exists($states.result.GlobalClusters[0].FailoverState.Status))`,
-			"FailoverState is empty unless a switchover or failover is pending or in progress")
-		assert.Contains(t, out, "DbClusterArn = '"+testParams.TargetClusterArn+"'")
-		assert.Contains(t, out, "DBClusterArn = '"+testParams.TargetClusterArn+"'")
+		assert.Contains(t, out, `"operationDone": $not($exists($f.Status))`, "FailoverState is empty unless a switchover or failover is pending or in progress")
+		assert.Contains(t, out, `DbClusterArn = "`+testParams.TargetClusterArn+`"`)
+		assert.Contains(t, out, `DBClusterArn = "`+testParams.TargetClusterArn+`"`)
+		assert.Contains(t, out, `"peerIsMember": $count($m[DbClusterArn = "`+testParams.PeerClusterArn+`"`)
+		assert.Contains(t, out, `$f.ToDbClusterArn = "`+testParams.TargetClusterArn+`"`)
 		assert.NotEmpty(t, s.Catch[0].Output, "JSONata catchers keep the input through Output")
 	}
 }
 
+// The existing inputs keep working, "auto" is new, and anything else is refused before any call.
 func TestModesChooseTheRightPromotion(t *testing.T) {
 	sm := Definition(testParams)
 	mode := sm.States[StChooseMode]
-	require.Len(t, mode.Choices, 3)
+	require.Len(t, mode.Choices, 4)
 	assert.Equal(t, StInvalidInput, mode.Choices[0].Next, "a missing mode is refused first")
-	assert.Equal(t, ModeSwitchover, *mode.Choices[1].StringEquals)
-	assert.Equal(t, ModeFailover, *mode.Choices[2].StringEquals)
+	var modes []string
+	for _, c := range mode.Choices[1:] {
+		modes = append(modes, *c.StringEquals)
+		assert.Equal(t, StListRunning, c.Next)
+	}
+	assert.Equal(t, []string{ModeSwitchover, ModeFailover, ModeAuto}, modes)
 	assert.Equal(t, StInvalidInput, mode.Default)
 
 	by := sm.States[StPromoteBy]
-	assert.Equal(t, ModeSwitchover, *by.Choices[0].StringEquals)
+	assert.Equal(t, "$.decision.action", by.Choices[0].Variable)
+	assert.Equal(t, ActionSwitchover, *by.Choices[0].StringEquals)
 	assert.Equal(t, StSwitchover, by.Choices[0].Next)
 	assert.Equal(t, StFailover, by.Default)
+
+	// The decision: asked modes win; auto switches over only while the writer's region answers.
+	decide := sm.States[StDecide].Output.(string)
+	for _, want := range []string{
+		`$i.mode = "switchover" ? "switchover"`,
+		`($i.mode = "failover" ? "failover"`,
+		`($answers ? "switchover" : "failover")`,
+		`$answers := $i.before.status = "available" and $i.lag.fresh`,
+		`"lagMs": $i.lag.ms`,
+	} {
+		assert.Contains(t, decide, want)
+	}
+	assert.Contains(t, sm.States[StReadLag].Output, "<= 180000", "a datapoint within 3 minutes means the writer's region ships its log")
+}
+
+// A start while a promotion of the same global cluster is under way never promotes again.
+func TestASecondStartDoesNotPromoteAgain(t *testing.T) {
+	sm := Definition(testParams)
+	dup := sm.States[StIsDuplicate]
+	assert.Equal(t, "$.concurrent.earlier", dup.Choices[0].Variable)
+	assert.Equal(t, StJoinEarlier, dup.Choices[0].Next)
+	assert.Contains(t, sm.States[StListRunning].Output, "ExecutionArn != $me and $t(StartDate) < $start", "only executions started earlier count")
+	assert.Equal(t, StDescribeAfter, sm.States[StJoinEarlier].Next, "joins the wait without promoting")
+
+	already := sm.States[StAlreadyWriter]
+	assert.Equal(t, "$.before.targetIsWriter", already.Choices[0].Variable)
+	assert.Equal(t, "$.before.operationTowardTarget", already.Choices[1].Variable)
+	assert.Equal(t, StJoinInProgress, already.Choices[1].Next)
+	assert.Equal(t, "$.before.operationDone", already.Choices[2].Variable)
+	assert.False(t, *already.Choices[2].BooleanEquals)
+	assert.Equal(t, StOtherInProgress, already.Choices[2].Next)
+	for _, st := range []string{StSkipPromotion, StJoinInProgress, StJoinEarlier} {
+		for _, target := range sm.States[st].Targets() {
+			assert.NotContains(t, []string{StSwitchover, StFailover, StPromoteBy, StRecordPromotion}, target, st)
+		}
+	}
 }
 
 func TestWaitsUntilWriterAndAvailableWithABound(t *testing.T) {
 	sm := Definition(Params{Region: "eu-west-1", PollSeconds: 10, MaxPolls: 5})
 	assert.Equal(t, 10, sm.States[StWaitForWriter].Seconds)
 	is := sm.States[StIsWriter]
-	require.Len(t, is.Choices, 2)
+	require.Len(t, is.Choices, 3)
 	and := is.Choices[0].And
 	require.Len(t, and, 2)
 	assert.Equal(t, "$.after.targetIsWriter", and[0].Variable)
@@ -151,20 +292,29 @@ func TestWaitsUntilWriterAndAvailableWithABound(t *testing.T) {
 	assert.Equal(t, "available", *or[0].StringEquals)
 	assert.Equal(t, "$.after.operationDone", or[1].Variable)
 	assert.True(t, *or[1].BooleanEquals)
-	assert.Equal(t, 5, *is.Choices[1].NumericGreaterThanEquals)
+	assert.Equal(t, StPromotionRefused, is.Choices[1].Next)
+	assert.Equal(t, 5, *is.Choices[2].NumericGreaterThanEquals)
 	assert.Equal(t, 10*5+1800, sm.TimeoutSeconds)
 }
 
-func TestReportsCarryTimingsAndTopic(t *testing.T) {
+func TestReportsCarryDecisionLagTimingsAndRejoinCommands(t *testing.T) {
 	sm := Definition(testParams)
 	ok := sm.States[StNotifySuccess]
 	assert.Equal(t, "arn:aws:states:::sns:publish", ok.Resource)
-	assert.Equal(t, testParams.TopicArn, ok.Parameters["TopicArn"])
-	msg := ok.Parameters["Message.$"].(string)
-	for _, want := range []string{"States.Format(", "$.timings.startedAt", "$.timings.promotion.at", "$.timings.writerConfirmed.at", "$$.State.EnteredTime", "database.writerRegion"} {
+	assert.Equal(t, testParams.TopicArn, ok.Arguments["TopicArn"])
+	msg := ok.Arguments["Message"].(string)
+	for _, want := range []string{
+		"$i.decision.action", "$i.decision.reason", "$i.decision.lagMs", "$i.decision.lagAt",
+		"$i.timings.startedAt", "$p.at", "$i.timings.writerConfirmed.at", "$now()",
+		"$string($i.capacity.before)", "$string($i.capacity.target)",
+		"$i.final.peerIsMember", "NOT a member of the global cluster any more",
+		"aws rds create-db-cluster --region us-east-1 --db-cluster-identifier database-us-east-1 --global-cluster-identifier database-global",
+		"pulumi up does not bring it back",
+		"$exists($i.trigger)", "$exists($i.evidence)",
+	} {
 		assert.Contains(t, msg, want)
 	}
-	assert.Equal(t, strings.Count(msg, "{}"), 5, "one argument per placeholder")
+	assert.NotContains(t, msg, "writerRegion", "no config names the writer")
 	assert.Equal(t, "$$.Execution.StartTime", sm.States[StInit].Parameters["startedAt.$"])
 
 	fail := sm.States[StNotifyFailure]
@@ -174,8 +324,57 @@ func TestReportsCarryTimingsAndTopic(t *testing.T) {
 	assert.Contains(t, fmsg, "$.error.Cause")
 	assert.NotContains(t, fmsg, "$.mode", "the failure report must not depend on a valid input")
 	assert.Equal(t, strings.Count(fmsg, "{}"), 4)
-	for _, s := range []State{ok, fail} {
-		assert.LessOrEqual(t, len(s.Parameters["Subject"].(string)), 100)
+	assert.Contains(t, fmsg, "aws rds switchover-global-cluster --region us-east-1 --global-cluster-identifier database-global --target-db-cluster-identifier "+testParams.TargetClusterArn,
+		"the fallback names the current primary's region (the peer's)")
+	assert.LessOrEqual(t, len(ok.Arguments["Subject"].(string)), 100)
+	assert.LessOrEqual(t, len(fail.Parameters["Subject"].(string)), 100)
+}
+
+// Extra input fields (issue #14's detector sends trigger and evidence) pass through: no state
+// replaces the whole input, every JSONPath state writes under its own ResultPath and every JSONata
+// state merges into $states.input.
+func TestExtraInputFieldsPassThrough(t *testing.T) {
+	for name, s := range Definition(testParams).States {
+		switch {
+		case s.Type == TypeChoice || s.Type == TypeWait || s.Type == TypeSucceed || s.Type == TypeFail:
+			continue
+		case s.QueryLanguage == JSONata:
+			out, _ := s.Output.(string)
+			assert.True(t, strings.Contains(out, "$states.input"), "%s keeps the input", name)
+		default:
+			assert.NotNil(t, s.ResultPath, "%s writes under a ResultPath, keeping the input", name)
+			assert.NotEqual(t, "$", s.ResultPath, name)
+		}
+		for _, c := range s.Catch {
+			if c.Output != "" {
+				assert.Contains(t, c.Output, "$states.input", name)
+			} else {
+				assert.NotEqual(t, "$", c.ResultPath, name)
+			}
+		}
+	}
+}
+
+func TestRejoinCommands(t *testing.T) {
+	cmds := RejoinCommands(*testParams.Rejoin)
+	want := []string{
+		"aws rds describe-global-clusters --region us-west-2 --global-cluster-identifier database-global --query 'GlobalClusters[0].GlobalClusterMembers[].DBClusterArn'",
+		"aws rds modify-db-instance --region us-east-1 --db-instance-identifier database-us-east-1-1 --new-db-instance-identifier database-us-east-1-1-detached --apply-immediately",
+		"aws rds modify-db-instance --region us-east-1 --db-instance-identifier database-us-east-1-2 --new-db-instance-identifier database-us-east-1-2-detached --apply-immediately",
+		"aws rds modify-db-cluster --region us-east-1 --db-cluster-identifier database-us-east-1 --new-db-cluster-identifier database-us-east-1-detached --apply-immediately",
+		"aws rds wait db-cluster-available --region us-east-1 --db-cluster-identifier database-us-east-1-detached",
+		"aws rds create-db-cluster --region us-east-1 --db-cluster-identifier database-us-east-1 --global-cluster-identifier database-global --engine aurora-postgresql --engine-version 16.8 " +
+			"--storage-encrypted --kms-key-id arn:aws:kms:us-east-1:123456789012:key/k --db-subnet-group-name db-subnets --vpc-security-group-ids sg-db --db-cluster-parameter-group-name db-params " +
+			"--port 5432 --enable-iam-database-authentication --copy-tags-to-snapshot",
+		"aws rds wait db-cluster-available --region us-east-1 --db-cluster-identifier database-us-east-1",
+		"aws rds create-db-instance --region us-east-1 --db-instance-identifier database-us-east-1-1 --db-cluster-identifier database-us-east-1 --engine aurora-postgresql --db-instance-class db.r6g.large --no-publicly-accessible",
+		"aws rds create-db-instance --region us-east-1 --db-instance-identifier database-us-east-1-2 --db-cluster-identifier database-us-east-1 --engine aurora-postgresql --db-instance-class db.r6g.large --no-publicly-accessible",
+	}
+	require.GreaterOrEqual(t, len(cmds), len(want))
+	assert.Equal(t, want, cmds[:len(want)])
+	assert.True(t, strings.HasPrefix(cmds[len(want)], "pulumi refresh"))
+	for _, c := range cmds {
+		assert.NotContains(t, c, "master-user", "a secondary takes no credentials")
 	}
 }
 
@@ -203,6 +402,7 @@ func TestValidateCatchesBrokenMachines(t *testing.T) {
 		{"PascalCase SDK action", one(State{Type: TypeTask, Resource: "arn:aws:states:::aws-sdk:rds:DescribeGlobalClusters", End: true}), "not an AWS SDK integration"},
 		{"lambda resource", one(State{Type: TypeTask, Resource: "arn:aws:lambda:us-east-1:123456789012:function:f", End: true}), "not an AWS SDK integration"},
 		{"wait without seconds", one(State{Type: TypeWait, End: true}), "Seconds >= 1"},
+		{"bad jitter", one(State{Type: TypeTask, Resource: sdk("rds:describeGlobalClusters"), Retry: []Retrier{{ErrorEquals: []string{"States.ALL"}, IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 2, JitterStrategy: "RANDOM"}}, End: true}), "JitterStrategy"},
 		{"bad retrier", one(State{Type: TypeTask, Resource: sdk("rds:describeGlobalClusters"), Retry: []Retrier{{ErrorEquals: []string{"States.ALL"}, IntervalSeconds: 1, MaxAttempts: 2, BackoffRate: 0.5}}, End: true}), "BackoffRate >= 1.0"},
 		{"choice variable not a path", one(State{Type: TypeChoice, Choices: []ChoiceRule{{Variable: "mode", StringEquals: strp("x"), Next: "A"}}, Default: "A"}), `Variable "mode" must be a JSONPath`},
 		{"choice with two operators", one(State{Type: TypeChoice, Choices: []ChoiceRule{{Variable: "$.a", StringEquals: strp("x"), BooleanEquals: boolp(true), Next: "A"}}, Default: "A"}), "either one comparison"},
@@ -222,17 +422,19 @@ func TestValidateCatchesBrokenMachines(t *testing.T) {
 // one is a machine whose single state "A" is s (Choice rules may loop back to A).
 func one(s State) StateMachine { return StateMachine{StartAt: "A", States: map[string]State{"A": s}} }
 
-func TestIntrinsicLiteralsAreEscaped(t *testing.T) {
+func TestLiteralsAreEscaped(t *testing.T) {
 	assert.Equal(t, `a\'b\{\}c\\`, escapeIntrinsic(`a'b{}c\`))
+	assert.Equal(t, `"a'b\"c\\d\ne"`, jsonataString("a'b\"c\\d\ne"))
 	sm := Definition(Params{Region: "us-west-2", AutoScalingGroupName: "asg'{x}"})
-	assert.Contains(t, sm.States[StNotifySuccess].Parameters["Message.$"], `asg\'\{x\}`)
+	assert.Contains(t, sm.States[StNotifySuccess].Arguments["Message"], `asg'{x}`)
+	assert.Contains(t, sm.States[StNotifyFailure].Parameters["Message.$"], `us-west-2`)
 }
 
 func TestDiscardRendersAsNull(t *testing.T) {
 	js := Definition(testParams).JSON()
 	var raw struct{ States map[string]map[string]any }
 	require.NoError(t, json.Unmarshal([]byte(js), &raw))
-	v, present := raw.States[StRaiseCapacity]["ResultPath"]
+	v, present := raw.States[StFailover]["ResultPath"]
 	assert.True(t, present)
 	assert.Nil(t, v)
 }

@@ -19,6 +19,8 @@ type Failover struct {
 	StateMachineArn  pulumi.StringOutput `pulumi:"stateMachineArn"`
 	StateMachineName pulumi.StringOutput `pulumi:"stateMachineName"`
 	RoleArn          pulumi.StringOutput `pulumi:"roleArn"`
+	// RelayFunctionArn is the switchover relay (only with Args.Peer).
+	RelayFunctionArn pulumi.StringOutput `pulumi:"relayFunctionArn"`
 }
 
 // NewFailover creates the runbook state machine in the region of the component's provider.
@@ -40,6 +42,7 @@ func NewFailover(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 		"stateMachineArn":  f.StateMachineArn,
 		"stateMachineName": f.StateMachineName,
 		"roleArn":          f.RoleArn,
+		"relayFunctionArn": f.RelayFunctionArn,
 	}); err != nil {
 		return nil, fmt.Errorf("failover %s: %w", name, err)
 	}
@@ -64,6 +67,11 @@ func (a *Args) check() error {
 	}
 	if a.LogRetentionDays <= 0 {
 		errs = append(errs, errors.New("LogRetentionDays must be positive"))
+	}
+	if a.Peer != nil && (a.PeerClusterArn == nil || a.Peer.Region == "" || a.Peer.Region == a.Region || a.Peer.ClusterIdentifier == nil ||
+		a.Peer.KmsKeyArn == nil || a.Peer.SubnetGroupName == nil || a.Peer.SecurityGroupId == nil || a.Peer.ParameterGroupName == nil ||
+		a.Peer.InstanceIdentifiers == nil) {
+		errs = append(errs, errors.New("Peer needs PeerClusterArn, a Region other than Region and every cluster input"))
 	}
 	if a.AutoTrigger && (a.TriggerAlarmArn == nil || a.TriggerProvider == nil) {
 		errs = append(errs, errors.New("AutoTrigger needs TriggerAlarmArn and TriggerProvider"))
@@ -119,13 +127,24 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 	if args.ClusterArns != nil {
 		clusterArns = args.ClusterArns
 	}
-	policyDoc := pulumi.All(args.GlobalClusterIdentifier, clusterArns, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn, args.TopicKmsKeyArn).
+	// With the other region known, the switchover is made from there (AWS's guide) by the relay.
+	relayArn := pulumi.StringInput(pulumi.String(""))
+	if args.Peer != nil {
+		relay, err := newRelay(ctx, name, f, acct, key, clusterArns, args)
+		if err != nil {
+			return err
+		}
+		relayArn = relay.Arn
+		f.RelayFunctionArn = relay.Arn
+	}
+	policyDoc := pulumi.All(args.GlobalClusterIdentifier, clusterArns, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn, args.TopicKmsKeyArn, relayArn).
 		ApplyT(func(v []any) string {
 			arns := uniqueWith(v[1].([]string), v[2].(string))
 			return RolePolicy(PolicyParams{
 				Partition: acct.Partition, AccountID: acct.ID, Region: acct.Region,
 				GlobalClusterIdentifier: v[0].(string), ClusterArns: arns, AutoScalingGroupName: v[3].(string),
 				TopicArn: v[4].(string), TopicKmsKeyArn: v[5].(string), Tracing: args.Tracing,
+				StateMachineNamePrefix: name + "-", RelayFunctionArn: v[6].(string),
 			}).JSON()
 		}).(pulumi.StringOutput)
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-runbook", &iam.RolePolicyArgs{Role: role.ID(), Policy: policyDoc}, child)
@@ -133,19 +152,7 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 		return err
 	}
 
-	definition := pulumi.All(args.GlobalClusterIdentifier, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn).
-		ApplyT(func(v []any) (string, error) {
-			sm := Definition(Params{
-				Region: args.Region, GlobalClusterIdentifier: v[0].(string), TargetClusterArn: v[1].(string),
-				AutoScalingGroupName: v[2].(string), TopicArn: v[3].(string),
-				MinSize: args.MinSize, DesiredCapacity: args.DesiredCapacity, MaxSize: args.MaxSize,
-				PollSeconds: args.PollSeconds, MaxPolls: args.MaxPolls,
-			})
-			if err := sm.Validate(); err != nil {
-				return "", err
-			}
-			return sm.JSON(), nil
-		}).(pulumi.StringOutput)
+	definition := definitionJSON(args, relayArn)
 	machine, err := sfn.NewStateMachine(ctx, name, &sfn.StateMachineArgs{
 		Type:       pulumi.String("STANDARD"),
 		Definition: definition,
@@ -169,6 +176,47 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 		return newTrigger(ctx, name, f, machine, acct, args)
 	}
 	return nil
+}
+
+// definitionJSON resolves the inputs the definition embeds and renders it, refusing a definition the
+// ASL validator rejects (CreateStateMachine would).
+func definitionJSON(args *Args, relayArn pulumi.StringInput) pulumi.StringOutput {
+	inputs := []any{args.GlobalClusterIdentifier, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn,
+		orEmpty(args.TargetClusterIdentifier), orEmpty(args.PeerClusterArn), relayArn}
+	if pa := args.Peer; pa != nil {
+		inputs = append(inputs, pa.ClusterIdentifier, pa.KmsKeyArn, pa.SubnetGroupName, pa.SecurityGroupId, pa.ParameterGroupName, pa.InstanceIdentifiers)
+	}
+	return pulumi.All(inputs...).ApplyT(func(v []any) (string, error) {
+		str := func(i int) string { return v[i].(string) }
+		p := Params{
+			Region: args.Region, GlobalClusterIdentifier: str(0), TargetClusterArn: str(1),
+			AutoScalingGroupName: str(2), TopicArn: str(3), TargetClusterIdentifier: str(4), PeerClusterArn: str(5),
+			SwitchoverRelayArn: str(6),
+			DesiredCapacity:    args.DesiredCapacity, MaxSize: args.MaxSize,
+			PollSeconds: args.PollSeconds, MaxPolls: args.MaxPolls,
+		}
+		if pa := args.Peer; pa != nil {
+			p.Rejoin = &RejoinParams{
+				RunbookRegion: args.Region, Region: pa.Region, GlobalClusterIdentifier: str(0),
+				ClusterIdentifier: str(7), KmsKeyArn: str(8), SubnetGroupName: str(9), SecurityGroupId: str(10),
+				ParameterGroupName: str(11), InstanceIdentifiers: v[12].([]string),
+				Engine: pa.Engine, EngineVersion: pa.EngineVersion, InstanceClass: pa.InstanceClass, Port: pa.Port,
+			}
+		}
+		sm := Definition(p)
+		if err := sm.Validate(); err != nil {
+			return "", err
+		}
+		return sm.JSON(), nil
+	}).(pulumi.StringOutput)
+}
+
+// orEmpty resolves an optional input to "" when unset.
+func orEmpty(in pulumi.StringInput) pulumi.StringInput {
+	if in == nil {
+		return pulumi.String("")
+	}
+	return in
 }
 
 // uniqueWith returns list plus extra, without duplicates, in order.

@@ -30,9 +30,16 @@ func testArgs(auto bool) *Args {
 		Region:                  here,
 		GlobalClusterIdentifier: pulumi.String("database-global"),
 		TargetClusterArn:        pulumi.String(targetArn),
-		ClusterArns:             pulumi.StringArray{pulumi.String(otherArn), pulumi.String(targetArn)},
-		AutoScalingGroupName:    pulumi.String("compute-us-west-2-asg"),
-		MinSize:                 2, DesiredCapacity: 3, MaxSize: 6,
+		PeerClusterArn:          pulumi.String(otherArn),
+		Peer: &PeerArgs{
+			Region: there, ClusterIdentifier: pulumi.String("database-us-east-1"), KmsKeyArn: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/db"),
+			SubnetGroupName: pulumi.String("db-subnets-east"), SecurityGroupId: pulumi.String("sg-db-east"), ParameterGroupName: pulumi.String("db-params-east"),
+			InstanceIdentifiers: pulumi.ToStringArray([]string{"database-us-east-1-1"}),
+			Engine:              "aurora-postgresql", EngineVersion: "16.8", InstanceClass: "db.r6g.large", Port: 5432,
+		},
+		ClusterArns:          pulumi.StringArray{pulumi.String(otherArn), pulumi.String(targetArn)},
+		AutoScalingGroupName: pulumi.String("compute-us-west-2-asg"),
+		MinSize:              2, DesiredCapacity: 3, MaxSize: 6,
 		TopicArn:         pulumi.String(topicArn),
 		TopicKmsKeyArn:   pulumi.String(keyArn),
 		AutoTrigger:      auto,
@@ -92,7 +99,7 @@ func TestChildrenParentsAndRegions(t *testing.T) {
 		}
 		assert.Equal(t, want, r.Region, "%s %s", r.Type, r.Name)
 	}
-	assert.Equal(t, 13, count, "5 runbook resources + 8 trigger resources")
+	assert.Equal(t, 17, count, "5 runbook resources + 4 relay resources + 8 trigger resources")
 }
 
 func TestStateMachine(t *testing.T) {
@@ -116,10 +123,17 @@ func TestStateMachine(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(sm.Str("definition")), &def))
 	require.NoError(t, def.Validate())
 	assert.Equal(t, targetArn, def.States[StFailover].Parameters["TargetDbClusterIdentifier"])
-	assert.Equal(t, "database-global", def.States[StSwitchover].Parameters["GlobalClusterIdentifier"])
-	assert.Equal(t, "compute-us-west-2-asg", def.States[StRaiseCapacity].Parameters["AutoScalingGroupName"])
-	assert.EqualValues(t, 3, def.States[StRaiseCapacity].Parameters["DesiredCapacity"])
-	assert.Equal(t, topicArn, def.States[StNotifySuccess].Parameters["TopicArn"])
+	relay := m.Named("aws:lambda/function:Function", name+"-relay")
+	require.NotNil(t, relay)
+	assert.Equal(t, relay.Outputs["arn"].StringValue(), def.States[StSwitchover].Arguments["FunctionName"], "the switchover goes through the relay")
+	assert.Equal(t, "compute-us-west-2-asg", def.States[StRaiseCapacity].Arguments["AutoScalingGroupName"])
+	assert.NotContains(t, def.States[StRaiseCapacity].Arguments, "MaxSize", "the runbook never lowers a max")
+	assert.Contains(t, def.States[StReadCapacity].Output, "$max([$d, 3])")
+	assert.Equal(t, topicArn, def.States[StNotifySuccess].Arguments["TopicArn"])
+	msg := def.States[StNotifySuccess].Arguments["Message"].(string)
+	assert.Contains(t, msg, "aws rds create-db-cluster --region us-east-1 --db-cluster-identifier database-us-east-1 --global-cluster-identifier database-global",
+		"the rejoin commands name the peer cluster as the program built it")
+	assert.Contains(t, def.States[StDescribeFinal].Output, `"`+otherArn+`"`)
 }
 
 func TestLogGroupEncryptedWithRotatingKey(t *testing.T) {
@@ -157,7 +171,41 @@ func TestNoTriggerUnlessAuto(t *testing.T) {
 	m := mustRun(t, testArgs(false))
 	assert.Empty(t, m.OfType("aws:cloudwatch/eventRule:EventRule"))
 	assert.Empty(t, m.OfType("aws:cloudwatch/eventTarget:EventTarget"))
-	assert.Len(t, m.OfType("aws:iam/role:Role"), 1)
+	assert.Len(t, m.OfType("aws:iam/role:Role"), 2, "the runbook's and the relay's")
+}
+
+// The relay makes SwitchoverGlobalCluster in the current primary's region (AWS's guide), onto this
+// region's cluster only, and may do nothing else.
+func TestSwitchoverRelay(t *testing.T) {
+	m := mustRun(t, testArgs(false))
+	fn := m.Named("aws:lambda/function:Function", name+"-relay")
+	require.NotNil(t, fn)
+	assert.Equal(t, here, fn.Region, "it runs in the runbook's region")
+	assert.Equal(t, there, fn.Str("environment.variables.PRIMARY_REGION"), "and calls the other region, the current primary's when switching over into this one")
+	assert.Equal(t, "database-global", fn.Str("environment.variables.GLOBAL_CLUSTER_IDENTIFIER"))
+	assert.Equal(t, targetArn, fn.Str("environment.variables.TARGET_CLUSTER_ARN"))
+	assert.Equal(t, relayRuntime, fn.Str("runtime"))
+	group := m.Named("aws:cloudwatch/logGroup:LogGroup", name+"-relay-logs")
+	require.NotNil(t, group)
+	assert.Equal(t, m.Named("aws:kms/key:Key", name+"-logs-key").Outputs["arn"].StringValue(), group.Str("kmsKeyId"))
+	assert.Equal(t, group.Outputs["name"].StringValue(), fn.Str("loggingConfig.logGroup"))
+	assert.Contains(t, relaySource, "switchover_global_cluster(")
+	assert.Contains(t, relaySource, `region_name=os.environ["PRIMARY_REGION"]`)
+	assert.Contains(t, relaySource, `"mode": "standard"`, "boto3 retries throttling and transient errors")
+
+	doc := RelayPolicy("aws", "123456789012", "database-global", []string{targetArn}, "arn:aws:logs:us-west-2:123456789012:log-group:g")
+	st := statements(doc)
+	require.Len(t, st, 2)
+	assert.Equal(t, []string{"rds:SwitchoverGlobalCluster"}, st["SwitchOverOntoThisRegionsCluster"].Action)
+	assert.Equal(t, []string{"arn:aws:rds::123456789012:global-cluster:database-global", targetArn}, st["SwitchOverOntoThisRegionsCluster"].Resource)
+	assert.Equal(t, []string{"arn:aws:logs:us-west-2:123456789012:log-group:g:*"}, st["WriteOwnLogs"].Resource)
+
+	role := m.Named("aws:iam/role:Role", name+"-relay-role")
+	require.NotNil(t, role)
+	assert.Contains(t, role.Str("assumeRolePolicy"), `"Service":["lambda.amazonaws.com"]`)
+	assert.NotContains(t, role.Str("assumeRolePolicy"), "aws:SourceAccount", "Lambda documents no source condition for execution roles")
+	runbook := m.Named("aws:iam/rolePolicy:RolePolicy", name+"-runbook")
+	assert.Contains(t, runbook.Str("policy"), fn.Outputs["arn"].StringValue(), "the runbook may invoke its relay")
 }
 
 func TestAutoTriggerCrossRegion(t *testing.T) {

@@ -14,6 +14,12 @@ type PolicyParams struct {
 	AutoScalingGroupName         string
 	TopicArn, TopicKmsKeyArn     string
 	Tracing                      bool
+	// StateMachineNamePrefix is the runbook's own state machine name up to Pulumi's auto-name suffix:
+	// the role lists the runbook's running executions (the machine's ARN depends on the role, so
+	// the policy names it by prefix).
+	StateMachineNamePrefix string
+	// RelayFunctionArn is the switchover relay the runbook invokes; "" when there is none.
+	RelayFunctionArn string
 }
 
 // GlobalClusterArn is the ARN of a global cluster (global clusters have no region in their ARN).
@@ -47,6 +53,12 @@ var xrayActions = []string{"xray:PutTraceSegments", "xray:PutTelemetryRecords", 
 func RolePolicy(p PolicyParams) iampolicy.Document {
 	global := GlobalClusterArn(p.Partition, p.AccountID, p.GlobalClusterIdentifier)
 	rdsResources := append([]string{global}, p.ClusterArns...)
+	// With a relay the switchover is the relay's call (from the current primary's region): the
+	// runbook itself only fails over.
+	promote := []string{"rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"}
+	if p.RelayFunctionArn != "" {
+		promote = []string{"rds:FailoverGlobalCluster"}
+	}
 	statements := []iampolicy.Statement{
 		{
 			Sid:      "ReadGlobalCluster",
@@ -57,7 +69,7 @@ func RolePolicy(p PolicyParams) iampolicy.Document {
 		{
 			Sid:      "PromoteThisRegionsCluster",
 			Effect:   "Allow",
-			Action:   []string{"rds:SwitchoverGlobalCluster", "rds:FailoverGlobalCluster"},
+			Action:   promote,
 			Resource: rdsResources,
 		},
 		{
@@ -65,6 +77,20 @@ func RolePolicy(p PolicyParams) iampolicy.Document {
 			Effect:   "Allow",
 			Action:   []string{"autoscaling:UpdateAutoScalingGroup"},
 			Resource: []string{AutoScalingGroupArn(p.Partition, p.Region, p.AccountID, p.AutoScalingGroupName)},
+		},
+		{
+			// Describe calls of Auto Scaling and GetMetricData support no resource-level permissions
+			// (Service Authorization Reference); both only read.
+			Sid:      "ReadCapacityAndReplicationLag",
+			Effect:   "Allow",
+			Action:   []string{"autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricData"},
+			Resource: []string{"*"},
+		},
+		{
+			Sid:      "ListOwnExecutions",
+			Effect:   "Allow",
+			Action:   []string{"states:ListExecutions"},
+			Resource: []string{fmt.Sprintf("arn:%s:states:%s:%s:stateMachine:%s*", p.Partition, p.Region, p.AccountID, p.StateMachineNamePrefix)},
 		},
 		{
 			Sid:      "Report",
@@ -85,6 +111,11 @@ func RolePolicy(p PolicyParams) iampolicy.Document {
 			Action:   logDeliveryActions,
 			Resource: []string{"*"},
 		},
+	}
+	if p.RelayFunctionArn != "" {
+		statements = append(statements, iampolicy.Statement{
+			Sid: "InvokeSwitchoverRelay", Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{p.RelayFunctionArn},
+		})
 	}
 	if p.Tracing {
 		statements = append(statements, iampolicy.Statement{Sid: "Trace", Effect: "Allow", Action: xrayActions, Resource: []string{"*"}})
@@ -136,5 +167,6 @@ func AlarmPattern(alarmArn string) string {
 	})
 }
 
-// FailoverInput is the execution input of an automatic start.
+// FailoverInput is the execution input of an automatic start (database.autoFailover, issue #14's
+// detector decides what it sends; the runbook accepts any mode plus extra fields).
 const FailoverInput = `{"mode":"failover"}`

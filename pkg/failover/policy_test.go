@@ -18,9 +18,10 @@ var testPolicy = PolicyParams{
 		"arn:aws:rds:us-west-2:123456789012:cluster:database-us-west-2",
 		"arn:aws:rds:us-east-1:123456789012:cluster:database-us-east-1",
 	},
-	AutoScalingGroupName: "compute-us-west-2-asg",
-	TopicArn:             "arn:aws:sns:us-west-2:123456789012:alerts",
-	TopicKmsKeyArn:       "arn:aws:kms:us-west-2:123456789012:key/abc",
+	AutoScalingGroupName:   "compute-us-west-2-asg",
+	TopicArn:               "arn:aws:sns:us-west-2:123456789012:alerts",
+	TopicKmsKeyArn:         "arn:aws:kms:us-west-2:123456789012:key/abc",
+	StateMachineNamePrefix: "failover-us-west-2-",
 }
 
 func statements(d iampolicy.Document) map[string]iampolicy.Statement {
@@ -46,6 +47,8 @@ func TestRolePolicyIsExactlyTheRunbook(t *testing.T) {
 		{"Report", []string{"sns:Publish"}, []string{testPolicy.TopicArn}},
 		{"EncryptReportForTopic", []string{"kms:GenerateDataKey", "kms:Decrypt"}, []string{testPolicy.TopicKmsKeyArn}},
 		{"DeliverExecutionLogs", logDeliveryActions, []string{"*"}},
+		{"ReadCapacityAndReplicationLag", []string{"autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricData"}, []string{"*"}},
+		{"ListOwnExecutions", []string{"states:ListExecutions"}, []string{"arn:aws:states:us-west-2:123456789012:stateMachine:failover-us-west-2-*"}},
 	}
 	require.Len(t, st, len(tests), "no statement beyond the runbook's")
 	for _, tt := range tests {
@@ -60,7 +63,17 @@ func TestRolePolicyIsExactlyTheRunbook(t *testing.T) {
 	assert.Equal(t, "sns.us-west-2.amazonaws.com", st["EncryptReportForTopic"].Condition["StringEquals"]["kms:ViaService"])
 }
 
-func TestOnlyLogDeliveryAndTracingUseStarResources(t *testing.T) {
+// With a relay, the runbook's role only fails over and invokes the relay; the relay switches over.
+func TestRolePolicyWithARelay(t *testing.T) {
+	p := testPolicy
+	p.RelayFunctionArn = "arn:aws:lambda:us-west-2:123456789012:function:failover-us-west-2-relay"
+	st := statements(RolePolicy(p))
+	assert.Equal(t, []string{"rds:FailoverGlobalCluster"}, st["PromoteThisRegionsCluster"].Action)
+	assert.Equal(t, []string{"lambda:InvokeFunction"}, st["InvokeSwitchoverRelay"].Action)
+	assert.Equal(t, []string{p.RelayFunctionArn}, st["InvokeSwitchoverRelay"].Resource)
+}
+
+func TestOnlyActionsWithoutResourceLevelPermissionsUseStarResources(t *testing.T) {
 	for _, tracing := range []bool{false, true} {
 		p := testPolicy
 		p.Tracing = tracing
@@ -73,7 +86,7 @@ func TestOnlyLogDeliveryAndTracingUseStarResources(t *testing.T) {
 				}
 			}
 			if contains(s.Resource, "*") {
-				assert.Contains(t, []string{"DeliverExecutionLogs", "Trace"}, s.Sid)
+				assert.Contains(t, []string{"DeliverExecutionLogs", "Trace", "ReadCapacityAndReplicationLag"}, s.Sid)
 			}
 		}
 		_, traced := statements(doc)["Trace"]

@@ -2,6 +2,7 @@ package observability
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -157,35 +158,37 @@ func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 			treatMissing: missingNotBreaching,
 		},
 	)
-	if !t.Writer {
-		// Aurora publishes the global database lag in the secondary's region per secondary cluster and
-		// the region it replicates from: DBClusterIdentifier alone matches no series, and with missing
-		// data as breaching such an alarm would sit in ALARM for good.
-		lag := pulumi.StringMap{"DBClusterIdentifier": t.ClusterIdentifier, "SourceRegion": pulumi.String(args.peerOf(t.Region))}
-		specs = append(specs, alarmSpec{
-			id:          "replication-lag",
-			description: fmt.Sprintf("Aurora global replication lag to %s above %d ms (the RPO) for 3 minutes. A failover now would lose more data than promised: check the primary's write load and the global cluster's status.", t.Region, args.ReplicationLagAlarmMs),
-			namespace:   "AWS/RDS", metric: "AuroraGlobalDBReplicationLag", dims: lag, stat: "Maximum",
-			period: 60, evaluations: 3, datapoints: 3, comparison: "GreaterThanThreshold", threshold: float64(args.ReplicationLagAlarmMs),
-			// The secondary reports lag every minute while replicating: silence means replication
-			// stopped, and the RPO is then unknown, which must page.
-			treatMissing: missingBreaching,
-		})
-	}
+	// Both regions carry the lag alarm: which cluster is the secondary changes at runtime. Aurora
+	// publishes the global lag in the secondary's region per secondary cluster and the region it
+	// replicates from: DBClusterIdentifier alone matches no series.
+	lag := pulumi.StringMap{"DBClusterIdentifier": t.ClusterIdentifier, "SourceRegion": pulumi.String(args.peerOf(t.Region))}
+	specs = append(specs, alarmSpec{
+		id:          "replication-lag",
+		description: fmt.Sprintf("Aurora global replication lag to %s above %d ms (the RPO) for 3 minutes, while %s holds the secondary. A failover into %s now would lose more data than promised: check the primary's write load and the global cluster's status.", t.Region, args.ReplicationLagAlarmMs, t.Region, t.Region),
+		namespace:   "AWS/RDS", metric: "AuroraGlobalDBReplicationLag", dims: lag, stat: "Maximum",
+		period: 60, evaluations: 3, datapoints: 3, comparison: "GreaterThanThreshold", threshold: float64(args.ReplicationLagAlarmMs),
+		// AWS publishes the lag only for the secondary cluster: in the region that writes now it is
+		// missing, and it must not sit in ALARM there (nor flip when a failover moves the writer). So
+		// missing data is not breaching, in both regions alike. A replication that stopped while the
+		// primary's region is down is paged by that region's "region unhealthy" alarm and the Route 53
+		// health checks, not by this one.
+		treatMissing: missingNotBreaching,
+	})
 	return specs
 }
 
 // edgeAlarms are the alarms on metrics that live in us-east-1: Route 53 health checks, CloudFront, WAF.
 func edgeAlarms(args *Args) []alarmSpec {
 	var specs []alarmSpec
-	if args.HealthCheckId != nil {
+	for _, key := range sortedHealthCheckKeys(args.HealthCheckIds) {
 		specs = append(specs, alarmSpec{
-			id:          "health-check",
-			description: "The Route 53 health check of the primary origin fails. DNS fails over on its own; confirm with the dashboard and follow the failover runbook.",
+			id:          "health-check-" + key,
+			description: "The Route 53 health check " + key + " fails. DNS fails over on its own; confirm with the dashboard and follow the failover runbook (docs/failover.md).",
 			namespace:   "AWS/Route53", metric: "HealthCheckStatus",
-			dims: pulumi.StringMap{"HealthCheckId": args.HealthCheckId}, stat: "Minimum",
+			dims: pulumi.StringMap{"HealthCheckId": args.HealthCheckIds[key]}, stat: "Minimum",
 			period: 60, evaluations: 2, datapoints: 2, comparison: "LessThanThreshold", threshold: 1,
-			// Route 53 reports status every minute; silence means the check is gone or disabled.
+			// Route 53 reports every check's status every minute in us-east-1, in any role: silence
+			// means the check is gone or disabled, which must page.
 			treatMissing: missingBreaching,
 		})
 	}
@@ -224,6 +227,15 @@ func edgeAlarms(args *Args) []alarmSpec {
 		})
 	}
 	return specs
+}
+
+func sortedHealthCheckKeys(m map[string]pulumi.StringInput) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // compositeRule is the AlarmRule of a "region unhealthy" composite: any member in ALARM.
@@ -265,7 +277,7 @@ func (o *Observability) newAlarms(ctx *pulumi.Context, name string, regions []*r
 		composite, err := cloudwatch.NewCompositeAlarm(ctx, prefix+"-region-unhealthy", &cloudwatch.CompositeAlarmArgs{
 			AlarmName: pulumi.String(alarmName),
 			AlarmDescription: pulumi.String(fmt.Sprintf("%s cannot serve: the load balancer or the instances answer 5xx, or too few instances are in service. "+
-				"If %s is the primary region, confirm on the dashboard and fail over (docs: Operations).", r.region, r.region)),
+				"If %s holds the writer now, confirm on the dashboard and start the other region's runbook (docs/failover.md).", r.region, r.region)),
 			AlarmRule: pulumi.All(health...).ApplyT(func(members []any) string {
 				arns := make([]string, len(members))
 				for i, m := range members {

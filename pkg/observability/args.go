@@ -7,6 +7,7 @@ package observability
 import (
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -19,9 +20,8 @@ const EdgeRegion = "us-east-1"
 type RegionTargets struct {
 	Region   string
 	Provider *aws.Provider
-	// Writer is true for the region holding the writer cluster now: the other region's cluster gets
-	// the replication lag (RPO) alarm, and only the writer's cluster is selected for AWS Backup.
-	Writer bool
+	// No field says which region writes: that is runtime state, and both regions carry the same
+	// alarms, dashboard, backups and topic whichever holds the writer.
 	// AlbArnSuffix and TargetGroupArnSuffix are the `arnSuffix` outputs (the CloudWatch dimensions).
 	AlbArnSuffix, TargetGroupArnSuffix pulumi.StringInput
 	AutoScalingGroupName               pulumi.StringInput
@@ -33,6 +33,7 @@ type RegionTargets struct {
 
 // Args configures the component.
 type Args struct {
+	// Primary is the home region (primaryRegion), Secondary the standby: by config, never by role.
 	Primary, Secondary RegionTargets
 	// EdgeProvider is a us-east-1 provider. When one of the regions is us-east-1 that region's
 	// provider is used instead, so nothing is duplicated there.
@@ -42,8 +43,11 @@ type Args struct {
 	// WebAclName is the CLOUDFRONT web ACL's CloudWatch metric name (its visibilityConfig.metricName,
 	// which the WAF uses as the WebACL dimension); nil skips the WAF alarm and widgets.
 	WebAclName pulumi.StringInput
-	// HealthCheckId is the Route 53 health check of the primary origin; nil skips its alarm.
-	HealthCheckId pulumi.StringInput
+	// HealthCheckIds are Route 53 health checks to alarm on, by a short key that names the alarm
+	// (health-check-<key>). Route 53 publishes HealthCheckStatus only in us-east-1, so these alarms
+	// live there with the global resources. Pass only checks whose healthy state does not depend on
+	// which region writes (liveness), so the alarms mean the same in either role.
+	HealthCheckIds map[string]pulumi.StringInput
 	// AlarmEmails are subscribed to every topic.
 	AlarmEmails      []string
 	MonthlyBudgetUsd float64
@@ -61,7 +65,8 @@ type Args struct {
 	ReplicationLagAlarmMs int
 	// DatabaseConnectionsThreshold alarms on DatabaseConnections above it (default 500).
 	DatabaseConnectionsThreshold int
-	// DashboardName is optional; it defaults to <name>-<stack>.
+	// DashboardName is optional; it defaults to <name>-<stack>. Each application region gets its own
+	// dashboard, <DashboardName>-<region>, each showing both regions and the edge.
 	DashboardName string
 	// Protect protects the KMS keys and backup vaults (prod). Without it (staging) the backup
 	// vaults and the AWS Config bucket are force-destroyable: pulumi destroy deletes their
@@ -77,6 +82,8 @@ func (a *Args) peerOf(region string) string {
 	}
 	return a.Primary.Region
 }
+
+var healthCheckKey = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,30}$`)
 
 // DefaultDatabaseConnectionsThreshold is used when Args.DatabaseConnectionsThreshold is 0.
 const DefaultDatabaseConnectionsThreshold = 500
@@ -102,8 +109,10 @@ func (a *Args) validate() error {
 			return fmt.Errorf("region %s: MinInstances is %d", t.Region, t.MinInstances)
 		}
 	}
-	if a.Primary.Writer == a.Secondary.Writer {
-		return errors.New("exactly one region must hold the writer cluster (Writer)")
+	for key, id := range a.HealthCheckIds {
+		if id == nil || !healthCheckKey.MatchString(key) {
+			return fmt.Errorf("HealthCheckIds[%q]: a key of lower-case letters, digits and '-' and an id are required", key)
+		}
 	}
 	if a.EdgeProvider == nil && a.Primary.Region != EdgeRegion && a.Secondary.Region != EdgeRegion {
 		return errors.New("EdgeProvider (us-east-1) is required when neither region is us-east-1")
@@ -144,6 +153,17 @@ type site struct {
 	targets  *RegionTargets // nil for the edge-only region
 	edge     bool           // hosts the CloudFront, Route 53 and WAF alarms
 	peer     string         // the other application region (backup copy destination)
+}
+
+// edgeSite is the us-east-1 site: where the global resources (budget) and the alarms on us-east-1-only
+// metrics live, always on the us-east-1 provider, whichever region writes.
+func edgeSite(sites []*regional) *regional {
+	for _, s := range sites {
+		if s.edge {
+			return s
+		}
+	}
+	return nil
 }
 
 // sites lists the regions in a stable order: primary, secondary, then us-east-1 if it is neither.

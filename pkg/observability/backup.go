@@ -35,8 +35,8 @@ var backupManagedPolicies = []string{
 // newBackups builds a vault per application region (encrypted with that region's key) and, because
 // backup plans act only on resources of their own region, a plan per region whose one rule copies
 // every recovery point to the other region's vault. Each region's selection covers the resources
-// tagged Backup=true there, plus the Aurora cluster when that region holds the writer (the
-// secondary cluster of a global database holds the same data).
+// tagged Backup=true there plus that region's own Aurora cluster, in both regions alike: which
+// cluster writes changes at runtime, the backup resources must not.
 func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map[string]*regional, args *Args) error {
 	primary := regions[args.Primary.Region]
 	role, err := iam.NewRole(ctx, name+"-backup-role", &iam.RoleArgs{
@@ -135,9 +135,7 @@ func (o *Observability) newBackups(ctx *pulumi.Context, name string, regions map
 			SelectionTags: backup.SelectionSelectionTagArray{backup.SelectionSelectionTagArgs{
 				Type: pulumi.String("STRINGEQUALS"), Key: pulumi.String(BackupTagKey), Value: pulumi.String(BackupTagValue),
 			}},
-		}
-		if t.Writer {
-			sel.Resources = pulumi.StringArray{t.ClusterArn}
+			Resources: pulumi.StringArray{t.ClusterArn},
 		}
 		// The role must hold its policies before AWS Backup validates the selection.
 		if _, err := backup.NewSelection(ctx, prefix+"-backup-selection", sel, o.opts(r.site, pulumi.DependsOn(attachments))...); err != nil {

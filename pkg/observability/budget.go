@@ -19,8 +19,9 @@ var budgetThresholds = []struct {
 }{{80, "ACTUAL"}, {100, "FORECASTED"}}
 
 // newBudget is the stack's monthly cost budget, filtered by its cost allocation tag. Budgets is a
-// global service; its notifications go to the primary region's topic and straight to the emails
-// (so the warning arrives even if the topic's subscriptions were never confirmed).
+// global service: it always sits on the us-east-1 provider (never one chosen by role, which would
+// replace it when the role moves), and notifies the us-east-1 topic and straight to the emails (so
+// the warning arrives even if the topic's subscriptions were never confirmed).
 func (o *Observability) newBudget(ctx *pulumi.Context, name string, primary *regional, args *Args) error {
 	var notes budgets.BudgetNotificationArray
 	for _, th := range budgetThresholds {

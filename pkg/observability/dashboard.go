@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"sort"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -79,8 +80,7 @@ var hidden = false
 
 // DashboardRegion is what the dashboard shows of one application region (resolved values).
 type DashboardRegion struct {
-	Region, Role                       string // Role is "primary" or "secondary", for titles only
-	Writer                             bool
+	Region, Role                       string // Role is "home" or "standby" (config), for titles only
 	Alb, TargetGroup, AutoScalingGroup string
 	Cluster                            string
 	// SourceRegion is the region this region's cluster replicates from while it is the secondary
@@ -91,7 +91,9 @@ type DashboardRegion struct {
 
 // DashboardEdge is what it shows of the edge; empty values leave their widgets out.
 type DashboardEdge struct {
-	DistributionId, WebAcl, HealthCheckId string
+	DistributionId, WebAcl string
+	// HealthChecks maps a key (the alarm's) to a Route 53 health check id.
+	HealthChecks map[string]string
 }
 
 const (
@@ -109,12 +111,10 @@ func dashboardBody(regions []DashboardRegion, edge DashboardEdge) Dashboard {
 		x := col * width
 		lb := []string{"LoadBalancer", r.Alb}
 		db := []string{"DBClusterIdentifier", r.Cluster}
-		writer := "reader (secondary) cluster"
-		if r.Writer {
-			writer = "writer cluster"
-		}
+		// Which cluster writes is runtime state: the body must not change when it moves, so the
+		// title says where to read it instead of naming it.
 		d.Widgets = append(d.Widgets, Widget{Type: "text", X: x, Y: 0, Width: width, Height: 2, Properties: WidgetProperties{
-			Markdown: fmt.Sprintf("## %s (%s)\nAurora: %s", r.Region, r.Role, writer),
+			Markdown: fmt.Sprintf("## %s (%s region)\nAurora: the secondary is the region that reports replication lag; the writer is the other.", r.Region, r.Role),
 		}})
 		rows := []WidgetProperties{
 			{Title: "Traffic: requests", Stat: "Sum", Metrics: []Metric{
@@ -168,10 +168,17 @@ func dashboardBody(regions []DashboardRegion, edge DashboardEdge) Dashboard {
 			metric("AWS/WAFV2", "BlockedRequests", MetricOptions{Label: "Blocked"}, waf...),
 		}})
 	}
-	if edge.HealthCheckId != "" {
-		edgeRow = append(edgeRow, WidgetProperties{Title: "Edge: Route 53 health check (1 = healthy)", Stat: "Minimum", Metrics: []Metric{
-			metric("AWS/Route53", "HealthCheckStatus", MetricOptions{Label: "Primary origin"}, "HealthCheckId", edge.HealthCheckId),
-		}})
+	if len(edge.HealthChecks) > 0 {
+		keys := make([]string, 0, len(edge.HealthChecks))
+		for k := range edge.HealthChecks {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var checks []Metric
+		for _, k := range keys {
+			checks = append(checks, metric("AWS/Route53", "HealthCheckStatus", MetricOptions{Label: k}, "HealthCheckId", edge.HealthChecks[k]))
+		}
+		edgeRow = append(edgeRow, WidgetProperties{Title: "Edge: Route 53 health checks (1 = healthy)", Stat: "Minimum", Metrics: checks})
 	}
 	if len(edgeRow) > 0 {
 		d.Widgets = append(d.Widgets, Widget{Type: "text", X: 0, Y: y, Width: 24, Height: 1, Properties: WidgetProperties{
@@ -218,29 +225,49 @@ func orEmpty(in pulumi.StringInput) pulumi.StringInput {
 	return in
 }
 
-// newDashboard builds the one dashboard, in the primary region.
-func (o *Observability) newDashboard(ctx *pulumi.Context, name string, primary *regional, args *Args) error {
-	dn := dashboardName(args.DashboardName, name, ctx.Stack())
+// newDashboards builds one dashboard per application region, each in its own region and each
+// showing both regions and the edge: the dashboard of the region that survives an outage is there.
+// Both have the same body; neither depends on which region writes.
+func (o *Observability) newDashboards(ctx *pulumi.Context, name string, sites []*regional, args *Args) error {
+	base := dashboardName(args.DashboardName, name, ctx.Stack())
 	p, s := args.Primary, args.Secondary
-	body := pulumi.All(
+	keys := sortedHealthCheckKeys(args.HealthCheckIds)
+	inputs := []any{
 		p.AlbArnSuffix, p.TargetGroupArnSuffix, p.AutoScalingGroupName, p.ClusterIdentifier,
 		s.AlbArnSuffix, s.TargetGroupArnSuffix, s.AutoScalingGroupName, s.ClusterIdentifier,
-		orEmpty(args.DistributionId), orEmpty(args.WebAclName), orEmpty(args.HealthCheckId),
-	).ApplyT(func(v []any) string {
-		str := func(i int) string { return v[i].(string) }
-		return dashboardBody([]DashboardRegion{
-			{Region: p.Region, Role: "primary", Writer: p.Writer, Alb: str(0), TargetGroup: str(1), AutoScalingGroup: str(2), Cluster: str(3), SourceRegion: s.Region, ReplicationLagMs: args.ReplicationLagAlarmMs},
-			{Region: s.Region, Role: "secondary", Writer: s.Writer, Alb: str(4), TargetGroup: str(5), AutoScalingGroup: str(6), Cluster: str(7), SourceRegion: p.Region, ReplicationLagMs: args.ReplicationLagAlarmMs},
-		}, DashboardEdge{DistributionId: str(8), WebAcl: str(9), HealthCheckId: str(10)}).JSON()
-	}).(pulumi.StringOutput)
-	dash, err := cloudwatch.NewDashboard(ctx, name+"-dashboard", &cloudwatch.DashboardArgs{
-		DashboardName: pulumi.String(dn),
-		DashboardBody: body,
-	}, o.opts(primary.site)...)
-	if err != nil {
-		return err
+		orEmpty(args.DistributionId), orEmpty(args.WebAclName),
 	}
-	o.DashboardName = dash.DashboardName
-	o.DashboardUrl = dash.DashboardName.ApplyT(func(n string) string { return dashboardURL(primary.region, n) }).(pulumi.StringOutput)
+	for _, k := range keys {
+		inputs = append(inputs, args.HealthCheckIds[k])
+	}
+	body := pulumi.All(inputs...).ApplyT(func(v []any) string {
+		str := func(i int) string { return v[i].(string) }
+		checks := map[string]string{}
+		for i, k := range keys {
+			checks[k] = str(10 + i)
+		}
+		return dashboardBody([]DashboardRegion{
+			{Region: p.Region, Role: "home", Alb: str(0), TargetGroup: str(1), AutoScalingGroup: str(2), Cluster: str(3), SourceRegion: s.Region, ReplicationLagMs: args.ReplicationLagAlarmMs},
+			{Region: s.Region, Role: "standby", Alb: str(4), TargetGroup: str(5), AutoScalingGroup: str(6), Cluster: str(7), SourceRegion: p.Region, ReplicationLagMs: args.ReplicationLagAlarmMs},
+		}, DashboardEdge{DistributionId: str(8), WebAcl: str(9), HealthChecks: checks}).JSON()
+	}).(pulumi.StringOutput)
+	urls := pulumi.StringMap{}
+	for i, r := range sites {
+		region := r.region
+		dash, err := cloudwatch.NewDashboard(ctx, name+"-"+region+"-dashboard", &cloudwatch.DashboardArgs{
+			DashboardName: pulumi.String(dashboardNameUnsafe.ReplaceAllString(base+"-"+region, "-")),
+			DashboardBody: body,
+		}, o.opts(r.site)...)
+		if err != nil {
+			return err
+		}
+		url := dash.DashboardName.ApplyT(func(n string) string { return dashboardURL(region, n) }).(pulumi.StringOutput)
+		urls[region] = url
+		if i == 0 {
+			o.DashboardName = dash.DashboardName
+			o.DashboardUrl = url
+		}
+	}
+	o.DashboardUrls = urls.ToStringMapOutput()
 	return nil
 }

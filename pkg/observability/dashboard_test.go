@@ -12,8 +12,8 @@ import (
 
 func dashRegions() []DashboardRegion {
 	return []DashboardRegion{
-		{Region: "us-east-1", Role: "primary", Writer: true, Alb: "app/a/1", TargetGroup: "targetgroup/a/1", AutoScalingGroup: "asg-a", Cluster: "db-a", SourceRegion: "us-west-2", ReplicationLagMs: 1000},
-		{Region: "us-west-2", Role: "secondary", Alb: "app/b/2", TargetGroup: "targetgroup/b/2", AutoScalingGroup: "asg-b", Cluster: "db-b", SourceRegion: "us-east-1", ReplicationLagMs: 1000},
+		{Region: "us-east-1", Role: "home", Alb: "app/a/1", TargetGroup: "targetgroup/a/1", AutoScalingGroup: "asg-a", Cluster: "db-a", SourceRegion: "us-west-2", ReplicationLagMs: 1000},
+		{Region: "us-west-2", Role: "standby", Alb: "app/b/2", TargetGroup: "targetgroup/b/2", AutoScalingGroup: "asg-b", Cluster: "db-b", SourceRegion: "us-east-1", ReplicationLagMs: 1000},
 	}
 }
 
@@ -34,14 +34,14 @@ func dimensionsOf(m Metric) map[string]string {
 }
 
 func TestDashboardBody(t *testing.T) {
-	full := DashboardEdge{DistributionId: "E1", WebAcl: "acl", HealthCheckId: "hc"}
+	full := DashboardEdge{DistributionId: "E1", WebAcl: "acl", HealthChecks: map[string]string{"primary": "hc"}}
 	cases := []struct {
 		name      string
 		edge      DashboardEdge
 		edgeCount int
 	}{
 		{"full edge", full, 3},
-		{"no waf", DashboardEdge{DistributionId: "E1", HealthCheckId: "hc"}, 2},
+		{"no waf", DashboardEdge{DistributionId: "E1", HealthChecks: map[string]string{"primary": "hc"}}, 2},
 		{"no edge", DashboardEdge{}, 0},
 	}
 	for _, tc := range cases {
@@ -141,7 +141,7 @@ func TestDashboardNameAndURL(t *testing.T) {
 // naming a metric CloudWatch publishes with exactly those dimensions, and every expression names
 // only ids of its own widget (CloudWatch rejects the dashboard otherwise, or graphs nothing).
 func TestDashboardMetricsAreReal(t *testing.T) {
-	d := dashboardBody(dashRegions(), DashboardEdge{DistributionId: "E1", WebAcl: "acl", HealthCheckId: "hc"})
+	d := dashboardBody(dashRegions(), DashboardEdge{DistributionId: "E1", WebAcl: "acl", HealthChecks: map[string]string{"primary": "hc"}})
 	graphed := 0
 	for _, w := range d.Widgets {
 		if w.Type != "metric" {

@@ -16,9 +16,12 @@ type Observability struct {
 	// TopicArns maps region -> alarm topic ARN (us-east-1 included when it is only the edge region).
 	TopicArns pulumi.StringMapOutput `pulumi:"topicArns"`
 	// KmsKeyArns maps region -> the key encrypting that region's topic and backup vault.
-	KmsKeyArns    pulumi.StringMapOutput `pulumi:"kmsKeyArns"`
+	KmsKeyArns pulumi.StringMapOutput `pulumi:"kmsKeyArns"`
+	// DashboardName and DashboardUrl are the home region's dashboard; DashboardUrls maps every
+	// application region to its own (each shows both regions, so one survives the other's loss).
 	DashboardName pulumi.StringOutput    `pulumi:"dashboardName"`
 	DashboardUrl  pulumi.StringOutput    `pulumi:"dashboardUrl"`
+	DashboardUrls pulumi.StringMapOutput `pulumi:"dashboardUrls"`
 	// BackupVaultArns maps application region -> backup vault ARN.
 	BackupVaultArns pulumi.StringMapOutput `pulumi:"backupVaultArns"`
 	BudgetName      pulumi.StringOutput    `pulumi:"budgetName"`
@@ -61,6 +64,7 @@ func NewObservability(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 		"kmsKeyArns":                o.KmsKeyArns,
 		"dashboardName":             o.DashboardName,
 		"dashboardUrl":              o.DashboardUrl,
+		"dashboardUrls":             o.DashboardUrls,
 		"backupVaultArns":           o.BackupVaultArns,
 		"budgetName":                o.BudgetName,
 		"regionUnhealthyAlarmArns":  o.RegionUnhealthyAlarmArns,
@@ -95,13 +99,13 @@ func (o *Observability) build(ctx *pulumi.Context, name string, args *Args) erro
 	if err := o.newAlarms(ctx, name, ordered, args); err != nil {
 		return err
 	}
-	if err := o.newDashboard(ctx, name, regions[args.Primary.Region], args); err != nil {
+	if err := o.newDashboards(ctx, name, []*regional{regions[args.Primary.Region], regions[args.Secondary.Region]}, args); err != nil {
 		return err
 	}
 	if err := o.newBackups(ctx, name, regions, args); err != nil {
 		return err
 	}
-	if err := o.newBudget(ctx, name, regions[args.Primary.Region], args); err != nil {
+	if err := o.newBudget(ctx, name, edgeSite(ordered), args); err != nil {
 		return err
 	}
 	if args.EnableAwsConfig {

@@ -69,19 +69,20 @@ func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*offline.
 			}
 			providers[r] = p
 		}
-		targets := func(region string, writer bool) RegionTargets {
+		targets := func(region string) RegionTargets {
 			v := valuesOf(region)
 			return RegionTargets{
-				Region: region, Provider: providers[region], Writer: writer,
+				Region: region, Provider: providers[region],
 				AlbArnSuffix: pulumi.String(v.alb), TargetGroupArnSuffix: pulumi.String(v.tg),
 				AutoScalingGroupName: pulumi.String(v.asg), MinInstances: 2,
 				ClusterIdentifier: pulumi.String(v.cluster), ClusterArn: pulumi.String(v.clusterArn),
 			}
 		}
 		args := &Args{
-			Primary: targets(primary, true), Secondary: targets(secondary, false),
+			Primary: targets(primary), Secondary: targets(secondary),
 			EdgeProvider:   providers[EdgeRegion],
-			DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL), HealthCheckId: pulumi.String(healthCheckID),
+			DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL),
+			HealthCheckIds:   map[string]pulumi.StringInput{"primary": pulumi.String(healthCheckID)},
 			AlarmEmails:      []string{"ops@example.com", "oncall@example.com"},
 			MonthlyBudgetUsd: 3000, BudgetTagKey: "Stack", BudgetTagValue: "prod", ActivateBudgetTag: true,
 			BackupRetentionDays: 30, BackupSchedule: "cron(0 5 * * ? *)",
@@ -230,8 +231,9 @@ func TestAlarmSettings(t *testing.T) {
 		{"us-east-1", "db-cpu", "GreaterThanThreshold", 80, "missing"},
 		{"us-west-2", "db-freeable-memory", "LessThanThreshold", 256 * 1024 * 1024, "missing"},
 		{"us-east-1", "db-connections", "GreaterThanThreshold", 500, "notBreaching"},
-		{"us-west-2", "replication-lag", "GreaterThanThreshold", 1000, "breaching"},
-		{"us-east-1", "health-check", "LessThanThreshold", 1, "breaching"},
+		{"us-west-2", "replication-lag", "GreaterThanThreshold", 1000, "notBreaching"},
+		{"us-east-1", "replication-lag", "GreaterThanThreshold", 1000, "notBreaching"},
+		{"us-east-1", "health-check-primary", "LessThanThreshold", 1, "breaching"},
 		{"us-east-1", "cloudfront-5xx-rate", "GreaterThanThreshold", 5, "notBreaching"},
 	}
 	for _, tc := range cases {
@@ -266,278 +268,55 @@ func TestAlarmSettings(t *testing.T) {
 	assert.False(t, rate.Has("namespace"), "a metric-math alarm names no top-level metric")
 }
 
-func TestReplicationLagAlarmWatchesTheNonWriterCluster(t *testing.T) {
-	m, _ := run(t, "us-east-1", "us-west-2", nil)
-	assert.Nil(t, m.Named(typAlarm, alarmName("us-east-1", "replication-lag")))
-	lag := m.Named(typAlarm, alarmName("us-west-2", "replication-lag"))
-	require.NotNil(t, lag)
-	assert.Equal(t, map[string]any{"DBClusterIdentifier": "aurora-us-west-2", "SourceRegion": "us-east-1"}, lag.Plain("dimensions"),
-		"the secondary's cluster, replicating from the writer's region")
-
-	// After a failover the writer is in the secondary: the RPO alarm moves to the other cluster.
-	m, _ = run(t, "us-east-1", "us-west-2", func(a *Args) {
-		a.Primary.Writer, a.Secondary.Writer = false, true
-		a.ReplicationLagAlarmMs = 250
-	})
-	assert.Nil(t, m.Named(typAlarm, alarmName("us-west-2", "replication-lag")))
-	lag = m.Named(typAlarm, alarmName("us-east-1", "replication-lag"))
-	require.NotNil(t, lag)
-	assert.Equal(t, 250.0, lag.Num("threshold"))
-	assert.Equal(t, "us-east-1", lag.Region)
+// Which cluster is the secondary changes at runtime, so both regions carry the same lag alarm, and
+// it must not sit in ALARM where the metric is not published (the region that writes now).
+func TestReplicationLagAlarmInBothRegionsMeansTheSameInEitherRole(t *testing.T) {
+	m, _ := run(t, "us-east-1", "us-west-2", func(a *Args) { a.ReplicationLagAlarmMs = 250 })
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		lag := m.Named(typAlarm, alarmName(region, "replication-lag"))
+		require.NotNil(t, lag, region)
+		assert.Equal(t, region, lag.Region)
+		peer := map[string]string{"us-east-1": "us-west-2", "us-west-2": "us-east-1"}[region]
+		assert.Equal(t, map[string]any{"DBClusterIdentifier": "aurora-" + region, "SourceRegion": peer}, lag.Plain("dimensions"),
+			"its own cluster, replicating from the other region (Aurora publishes no series by cluster alone)")
+		assert.Equal(t, 250.0, lag.Num("threshold"))
+		assert.Equal(t, "notBreaching", lag.Str("treatMissingData"), "the writer's region publishes no lag: missing must not alarm")
+	}
 }
 
-func TestNoInServiceAlarmWithoutAMinimum(t *testing.T) {
-	m, _ := run(t, "us-east-1", "us-west-2", func(a *Args) { a.Secondary.MinInstances = 0 })
-	assert.NotNil(t, m.Named(typAlarm, alarmName("us-east-1", "in-service-below-min")))
-	assert.Nil(t, m.Named(typAlarm, alarmName("us-west-2", "in-service-below-min")))
-}
-
-func TestCompositeRegionUnhealthyPerRegion(t *testing.T) {
-	m, out := run(t, "eu-west-1", "eu-central-1", nil)
-	composites := m.OfType(typComposite)
-	require.Len(t, composites, 2)
+// Every region carries the same regional resources: the same alarm ids, a dashboard, a vault, a
+// plan and a selection of its own cluster.
+func TestBothRegionsCarryTheSameRegionalResources(t *testing.T) {
+	m, _ := run(t, "eu-west-1", "eu-central-1", nil)
+	ids := func(region string) []string {
+		var out []string
+		prefix := "observability-" + region + "-"
+		for _, a := range m.OfType(typAlarm) {
+			if a.Region == region && strings.HasPrefix(a.Name, prefix) {
+				out = append(out, strings.TrimPrefix(a.Name, prefix))
+			}
+		}
+		sort.Strings(out)
+		return out
+	}
+	assert.Equal(t, ids("eu-west-1"), ids("eu-central-1"))
+	assert.Contains(t, ids("eu-west-1"), "replication-lag")
 	for _, region := range []string{"eu-west-1", "eu-central-1"} {
-		c := m.Named(typComposite, "observability-"+region+"-region-unhealthy")
-		require.NotNil(t, c, region)
-		assert.Equal(t, region, c.Region)
-		name := "observability-prod-" + region + "-region-unhealthy"
-		assert.Equal(t, name, c.Str("alarmName"))
-		want := []string{}
-		for _, id := range []string{"alb-5xx-rate", "target-5xx-rate", "in-service-below-min"} {
-			want = append(want, fmt.Sprintf("ALARM(%q)", fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", region, acct, alarmName(region, id))))
-		}
-		assert.Equal(t, strings.Join(want, " OR "), c.Str("alarmRule"))
-		assert.Equal(t, []string{topicArn(region)}, c.Strings("alarmActions"))
-		assert.Equal(t, []string{topicArn(region)}, c.Strings("okActions"))
-		assert.Equal(t, name, out.unhealthyNames[region])
-		assert.Equal(t, fmt.Sprintf("arn:aws:cloudwatch:%s:%s:alarm:%s", region, acct, name), out.unhealthyArns[region])
-	}
-	assert.Len(t, out.unhealthyArns, 2, "the edge-only region has no composite")
-}
-
-func TestTopicsAndKeysPerRegionWithoutDuplicatingTheEdge(t *testing.T) {
-	cases := []struct {
-		primary, secondary string
-		regions            []string
-	}{
-		{"us-east-1", "us-west-2", []string{"us-east-1", "us-west-2"}},
-		{"us-west-2", "us-east-1", []string{"us-east-1", "us-west-2"}},
-		{"eu-west-1", "eu-central-1", []string{"eu-central-1", "eu-west-1", "us-east-1"}},
-	}
-	for _, tc := range cases {
-		t.Run(tc.primary+"+"+tc.secondary, func(t *testing.T) {
-			m, out := run(t, tc.primary, tc.secondary, nil)
-			topics := m.OfType(typTopic)
-			require.Len(t, topics, len(tc.regions))
-			assert.Equal(t, tc.regions, keys(out.topics))
-			assert.Equal(t, tc.regions, keys(out.keys))
-			for _, region := range tc.regions {
-				topic := m.Named(typTopic, "observability-"+region+"-alarms")
-				key := m.Named(typKey, "observability-"+region+"-key")
-				require.NotNil(t, topic, region)
-				require.NotNil(t, key, region)
-				assert.Equal(t, region, topic.Region)
-				assert.Equal(t, region, key.Region)
-				assert.Equal(t, topicArn(region), out.topics[region])
-				assert.Equal(t, fmt.Sprintf("arn:aws:kms:%s:%s:key/key-observability-%s-key", region, acct, region), topic.Str("kmsMasterKeyId"), "encrypted with its own region's key")
-				assert.Equal(t, topic.Str("kmsMasterKeyId"), out.keys[region])
-				assert.True(t, key.Bool("enableKeyRotation"))
-				assert.True(t, key.Protect, "prod protects the keys")
-
-				subs := 0
-				for _, s := range m.InRegion("aws:sns/topicSubscription:TopicSubscription", region) {
-					assert.Equal(t, topicArn(region), s.Str("topic"))
-					assert.Equal(t, "email", s.Str("protocol"))
-					subs++
-				}
-				assert.Equal(t, 2, subs, "every address on every topic")
-			}
-			for _, a := range append(m.OfType(typAlarm), m.OfType(typComposite)...) {
-				assert.Contains(t, tc.regions, a.Region)
-			}
-		})
-	}
-}
-
-func TestKeyPoliciesLetThePublishersUseTheKey(t *testing.T) {
-	m, _ := run(t, "us-east-1", "us-west-2", nil)
-	for _, key := range m.OfType(typKey) {
-		grants := map[string][]any{}
-		for _, st := range key.JSON("policy")["Statement"].([]any) {
-			s := st.(map[string]any)
-			p := s["Principal"].(map[string]any)
-			if svc, ok := p["Service"]; ok {
-				grants[svc.([]any)[0].(string)] = s["Action"].([]any)
-				assert.Equal(t, "Allow", s["Effect"])
-			}
-		}
-		want := []any{"kms:GenerateDataKey*", "kms:Decrypt"}
-		assert.Equal(t, map[string][]any{
-			"cloudwatch.amazonaws.com": want, "backup.amazonaws.com": want, "budgets.amazonaws.com": want, "events.amazonaws.com": want,
-		}, grants, key.Name)
-	}
-}
-
-func TestTopicPoliciesAdmitOnlyThePublishersAndTheAccount(t *testing.T) {
-	m, _ := run(t, "us-east-1", "us-west-2", nil)
-	policies := m.OfType("aws:sns/topicPolicy:TopicPolicy")
-	require.Len(t, policies, 2)
-	for _, p := range policies {
-		assert.Equal(t, topicArn(p.Region), p.Str("arn"))
-		doc := p.JSON("policy")
-		allowed := []string{}
-		for _, st := range doc["Statement"].([]any) {
-			s := st.(map[string]any)
-			assert.Equal(t, []any{topicArn(p.Region)}, s["Resource"])
-			if s["Effect"] != "Allow" {
-				continue
-			}
-			pr := s["Principal"].(map[string]any)
-			if svc, ok := pr["Service"]; ok {
-				allowed = append(allowed, svc.([]any)[0].(string))
-				cond := s["Condition"].(map[string]any)["StringEquals"].(map[string]any)
-				assert.Equal(t, acct, cond["aws:SourceAccount"], "confused-deputy protection")
-				assert.Equal(t, []any{"sns:Publish"}, s["Action"])
-			} else {
-				allowed = append(allowed, pr["AWS"].([]any)[0].(string))
-			}
-		}
-		assert.ElementsMatch(t, []string{"arn:aws:iam::" + acct + ":root", "cloudwatch.amazonaws.com", "backup.amazonaws.com", "budgets.amazonaws.com", "events.amazonaws.com"}, allowed)
-	}
-}
-
-func TestBackupsCopyToTheOtherRegionsVault(t *testing.T) {
-	m, out := run(t, "us-east-1", "us-west-2", nil)
-	vaultArn := func(region string) string {
-		return fmt.Sprintf("arn:aws:backup:%s:%s:backup-vault:observability-%s-vault", region, acct, region)
-	}
-	other := map[string]string{"us-east-1": "us-west-2", "us-west-2": "us-east-1"}
-	role := m.Named("aws:iam/role:Role", "observability-backup-role")
-	require.NotNil(t, role)
-	trust := role.JSON("assumeRolePolicy")["Statement"].([]any)
-	require.Len(t, trust, 1)
-	assert.Equal(t, "backup.amazonaws.com", trust[0].(map[string]any)["Principal"].(map[string]any)["Service"].([]any)[0])
-	assert.Equal(t, []any{"sts:AssumeRole"}, trust[0].(map[string]any)["Action"], "only AssumeRole")
-	assert.Nil(t, trust[0].(map[string]any)["Condition"], "AWS Backup is not documented to send aws:SourceAccount when it assumes the role")
-	var attached []string
-	for _, a := range m.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
-		if strings.HasPrefix(a.Name, "observability-backup-role-") {
-			attached = append(attached, a.Str("policyArn"))
-		}
-	}
-	assert.ElementsMatch(t, []string{
-		"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
-		"arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
-	}, attached)
-	assert.Empty(t, m.Named("aws:iam/rolePolicy:RolePolicy", "observability-backup-role-inline"))
-
-	for region, peer := range other {
-		vault := m.Named("aws:backup/vault:Vault", "observability-"+region+"-vault")
-		require.NotNil(t, vault)
-		assert.Equal(t, region, vault.Region)
-		assert.Equal(t, fmt.Sprintf("arn:aws:kms:%s:%s:key/key-observability-%s-key", region, acct, region), vault.Str("kmsKeyArn"))
-		assert.True(t, vault.Protect)
-		assert.Equal(t, vaultArn(region), out.vaults[region])
-
-		plan := m.Named("aws:backup/plan:Plan", "observability-"+region+"-backup-plan")
-		require.NotNil(t, plan)
-		assert.Equal(t, region, plan.Region)
-		require.Equal(t, 1, plan.Len("rules"))
-		assert.Equal(t, "cron(0 5 * * ? *)", plan.Str("rules[0].schedule"))
-		assert.Equal(t, "observability-"+region+"-vault", plan.Str("rules[0].targetVaultName"))
-		assert.Equal(t, 30.0, plan.Num("rules[0].lifecycle.deleteAfter"))
-		require.Equal(t, 1, plan.Len("rules[0].copyActions"))
-		assert.Equal(t, vaultArn(peer), plan.Str("rules[0].copyActions[0].destinationVaultArn"), "copies land in the other region")
-		assert.Equal(t, 30.0, plan.Num("rules[0].copyActions[0].lifecycle.deleteAfter"))
-
+		assert.NotNil(t, m.Named("aws:cloudwatch/compositeAlarm:CompositeAlarm", "observability-"+region+"-region-unhealthy"), region)
+		assert.NotNil(t, m.Named("aws:cloudwatch/dashboard:Dashboard", "observability-"+region+"-dashboard"), region)
 		sel := m.Named("aws:backup/selection:Selection", "observability-"+region+"-backup-selection")
-		require.NotNil(t, sel)
-		assert.Equal(t, region, sel.Region)
-		assert.Equal(t, plan.ID, sel.Str("planId"))
-		assert.Equal(t, "observability-"+region, sel.Str("name"))
-		assert.Equal(t, "arn:aws:iam::"+acct+":role/observability-backup-role", sel.Str("iamRoleArn"))
-		assert.Equal(t, []any{map[string]any{"type": "STRINGEQUALS", "key": "Backup", "value": "true"}}, sel.Plain("selectionTags"))
-		for _, a := range m.OfType("aws:iam/rolePolicyAttachment:RolePolicyAttachment") {
-			if strings.HasPrefix(a.Name, "observability-backup-role-") {
-				assert.True(t, sel.DependsOn(a), "selection waits for %s", a.Name)
-			}
-		}
-
-		notes := m.Named("aws:backup/vaultNotifications:VaultNotifications", "observability-"+region+"-vault-notifications")
-		require.NotNil(t, notes)
-		assert.Equal(t, topicArn(region), notes.Str("snsTopicArn"))
-		assert.Equal(t, []string{"RESTORE_JOB_COMPLETED"}, notes.Strings("backupVaultEvents"))
-
-		rule := m.Named("aws:cloudwatch/eventRule:EventRule", "observability-"+region+"-backup-failures")
-		require.NotNil(t, rule)
-		assert.Equal(t, region, rule.Region)
-		pattern := rule.JSON("eventPattern")
-		assert.Equal(t, []any{"aws.backup"}, pattern["source"])
-		assert.ElementsMatch(t, []any{"Backup Job State Change", "Copy Job State Change"}, pattern["detail-type"])
-		assert.Contains(t, pattern["detail"].(map[string]any)["state"], "FAILED")
-		target := m.Named("aws:cloudwatch/eventTarget:EventTarget", "observability-"+region+"-backup-failures-topic")
-		require.NotNil(t, target)
-		assert.Equal(t, topicArn(region), target.Str("arn"))
-		assert.Equal(t, region, target.Region)
+		require.NotNil(t, sel, region)
+		assert.Equal(t, []string{valuesOf(region).clusterArn}, sel.Strings("resources"), "%s backs up its own cluster, in any role", region)
+		plan := m.Named("aws:backup/plan:Plan", "observability-"+region+"-backup-plan")
+		require.NotNil(t, plan, region)
+		assert.NotEmpty(t, plan.Str("rules[0].copyActions[0].destinationVaultArn"), "%s copies to the other region", region)
 	}
-	// The writer's cluster is selected; the global secondary holds the same data.
-	assert.Equal(t, []string{valuesOf("us-east-1").clusterArn}, m.Named("aws:backup/selection:Selection", "observability-us-east-1-backup-selection").Strings("resources"))
-	assert.Empty(t, m.Named("aws:backup/selection:Selection", "observability-us-west-2-backup-selection").Strings("resources"))
-}
-
-// TestBackupNamesFitAWSLimits: AWS Backup allows 50 characters for selection, plan and vault names;
-// an auto-name is the logical name plus Pulumi's 8-character suffix.
-func TestBackupNamesFitAWSLimits(t *testing.T) {
-	m, _ := run(t, "ap-southeast-2", "eu-central-1", nil)
-	physical := func(r *offline.Resource) string {
-		if r.Has("name") {
-			return r.Str("name")
-		}
-		return r.Name + "-1234567"
-	}
-	for _, typ := range []string{"aws:backup/selection:Selection", "aws:backup/plan:Plan", "aws:backup/vault:Vault"} {
-		rs := m.OfType(typ)
-		require.Len(t, rs, 2, typ)
-		for _, r := range rs {
-			assert.Regexp(t, `^[A-Za-z0-9_.-]{1,50}$`, physical(r), "%s %s", typ, r.Name)
-		}
-	}
-	for _, tc := range []struct{ name, region, want string }{
-		{"observability", "ap-southeast-2", "observability-ap-southeast-2"},
-		{strings.Repeat("n", 60), "eu-west-1", strings.Repeat("n", 40) + "-eu-west-1"},
-	} {
-		got := backupSelectionName(tc.name, tc.region)
-		assert.Equal(t, tc.want, got)
-		assert.LessOrEqual(t, len(got), 50)
-	}
-}
-
-func TestBudgetNotifiesTheTopicAndTheEmails(t *testing.T) {
-	m, out := run(t, "us-east-1", "us-west-2", nil)
-	budgets := m.OfType("aws:budgets/budget:Budget")
-	require.Len(t, budgets, 1)
-	b := budgets[0]
-	assert.Equal(t, "COST", b.Str("budgetType"))
-	assert.Equal(t, "MONTHLY", b.Str("timeUnit"))
-	assert.Equal(t, "3000.00", b.Str("limitAmount"))
-	assert.Equal(t, "USD", b.Str("limitUnit"))
-	assert.Equal(t, []any{map[string]any{"name": "TagKeyValue", "values": []any{"user:Stack$prod"}}}, b.Plain("costFilters"))
-	require.Equal(t, 2, b.Len("notifications"))
-	for i, want := range []struct {
-		kind      string
-		threshold float64
-	}{{"ACTUAL", 80}, {"FORECASTED", 100}} {
-		p := fmt.Sprintf("notifications[%d]", i)
-		assert.Equal(t, want.kind, b.Str(p+".notificationType"))
-		assert.Equal(t, want.threshold, b.Num(p+".threshold"))
-		assert.Equal(t, "PERCENTAGE", b.Str(p+".thresholdType"))
-		assert.Equal(t, "GREATER_THAN", b.Str(p+".comparisonOperator"))
-		assert.Equal(t, []string{topicArn("us-east-1")}, b.Strings(p+".subscriberSnsTopicArns"))
-		assert.Equal(t, []string{"ops@example.com", "oncall@example.com"}, b.Strings(p+".subscriberEmailAddresses"))
-	}
-	assert.True(t, strings.HasPrefix(out.budget, "observability-prod-"), out.budget)
-	assert.True(t, b.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-us-east-1-alarms-policy")),
-		"the budget subscribes the topic only once its policy admits budgets.amazonaws.com")
+	// Route 53 metrics exist only in us-east-1: the health-check alarms live there, not in a region pair.
+	hc := m.Named(typAlarm, alarmName("us-east-1", "health-check-primary"))
+	require.NotNil(t, hc)
+	assert.Equal(t, "us-east-1", hc.Region)
+	// The budget is global: always on the us-east-1 provider.
+	assert.Equal(t, "us-east-1", only1(t, m, "aws:budgets/budget:Budget").Region)
 }
 
 // AWS Budgets ignores a user-defined tag until it is activated for cost allocation: a budget filtered
@@ -573,7 +352,7 @@ func TestServicesSubscribeOnlyAfterTheTopicPolicyAdmitsThem(t *testing.T) {
 		assert.True(t, notes.DependsOn(policy), "%s vault notifications wait for the topic policy", region)
 	}
 	budget := only1(t, m, "aws:budgets/budget:Budget")
-	assert.True(t, budget.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-eu-west-1-alarms-policy")))
+	assert.True(t, budget.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", "observability-us-east-1-alarms-policy")))
 }
 
 func only1(t *testing.T, m *offline.Mocks, typ string) *offline.Resource {
@@ -710,34 +489,40 @@ func TestAwsConfigAbsentWhenDisabled(t *testing.T) {
 }
 
 func TestOptionalEdgeInputsLeaveTheirAlarmsOut(t *testing.T) {
-	m, _ := run(t, "us-east-1", "us-west-2", func(a *Args) { a.DistributionId, a.WebAclName, a.HealthCheckId = nil, nil, nil })
-	for _, id := range []string{"health-check", "cloudfront-5xx-rate", "waf-blocked-spike"} {
+	m, _ := run(t, "us-east-1", "us-west-2", func(a *Args) { a.DistributionId, a.WebAclName, a.HealthCheckIds = nil, nil, nil })
+	for _, id := range []string{"health-check-primary", "cloudfront-5xx-rate", "waf-blocked-spike"} {
 		assert.Nil(t, m.Named(typAlarm, alarmName("us-east-1", id)), id)
 	}
 	assert.NotNil(t, m.Named(typAlarm, alarmName("us-east-1", "alb-5xx-rate")))
 }
 
-func TestDashboardLivesInThePrimaryRegionAndShowsBothRegions(t *testing.T) {
+// Each application region has its own dashboard, in its region, each showing both regions and
+// the edge: the survivor's dashboard is there when the other region is dark.
+func TestADashboardPerRegionEachShowingBothRegions(t *testing.T) {
 	m, out := run(t, "eu-west-1", "eu-central-1", nil)
-	dash := m.Named("aws:cloudwatch/dashboard:Dashboard", "observability-dashboard")
-	require.NotNil(t, dash)
-	assert.Equal(t, "eu-west-1", dash.Region)
-	assert.Equal(t, "observability-prod", dash.Str("dashboardName"))
-	assert.Equal(t, "observability-prod", out.dashboard)
-	assert.Equal(t, "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/observability-prod", out.dashboardURL)
-	regions := map[string]int{}
-	body := dash.JSON("dashboardBody")
-	for _, w := range body["widgets"].([]any) {
-		p := w.(map[string]any)["properties"].(map[string]any)
-		if w.(map[string]any)["type"] == "metric" {
-			regions[p["region"].(string)]++
+	var bodies []string
+	for _, region := range []string{"eu-west-1", "eu-central-1"} {
+		dash := m.Named("aws:cloudwatch/dashboard:Dashboard", "observability-"+region+"-dashboard")
+		require.NotNil(t, dash, region)
+		assert.Equal(t, region, dash.Region)
+		assert.Equal(t, "observability-prod-"+region, dash.Str("dashboardName"))
+		regions := map[string]int{}
+		body := dash.JSON("dashboardBody")
+		for _, w := range body["widgets"].([]any) {
+			p := w.(map[string]any)["properties"].(map[string]any)
+			if w.(map[string]any)["type"] == "metric" {
+				regions[p["region"].(string)]++
+			}
 		}
+		assert.Equal(t, map[string]int{"eu-west-1": 6, "eu-central-1": 6, "us-east-1": 3}, regions, region)
+		bodies = append(bodies, dash.Str("dashboardBody"))
 	}
-	assert.Equal(t, map[string]int{"eu-west-1": 6, "eu-central-1": 6, "us-east-1": 3}, regions)
-	assert.Contains(t, dash.Str("dashboardBody"), valuesOf("eu-central-1").alb)
+	assert.Equal(t, bodies[0], bodies[1], "the same body: nothing in it depends on the region it lives in or on the writer")
+	assert.Equal(t, "observability-prod-eu-west-1", out.dashboard)
+	assert.Equal(t, "https://eu-west-1.console.aws.amazon.com/cloudwatch/home?region=eu-west-1#dashboards/dashboard/observability-prod-eu-west-1", out.dashboardURL)
 
 	m, _ = run(t, "eu-west-1", "eu-central-1", func(a *Args) { a.DashboardName = "ha ops" })
-	assert.Equal(t, "ha-ops", m.Named("aws:cloudwatch/dashboard:Dashboard", "observability-dashboard").Str("dashboardName"))
+	assert.Equal(t, "ha-ops-eu-central-1", m.Named("aws:cloudwatch/dashboard:Dashboard", "observability-eu-central-1-dashboard").Str("dashboardName"))
 }
 
 func TestArgsAreValidated(t *testing.T) {
@@ -748,8 +533,7 @@ func TestArgsAreValidated(t *testing.T) {
 	}{
 		{"nil args", nil, "args are required"},
 		{"same regions", func(a *Args) { a.Secondary.Region = a.Primary.Region }, "primary and secondary regions must be set and differ"},
-		{"two writers", func(a *Args) { a.Secondary.Writer = true }, "exactly one region must hold the writer"},
-		{"no writer", func(a *Args) { a.Primary.Writer = false }, "exactly one region must hold the writer"},
+		{"bad health check key", func(a *Args) { a.HealthCheckIds = map[string]pulumi.StringInput{"Primary Check": pulumi.String("x")} }, "HealthCheckIds"},
 		{"missing alb", func(a *Args) { a.Secondary.AlbArnSuffix = nil }, "region eu-central-1: AlbArnSuffix"},
 		{"missing cluster", func(a *Args) { a.Primary.ClusterArn = nil }, "region eu-west-1: ClusterIdentifier and ClusterArn"},
 		{"no edge provider", func(a *Args) { a.EdgeProvider = nil }, "EdgeProvider (us-east-1) is required"},
@@ -773,13 +557,13 @@ func TestArgsAreValidated(t *testing.T) {
 					}
 					ps[r] = p
 				}
-				tgt := func(r string, w bool) RegionTargets {
+				tgt := func(r string) RegionTargets {
 					v := valuesOf(r)
-					return RegionTargets{Region: r, Provider: ps[r], Writer: w, AlbArnSuffix: pulumi.String(v.alb),
+					return RegionTargets{Region: r, Provider: ps[r], AlbArnSuffix: pulumi.String(v.alb),
 						TargetGroupArnSuffix: pulumi.String(v.tg), AutoScalingGroupName: pulumi.String(v.asg),
 						ClusterIdentifier: pulumi.String(v.cluster), ClusterArn: pulumi.String(v.clusterArn)}
 				}
-				a := &Args{Primary: tgt("eu-west-1", true), Secondary: tgt("eu-central-1", false), EdgeProvider: ps[EdgeRegion],
+				a := &Args{Primary: tgt("eu-west-1"), Secondary: tgt("eu-central-1"), EdgeProvider: ps[EdgeRegion],
 					MonthlyBudgetUsd: 1, BudgetTagKey: "Stack", BudgetTagValue: "prod", BackupRetentionDays: 1,
 					BackupSchedule: "cron(0 5 * * ? *)", ReplicationLagAlarmMs: 1}
 				tc.mutate(a)

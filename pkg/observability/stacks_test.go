@@ -47,17 +47,18 @@ func wire(ctx *pulumi.Context, cfg *stacks.Config) error {
 		}
 		providers[r] = p
 	}
-	targets := func(region string, writer bool) RegionTargets {
+	targets := func(region string) RegionTargets {
 		v := valuesOf(region)
-		return RegionTargets{Region: region, Provider: providers[region], Writer: writer,
+		return RegionTargets{Region: region, Provider: providers[region],
 			AlbArnSuffix: pulumi.String(v.alb), TargetGroupArnSuffix: pulumi.String(v.tg), AutoScalingGroupName: pulumi.String(v.asg),
 			MinInstances: 2, ClusterIdentifier: pulumi.String(v.cluster), ClusterArn: pulumi.String(v.clusterArn)}
 	}
 	o := cfg.Observability
 	_, err := NewObservability(ctx, "observability", &Args{
-		Primary: targets(cfg.PrimaryRegion, true), Secondary: targets(cfg.SecondaryRegion, false),
+		Primary: targets(cfg.PrimaryRegion), Secondary: targets(cfg.SecondaryRegion),
 		EdgeProvider:   providers[EdgeRegion],
-		DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL), HealthCheckId: pulumi.String(healthCheckID),
+		DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL),
+		HealthCheckIds:   map[string]pulumi.StringInput{"primary": pulumi.String(healthCheckID)},
 		AlarmEmails:      o.AlarmEmails,
 		MonthlyBudgetUsd: o.MonthlyBudgetUsd, BudgetTagKey: "Stack", BudgetTagValue: cfg.Stack,
 		BackupRetentionDays: o.BackupRetentionDays, BackupSchedule: o.BackupSchedule,

@@ -12,7 +12,7 @@ func costOf(g *graph, cfg *stacks.Config, prices PriceTable, usage Usage) Cost {
 	c := estimate(g, prices, usage, cfg.PrimaryRegion, cfg.SecondaryRegion)
 	c.BudgetUsd = cfg.Observability.MonthlyBudgetUsd
 	_, _, desired := cfg.Compute.Capacity(true)
-	serving := cfg.ReaderRegion()
+	serving := cfg.SecondaryRegion // failed over: the standby region serves at full capacity
 	fo := estimateWith(&pricing{g: g, usage: usage, primary: serving, hours: HoursPerMonth, fullCapacity: desired}, prices, cfg.PrimaryRegion, cfg.SecondaryRegion)
 	c.FailedOver = FailedOverCost{
 		ServingRegion: serving, DesiredCapacity: desired,
