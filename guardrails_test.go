@@ -111,7 +111,7 @@ func expectations(t *testing.T, stack string, cfg map[string]string, region stri
 	}
 	c, err := stacks.Parse(stack, values, nil)
 	require.NoError(t, err)
-	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: offline.PrefixListID(region)}
+	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: c.PrefixLists(region).CloudFront}
 }
 
 func TestReachabilityOfTheWholeProgram(t *testing.T) {

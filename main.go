@@ -119,23 +119,38 @@ func (d *deployment) newProviders(ctx *pulumi.Context) error {
 		return err
 	}
 	d.providers = map[string]*aws.Provider{}
-	regions := d.cfg.Regions()
-	if regions[0] != edgeRegion && regions[1] != edgeRegion {
-		regions = append(regions, edgeRegion)
-	}
-	for _, region := range regions {
-		p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{
-			Region: pulumi.String(region),
-			DefaultTags: &aws.ProviderDefaultTagsArgs{
-				Tags: pulumi.ToStringMap(d.cfg.DefaultTags()),
-			},
-		})
+	for _, region := range d.cfg.ProviderRegions() {
+		p, err := aws.NewProvider(ctx, "aws-"+region, providerArgs(d.cfg, region))
 		if err != nil {
 			return err
 		}
 		d.providers[region] = p
 	}
 	return nil
+}
+
+// providerArgs are the settings of region's provider. Every provider refuses credentials of another
+// account (allowedAccountIds), so a deploy with the wrong credentials stops before it changes
+// anything. The provider of unavailableRegion instead configures without any network call: the
+// engine configures every provider the program registers, even under --target (pulumi/pulumi#17746),
+// and an aws provider calls STS (credential validation), IAM/STS/the metadata API (account id) and
+// the EC2 metadata API at configure time unless told not to. allowedAccountIds needs the account id
+// those calls return, so that provider goes without it. Nothing else differs.
+func providerArgs(cfg *stacks.Config, region string) *aws.ProviderArgs {
+	args := &aws.ProviderArgs{
+		Region: pulumi.String(region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{
+			Tags: pulumi.ToStringMap(cfg.DefaultTags()),
+		},
+		AllowedAccountIds: pulumi.StringArray{pulumi.String(cfg.AccountId)},
+	}
+	if region == cfg.UnavailableRegion {
+		args.AllowedAccountIds = nil
+		args.SkipCredentialsValidation = pulumi.Bool(true)
+		args.SkipRequestingAccountId = pulumi.Bool(true)
+		args.SkipMetadataApiCheck = pulumi.Bool(true)
+	}
+	return args
 }
 
 // provider returns the provider of region.
@@ -158,6 +173,8 @@ func (d *deployment) newNetworks(ctx *pulumi.Context) error {
 		cfg    stacks.RegionNetwork
 	}{{d.cfg.PrimaryRegion, d.cfg.Network.Primary}, {d.cfg.SecondaryRegion, d.cfg.Network.Secondary}} {
 		n, err := network.NewNetwork(ctx, "network-"+r.region, &network.Args{
+			AccountId:            d.cfg.AccountId,
+			Region:               r.region,
 			Cidr:                 r.cfg.Cidr,
 			AvailabilityZones:    r.cfg.Azs,
 			AzCount:              d.cfg.Network.AzCount,
@@ -235,8 +252,12 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			CertificateArn:         d.certificates.RegionalCertificateArn(region),
 			OriginVerifySecret:     d.originSecret,
 			Role:                   role,
+			AccountId:              d.cfg.AccountId,
+			Region:                 region,
+			CloudFrontPrefixListId: d.cfg.PrefixLists(region).CloudFront,
+			ElbAccountId:           d.cfg.ElbAccountId(region),
 			InstanceType:           c.InstanceType,
-			AmiSsmParameter:        c.AmiSsmParameter,
+			AmiId:                  d.cfg.AmiId(region),
 			UserData:               c.UserDataScript,
 			MinSize:                minSize,
 			MaxSize:                maxSize,
@@ -267,7 +288,7 @@ type edgeStep struct {
 	edge         *edge.Edge
 }
 
-// newCertificates looks up (or creates) the hosted zone and issues the ALB certificates of both
+// newCertificates takes the pinned (or creates the) hosted zone and issues the ALB certificates of both
 // regions and CloudFront's viewer certificate in us-east-1. It runs before compute, whose
 // listeners need their region's certificate.
 func (d *deployment) newCertificates(ctx *pulumi.Context) error {
@@ -275,6 +296,7 @@ func (d *deployment) newCertificates(ctx *pulumi.Context) error {
 	certs, err := edge.NewCertificates(ctx, "certificates", &edge.CertificatesArgs{
 		DomainName:        e.DomainName,
 		CreateHostedZone:  e.CreateHostedZone,
+		HostedZoneId:      e.HostedZoneId,
 		Names:             e.Names(),
 		Regions:           d.cfg.Regions(),
 		RegionalProviders: d.providers,
@@ -307,6 +329,7 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 		}
 	}
 	ed, err := edge.NewEdge(ctx, "edge", &edge.Args{
+		AccountId:                   d.cfg.AccountId,
 		EdgeProvider:                d.edgeProvider(),
 		Names:                       e.Names(),
 		ZoneId:                      d.certificates.ZoneId,
@@ -354,8 +377,9 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 		}
 	}
 	g, err := database.NewGlobalDatabase(ctx, "database", &database.Args{
-		Writer: region(d.activeRegion()),
-		Reader: region(d.standbyRegion()),
+		AccountId: d.cfg.AccountId,
+		Writer:    region(d.activeRegion()),
+		Reader:    region(d.standbyRegion()),
 		// The global cluster and the credentials secret live in the home region, which a failover
 		// never changes, so swapping writer and reader replaces nothing.
 		HomeRegion:                       d.cfg.PrimaryRegion,
@@ -408,6 +432,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		}
 	}
 	obs, err := observability.NewObservability(ctx, "observability", &observability.Args{
+		AccountId:             d.cfg.AccountId,
 		Primary:               targets(d.activeRegion()),
 		Secondary:             targets(d.standbyRegion()),
 		EdgeProvider:          d.edgeProvider(),
@@ -450,6 +475,7 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 	for _, region := range d.cfg.Regions() {
 		other := d.otherRegion(region)
 		f, err := failover.NewFailover(ctx, "failover-"+region, &failover.Args{
+			AccountId:               d.cfg.AccountId,
 			Region:                  region,
 			GlobalClusterIdentifier: d.database.GlobalClusterId,
 			TargetClusterArn:        d.database.ClusterArns.MapIndex(pulumi.String(region)),
@@ -487,6 +513,7 @@ func (d *deployment) newDeployAccess(ctx *pulumi.Context) error {
 	}
 	// IAM is global: the us-east-1 provider is one a failover never changes.
 	access, err := deployaccess.NewDeployAccess(ctx, "deploy-access", &deployaccess.Args{
+		AccountId:      d.cfg.AccountId,
 		Organization:   dep.Organization,
 		Project:        stacks.Namespace,
 		Stacks:         dep.Stacks,

@@ -59,12 +59,10 @@ func stackConfig(t *testing.T, stack string) map[string]string {
 	return cfg
 }
 
-// euConfig is the prod stack moved to a region pair that excludes us-east-1.
+// euConfig is the prod stack moved to a region pair that excludes us-east-1, with its pinned values
+// (zones, images, health-check prefix lists) moved along.
 func euConfig(t *testing.T) map[string]string {
-	cfg := stackConfig(t, "prod")
-	cfg["multi-region-ha:primaryRegion"] = "eu-west-1"
-	cfg["multi-region-ha:secondaryRegion"] = "eu-central-1"
-	return cfg
+	return offlinetest.MoveRegions(stackConfig(t, "prod"), map[string]string{"us-east-1": "eu-west-1", "us-west-2": "eu-central-1"})
 }
 
 type programCase struct {

@@ -20,7 +20,7 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
-			c, err := Parse(tc.stack, withEdge(nil), nil)
+			c, err := parseT(tc.stack, withEdge(nil), nil)
 			require.NoError(t, err)
 			d := c.Database
 			assert.Equal(t, "aurora-postgresql", d.Engine)
@@ -47,14 +47,14 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 }
 
 func TestDatabaseMySQLGetsItsOwnDefaultsAndPort(t *testing.T) {
-	c, err := Parse("staging", withEdge(map[string]string{"database": `{"engine":"aurora-mysql"}`}), nil)
+	c, err := parseT("staging", withEdge(map[string]string{"database": `{"engine":"aurora-mysql"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "8.0.mysql_aurora.3.10.3", c.Database.EngineVersion, "the LTS minor")
 	assert.Equal(t, 3306, c.Database.Port())
 }
 
 func TestDatabaseSettings(t *testing.T) {
-	c, err := Parse("prod", withEdge(map[string]string{"database": `{"engineVersion":"17.4","instanceClass":"db.r7g.xlarge",
+	c, err := parseT("prod", withEdge(map[string]string{"database": `{"engineVersion":"17.4","instanceClass":"db.r7g.xlarge",
 		"primaryInstances":3,"secondaryInstances":2,"databaseName":"orders","masterUsername":"owner","backupRetentionDays":35,
 		"deletionProtection":false,"performanceInsightsRetentionDays":731,"monitoringIntervalSeconds":0,"rpoSeconds":20,"autoFailover":true}`}), nil)
 	require.NoError(t, err)
@@ -70,7 +70,7 @@ func TestDatabaseSettings(t *testing.T) {
 // After a switchover or failover to the secondary region, the operator sets writerRegion: the
 // writer's instance count moves with it, and the regions themselves stay where they are.
 func TestDatabaseWriterRegionAfterAFailover(t *testing.T) {
-	c, err := Parse("prod", withEdge(map[string]string{"database": `{"writerRegion":"us-west-2"}`}), nil)
+	c, err := parseT("prod", withEdge(map[string]string{"database": `{"writerRegion":"us-west-2"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "us-east-1", c.PrimaryRegion, "primaryRegion does not move")
 	assert.Equal(t, "us-west-2", c.WriterRegion())
@@ -78,7 +78,7 @@ func TestDatabaseWriterRegionAfterAFailover(t *testing.T) {
 	assert.Equal(t, 2, c.DatabaseInstances("us-west-2"), "the writer gets primaryInstances")
 	assert.Equal(t, 1, c.DatabaseInstances("us-east-1"))
 
-	c, err = Parse("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
+	c, err = parseT("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
 		"network": `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16"}}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "eu-west-1", c.WriterRegion(), "defaults to primaryRegion")
@@ -119,7 +119,7 @@ func TestDatabaseBadConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("prod", withEdge(map[string]string{"database": tc.database}), nil)
+			_, err := parseT("prod", withEdge(map[string]string{"database": tc.database}), nil)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)
@@ -132,7 +132,7 @@ func TestDatabaseBadConfig(t *testing.T) {
 }
 
 func TestDatabaseReportsEveryProblemAtOnce(t *testing.T) {
-	_, err := Parse("prod", withEdge(map[string]string{"database": `{"instanceClass":"db.t3.medium","backupRetentionDays":0,"rpoSeconds":5,"writerRegion":"x"}`}), nil)
+	_, err := parseT("prod", withEdge(map[string]string{"database": `{"instanceClass":"db.t3.medium","backupRetentionDays":0,"rpoSeconds":5,"writerRegion":"x"}`}), nil)
 	var cfgErr *Error
 	require.ErrorAs(t, err, &cfgErr)
 	var keys []string

@@ -9,7 +9,7 @@ import (
 
 func TestDeploymentsDefaults(t *testing.T) {
 	for _, stack := range []string{"prod", "staging"} {
-		c, err := Parse(stack, deploymentsValues(""), nil)
+		c, err := parseT(stack, deploymentsValues(""), nil)
 		require.NoError(t, err)
 		d := c.Deployments
 		assert.False(t, d.Oidc, stack)
@@ -22,7 +22,7 @@ func TestDeploymentsDefaults(t *testing.T) {
 }
 
 func TestDeploymentsOverrides(t *testing.T) {
-	c, err := Parse("staging", deploymentsValues(`{"oidc":true,"organization":"acme-corp",
+	c, err := parseT("staging", deploymentsValues(`{"oidc":true,"organization":"acme-corp",
 		"stacks":["staging","review.1"],"createProvider":false,"policyArns":["arn:aws:iam::123456789012:policy/multi-region-ha-deploy"]}`), nil)
 	require.NoError(t, err)
 	d := c.Deployments
@@ -52,7 +52,7 @@ func TestDeploymentsProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("prod", deploymentsValues(tt.value), nil)
+			_, err := parseT("prod", deploymentsValues(tt.value), nil)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)

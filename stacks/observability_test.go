@@ -8,9 +8,9 @@ import (
 )
 
 func TestObservabilityDefaultsPerEnvironment(t *testing.T) {
-	prod, err := Parse("prod", withEdge(nil), nil)
+	prod, err := parseT("prod", withEdge(nil), nil)
 	require.NoError(t, err)
-	staging, err := Parse("staging", withEdge(nil), nil)
+	staging, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 
 	assert.Equal(t, 3000.0, prod.Observability.MonthlyBudgetUsd)
@@ -26,7 +26,7 @@ func TestObservabilityDefaultsPerEnvironment(t *testing.T) {
 }
 
 func TestObservabilityOverrides(t *testing.T) {
-	c, err := Parse("staging", withEdge(map[string]string{"observability": `{"alarmEmails":["ops@example.com","Oncall+ha@corp.example.org"],
+	c, err := parseT("staging", withEdge(map[string]string{"observability": `{"alarmEmails":["ops@example.com","Oncall+ha@corp.example.org"],
 		"monthlyBudgetUsd":750.5,"backupRetentionDays":7,"backupSchedule":"cron(30 */6 ? * MON-FRI *)","enableAwsConfig":true,"replicationLagAlarmMs":250}`}), nil)
 	require.NoError(t, err)
 	o := c.Observability
@@ -63,7 +63,7 @@ func TestBadObservabilityConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("prod", withEdge(map[string]string{"observability": tc.json}), nil)
+			_, err := parseT("prod", withEdge(map[string]string{"observability": tc.json}), nil)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "multi-region-ha:observability.", "names the full key")
 			assert.Contains(t, err.Error(), tc.want)

@@ -7,6 +7,7 @@ package database
 import (
 	"errors"
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -34,6 +35,8 @@ type RegionArgs struct {
 // Args configures the global database. Writer and Reader are the two regions; which one writes
 // decides only settings (credentials, which cluster the secondary waits for), never a child's name.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// Writer is the region whose cluster writes (normally primaryRegion; database.writerRegion after
 	// a switchover or failover). Reader is the other region.
 	Writer, Reader RegionArgs
@@ -78,6 +81,9 @@ var (
 func (a *Args) validate() error {
 	if a == nil {
 		return errors.New("args are required")
+	}
+	if err := awsenv.AccountIn(a.AccountId, "us-east-1").Validate(); err != nil {
+		return err
 	}
 	for _, r := range []struct {
 		role string

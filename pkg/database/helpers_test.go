@@ -40,6 +40,7 @@ const (
 // each region would hand over.
 func testArgs(writer, reader string) *Args {
 	return &Args{
+		AccountId:                        offline.AccountID,
 		Writer:                           regionArgs(writer, 2),
 		Reader:                           regionArgs(reader, 1),
 		HomeRegion:                       regionA,

@@ -6,6 +6,8 @@ package deployaccess
 // Args configures the provider and role. The component's provider (opts) decides the account; IAM
 // is global, so any region's provider will do.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// Organization is the Pulumi organization: the token audience and part of the subject.
 	Organization string
 	// Project is the Pulumi project whose deployments may assume the role ("multi-region-ha").

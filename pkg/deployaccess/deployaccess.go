@@ -3,12 +3,11 @@ package deployaccess
 import (
 	"errors"
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // DeployAccess is the OIDC provider (or a reference to it) and the deploy role.
@@ -82,10 +81,8 @@ func NewDeployAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulum
 
 func (d *DeployAccess) build(ctx *pulumi.Context, name string, args *Args) error {
 	child := pulumi.Parent(d)
-	acct, err := kmskey.Lookup(ctx, d)
-	if err != nil {
-		return err
-	}
+	// IAM is global; the account's partition follows us-east-1, where the program registers it.
+	acct := awsenv.AccountIn(args.AccountId, "us-east-1")
 	d.ProviderArn = pulumi.String(ProviderArn(acct.Partition, acct.ID, args.Issuer)).ToStringOutput()
 	var deps []pulumi.Resource
 	if args.CreateProvider {

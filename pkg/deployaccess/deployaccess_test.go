@@ -23,6 +23,7 @@ const (
 
 func testArgs() *Args {
 	return &Args{
+		AccountId:      offline.AccountID,
 		Organization:   "acme",
 		Project:        "multi-region-ha",
 		Stacks:         []string{"prod"},

@@ -14,6 +14,8 @@ import (
 // and in the primary region (its mirror, for failback), named "failover-<region>". The component's
 // provider (pulumi.Provider in opts) must be the provider of Region.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// Region is the region the state machine runs in and promotes INTO.
 	Region                  string
 	GlobalClusterIdentifier pulumi.StringInput

@@ -7,6 +7,7 @@ package observability
 import (
 	"errors"
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -33,6 +34,8 @@ type RegionTargets struct {
 
 // Args configures the component.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId          string
 	Primary, Secondary RegionTargets
 	// EdgeProvider is a us-east-1 provider. When one of the regions is us-east-1 that region's
 	// provider is used instead, so nothing is duplicated there.
@@ -70,6 +73,9 @@ const DefaultDatabaseConnectionsThreshold = 500
 func (a *Args) validate() error {
 	if a == nil {
 		return errors.New("args are required")
+	}
+	if err := awsenv.AccountIn(a.AccountId, "us-east-1").Validate(); err != nil {
+		return err
 	}
 	if a.Primary.Region == "" || a.Secondary.Region == "" || a.Primary.Region == a.Secondary.Region {
 		return fmt.Errorf("primary and secondary regions must be set and differ (got %q, %q)", a.Primary.Region, a.Secondary.Region)

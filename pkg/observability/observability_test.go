@@ -79,7 +79,8 @@ func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*offline.
 			}
 		}
 		args := &Args{
-			Primary: targets(primary, true), Secondary: targets(secondary, false),
+			AccountId: offline.AccountID,
+			Primary:   targets(primary, true), Secondary: targets(secondary, false),
 			EdgeProvider:   providers[EdgeRegion],
 			DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL), HealthCheckId: pulumi.String(healthCheckID),
 			AlarmEmails:      []string{"ops@example.com", "oncall@example.com"},
@@ -747,6 +748,7 @@ func TestArgsAreValidated(t *testing.T) {
 		{"missing alb", func(a *Args) { a.Secondary.AlbArnSuffix = nil }, "region eu-central-1: AlbArnSuffix"},
 		{"missing cluster", func(a *Args) { a.Primary.ClusterArn = nil }, "region eu-west-1: ClusterIdentifier and ClusterArn"},
 		{"no edge provider", func(a *Args) { a.EdgeProvider = nil }, "EdgeProvider (us-east-1) is required"},
+		{"13-digit account", func(a *Args) { a.AccountId = "1234567890123" }, "AccountId must be the 12-digit AWS account id"},
 		{"no budget", func(a *Args) { a.MonthlyBudgetUsd = 0 }, "MonthlyBudgetUsd must be positive"},
 		{"no tag", func(a *Args) { a.BudgetTagValue = "" }, "BudgetTagKey and BudgetTagValue"},
 		{"no retention", func(a *Args) { a.BackupRetentionDays = 0 }, "BackupRetentionDays must be at least 1"},
@@ -773,7 +775,7 @@ func TestArgsAreValidated(t *testing.T) {
 						TargetGroupArnSuffix: pulumi.String(v.tg), AutoScalingGroupName: pulumi.String(v.asg),
 						ClusterIdentifier: pulumi.String(v.cluster), ClusterArn: pulumi.String(v.clusterArn)}
 				}
-				a := &Args{Primary: tgt("eu-west-1", true), Secondary: tgt("eu-central-1", false), EdgeProvider: ps[EdgeRegion],
+				a := &Args{AccountId: offline.AccountID, Primary: tgt("eu-west-1", true), Secondary: tgt("eu-central-1", false), EdgeProvider: ps[EdgeRegion],
 					MonthlyBudgetUsd: 1, BudgetTagKey: "Stack", BudgetTagValue: "prod", BackupRetentionDays: 1,
 					BackupSchedule: "cron(0 5 * * ? *)", ReplicationLagAlarmMs: 1}
 				tc.mutate(a)

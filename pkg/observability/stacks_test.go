@@ -19,6 +19,10 @@ func committedConfig(t *testing.T, stack string, overrides map[string]string) (*
 	t.Helper()
 	raw, err := offline.StackConfig("../..", stack)
 	require.NoError(t, err)
+	if p, ok := overrides["primaryRegion"]; ok {
+		// Move the committed pinned values (zones, images, prefix lists) along with the regions.
+		raw = offlinetest.MoveRegions(raw, map[string]string{"us-east-1": p, "us-west-2": overrides["secondaryRegion"]})
+	}
 	for k, v := range overrides {
 		raw[stacks.Namespace+":"+k] = v
 	}
@@ -55,7 +59,8 @@ func wire(ctx *pulumi.Context, cfg *stacks.Config) error {
 	}
 	o := cfg.Observability
 	_, err := NewObservability(ctx, "observability", &Args{
-		Primary: targets(cfg.PrimaryRegion, true), Secondary: targets(cfg.SecondaryRegion, false),
+		AccountId: offline.AccountID,
+		Primary:   targets(cfg.PrimaryRegion, true), Secondary: targets(cfg.SecondaryRegion, false),
 		EdgeProvider:   providers[EdgeRegion],
 		DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL), HealthCheckId: pulumi.String(healthCheckID),
 		AlarmEmails:      o.AlarmEmails,

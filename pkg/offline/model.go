@@ -58,13 +58,11 @@ type Mocks struct {
 	resources []*Resource
 	invokes   []Invoke
 	providers map[string]*Resource // provider ID -> provider resource
-	// Answers lets a test override the answer to an invoke token (called with the invoke's args and region).
-	Answers map[string]func(args resource.PropertyMap, region string) (resource.PropertyMap, error)
 }
 
 // NewMocks returns an empty recorder for stack.
 func NewMocks(stack string) *Mocks {
-	return &Mocks{stack: stack, providers: map[string]*Resource{}, Answers: map[string]func(resource.PropertyMap, string) (resource.PropertyMap, error){}}
+	return &Mocks{stack: stack, providers: map[string]*Resource{}}
 }
 
 // NewResource records a registration and answers with plausible outputs for its type.
@@ -110,7 +108,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	return r.ID, r.Outputs, nil
 }
 
-// Call answers an invoke from the offline account model (or a test's override) and records it.
+// Call records an invoke and fails it: the program makes no data-source calls (see answerInvoke).
 func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	inv := Invoke{Token: args.Token, Args: args.Args}
@@ -119,11 +117,7 @@ func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 		inv.Region = providerRegion(p)
 	}
 	m.invokes = append(m.invokes, inv)
-	answer := m.Answers[args.Token]
 	m.mu.Unlock()
-	if answer != nil {
-		return answer(args.Args, inv.Region)
-	}
 	return answerInvoke(args.Token, args.Args, inv.Region)
 }
 
