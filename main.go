@@ -446,6 +446,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		BackupRetentionDays:   o.BackupRetentionDays,
 		BackupSchedule:        o.BackupSchedule,
 		EnableAwsConfig:       o.EnableAwsConfig,
+		AwsConfigRecorder:     o.AwsConfigRecorder,
 		ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
 		Protect:               d.cfg.IsProd(),
 	})

@@ -140,3 +140,50 @@ func TestStaticStabilityChangesNothingTheLookupsFed(t *testing.T) {
 		})
 	}
 }
+
+// unavailableRegion changes exactly the settings of that region's provider that make configuring it
+// network-free, and nothing else: no other provider, no resource, no URN.
+func TestUnavailableRegionChangesOnlyThatProvider(t *testing.T) {
+	cases := []struct {
+		name, stack string
+		config      func(t *testing.T) map[string]string
+		dark        string
+	}{
+		{"prod, secondary dark", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }, "us-west-2"},
+		{"prod, home region dark", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }, "us-east-1"},
+		{"eu pair, edge region dark", "prod", euConfig, "us-east-1"},
+		{"eu pair, primary dark", "prod", euConfig, "eu-west-1"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			normal := snapshot(t, offlinetest.MustRun(t, tc.stack, tc.config(t), run))
+			cfg := tc.config(t)
+			cfg["multi-region-ha:unavailableRegion"] = tc.dark
+			m := offlinetest.MustRun(t, tc.stack, cfg, run)
+			assert.Empty(t, m.Invokes())
+			dark := snapshot(t, m)
+			require.Equal(t, len(normal), len(dark))
+			for urn, before := range normal {
+				after, ok := dark[urn]
+				require.True(t, ok, "%s is gone", urn)
+				if before.Type == "pulumi:providers:aws" && before.Name == "aws-"+tc.dark {
+					var b, a map[string]any
+					require.NoError(t, json.Unmarshal(before.Inputs, &b))
+					require.NoError(t, json.Unmarshal(after.Inputs, &a))
+					assert.Equal(t, []any{offline.AccountID}, b["allowedAccountIds"])
+					assert.NotContains(t, a, "allowedAccountIds", "the account id a dark STS cannot confirm")
+					assert.Equal(t, true, a["skipCredentialsValidation"])
+					assert.Equal(t, true, a["skipRequestingAccountId"])
+					assert.Equal(t, true, a["skipMetadataApiCheck"])
+					for _, k := range []string{"allowedAccountIds", "skipCredentialsValidation", "skipRequestingAccountId", "skipMetadataApiCheck"} {
+						delete(a, k)
+						delete(b, k)
+					}
+					assert.Equal(t, b, a, "nothing else of the provider changes")
+					continue
+				}
+				assert.Equal(t, before, after, "%s does not change", urn)
+			}
+		})
+	}
+}

@@ -59,7 +59,7 @@ func TestBadObservabilityConfig(t *testing.T) {
 		{"bad characters", `{"backupSchedule":"cron(0 5 * * ? 20%)"}`, `field 6 (20%) has characters cron does not allow`},
 		{"zero lag", `{"replicationLagAlarmMs":0}`, `observability.replicationLagAlarmMs: is 0; must be a positive number of milliseconds`},
 		{"config not bool", `{"enableAwsConfig":"yes"}`, `observability.enableAwsConfig: must be a boolean`},
-		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; allowed keys are alarmEmails, backupRetentionDays, backupSchedule, enableAwsConfig, monthlyBudgetUsd, replicationLagAlarmMs`},
+		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; allowed keys are alarmEmails, awsConfigRecorder, backupRetentionDays, backupSchedule, enableAwsConfig, monthlyBudgetUsd, replicationLagAlarmMs`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -87,4 +87,18 @@ func TestValidateBackupCron(t *testing.T) {
 	} {
 		assert.Equal(t, ok, ValidateBackupCron(expr) == "", expr)
 	}
+}
+
+func TestAwsConfigRecorderDefaultsOnAndCanDeferToTheAccount(t *testing.T) {
+	prod, err := parseT("prod", withEdge(nil), nil)
+	require.NoError(t, err)
+	assert.True(t, prod.Observability.EnableAwsConfig)
+	assert.True(t, prod.Observability.AwsConfigRecorder, "as before: the stack creates its recorder")
+	off, err := parseT("prod", withEdge(map[string]string{"observability": `{"awsConfigRecorder":false}`}), nil)
+	require.NoError(t, err)
+	assert.True(t, off.Observability.EnableAwsConfig, "the rules stay")
+	assert.False(t, off.Observability.AwsConfigRecorder)
+	_, err = parseT("prod", withEdge(map[string]string{"observability": `{"awsConfigRecorder":"no"}`}), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "multi-region-ha:observability.awsConfigRecorder: must be a boolean")
 }

@@ -57,6 +57,9 @@ type Args struct {
 	// BackupSchedule is an AWS cron expression, e.g. cron(0 5 * * ? *).
 	BackupSchedule  string
 	EnableAwsConfig bool
+	// AwsConfigRecorder (with EnableAwsConfig) creates the recorder, delivery channel and bucket;
+	// false keeps only the rules and relies on the account's existing recorder and channel.
+	AwsConfigRecorder bool
 	// ReplicationLagAlarmMs is the RPO: AuroraGlobalDBReplicationLag above it alarms.
 	ReplicationLagAlarmMs int
 	// DatabaseConnectionsThreshold alarms on DatabaseConnections above it (default 500).

@@ -86,7 +86,7 @@ func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*offline.
 			AlarmEmails:      []string{"ops@example.com", "oncall@example.com"},
 			MonthlyBudgetUsd: 3000, BudgetTagKey: "Stack", BudgetTagValue: "prod",
 			BackupRetentionDays: 30, BackupSchedule: "cron(0 5 * * ? *)",
-			EnableAwsConfig: true, ReplicationLagAlarmMs: 1000, Protect: true,
+			EnableAwsConfig: true, AwsConfigRecorder: true, ReplicationLagAlarmMs: 1000, Protect: true,
 		}
 		if mutate != nil {
 			mutate(args)
@@ -702,6 +702,30 @@ func TestAwsConfigAbsentWhenDisabled(t *testing.T) {
 		assert.False(t, strings.HasPrefix(r.Type, "aws:s3/"), "%s %s", r.Type, r.Name)
 	}
 	assert.NotEmpty(t, m.OfType(typAlarm), "the rest is still built")
+}
+
+// Where the account already records (Control Tower, Security Hub, another stack), the stack keeps
+// its rules and creates no recorder, delivery channel, bucket or recorder role of its own.
+func TestAwsConfigRulesOnTheAccountsRecorder(t *testing.T) {
+	with, _ := run(t, "us-east-1", "us-west-2", func(a *Args) {})
+	m, _ := run(t, "us-east-1", "us-west-2", func(a *Args) { a.AwsConfigRecorder = false })
+	for _, typ := range []string{"aws:cfg/recorder:Recorder", "aws:cfg/deliveryChannel:DeliveryChannel", "aws:cfg/recorderStatus:RecorderStatus"} {
+		assert.Len(t, with.OfType(typ), 2, typ)
+		assert.Empty(t, m.OfType(typ), typ)
+	}
+	for _, r := range m.Resources() {
+		assert.NotContains(t, r.Name, "-config-bucket", "no Config bucket")
+		assert.NotContains(t, r.Name, "-config-role", "no recorder role")
+	}
+	rules := m.OfType("aws:cfg/rule:Rule")
+	require.Len(t, rules, len(with.OfType("aws:cfg/rule:Rule")), "the same rules")
+	for _, r := range rules {
+		before := with.Named(r.Type, r.Name)
+		require.NotNil(t, before, r.Name)
+		assert.Equal(t, before.Inputs, r.Inputs, r.Name)
+		assert.Equal(t, before.Region, r.Region, r.Name)
+		assert.Empty(t, r.Dependencies, "%s waits for no recorder of ours", r.Name)
+	}
 }
 
 func TestOptionalEdgeInputsLeaveTheirAlarmsOut(t *testing.T) {

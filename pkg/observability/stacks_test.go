@@ -66,7 +66,7 @@ func wire(ctx *pulumi.Context, cfg *stacks.Config) error {
 		AlarmEmails:      o.AlarmEmails,
 		MonthlyBudgetUsd: o.MonthlyBudgetUsd, BudgetTagKey: "Stack", BudgetTagValue: cfg.Stack,
 		BackupRetentionDays: o.BackupRetentionDays, BackupSchedule: o.BackupSchedule,
-		EnableAwsConfig: o.EnableAwsConfig, ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
+		EnableAwsConfig: o.EnableAwsConfig, AwsConfigRecorder: o.AwsConfigRecorder, ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
 		Protect: cfg.IsProd(),
 	})
 	return err
