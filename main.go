@@ -21,6 +21,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/failover"
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
 	"github.com/multi-region-ha/multi-region-ha/pkg/observability"
+	"github.com/multi-region-ha/multi-region-ha/pkg/pin"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
 	"github.com/multi-region-ha/multi-region-ha/pkg/targets"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
@@ -36,6 +37,8 @@ func main() {
 			os.Exit(plan.Main(os.Args[2:], run, os.Stdout, os.Stderr))
 		case "deployment-settings":
 			os.Exit(deploysettings.Main(os.Args[2:], os.Stdout, os.Stderr))
+		case "pin":
+			os.Exit(pin.Main(os.Args[2:], os.Stdout, os.Stderr))
 		case "targets":
 			os.Exit(targets.Main(os.Args[2:], run, os.Stdout, os.Stderr))
 		}

@@ -153,3 +153,28 @@ func checkRegionMap(c *Config, p *problems, key string, m map[string]string, req
 		}
 	}
 }
+
+// Draft reads a stack's config the way Parse does (defaults of its environment, then the values)
+// but without validation, for `go run . pin`, which fills the pinned values a first stack lacks.
+// The AMI parameter defaults to Amazon Linux 2023 of the instance type's architecture.
+func Draft(stack string, values map[string]string) *Config {
+	env := stack
+	if v, ok := values["environment"]; ok {
+		env = v
+	}
+	if env != Prod {
+		env = Staging
+	}
+	cfg := defaults(env)
+	cfg.Stack = stack
+	var ignored problems
+	decodeStrict("", topLevelObject(values), cfg, &ignored)
+	cfg.Edge.DomainName = strings.TrimSuffix(strings.ToLower(strings.TrimSpace(cfg.Edge.DomainName)), ".")
+	if cfg.Compute.AmiSsmParameter == "" {
+		cfg.Compute.AmiSsmParameter = AmiAl2023X86
+		if instanceArch(cfg.Compute.InstanceType) == "arm64" {
+			cfg.Compute.AmiSsmParameter = AmiAl2023Arm64
+		}
+	}
+	return cfg
+}
