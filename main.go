@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -58,6 +59,7 @@ func run(ctx *pulumi.Context) error {
 		run  func(*pulumi.Context) error
 	}{
 		{"providers", d.newProviders},
+		{"boundary", d.newBoundary},
 		{"network", d.newNetworks},
 		{"certificates", d.newCertificates},
 		{"compute", d.newComputes},
@@ -511,6 +513,42 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 	return nil
 }
 
+// newBoundary, when deployments.oidc is on, creates the permissions boundary the deploy role demands
+// of every role it creates or changes, and makes every role and instance profile of the program
+// carry it and a name under the stack's prefix (the only names the deploy role may touch). Turning
+// deployments.oidc on therefore replaces the program's roles once (their names change).
+func (d *deployment) newBoundary(ctx *pulumi.Context) error {
+	if !d.cfg.Deployments.Oidc {
+		return nil
+	}
+	prefix := deployaccess.NamePrefix(stacks.Namespace, d.cfg.Stack)
+	b, err := deployaccess.NewBoundary(ctx, "deploy-boundary", &deployaccess.BoundaryArgs{AccountId: d.cfg.AccountId, Prefix: prefix},
+		pulumi.Provider(d.edgeProvider()))
+	if err != nil {
+		return err
+	}
+	return ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		opts := append(args.Opts, pulumi.DependsOn([]pulumi.Resource{b}))
+		switch props := args.Props.(type) {
+		case *iam.RoleArgs:
+			if args.Name == "deploy-access-role" || props == nil {
+				return nil // the deploy role is created by an administrator, outside its own boundary
+			}
+			if props.Name == nil && props.NamePrefix == nil {
+				props.NamePrefix = pulumi.String(prefix)
+			}
+			props.PermissionsBoundary = b.PolicyArn
+			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
+		case *iam.InstanceProfileArgs:
+			if props != nil && props.Name == nil && props.NamePrefix == nil {
+				props.NamePrefix = pulumi.String(prefix)
+				return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
+			}
+		}
+		return nil
+	})
+}
+
 // newDeployAccess creates the IAM OIDC provider for Pulumi Deployments and the stack's deploy role,
 // when deployments.oidc is on.
 func (d *deployment) newDeployAccess(ctx *pulumi.Context) error {
@@ -520,14 +558,16 @@ func (d *deployment) newDeployAccess(ctx *pulumi.Context) error {
 	}
 	// IAM is global: the us-east-1 provider is one a failover never changes.
 	access, err := deployaccess.NewDeployAccess(ctx, "deploy-access", &deployaccess.Args{
-		AccountId:      d.cfg.AccountId,
-		Organization:   dep.Organization,
-		Project:        stacks.Namespace,
-		Stacks:         dep.Stacks,
-		Issuer:         dep.Issuer,
-		CreateProvider: dep.CreateProvider,
-		RoleName:       deployaccess.RoleName(stacks.Namespace, d.cfg.Stack),
-		PolicyArns:     dep.PolicyArns,
+		AccountId:         d.cfg.AccountId,
+		Organization:      dep.Organization,
+		Project:           stacks.Namespace,
+		Stacks:            dep.Stacks,
+		Issuer:            dep.Issuer,
+		CreateProvider:    dep.CreateProvider,
+		RoleName:          deployaccess.RoleName(stacks.Namespace, d.cfg.Stack),
+		Prefix:            deployaccess.NamePrefix(stacks.Namespace, d.cfg.Stack),
+		PolicyArns:        dep.PolicyArns,
+		MaxSessionSeconds: dep.SessionSeconds,
 	}, pulumi.Provider(d.edgeProvider()))
 	if err != nil {
 		return err

@@ -25,8 +25,12 @@ type Args struct {
 	RoleName string
 	// PolicyArns are the managed policies attached to the role (default PowerUserAccess).
 	PolicyArns []string
-	// MaxSessionSeconds bounds a deployment's credentials (default 3600).
+	// MaxSessionSeconds bounds a deployment's credentials and is the role's MaxSessionDuration
+	// (3600 to 43200; default 3600): an Aurora global major-version upgrade runs for hours.
 	MaxSessionSeconds int
+	// Prefix is NamePrefix of the stack: the only names the role may create or change IAM under.
+	// The program's roles carry the boundary (BoundaryArn) that the role demands.
+	Prefix string
 }
 
 // RoleName is the deploy role's name for a stack, e.g. "multi-region-ha-prod-deploy". IAM role
