@@ -55,6 +55,11 @@ var guardrailCases = []struct {
 	{"prod", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }},
 	{"staging", "staging", func(t *testing.T) map[string]string { return stackConfig(t, "staging") }},
 	{"eu regions", "prod", euConfig},
+	{"prod with deployments", "prod", func(t *testing.T) map[string]string {
+		cfg := stackConfig(t, "prod")
+		cfg["multi-region-ha:deployments"] = `{"oidc":true,"organization":"acme"}`
+		return cfg
+	}},
 }
 
 func TestEveryResourcePassesEveryGuardrail(t *testing.T) {
