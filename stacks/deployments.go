@@ -68,6 +68,11 @@ func validateDeployments(c *Config, p *problems) {
 	if dup := firstDuplicate(d.Stacks); dup != "" {
 		p.addf("deployments.stacks", "lists %q twice", dup)
 	}
+	// With deployments on, every role is named "multi-region-ha-<stack>-" plus a 26-character unique
+	// suffix; IAM role names allow 64 characters, so the prefix may take 38.
+	if prefix := Namespace + "-" + c.Stack + "-"; d.Oidc && len(prefix) > 38 {
+		p.addf("deployments.oidc", "needs role names under %q, %d characters; IAM allows a name prefix of at most 38 (stack names up to 21 characters)", prefix, len(prefix))
+	}
 	if d.SessionSeconds < 3600 || d.SessionSeconds > 43200 {
 		p.addf("deployments.sessionSeconds", "is %d; allowed: 3600 to 43200 seconds (IAM's MaxSessionDuration range; default %d, for global engine upgrades)", d.SessionSeconds, DefaultSessionSeconds)
 	}

@@ -76,3 +76,20 @@ func deploymentsValues(deployments string) map[string]string {
 	}
 	return v
 }
+
+func TestDeploymentsSessionAndPrefixLimits(t *testing.T) {
+	c, err := parseT("prod", withEdge(map[string]string{"deployments": `{"oidc":true,"organization":"acme"}`}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultSessionSeconds, c.Deployments.SessionSeconds)
+	assert.Equal(t, 43200, c.Deployments.SessionSeconds, "long enough for a global engine upgrade")
+	for _, tc := range []struct{ stack, value, key, want string }{
+		{"prod", `{"sessionSeconds":3599}`, "deployments.sessionSeconds", "is 3599; allowed: 3600 to 43200"},
+		{"prod", `{"sessionSeconds":43201}`, "deployments.sessionSeconds", "is 43201; allowed: 3600 to 43200"},
+		{"a-very-long-stack-name-here", `{"oidc":true,"organization":"acme"}`, "deployments.oidc", "needs role names under \"multi-region-ha-a-very-long-stack-name-here-\", 44 characters; IAM allows a name prefix of at most 38"},
+	} {
+		values := withEdge(map[string]string{"deployments": tc.value, "environment": "prod"})
+		_, err := parseT(tc.stack, values, nil)
+		require.Error(t, err, tc.value)
+		assert.Contains(t, err.Error(), Namespace+":"+tc.key+": "+tc.want)
+	}
+}
