@@ -28,9 +28,11 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
-// main runs the Pulumi program. Two subcommands work without AWS or the engine (which never passes
-// arguments): `plan` prints what a stack builds, costs and survives, offline; `deployment-settings`
-// checks or applies a stack's Pulumi Deployments settings.
+// main runs the Pulumi program. Operator subcommands (the engine never passes arguments): `plan`
+// prints what a stack builds, costs and survives, offline; `targets` prints the --target flags of a
+// one-region update while the other region is dark, offline; `pin` reads the values the program
+// pins (account, zones, images, prefix lists, hosted zone) from the live account into the stack
+// file; `deployment-settings` checks or applies a stack's Pulumi Deployments settings.
 func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
