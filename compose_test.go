@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
@@ -103,7 +104,9 @@ func TestNoSecurityGroupAdmitsTheWholeInternet(t *testing.T) {
 					}
 				}
 				require.Len(t, ingress, 1, region)
-				assert.Equal(t, offline.PrefixListID(region), ingress[0].Str("prefixListId"))
+				want, ok := awsenv.CloudFrontPrefixList(region)
+				require.True(t, ok, "the committed and EU stacks use the table's id")
+				assert.Equal(t, want, ingress[0].Str("prefixListId"))
 				assert.Equal(t, 443.0, ingress[0].Num("fromPort"))
 			}
 		})

@@ -32,6 +32,11 @@ var guardrailCases = []struct {
 	{"prod", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }},
 	{"staging", "staging", func(t *testing.T) map[string]string { return stackConfig(t, "staging") }},
 	{"eu regions", "prod", euConfig},
+	{"prod with deployments", "prod", func(t *testing.T) map[string]string {
+		cfg := stackConfig(t, "prod")
+		cfg["multi-region-ha:deployments"] = `{"oidc":true,"organization":"acme"}`
+		return cfg
+	}},
 }
 
 func TestEveryResourcePassesEveryGuardrail(t *testing.T) {
@@ -88,7 +93,7 @@ func expectations(t *testing.T, stack string, cfg map[string]string, region stri
 	}
 	c, err := stacks.Parse(stack, values, nil)
 	require.NoError(t, err)
-	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: offline.PrefixListID(region)}
+	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: c.PrefixLists(region).CloudFront}
 }
 
 func TestReachabilityOfTheWholeProgram(t *testing.T) {

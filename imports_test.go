@@ -16,8 +16,10 @@ import (
 // them. Everything else main.go imports is the Pulumi program (or offline tooling), which must never
 // link the SDK: the engine drives the program, and AWS calls belong to its providers.
 var operatorCommands = map[string]bool{
-	"github.com/multi-region-ha/multi-region-ha/pkg/drill":  true,
-	"github.com/multi-region-ha/multi-region-ha/pkg/verify": true,
+	"github.com/multi-region-ha/multi-region-ha/pkg/drill":   true,
+	"github.com/multi-region-ha/multi-region-ha/pkg/verify":  true,
+	"github.com/multi-region-ha/multi-region-ha/pkg/pin":     true,
+	"github.com/multi-region-ha/multi-region-ha/pkg/targets": true,
 }
 
 func TestTheProgramNeverLinksTheAWSSDK(t *testing.T) {

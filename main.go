@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -25,7 +26,9 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
 	"github.com/multi-region-ha/multi-region-ha/pkg/observability"
 	"github.com/multi-region-ha/multi-region-ha/pkg/patching"
+	"github.com/multi-region-ha/multi-region-ha/pkg/pin"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
+	"github.com/multi-region-ha/multi-region-ha/pkg/targets"
 	"github.com/multi-region-ha/multi-region-ha/pkg/verify"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
@@ -35,9 +38,12 @@ func init() { guardrails.Program = run }
 
 // main runs the Pulumi program, or an operator subcommand (the engine never passes arguments):
 // `plan` prints what a stack builds, costs and survives, offline; `guardrails` evaluates the policy
-// pack on it and fails on any mandatory violation; `deployment-settings` checks or applies a stack's
-// Pulumi Deployments settings; `drill` runs a fault-injection drill and measures it against the
-// failover budget; `verify` checks a deployed stack from outside, read-only.
+// pack on it and fails on any mandatory violation; `targets` prints the --target flags of a
+// one-region update while the other region is dark, offline; `pin` reads the values the program
+// pins (account, zones, images, prefix lists, hosted zone) from the live account into the stack
+// file; `deployment-settings` checks or applies a stack's Pulumi Deployments settings; `drill` runs
+// a fault-injection drill and measures it against the failover budget; `verify` checks a deployed
+// stack from outside, read-only.
 func main() {
 	if len(os.Args) > 1 {
 		switch os.Args[1] {
@@ -51,6 +57,10 @@ func main() {
 			os.Exit(drill.Main(os.Args[2:], os.Stdout, os.Stderr))
 		case "verify":
 			os.Exit(verify.Main(os.Args[2:], os.Stdout, os.Stderr))
+		case "pin":
+			os.Exit(pin.Main(os.Args[2:], os.Stdout, os.Stderr))
+		case "targets":
+			os.Exit(targets.Main(os.Args[2:], run, os.Stdout, os.Stderr))
 		}
 	}
 	pulumi.Run(run)
@@ -68,6 +78,7 @@ func run(ctx *pulumi.Context) error {
 		run  func(*pulumi.Context) error
 	}{
 		{"providers", d.newProviders},
+		{"boundary", d.newBoundary},
 		{"network", d.newNetworks},
 		{"certificates", d.newCertificates},
 		{"compute", d.newComputes},
@@ -136,23 +147,38 @@ func (d *deployment) newProviders(ctx *pulumi.Context) error {
 		return err
 	}
 	d.providers = map[string]*aws.Provider{}
-	regions := d.cfg.Regions()
-	if regions[0] != edgeRegion && regions[1] != edgeRegion {
-		regions = append(regions, edgeRegion)
-	}
-	for _, region := range regions {
-		p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{
-			Region: pulumi.String(region),
-			DefaultTags: &aws.ProviderDefaultTagsArgs{
-				Tags: pulumi.ToStringMap(d.cfg.DefaultTags()),
-			},
-		})
+	for _, region := range d.cfg.ProviderRegions() {
+		p, err := aws.NewProvider(ctx, "aws-"+region, providerArgs(d.cfg, region))
 		if err != nil {
 			return err
 		}
 		d.providers[region] = p
 	}
 	return nil
+}
+
+// providerArgs are the settings of region's provider. Every provider refuses credentials of another
+// account (allowedAccountIds), so a deploy with the wrong credentials stops before it changes
+// anything. The provider of unavailableRegion instead configures without any network call: the
+// engine configures every provider the program registers, even under --target (pulumi/pulumi#17746),
+// and an aws provider calls STS (credential validation), IAM/STS/the metadata API (account id) and
+// the EC2 metadata API at configure time unless told not to. allowedAccountIds needs the account id
+// those calls return, so that provider goes without it. Nothing else differs.
+func providerArgs(cfg *stacks.Config, region string) *aws.ProviderArgs {
+	args := &aws.ProviderArgs{
+		Region: pulumi.String(region),
+		DefaultTags: &aws.ProviderDefaultTagsArgs{
+			Tags: pulumi.ToStringMap(cfg.DefaultTags()),
+		},
+		AllowedAccountIds: pulumi.StringArray{pulumi.String(cfg.AccountId)},
+	}
+	if region == cfg.UnavailableRegion {
+		args.AllowedAccountIds = nil
+		args.SkipCredentialsValidation = pulumi.Bool(true)
+		args.SkipRequestingAccountId = pulumi.Bool(true)
+		args.SkipMetadataApiCheck = pulumi.Bool(true)
+	}
+	return args
 }
 
 // provider returns the provider of region.
@@ -175,6 +201,8 @@ func (d *deployment) newNetworks(ctx *pulumi.Context) error {
 		cfg    stacks.RegionNetwork
 	}{{d.cfg.PrimaryRegion, d.cfg.Network.Primary}, {d.cfg.SecondaryRegion, d.cfg.Network.Secondary}} {
 		n, err := network.NewNetwork(ctx, "network-"+r.region, &network.Args{
+			AccountId:            d.cfg.AccountId,
+			Region:               r.region,
 			Cidr:                 r.cfg.Cidr,
 			AvailabilityZones:    r.cfg.Azs,
 			AzCount:              d.cfg.Network.AzCount,
@@ -252,8 +280,12 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			CertificateArn:            d.certificates.RegionalCertificateArn(region),
 			OriginVerifySecret:        d.originSecret,
 			Role:                      role,
+			AccountId:                 d.cfg.AccountId,
+			Region:                    region,
+			CloudFrontPrefixListId:    d.cfg.PrefixLists(region).CloudFront,
+			ElbAccountId:              d.cfg.ElbAccountId(region),
 			InstanceType:              c.InstanceType,
-			AmiSsmParameter:           c.AmiSsmParameter,
+			AmiId:                     d.cfg.AmiId(region),
 			UserData:                  c.UserDataScript,
 			MinSize:                   minSize,
 			MaxSize:                   maxSize,
@@ -289,7 +321,7 @@ type edgeStep struct {
 	edge         *edge.Edge
 }
 
-// newCertificates looks up (or creates) the hosted zone and issues the ALB certificates of both
+// newCertificates takes the pinned (or creates the) hosted zone and issues the ALB certificates of both
 // regions and CloudFront's viewer certificate in us-east-1. It runs before compute, whose
 // listeners need their region's certificate.
 func (d *deployment) newCertificates(ctx *pulumi.Context) error {
@@ -297,6 +329,7 @@ func (d *deployment) newCertificates(ctx *pulumi.Context) error {
 	certs, err := edge.NewCertificates(ctx, "certificates", &edge.CertificatesArgs{
 		DomainName:        e.DomainName,
 		CreateHostedZone:  e.CreateHostedZone,
+		HostedZoneId:      e.HostedZoneId,
 		Names:             e.Names(),
 		Regions:           d.cfg.Regions(),
 		RegionalProviders: d.providers,
@@ -329,6 +362,7 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 		}
 	}
 	ed, err := edge.NewEdge(ctx, "edge", &edge.Args{
+		AccountId:                   d.cfg.AccountId,
 		EdgeProvider:                d.edgeProvider(),
 		Names:                       e.Names(),
 		ZoneId:                      d.certificates.ZoneId,
@@ -376,6 +410,7 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 		}
 	}
 	g, err := database.NewGlobalDatabase(ctx, "database", &database.Args{
+		AccountId:                        d.cfg.AccountId,
 		Home:                             region(d.cfg.PrimaryRegion),
 		Standby:                          region(d.cfg.SecondaryRegion),
 		RandomProvider:                   d.random,
@@ -429,6 +464,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		}
 	}
 	obs, err := observability.NewObservability(ctx, "observability", &observability.Args{
+		AccountId:      d.cfg.AccountId,
 		Primary:        targets(d.cfg.PrimaryRegion),
 		Secondary:      targets(d.cfg.SecondaryRegion),
 		EdgeProvider:   d.edgeProvider(),
@@ -445,6 +481,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		BackupRetentionDays:   o.BackupRetentionDays,
 		BackupSchedule:        o.BackupSchedule,
 		EnableAwsConfig:       o.EnableAwsConfig,
+		AwsConfigRecorder:     o.AwsConfigRecorder,
 		ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
 		Protect:               d.cfg.IsProd(),
 	})
@@ -478,6 +515,7 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 		regionMin, _, _ := d.cfg.Compute.Capacity(d.isHome(region))
 		at := func(m pulumi.StringMapOutput, r string) pulumi.StringOutput { return m.MapIndex(pulumi.String(r)) }
 		f, err := failover.NewFailover(ctx, "failover-"+region, &failover.Args{
+			AccountId:               d.cfg.AccountId,
 			Region:                  region,
 			GlobalClusterIdentifier: d.database.GlobalClusterId,
 			TargetClusterArn:        at(d.database.ClusterArns, region),
@@ -535,6 +573,7 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 		c, n := d.computes[region], d.networks[region]
 		dd, err := drills.NewDrills(ctx, "drills-"+region, &drills.Args{
 			Region:                  region,
+			AccountId:               d.cfg.AccountId,
 			Project:                 stacks.Namespace,
 			Stack:                   d.cfg.Stack,
 			AutoScalingGroupName:    c.AutoScalingGroupName,
@@ -557,6 +596,42 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 	return nil
 }
 
+// newBoundary, when deployments.oidc is on, creates the permissions boundary the deploy role demands
+// of every role it creates or changes, and makes every role and instance profile of the program
+// carry it and a name under the stack's prefix (the only names the deploy role may touch). Turning
+// deployments.oidc on therefore replaces the program's roles once (their names change).
+func (d *deployment) newBoundary(ctx *pulumi.Context) error {
+	if !d.cfg.Deployments.Oidc {
+		return nil
+	}
+	prefix := deployaccess.NamePrefix(stacks.Namespace, d.cfg.Stack)
+	b, err := deployaccess.NewBoundary(ctx, "deploy-boundary", &deployaccess.BoundaryArgs{AccountId: d.cfg.AccountId, Prefix: prefix},
+		pulumi.Provider(d.edgeProvider()))
+	if err != nil {
+		return err
+	}
+	return ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		opts := append(args.Opts, pulumi.DependsOn([]pulumi.Resource{b}))
+		switch props := args.Props.(type) {
+		case *iam.RoleArgs:
+			if args.Name == "deploy-access-role" || props == nil {
+				return nil // the deploy role is created by an administrator, outside its own boundary
+			}
+			if props.Name == nil && props.NamePrefix == nil {
+				props.NamePrefix = pulumi.String(prefix)
+			}
+			props.PermissionsBoundary = b.PolicyArn
+			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
+		case *iam.InstanceProfileArgs:
+			if props != nil && props.Name == nil && props.NamePrefix == nil {
+				props.NamePrefix = pulumi.String(prefix)
+				return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
+			}
+		}
+		return nil
+	})
+}
+
 // newDeployAccess creates the IAM OIDC provider for Pulumi Deployments and the stack's deploy role,
 // when deployments.oidc is on.
 func (d *deployment) newDeployAccess(ctx *pulumi.Context) error {
@@ -566,13 +641,16 @@ func (d *deployment) newDeployAccess(ctx *pulumi.Context) error {
 	}
 	// IAM is global: the us-east-1 provider is one a failover never changes.
 	access, err := deployaccess.NewDeployAccess(ctx, "deploy-access", &deployaccess.Args{
-		Organization:   dep.Organization,
-		Project:        stacks.Namespace,
-		Stacks:         dep.Stacks,
-		Issuer:         dep.Issuer,
-		CreateProvider: dep.CreateProvider,
-		RoleName:       deployaccess.RoleName(stacks.Namespace, d.cfg.Stack),
-		PolicyArns:     dep.PolicyArns,
+		AccountId:         d.cfg.AccountId,
+		Organization:      dep.Organization,
+		Project:           stacks.Namespace,
+		Stacks:            dep.Stacks,
+		Issuer:            dep.Issuer,
+		CreateProvider:    dep.CreateProvider,
+		RoleName:          deployaccess.RoleName(stacks.Namespace, d.cfg.Stack),
+		Prefix:            deployaccess.NamePrefix(stacks.Namespace, d.cfg.Stack),
+		PolicyArns:        dep.PolicyArns,
+		MaxSessionSeconds: dep.SessionSeconds,
 	}, pulumi.Provider(d.edgeProvider()))
 	if err != nil {
 		return err
@@ -595,6 +673,8 @@ func (d *deployment) newPatching(ctx *pulumi.Context) error {
 	for _, region := range d.cfg.Regions() {
 		comp := d.computes[region]
 		p, err := patching.NewPatching(ctx, "patching-"+region, &patching.Args{
+			AccountId:            d.cfg.AccountId,
+			Region:               region,
 			AutoScalingGroupName: comp.AutoScalingGroupName,
 			TargetGroupArn:       comp.TargetGroupArn,
 			InstanceRoleName:     comp.InstanceRoleName,

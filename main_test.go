@@ -59,12 +59,10 @@ func stackConfig(t *testing.T, stack string) map[string]string {
 	return cfg
 }
 
-// euConfig is the prod stack moved to a region pair that excludes us-east-1.
+// euConfig is the prod stack moved to a region pair that excludes us-east-1, with its pinned values
+// (zones, images, health-check prefix lists) moved along.
 func euConfig(t *testing.T) map[string]string {
-	cfg := stackConfig(t, "prod")
-	cfg["multi-region-ha:primaryRegion"] = "eu-west-1"
-	cfg["multi-region-ha:secondaryRegion"] = "eu-central-1"
-	return cfg
+	return offlinetest.MoveRegions(stackConfig(t, "prod"), map[string]string{"us-east-1": "eu-west-1", "us-west-2": "eu-central-1"})
 }
 
 type programCase struct {
@@ -186,6 +184,13 @@ func TestBadConfigStopsBeforeAnyResource(t *testing.T) {
 		{"typo in key", map[string]string{"multi-region-ha:primaryRgion": "us-east-2"}, "multi-region-ha:primaryRgion: unknown key"},
 		{"overlap", map[string]string{"multi-region-ha:network": `{"secondary":{"cidr":"10.0.0.0/16"}}`}, "multi-region-ha:network.secondary.cidr"},
 		{"azCount", map[string]string{"multi-region-ha:network": `{"azCount":7}`}, "multi-region-ha:network.azCount: is 7 but us-east-1 (primaryRegion) offers 6"},
+		{"13-digit account", map[string]string{"multi-region-ha:accountId": "1234567890123"}, "multi-region-ha:accountId: is \"1234567890123\"; allowed: exactly 12 digits"},
+		{"AMI of the wrong form", map[string]string{"multi-region-ha:compute": `{"amiIds":{"us-east-1":"ami-12","us-west-2":"ami-0b2c3d4e5f6071829"},"healthCheckPrefixListIds":{"us-east-1":"pl-0e1f2a3b4c5d6e7f8","us-west-2":"pl-0f1e2d3c4b5a69788"}}`}, "multi-region-ha:compute.amiIds.us-east-1: is \"ami-12\""},
+		{"image map missing a region", map[string]string{"multi-region-ha:compute": `{"amiIds":{"us-east-1":"ami-0a1b2c3d4e5f60718"},"healthCheckPrefixListIds":{"us-east-1":"pl-0e1f2a3b4c5d6e7f8","us-west-2":"pl-0f1e2d3c4b5a69788"}}`}, "multi-region-ha:compute.amiIds.us-west-2: is required"},
+		{"unknown region", map[string]string{"multi-region-ha:secondaryRegion": "eu-west-9"}, "multi-region-ha:secondaryRegion: \"eu-west-9\" is not a region this program knows"},
+		{"no zones", map[string]string{"multi-region-ha:network": `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16","azs":["us-west-2a","us-west-2b","us-west-2c"]}}`}, "multi-region-ha:network.primary.azs: is required"},
+		{"no hosted zone", map[string]string{"multi-region-ha:edge": `{"domainName":"example.com"}`}, "multi-region-ha:edge.hostedZoneId: is required unless edge.createHostedZone"},
+		{"prefix list the table lacks", map[string]string{"multi-region-ha:compute": `{"amiIds":{"us-east-1":"ami-0a1b2c3d4e5f60718","us-west-2":"ami-0b2c3d4e5f6071829"}}`}, "multi-region-ha:compute.healthCheckPrefixListIds.us-east-1: is required: no known id of com.amazonaws.us-east-1.route53-healthchecks"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -26,7 +26,18 @@ func withPatchInstall(cfg map[string]string, window string) map[string]string {
 	for k, v := range cfg {
 		out[k] = v
 	}
-	out["multi-region-ha:compute"] = fmt.Sprintf(`{"patchInstall":true,"patchWindow":%q}`, window)
+	compute := map[string]any{}
+	if raw, ok := out["multi-region-ha:compute"]; ok {
+		if err := json.Unmarshal([]byte(raw), &compute); err != nil {
+			panic(err)
+		}
+	}
+	compute["patchInstall"], compute["patchWindow"] = true, window
+	b, err := json.Marshal(compute)
+	if err != nil {
+		panic(err)
+	}
+	out["multi-region-ha:compute"] = string(b)
 	return out
 }
 

@@ -29,9 +29,18 @@ type Compute struct {
 	TargetRequestsPerInstance int    `json:"targetRequestsPerInstance"`
 	AppPort                   int    `json:"appPort"`
 	HealthCheckPath           string `json:"healthCheckPath"`
-	// AmiSsmParameter names the SSM parameter holding the AMI ID. Left empty, it is Amazon Linux 2023
-	// of the instance type's architecture.
+	// AmiIds pins the image of each region (required, region -> ami-...): an image changes only when
+	// someone changes it, never because Amazon Linux released one.
+	AmiIds map[string]string `json:"amiIds"`
+	// AmiSsmParameter names the public SSM parameter `go run . pin --images` reads the current image
+	// from. Left empty, it is Amazon Linux 2023 of the instance type's architecture. The program
+	// itself never reads it.
 	AmiSsmParameter string `json:"amiSsmParameter"`
+	// CloudFrontPrefixListIds and HealthCheckPrefixListIds override the known ids (pkg/awsenv) of
+	// com.amazonaws.global.cloudfront.origin-facing and com.amazonaws.<region>.route53-healthchecks
+	// per region; a region the table lacks must be listed.
+	CloudFrontPrefixListIds  map[string]string `json:"cloudFrontPrefixListIds"`
+	HealthCheckPrefixListIds map[string]string `json:"healthCheckPrefixListIds"`
 	// UserData is the path of a script in the repository, relative to the project directory; empty
 	// boots the built-in service that answers the health check path and reports its region.
 	UserData               string `json:"userData"`

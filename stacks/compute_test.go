@@ -11,9 +11,9 @@ import (
 )
 
 func TestComputeDefaultsPerEnvironment(t *testing.T) {
-	prod, err := Parse("prod", withEdge(nil), nil)
+	prod, err := parseT("prod", withEdge(nil), nil)
 	require.NoError(t, err)
-	staging, err := Parse("staging", withEdge(nil), nil)
+	staging, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 
 	p := prod.Compute
@@ -49,16 +49,16 @@ func TestComputeCapacityByHomeRegion(t *testing.T) {
 }
 
 func TestComputeTargetRequestsPerInstance(t *testing.T) {
-	c, err := Parse("prod", withEdge(map[string]string{"compute": `{"targetRequestsPerInstance":250}`}), nil)
+	c, err := parseT("prod", withEdge(map[string]string{"compute": `{"targetRequestsPerInstance":250}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 250, c.Compute.TargetRequestsPerInstance)
-	_, err = Parse("prod", withEdge(map[string]string{"compute": `{"targetRequestsPerInstance":0}`}), nil)
+	_, err = parseT("prod", withEdge(map[string]string{"compute": `{"targetRequestsPerInstance":0}`}), nil)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "multi-region-ha:compute.targetRequestsPerInstance: is 0; allowed: 1 to 1000000")
 }
 
 func TestComputeOverrides(t *testing.T) {
-	c, err := Parse("staging", withEdge(map[string]string{"compute": `{"instanceType":"c7g.xlarge","minSize":2,"maxSize":4,
+	c, err := parseT("staging", withEdge(map[string]string{"compute": `{"instanceType":"c7g.xlarge","minSize":2,"maxSize":4,
 		"desiredCapacity":2,"standbyMinSize":0,"standbyDesiredCapacity":0,"appPort":3000,"healthCheckPath":"/healthz"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "c7g.xlarge", c.Compute.InstanceType)
@@ -88,7 +88,7 @@ func TestComputeUserDataIsReadFromTheProject(t *testing.T) {
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "scripts"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "scripts", "app.sh"), []byte("#!/bin/bash\necho hi\n"), 0o644))
 
-	c, err := Parse("prod", withEdge(map[string]string{"compute": `{"userData":"scripts/app.sh"}`}), nil)
+	c, err := parseT("prod", withEdge(map[string]string{"compute": `{"userData":"scripts/app.sh"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "scripts/app.sh", c.Compute.UserData)
 	assert.Equal(t, "#!/bin/bash\necho hi\n", c.Compute.UserDataScript)
@@ -146,13 +146,13 @@ func TestComputeBadConfig(t *testing.T) {
 		{"user data too big", "prod", `{"userData":"big.sh"}`, []string{`multi-region-ha:compute.userData: "big.sh" has 16385 bytes; allowed: 1 to 16384 bytes`}},
 		{"user data empty", "prod", `{"userData":"empty.sh"}`, []string{`multi-region-ha:compute.userData: "empty.sh" has 0 bytes`}},
 		{"unknown key", "prod", `{"instanceSize":"large"}`,
-			[]string{"multi-region-ha:compute.instanceSize: unknown key; allowed keys are accessLogRetentionDays, amiSsmParameter, appPort, desiredCapacity"}},
+			[]string{"multi-region-ha:compute.instanceSize: unknown key; allowed keys are accessLogRetentionDays, amiIds, amiSsmParameter, appPort, cloudFrontPrefixListIds, desiredCapacity"}},
 		{"wrong type", "prod", `{"minSize":"two"}`, []string{"multi-region-ha:compute.minSize: must be a whole number"}},
 		{"not an object", "prod", `m7i.large`, []string{"multi-region-ha:compute: must be an object"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(tc.stack, withEdge(map[string]string{"compute": tc.compute}), nil)
+			_, err := parseT(tc.stack, withEdge(map[string]string{"compute": tc.compute}), nil)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)

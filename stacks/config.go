@@ -25,18 +25,23 @@ const (
 // Config is a stack's complete, validated configuration. Components never read config themselves:
 // main.go hands them the parts they need.
 type Config struct {
-	Stack           string            `json:"-"`
-	Environment     string            `json:"environment"`
-	PrimaryRegion   string            `json:"primaryRegion"`
-	SecondaryRegion string            `json:"secondaryRegion"`
-	Tags            map[string]string `json:"tags"`
-	Network         Network           `json:"network"`
-	Compute         Compute           `json:"compute"`
-	Database        Database          `json:"database"`
-	Edge            Edge              `json:"edge"`
-	Observability   Observability     `json:"observability"`
-	Deployments     Deployments       `json:"deployments"`
-	Drills          Drills            `json:"drills"`
+	Stack       string `json:"-"`
+	Environment string `json:"environment"`
+	// AccountId is the 12-digit account the stack deploys to: every provider's allowedAccountIds.
+	AccountId string `json:"accountId"`
+	// UnavailableRegion names a region whose APIs are down: its provider configures without calling
+	// STS, IAM or the metadata API, so a targeted update of the other region can run (see README).
+	UnavailableRegion string            `json:"unavailableRegion"`
+	PrimaryRegion     string            `json:"primaryRegion"`
+	SecondaryRegion   string            `json:"secondaryRegion"`
+	Tags              map[string]string `json:"tags"`
+	Network           Network           `json:"network"`
+	Compute           Compute           `json:"compute"`
+	Database          Database          `json:"database"`
+	Edge              Edge              `json:"edge"`
+	Observability     Observability     `json:"observability"`
+	Deployments       Deployments       `json:"deployments"`
+	Drills            Drills            `json:"drills"`
 }
 
 // IsProd reports whether the stack runs the prod profile (protection, retention, capacity).
@@ -89,6 +94,7 @@ func Parse(stack string, values map[string]string, unknown []string) (*Config, e
 	cfg.Environment = env
 
 	validateRegions(cfg, &p)
+	validatePinned(cfg, &p)
 	validateTags(cfg, &p)
 	for _, validate := range sectionValidators {
 		validate(cfg, &p)

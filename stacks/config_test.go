@@ -9,9 +9,9 @@ import (
 )
 
 func TestProfilesDifferByEnvironment(t *testing.T) {
-	prod, err := Parse("prod", withEdge(nil), nil)
+	prod, err := parseT("prod", withEdge(nil), nil)
 	require.NoError(t, err)
-	staging, err := Parse("staging", withEdge(nil), nil)
+	staging, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 
 	assert.Equal(t, "prod", prod.Environment)
@@ -33,7 +33,7 @@ func TestProfilesDifferByEnvironment(t *testing.T) {
 }
 
 func TestEnvironmentOverridesStackName(t *testing.T) {
-	c, err := Parse("prod-eu", withEdge(map[string]string{"environment": "prod"}), nil)
+	c, err := parseT("prod-eu", withEdge(map[string]string{"environment": "prod"}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "prod", c.Environment)
 	assert.Equal(t, "prod-eu", c.Stack)
@@ -41,7 +41,7 @@ func TestEnvironmentOverridesStackName(t *testing.T) {
 }
 
 func TestSubnetsAreCarvedDeterministically(t *testing.T) {
-	c, err := Parse("prod", withEdge(nil), nil)
+	c, err := parseT("prod", withEdge(nil), nil)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"10.0.0.0/21", "10.0.8.0/21", "10.0.16.0/21"}, c.Network.Primary.PublicSubnets)
 	assert.Equal(t, []string{"10.0.64.0/21", "10.0.72.0/21", "10.0.80.0/21"}, c.Network.Primary.PrivateSubnets)
@@ -49,13 +49,13 @@ func TestSubnetsAreCarvedDeterministically(t *testing.T) {
 	assert.Equal(t, []string{"10.1.128.0/21", "10.1.136.0/21", "10.1.144.0/21"}, c.Network.Secondary.DatabaseSubnets)
 
 	// Growing from 2 to 3 AZs adds subnets and moves none (moving one would replace it).
-	s, err := Parse("staging", withEdge(nil), nil)
+	s, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 	assert.Equal(t, c.Network.Primary.PrivateSubnets[:2], s.Network.Primary.PrivateSubnets)
 }
 
 func TestExplicitSubnetsAreKept(t *testing.T) {
-	c, err := Parse("prod", withEdge(map[string]string{"network": `{"primary":{"cidr":"10.0.0.0/16",
+	c, err := parseT("prod", withEdge(map[string]string{"network": `{"primary":{"cidr":"10.0.0.0/16",
 		"azs":["us-east-1a","us-east-1b","us-east-1c"],
 		"privateSubnets":["10.0.1.0/24","10.0.2.0/24","10.0.3.0/24"],
 		"publicSubnets":["10.0.101.0/24","10.0.102.0/24","10.0.103.0/24"]}}`}), nil)
@@ -68,7 +68,7 @@ func TestExplicitSubnetsAreKept(t *testing.T) {
 }
 
 func TestDefaultTagsCarryReservedAndExtraTags(t *testing.T) {
-	c, err := Parse("staging", withEdge(map[string]string{"tags": `{"CostCenter":"platform"}`}), nil)
+	c, err := parseT("staging", withEdge(map[string]string{"tags": `{"CostCenter":"platform"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, map[string]string{
 		"Project": "multi-region-ha", "Environment": "staging", "Stack": "staging", "ManagedBy": "pulumi", "CostCenter": "platform",
@@ -144,7 +144,7 @@ func TestBadConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse(tc.stack, tc.values, tc.unknown)
+			_, err := parseT(tc.stack, tc.values, tc.unknown)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)
@@ -165,7 +165,7 @@ func TestUndeclaredKeysComeFromTheEnginesConfig(t *testing.T) {
 }
 
 func TestErrorCountsProblems(t *testing.T) {
-	_, err := Parse("prod", withEdge(map[string]string{"primaryRegion": "x", "secondaryRegion": "x"}), nil)
+	_, err := parseT("prod", withEdge(map[string]string{"primaryRegion": "x", "secondaryRegion": "x"}), nil)
 	require.Error(t, err)
 	assert.True(t, strings.HasPrefix(err.Error(), "invalid stack configuration (3 problems):"), err.Error())
 }

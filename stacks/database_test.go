@@ -20,7 +20,7 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
-			c, err := Parse(tc.stack, withEdge(nil), nil)
+			c, err := parseT(tc.stack, withEdge(nil), nil)
 			require.NoError(t, err)
 			d := c.Database
 			assert.Equal(t, "aurora-postgresql", d.Engine)
@@ -44,14 +44,14 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 }
 
 func TestDatabaseMySQLGetsItsOwnDefaultsAndPort(t *testing.T) {
-	c, err := Parse("staging", withEdge(map[string]string{"database": `{"engine":"aurora-mysql"}`}), nil)
+	c, err := parseT("staging", withEdge(map[string]string{"database": `{"engine":"aurora-mysql"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "8.0.mysql_aurora.3.10.3", c.Database.EngineVersion, "the LTS minor")
 	assert.Equal(t, 3306, c.Database.Port())
 }
 
 func TestDatabaseSettings(t *testing.T) {
-	c, err := Parse("prod", withEdge(map[string]string{"database": `{"engineVersion":"17.4","instanceClass":"db.r7g.xlarge",
+	c, err := parseT("prod", withEdge(map[string]string{"database": `{"engineVersion":"17.4","instanceClass":"db.r7g.xlarge",
 		"primaryInstances":3,"secondaryInstances":2,"databaseName":"orders","masterUsername":"owner","backupRetentionDays":35,
 		"deletionProtection":false,"performanceInsightsRetentionDays":731,"monitoringIntervalSeconds":0,"rpoSeconds":0,"autoFailover":true}`}), nil)
 	require.NoError(t, err)
@@ -68,7 +68,7 @@ func TestDatabaseSettings(t *testing.T) {
 // names the key and says where the writer is found now.
 func TestDatabaseWriterRegionIsRefused(t *testing.T) {
 	for _, region := range []string{"us-east-1", "us-west-2"} {
-		_, err := Parse("prod", withEdge(map[string]string{"database": `{"writerRegion":"` + region + `"}`}), nil)
+		_, err := parseT("prod", withEdge(map[string]string{"database": `{"writerRegion":"` + region + `"}`}), nil)
 		require.Error(t, err)
 		var cfgErr *Error
 		require.ErrorAs(t, err, &cfgErr)
@@ -81,7 +81,7 @@ func TestDatabaseWriterRegionIsRefused(t *testing.T) {
 
 // Instance counts go by home and standby region, never by which region writes.
 func TestDatabaseInstancesGoByHomeRegion(t *testing.T) {
-	c, err := Parse("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
+	c, err := parseT("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
 		"network": `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16"}}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, c.DatabaseInstances("eu-west-1"), "the home region gets primaryInstances")
@@ -123,7 +123,7 @@ func TestDatabaseBadConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("prod", withEdge(map[string]string{"database": tc.database}), nil)
+			_, err := parseT("prod", withEdge(map[string]string{"database": tc.database}), nil)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)
@@ -136,7 +136,7 @@ func TestDatabaseBadConfig(t *testing.T) {
 }
 
 func TestDatabaseReportsEveryProblemAtOnce(t *testing.T) {
-	_, err := Parse("prod", withEdge(map[string]string{"database": `{"instanceClass":"db.t3.medium","backupRetentionDays":0,"rpoSeconds":5,"writerRegion":"x"}`}), nil)
+	_, err := parseT("prod", withEdge(map[string]string{"database": `{"instanceClass":"db.t3.medium","backupRetentionDays":0,"rpoSeconds":5,"writerRegion":"x"}`}), nil)
 	var cfgErr *Error
 	require.ErrorAs(t, err, &cfgErr)
 	var keys []string

@@ -49,7 +49,7 @@ func TestScalarsDecodeTheWayTheCLIWritesThem(t *testing.T) {
 				assert.Equal(t, "10.1.0.0/16", c.Network.Secondary.Cidr, "the other region keeps its default")
 			}},
 		// An empty YAML value (`azCount:`) is null: the key keeps its default, at any depth.
-		{"null keeps the default", map[string]string{"network": `{"azCount":null,"primary":null,"natGateways":null}`,
+		{"null keeps the default", map[string]string{"network": `{"azCount":null,"primary":{"cidr":null},"natGateways":null}`,
 			"deployments": `{"policyArns":null}`, "tags": "null"},
 			func(t *testing.T, c *Config) {
 				assert.Equal(t, 3, c.Network.AzCount)
@@ -61,7 +61,7 @@ func TestScalarsDecodeTheWayTheCLIWritesThem(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c, err := Parse("prod", withEdge(tt.values), nil)
+			c, err := parseT("prod", withEdge(tt.values), nil)
 			require.NoError(t, err)
 			tt.check(t, c)
 		})
@@ -89,7 +89,7 @@ func TestWrongScalarsNameTheFullKey(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("prod", withEdge(tt.values), nil)
+			_, err := parseT("prod", withEdge(tt.values), nil)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)
@@ -108,7 +108,7 @@ func TestWrongScalarsNameTheFullKey(t *testing.T) {
 // `pulumi config set network.azCount 3` without --path sets a top-level key named
 // "network.azCount"; the error says how to set the nested key instead.
 func TestDottedTopLevelKeyPointsAtPath(t *testing.T) {
-	_, err := Parse("prod", withEdge(nil), []string{"network.azCount", "primaryRgion"})
+	_, err := parseT("prod", withEdge(nil), []string{"network.azCount", "primaryRgion"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "multi-region-ha:network.azCount: unknown key: a top-level key with a dot in its name; to set network.azCount inside the network object use `pulumi config set --path multi-region-ha:network.azCount <value>`")
 	assert.Contains(t, err.Error(), "multi-region-ha:primaryRgion: unknown key; allowed keys are ")
@@ -117,12 +117,12 @@ func TestDottedTopLevelKeyPointsAtPath(t *testing.T) {
 // Tags reach every resource through defaultTags, IAM and WAF included, whose APIs accept fewer
 // characters than EC2: a tag any of them refuses is a config error, not a failed `pulumi up`.
 func TestTagCharacters(t *testing.T) {
-	c, err := Parse("prod", withEdge(map[string]string{"tags": `{"Owner":"sre@example.com","Path":"team/platform:web=1+2","Team Name":"Plattform Über"}`}), nil)
+	c, err := parseT("prod", withEdge(map[string]string{"tags": `{"Owner":"sre@example.com","Path":"team/platform:web=1+2","Team Name":"Plattform Über"}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, "sre@example.com", c.Tags["Owner"])
 
 	for _, tags := range []string{`{"Team":"SRE (on call)"}`, `{"Cost,Center":"42"}`, `{"Note":"a#b"}`, `{"Owner":"x;y"}`} {
-		_, err := Parse("prod", withEdge(map[string]string{"tags": tags}), nil)
+		_, err := parseT("prod", withEdge(map[string]string{"tags": tags}), nil)
 		require.Error(t, err, tags)
 		assert.Contains(t, err.Error(), "multi-region-ha:tags.", tags)
 		assert.Contains(t, err.Error(), "may hold only letters, digits, spaces and _ . : / = + - @", tags)

@@ -16,7 +16,14 @@ type Deployments struct {
 	Stacks         []string `json:"stacks"`
 	CreateProvider bool     `json:"createProvider"`
 	PolicyArns     []string `json:"policyArns"`
+	// SessionSeconds is how long a deployment's credentials last (the deploy role's
+	// MaxSessionDuration): long enough for an Aurora global major-version upgrade.
+	SessionSeconds int `json:"sessionSeconds"`
 }
+
+// DefaultSessionSeconds is IAM's maximum (12 hours): a global engine upgrade of both regions can
+// run for hours, and credentials that expire mid-update leave the stack half-applied.
+const DefaultSessionSeconds = 43200
 
 // DefaultOidcIssuer is Pulumi Cloud's OIDC issuer for Deployments tokens.
 const DefaultOidcIssuer = "https://api.pulumi.com/oidc"
@@ -30,6 +37,7 @@ func defaultDeployments(prod bool) Deployments {
 		Issuer:         DefaultOidcIssuer,
 		CreateProvider: true,
 		PolicyArns:     append([]string(nil), DefaultDeployPolicyArns...),
+		SessionSeconds: DefaultSessionSeconds,
 	}
 }
 
@@ -59,6 +67,14 @@ func validateDeployments(c *Config, p *problems) {
 	}
 	if dup := firstDuplicate(d.Stacks); dup != "" {
 		p.addf("deployments.stacks", "lists %q twice", dup)
+	}
+	// With deployments on, every role is named "multi-region-ha-<stack>-" plus a 26-character unique
+	// suffix; IAM role names allow 64 characters, so the prefix may take 38.
+	if prefix := Namespace + "-" + c.Stack + "-"; d.Oidc && len(prefix) > 38 {
+		p.addf("deployments.oidc", "needs role names under %q, %d characters; IAM allows a name prefix of at most 38 (stack names up to 21 characters)", prefix, len(prefix))
+	}
+	if d.SessionSeconds < 3600 || d.SessionSeconds > 43200 {
+		p.addf("deployments.sessionSeconds", "is %d; allowed: 3600 to 43200 seconds (IAM's MaxSessionDuration range; default %d, for global engine upgrades)", d.SessionSeconds, DefaultSessionSeconds)
 	}
 	if d.Oidc && len(d.PolicyArns) == 0 {
 		p.addf("deployments.policyArns", "is empty; the deploy role needs at least one managed policy (default %s)", strings.Join(DefaultDeployPolicyArns, ", "))

@@ -9,7 +9,7 @@ import (
 
 func TestDeploymentsDefaults(t *testing.T) {
 	for _, stack := range []string{"prod", "staging"} {
-		c, err := Parse(stack, deploymentsValues(""), nil)
+		c, err := parseT(stack, deploymentsValues(""), nil)
 		require.NoError(t, err)
 		d := c.Deployments
 		assert.False(t, d.Oidc, stack)
@@ -22,7 +22,7 @@ func TestDeploymentsDefaults(t *testing.T) {
 }
 
 func TestDeploymentsOverrides(t *testing.T) {
-	c, err := Parse("staging", deploymentsValues(`{"oidc":true,"organization":"acme-corp",
+	c, err := parseT("staging", deploymentsValues(`{"oidc":true,"organization":"acme-corp",
 		"stacks":["staging","review.1"],"createProvider":false,"policyArns":["arn:aws:iam::123456789012:policy/multi-region-ha-deploy"]}`), nil)
 	require.NoError(t, err)
 	d := c.Deployments
@@ -52,7 +52,7 @@ func TestDeploymentsProblems(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := Parse("prod", deploymentsValues(tt.value), nil)
+			_, err := parseT("prod", deploymentsValues(tt.value), nil)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)
@@ -75,4 +75,21 @@ func deploymentsValues(deployments string) map[string]string {
 		v["deployments"] = deployments
 	}
 	return v
+}
+
+func TestDeploymentsSessionAndPrefixLimits(t *testing.T) {
+	c, err := parseT("prod", withEdge(map[string]string{"deployments": `{"oidc":true,"organization":"acme"}`}), nil)
+	require.NoError(t, err)
+	assert.Equal(t, DefaultSessionSeconds, c.Deployments.SessionSeconds)
+	assert.Equal(t, 43200, c.Deployments.SessionSeconds, "long enough for a global engine upgrade")
+	for _, tc := range []struct{ stack, value, key, want string }{
+		{"prod", `{"sessionSeconds":3599}`, "deployments.sessionSeconds", "is 3599; allowed: 3600 to 43200"},
+		{"prod", `{"sessionSeconds":43201}`, "deployments.sessionSeconds", "is 43201; allowed: 3600 to 43200"},
+		{"a-very-long-stack-name-here", `{"oidc":true,"organization":"acme"}`, "deployments.oidc", "needs role names under \"multi-region-ha-a-very-long-stack-name-here-\", 44 characters; IAM allows a name prefix of at most 38"},
+	} {
+		values := withEdge(map[string]string{"deployments": tc.value, "environment": "prod"})
+		_, err := parseT(tc.stack, values, nil)
+		require.Error(t, err, tc.value)
+		assert.Contains(t, err.Error(), Namespace+":"+tc.key+": "+tc.want)
+	}
 }

@@ -8,10 +8,10 @@ import (
 )
 
 func TestDrillsDefaultOnForStagingOffForProd(t *testing.T) {
-	staging, err := Parse("staging", map[string]string{"edge": `{"domainName":"example.com"}`}, nil)
+	staging, err := parseT("staging", map[string]string{"edge": `{"domainName":"example.com"}`}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, Drills{Enabled: true, InstancePercent: 50, DurationMinutes: 10}, staging.Drills)
-	prod, err := Parse("prod", map[string]string{"edge": `{"domainName":"example.com"}`}, nil)
+	prod, err := parseT("prod", map[string]string{"edge": `{"domainName":"example.com"}`}, nil)
 	require.NoError(t, err)
 	assert.False(t, prod.Drills.Enabled, "prod drills are a deliberate choice")
 }
@@ -28,14 +28,14 @@ func TestDrillsValidation(t *testing.T) {
 		{`{"enable":true}`, "multi-region-ha:drills.enable"},
 	}
 	for _, tc := range cases {
-		_, err := Parse("staging", map[string]string{"edge": `{"domainName":"example.com"}`, "drills": tc.drills}, nil)
+		_, err := parseT("staging", map[string]string{"edge": `{"domainName":"example.com"}`, "drills": tc.drills}, nil)
 		var cfgErr *Error
 		if assert.ErrorAs(t, err, &cfgErr, tc.drills) {
 			require.Len(t, cfgErr.Problems, 1, tc.drills)
 			assert.Equal(t, tc.key, cfgErr.Problems[0].Key)
 		}
 	}
-	ok, err := Parse("prod", map[string]string{"edge": `{"domainName":"example.com"}`, "drills": `{"enabled":true,"instancePercent":100,"durationMinutes":720}`}, nil)
+	ok, err := parseT("prod", map[string]string{"edge": `{"domainName":"example.com"}`, "drills": `{"enabled":true,"instancePercent":100,"durationMinutes":720}`}, nil)
 	require.NoError(t, err)
 	assert.True(t, ok.Drills.Enabled)
 }

@@ -14,8 +14,10 @@ type Edge struct {
 	// Hostname is the label(s) left of DomainName users browse to; "" serves the apex.
 	Hostname string `json:"hostname"`
 	// CreateHostedZone creates the public hosted zone (its name servers become a stack output)
-	// instead of looking up an existing one.
+	// instead of using the existing one named by HostedZoneId.
 	CreateHostedZone bool `json:"createHostedZone"`
+	// HostedZoneId is the existing public hosted zone of DomainName (required unless CreateHostedZone).
+	HostedZoneId string `json:"hostedZoneId"`
 	// PriceClass is CloudFront's price class.
 	PriceClass string `json:"priceClass"`
 	// WafRateLimit is how many requests one IP may send in 5 minutes before WAF blocks it.

@@ -1,6 +1,7 @@
 package stacks
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -26,14 +27,104 @@ func withEdge(values map[string]string) map[string]string {
 	return out
 }
 
+// parseT is Parse with the values every stack must pin added where the test did not set them.
+func parseT(stack string, values map[string]string, unknown []string) (*Config, error) {
+	return Parse(stack, withPinned(stack, values), unknown)
+}
+
+// testAccount is the account id the test stacks pin.
+const testAccount = "111122223333"
+
+// testHostedZone is the hosted zone id the test stacks pin.
+const testHostedZone = "Z0TESTZONE00001"
+
+// withPinned adds what every stack must pin (accountId, zones, images, the health-check prefix
+// lists, the hosted zone) for its regions, wherever the test did not set them itself.
+func withPinned(stack string, values map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range values {
+		out[k] = v
+	}
+	primary, secondary := "us-east-1", "us-west-2"
+	if v, ok := out["primaryRegion"]; ok {
+		primary = v
+	}
+	if v, ok := out["secondaryRegion"]; ok {
+		secondary = v
+	}
+	if _, ok := out["accountId"]; !ok {
+		out["accountId"] = testAccount
+	}
+	object := func(key string) map[string]any {
+		v := map[string]any{}
+		if raw, ok := out[key]; ok {
+			if json.Unmarshal([]byte(raw), &v) != nil || v == nil {
+				return nil // a deliberately malformed value stays as the test wrote it
+			}
+		}
+		return v
+	}
+	store := func(key string, v map[string]any) {
+		b, _ := json.Marshal(v)
+		out[key] = string(b)
+	}
+	if n := object("network"); n != nil {
+		azCount := 3
+		if env, ok := out["environment"]; (ok && env == Staging) || (!ok && stack != Prod) {
+			azCount = 2
+		}
+		if c, ok := n["azCount"].(float64); ok {
+			azCount = int(c)
+		}
+		for role, region := range map[string]string{"primary": primary, "secondary": secondary} {
+			r, isObject := n[role].(map[string]any)
+			if _, set := n[role]; set && !isObject {
+				continue // a deliberately wrong value stays as the test wrote it
+			}
+			if r == nil {
+				r = map[string]any{}
+			}
+			if _, set := r["azs"]; !set && azCount > 0 && azCount <= 6 {
+				zones := make([]any, azCount)
+				for i := range zones {
+					zones[i] = region + string(rune('a'+i))
+				}
+				r["azs"] = zones
+			}
+			if _, set := r["cidr"]; !set {
+				r["cidr"] = map[string]string{"primary": "10.0.0.0/16", "secondary": "10.1.0.0/16"}[role]
+			}
+			n[role] = r
+		}
+		store("network", n)
+	}
+	if c := object("compute"); c != nil {
+		if _, set := c["amiIds"]; !set {
+			c["amiIds"] = map[string]any{primary: "ami-0123456789abcdef0", secondary: "ami-0fedcba9876543210"}
+		}
+		if _, set := c["healthCheckPrefixListIds"]; !set {
+			c["healthCheckPrefixListIds"] = map[string]any{primary: "pl-0a1b2c3d4e5f60718", secondary: "pl-0b1c2d3e4f5a60718"}
+		}
+		store("compute", c)
+	}
+	if e := object("edge"); e != nil {
+		_, set := e["hostedZoneId"]
+		if create, _ := e["createHostedZone"].(bool); !set && !create {
+			e["hostedZoneId"] = testHostedZone
+		}
+		store("edge", e)
+	}
+	return out
+}
+
 func TestEdgeDefaultsPerEnvironment(t *testing.T) {
-	prod, err := Parse("prod", withEdge(nil), nil)
+	prod, err := parseT("prod", withEdge(nil), nil)
 	require.NoError(t, err)
-	staging, err := Parse("staging", withEdge(nil), nil)
+	staging, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
-	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", PriceClass: "PriceClass_100", WafRateLimit: 2000,
+	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", HostedZoneId: testHostedZone, PriceClass: "PriceClass_100", WafRateLimit: 2000,
 		HealthCheckIntervalSeconds: 10, HealthCheckFailureThreshold: 3, LogRetentionDays: 365}, prod.Edge)
-	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", PriceClass: "PriceClass_100", WafRateLimit: 2000,
+	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", HostedZoneId: testHostedZone, PriceClass: "PriceClass_100", WafRateLimit: 2000,
 		HealthCheckIntervalSeconds: 30, HealthCheckFailureThreshold: 3, LogRetentionDays: 30}, staging.Edge)
 	assert.Equal(t, "app.example.com", prod.Edge.Names().Viewer())
 	assert.Equal(t, "origin.app.example.com", prod.Edge.Names().FailoverOrigin())
@@ -41,7 +132,7 @@ func TestEdgeDefaultsPerEnvironment(t *testing.T) {
 }
 
 func TestEdgeSettings(t *testing.T) {
-	c, err := Parse("staging", map[string]string{"edge": `{"domainName":"Staging.Example.com.","hostname":"","createHostedZone":true,
+	c, err := parseT("staging", map[string]string{"edge": `{"domainName":"Staging.Example.com.","hostname":"","createHostedZone":true,
 		"priceClass":"PriceClass_All","wafRateLimit":100,"healthCheckIntervalSeconds":10,"healthCheckFailureThreshold":1,"logRetentionDays":7}`}, nil)
 	require.NoError(t, err)
 	assert.Equal(t, Edge{DomainName: "staging.example.com", Hostname: "", CreateHostedZone: true, PriceClass: "PriceClass_All",
@@ -61,13 +152,13 @@ func TestCommittedProdFailsOverWithinThreeMinutes(t *testing.T) {
 			values[name] = v
 		}
 	}
-	c, err := Parse("prod", withEdge(values), nil)
+	c, err := parseT("prod", withEdge(values), nil)
 	require.NoError(t, err)
 	b := c.Edge.FailoverBudget()
 	assert.LessOrEqual(t, b.Total, 3*time.Minute, "prod traffic failover budget %v (%+v)", b.Total, b)
 	assert.Equal(t, b.Detection+b.Evaluation+b.DNS, b.Total)
 
-	s, err := Parse("staging", withEdge(nil), nil)
+	s, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 4*time.Minute, s.Edge.FailoverBudget().Total, "staging trades speed for fewer false failovers")
 }
@@ -107,7 +198,7 @@ func TestEdgeBadConfig(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("prod", tc.values, nil)
+			_, err := parseT("prod", tc.values, nil)
 			require.Error(t, err)
 			var cfgErr *Error
 			require.ErrorAs(t, err, &cfgErr)

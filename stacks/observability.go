@@ -20,6 +20,10 @@ type Observability struct {
 	// EnableAwsConfig turns on an AWS Config recorder, delivery channel and managed rules in both regions.
 	// An account allows one recorder per region: turn it off where one exists already.
 	EnableAwsConfig bool `json:"enableAwsConfig"`
+	// AwsConfigRecorder (default true; only read with EnableAwsConfig) creates the recorder and the
+	// delivery channel. false keeps the rules and relies on the account's existing recorder and
+	// delivery channel, where Control Tower, Security Hub or another stack owns them.
+	AwsConfigRecorder bool `json:"awsConfigRecorder"`
 	// ReplicationLagAlarmMs is the Aurora global replication lag (the RPO) above which the alarm fires.
 	ReplicationLagAlarmMs int `json:"replicationLagAlarmMs"`
 	// ActivateCostAllocationTag activates the budget's `Stack` tag key for cost allocation as code.
@@ -39,6 +43,7 @@ func defaultObservability(prod bool) Observability {
 		BackupRetentionDays:   30,
 		BackupSchedule:        DefaultBackupSchedule,
 		EnableAwsConfig:       false,
+		AwsConfigRecorder:     true,
 		ReplicationLagAlarmMs: 1000,
 
 		ActivateCostAllocationTag: true,

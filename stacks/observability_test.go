@@ -8,9 +8,9 @@ import (
 )
 
 func TestObservabilityDefaultsPerEnvironment(t *testing.T) {
-	prod, err := Parse("prod", withEdge(nil), nil)
+	prod, err := parseT("prod", withEdge(nil), nil)
 	require.NoError(t, err)
-	staging, err := Parse("staging", withEdge(nil), nil)
+	staging, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 
 	assert.Equal(t, ProdMonthlyBudgetUsd, prod.Observability.MonthlyBudgetUsd)
@@ -27,7 +27,7 @@ func TestObservabilityDefaultsPerEnvironment(t *testing.T) {
 }
 
 func TestObservabilityOverrides(t *testing.T) {
-	c, err := Parse("staging", withEdge(map[string]string{"observability": `{"alarmEmails":["ops@example.com","Oncall+ha@corp.example.org"],
+	c, err := parseT("staging", withEdge(map[string]string{"observability": `{"alarmEmails":["ops@example.com","Oncall+ha@corp.example.org"],
 		"monthlyBudgetUsd":750.5,"backupRetentionDays":7,"backupSchedule":"cron(30 */6 ? * MON-FRI *)","enableAwsConfig":true,"replicationLagAlarmMs":250,"activateCostAllocationTag":false}`}), nil)
 	require.NoError(t, err)
 	o := c.Observability
@@ -61,11 +61,11 @@ func TestBadObservabilityConfig(t *testing.T) {
 		{"bad characters", `{"backupSchedule":"cron(0 5 * * ? 20%)"}`, `field 6 (20%) has characters cron does not allow`},
 		{"zero lag", `{"replicationLagAlarmMs":0}`, `observability.replicationLagAlarmMs: is 0; must be a positive number of milliseconds`},
 		{"config not bool", `{"enableAwsConfig":"yes"}`, `observability.enableAwsConfig: must be a boolean`},
-		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; allowed keys are activateCostAllocationTag, alarmEmails, backupRetentionDays, backupSchedule, enableAwsConfig, monthlyBudgetUsd, replicationLagAlarmMs`},
+		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; allowed keys are activateCostAllocationTag, alarmEmails, awsConfigRecorder, backupRetentionDays, backupSchedule, enableAwsConfig, monthlyBudgetUsd, replicationLagAlarmMs`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("prod", withEdge(map[string]string{"observability": tc.json}), nil)
+			_, err := parseT("prod", withEdge(map[string]string{"observability": tc.json}), nil)
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), "multi-region-ha:observability.", "names the full key")
 			assert.Contains(t, err.Error(), tc.want)
@@ -89,4 +89,18 @@ func TestValidateBackupCron(t *testing.T) {
 	} {
 		assert.Equal(t, ok, ValidateBackupCron(expr) == "", expr)
 	}
+}
+
+func TestAwsConfigRecorderDefaultsOnAndCanDeferToTheAccount(t *testing.T) {
+	prod, err := parseT("prod", withEdge(nil), nil)
+	require.NoError(t, err)
+	assert.True(t, prod.Observability.EnableAwsConfig)
+	assert.True(t, prod.Observability.AwsConfigRecorder, "as before: the stack creates its recorder")
+	off, err := parseT("prod", withEdge(map[string]string{"observability": `{"awsConfigRecorder":false}`}), nil)
+	require.NoError(t, err)
+	assert.True(t, off.Observability.EnableAwsConfig, "the rules stay")
+	assert.False(t, off.Observability.AwsConfigRecorder)
+	_, err = parseT("prod", withEdge(map[string]string{"observability": `{"awsConfigRecorder":"no"}`}), nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "multi-region-ha:observability.awsConfigRecorder: must be a boolean")
 }

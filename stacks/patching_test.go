@@ -9,7 +9,7 @@ import (
 
 func TestPatchingDefaults(t *testing.T) {
 	for _, stack := range []string{"prod", "staging"} {
-		cfg, err := Parse(stack, withEdge(nil), nil)
+		cfg, err := parseT(stack, withEdge(nil), nil)
 		require.NoError(t, err)
 		c := cfg.Compute
 		assert.Equal(t, 7, c.PatchApproveAfterDays, stack)
@@ -22,7 +22,7 @@ func TestPatchingDefaults(t *testing.T) {
 }
 
 func TestPatchingOverrides(t *testing.T) {
-	cfg, err := Parse("prod", withEdge(map[string]string{
+	cfg, err := parseT("prod", withEdge(map[string]string{
 		"compute":         `{"patchApproveAfterDays":0,"patchInstall":true,"patchWindow":"cron(30 22 ? * SAT *)"}`,
 		"primaryRegion":   "eu-west-1",
 		"secondaryRegion": "eu-central-1",
@@ -54,7 +54,7 @@ func TestPatchingBadConfig(t *testing.T) {
 			[]string{`multi-region-ha:compute.patchWindow: is "rate(7 days)"`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := Parse("prod", withEdge(map[string]string{"compute": tc.compute}), nil)
+			_, err := parseT("prod", withEdge(map[string]string{"compute": tc.compute}), nil)
 			require.Error(t, err)
 			for _, want := range tc.want {
 				assert.Contains(t, err.Error(), want)

@@ -6,8 +6,8 @@ import "regexp"
 var regionPattern = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]?)?-(north|south|east|west|central|northeast|northwest|southeast|southwest)-[0-9]$`)
 
 // zonesPerRegion is how many Availability Zones each commercial region offers to a new account.
-// It lets `azCount` be checked before any resource exists; the network component still asks AWS at
-// deploy time and fails clearly if an account sees fewer. Regions such as us-west-1 and ap-northeast-1
+// It lets `azCount` be checked before any resource exists; the zones themselves are pinned per stack
+// (network.<role>.azs, written by `go run . pin`), never asked of AWS at deploy time. Regions such as us-west-1 and ap-northeast-1
 // have an extra zone that new accounts cannot use, so the usable count is listed.
 var zonesPerRegion = map[string]int{
 	"us-east-1": 6, "us-east-2": 3, "us-west-1": 2, "us-west-2": 4,

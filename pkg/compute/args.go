@@ -9,9 +9,10 @@ import (
 	"fmt"
 	"net/netip"
 	"regexp"
-	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 )
 
 // Roles of a region. The role decides settings (user data, tags), never names.
@@ -53,9 +54,20 @@ type Args struct {
 	// Role is RolePrimary or RoleSecondary: it only reaches user data and tags.
 	Role string
 
+	// AccountId and Region are where the tier lives (from config, never looked up): key policies,
+	// the log bucket's grant and ARNs are built from them.
+	AccountId string
+	Region    string
+	// CloudFrontPrefixListId is the id of com.amazonaws.global.cloudfront.origin-facing in Region.
+	CloudFrontPrefixListId string
+	// ElbAccountId is the regional Elastic Load Balancing account that writes access logs, or "" in
+	// regions where the log delivery service principal does (awsenv.ElbAccount).
+	ElbAccountId string
+
 	InstanceType string
-	// AmiSsmParameter names the SSM parameter holding the AMI ID, read at deploy time in the region.
-	AmiSsmParameter string
+	// AmiId is the pinned image (compute.amiIds): it changes only when someone changes it, so no
+	// Amazon Linux release starts an instance refresh by itself.
+	AmiId string
 	// UserData is the script content; "" boots the embedded default service.
 	UserData string
 
@@ -112,8 +124,14 @@ func (a *Args) validate() error {
 	if a.InstanceType == "" {
 		return errors.New("InstanceType is required")
 	}
-	if !strings.HasPrefix(a.AmiSsmParameter, "/") {
-		return fmt.Errorf("AmiSsmParameter %q must be an SSM parameter path starting with /", a.AmiSsmParameter)
+	if !amiIdPattern.MatchString(a.AmiId) {
+		return fmt.Errorf("AmiId %q is not an AMI id (ami- and 8 or 17 hex digits)", a.AmiId)
+	}
+	if !prefixListIdPattern.MatchString(a.CloudFrontPrefixListId) {
+		return fmt.Errorf("CloudFrontPrefixListId %q is not a prefix list id (pl- and 8 or 17 hex digits)", a.CloudFrontPrefixListId)
+	}
+	if err := awsenv.AccountIn(a.AccountId, a.Region).Validate(); err != nil {
+		return err
 	}
 	if a.MinSize < 0 || a.MinSize > a.DesiredCapacity || a.DesiredCapacity > a.MaxSize || a.MaxSize < 1 {
 		return fmt.Errorf("capacity must satisfy 0 <= MinSize (%d) <= DesiredCapacity (%d) <= MaxSize (%d), MaxSize >= 1",
@@ -158,6 +176,11 @@ func (a Args) withDefaults() Args {
 	}
 	return a
 }
+
+var (
+	amiIdPattern        = regexp.MustCompile(`^ami-([0-9a-f]{8}|[0-9a-f]{17})$`)
+	prefixListIdPattern = regexp.MustCompile(`^pl-([0-9a-f]{8}|[0-9a-f]{17})$`)
+)
 
 var healthCheckPathPattern = regexp.MustCompile(`^/[A-Za-z0-9/._~-]*$`)
 

@@ -5,7 +5,7 @@ import (
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 )
 
 // Compute is one region's application tier.
@@ -64,10 +64,7 @@ func NewCompute(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 
 func (c *Compute) build(ctx *pulumi.Context, name string, args *Args) error {
 	child := pulumi.Parent(c)
-	acct, err := kmskey.Lookup(ctx, c)
-	if err != nil {
-		return err
-	}
+	acct := awsenv.AccountIn(args.AccountId, args.Region)
 	sgs, err := c.newSecurityGroups(ctx, name, args, child)
 	if err != nil {
 		return err

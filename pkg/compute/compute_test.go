@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
@@ -19,7 +20,8 @@ import (
 const (
 	region = "eu-west-1"
 	secret = "AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"
-	amiX86 = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64"
+	amiX86 = "ami-0123456789abcdef0"
+	cfPl   = "pl-4fa04526"
 	cert   = "arn:aws:acm:eu-west-1:123456789012:certificate/regional"
 )
 
@@ -40,7 +42,11 @@ func testArgs(prod bool) *Args {
 		OriginVerifySecret:     pulumi.ToSecret(pulumi.String(secret)).(pulumi.StringOutput),
 		Role:                   RolePrimary,
 		InstanceType:           "m7i.large",
-		AmiSsmParameter:        amiX86,
+		AmiId:                  amiX86,
+		AccountId:              offline.AccountID,
+		Region:                 region,
+		CloudFrontPrefixListId: cfPl,
+		ElbAccountId:           "156460612806",
 		MinSize:                2,
 		MaxSize:                6,
 		DesiredCapacity:        3,
@@ -57,6 +63,9 @@ func testArgs(prod bool) *Args {
 func runCompute(t *testing.T, rgn string, args *Args) (*offline.Mocks, *Compute) {
 	t.Helper()
 	var c *Compute
+	// Wire the region's table values the way main.go does.
+	args.Region = rgn
+	args.ElbAccountId, _ = awsenv.ElbAccount(rgn)
 	m := offlinetest.MustRun(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-"+rgn, &aws.ProviderArgs{Region: pulumi.String(rgn)})
 		if err != nil {
@@ -160,12 +169,11 @@ func TestAccessLogDeliveryPrincipalDependsOnRegion(t *testing.T) {
 	cases := []struct {
 		region    string
 		principal map[string]any
-		lookup    bool
 	}{
-		{"us-east-1", map[string]any{"AWS": []any{"arn:aws:iam::127311923021:root"}}, true},
-		{"eu-west-1", map[string]any{"AWS": []any{"arn:aws:iam::127311923021:root"}}, true},
-		{"eu-central-2", map[string]any{"Service": []any{ElbLogDeliveryService}}, false},
-		{"ap-southeast-4", map[string]any{"Service": []any{ElbLogDeliveryService}}, false},
+		{"us-east-1", map[string]any{"AWS": []any{"arn:aws:iam::127311923021:root"}}},
+		{"eu-west-1", map[string]any{"AWS": []any{"arn:aws:iam::156460612806:root"}}},
+		{"eu-central-2", map[string]any{"Service": []any{ElbLogDeliveryService}}},
+		{"ap-southeast-4", map[string]any{"Service": []any{ElbLogDeliveryService}}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.region, func(t *testing.T) {
@@ -177,11 +185,7 @@ func TestAccessLogDeliveryPrincipalDependsOnRegion(t *testing.T) {
 			assert.Equal(t, tc.principal, allow["Principal"])
 			assert.Equal(t, []any{"s3:PutObject"}, allow["Action"])
 			assert.Equal(t, []any{bucket.Outputs["arn"].StringValue() + "/AWSLogs/" + offline.AccountID + "/*"}, allow["Resource"])
-			looked := false
-			for _, inv := range m.Invokes() {
-				looked = looked || inv.Token == "aws:elb/getServiceAccount:getServiceAccount"
-			}
-			assert.Equal(t, tc.lookup, looked)
+			assert.Empty(t, m.Invokes(), "the principal comes from the table, not a lookup")
 		})
 	}
 }
@@ -317,7 +321,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	albIn := byPort(in, albSg.ID)
 	require.Len(t, albIn, 1)
 	require.Len(t, albIn[443], 1, "ALB admits HTTPS only")
-	assert.Equal(t, offline.PrefixListID(region), albIn[443][0].Str("prefixListId"), "only CloudFront's origin-facing addresses")
+	assert.Equal(t, cfPl, albIn[443][0].Str("prefixListId"), "only CloudFront's origin-facing addresses")
 	assert.False(t, albIn[443][0].Has("cidrIpv4"))
 
 	albOut := byPort(out, albSg.ID)
@@ -340,15 +344,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	}
 	assert.ElementsMatch(t, dbCidrs, db, "database egress goes to the database subnets only")
 
-	var lookedUp bool
-	for _, inv := range m.Invokes() {
-		if inv.Token == "aws:ec2/getManagedPrefixList:getManagedPrefixList" {
-			lookedUp = true
-			assert.Equal(t, "com.amazonaws.global.cloudfront.origin-facing", inv.Args["name"].StringValue())
-			assert.Equal(t, region, inv.Region)
-		}
-	}
-	assert.True(t, lookedUp)
+	assert.Empty(t, m.Invokes(), "the prefix list id comes from Args, never a lookup")
 }
 
 func TestTargetGroup(t *testing.T) {
@@ -380,7 +376,7 @@ func TestLaunchTemplate(t *testing.T) {
 	key := one(t, m, "aws:kms/key:Key")
 	profile := one(t, m, "aws:iam/instanceProfile:InstanceProfile")
 
-	assert.Equal(t, offline.AmiID(amiX86, region), lt.Str("imageId"), "AMI read from the SSM parameter in the region")
+	assert.Equal(t, amiX86, lt.Str("imageId"), "the pinned AMI, never a lookup")
 	assert.Equal(t, "m7i.large", lt.Str("instanceType"))
 	assert.Equal(t, "required", lt.Str("metadataOptions.httpTokens"), "IMDSv2 only")
 	assert.Equal(t, 1.0, lt.Num("metadataOptions.httpPutResponseHopLimit"))
@@ -557,21 +553,6 @@ func TestRequestCountTargetTracking(t *testing.T) {
 	assert.Equal(t, []string{"desiredCapacity"}, asg.IgnoreChanges, "only what the runbook and scaling change")
 }
 
-func TestAmiParameterMustHoldAnAmi(t *testing.T) {
-	_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
-		p, err := aws.NewProvider(ctx, "aws-"+region, &aws.ProviderArgs{Region: pulumi.String(region)})
-		if err != nil {
-			return err
-		}
-		args := testArgs(false)
-		args.AmiSsmParameter = "/my/app/version"
-		_, err = NewCompute(ctx, "compute-"+region, args, pulumi.Provider(p))
-		return err
-	})
-	require.Error(t, err)
-	assert.Contains(t, err.Error(), "SSM parameter /my/app/version holds \"value-of-/my/app/version\", not an AMI ID")
-}
-
 func TestArgsAreValidated(t *testing.T) {
 	cases := []struct {
 		name   string
@@ -589,7 +570,10 @@ func TestArgsAreValidated(t *testing.T) {
 		{"path with shell", func(a *Args) { a.HealthCheckPath = `/h";reboot;"` }, "must start with / and use only"},
 		{"db cidr", func(a *Args) { a.DatabaseSubnetCidrs = []string{"10.0.128.1/21"} }, `"10.0.128.1/21" is not an IPv4 network CIDR`},
 		{"db port", func(a *Args) { a.DatabasePort = 0 }, "DatabasePort 0 is not a port"},
-		{"ami", func(a *Args) { a.AmiSsmParameter = "ami-123" }, "must be an SSM parameter path"},
+		{"ami", func(a *Args) { a.AmiId = "ami-123" }, `AmiId "ami-123" is not an AMI id`},
+		{"ami parameter", func(a *Args) { a.AmiId = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64" }, "is not an AMI id"},
+		{"prefix list", func(a *Args) { a.CloudFrontPrefixListId = "" }, `CloudFrontPrefixListId "" is not a prefix list id`},
+		{"account", func(a *Args) { a.AccountId = "1234567890123" }, "12-digit AWS account id"},
 		{"retention", func(a *Args) { a.AccessLogRetentionDays = 0 }, "AccessLogRetentionDays must be at least 1"},
 	}
 	for _, tc := range cases {

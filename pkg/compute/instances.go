@@ -4,13 +4,11 @@ import (
 	"fmt"
 	"sort"
 	"strconv"
-	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/autoscaling"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ssm"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
@@ -52,17 +50,9 @@ type instances struct {
 }
 
 func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account, sgs *securityGroups, lbs *loadBalancing, opts ...pulumi.ResourceOption) (*instances, error) {
-	// The AMI is read from the SSM parameter at deploy time (not "resolve:ssm:" at launch): a new AMI
-	// shows in the preview as a new launch template version (and rolls out by instance refresh), and
-	// going back to the previous AMI is a code change Pulumi can show, not a moving parameter.
-	param, err := ssm.LookupParameter(ctx, &ssm.LookupParameterArgs{Name: args.AmiSsmParameter}, pulumi.Parent(c))
-	if err != nil {
-		return nil, fmt.Errorf("read AMI parameter %s: %w", args.AmiSsmParameter, err)
-	}
-	ami := param.InsecureValue
-	if !strings.HasPrefix(ami, "ami-") {
-		return nil, fmt.Errorf("SSM parameter %s holds %q, not an AMI ID", args.AmiSsmParameter, ami)
-	}
+	// The AMI is pinned in config (compute.amiIds, refreshed by `go run . pin --images`): a new
+	// image shows in the preview as a new launch template version only when someone pins it.
+	ami := args.AmiId
 	userData, err := renderUserData(args.UserData, args.AppPort, args.HealthCheckPath, args.Role)
 	if err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package compute
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/elb"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/s3"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -23,12 +22,8 @@ type accessLogs struct {
 // objects are versioned and expire after the retention, and plain HTTP is refused.
 func (c *Compute) newAccessLogBucket(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account, opts ...pulumi.ResourceOption) (*accessLogs, error) {
 	elbAccountArn := ""
-	if usesElbAccount(acct.Region) {
-		sa, err := elb.GetServiceAccount(ctx, &elb.GetServiceAccountArgs{}, pulumi.Parent(c))
-		if err != nil {
-			return nil, fmt.Errorf("look up the ELB account of %s: %w", acct.Region, err)
-		}
-		elbAccountArn = sa.Arn
+	if args.ElbAccountId != "" {
+		elbAccountArn = fmt.Sprintf("arn:%s:iam::%s:root", acct.Partition, args.ElbAccountId)
 	}
 
 	bucketName := name + "-alb-logs"

@@ -4,30 +4,14 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // ElbLogDeliveryService is the principal that writes ALB access logs in Regions launched in or
-// after August 2022, where no regional Elastic Load Balancing account exists.
-const ElbLogDeliveryService = "logdelivery.elasticloadbalancing.amazonaws.com"
-
-// legacyElbRegions are the Regions available before August 2022: there AWS documents a bucket policy
-// naming the regional Elastic Load Balancing account (elb.GetServiceAccount), and the newer service
-// principal is not the documented grant.
-var legacyElbRegions = map[string]bool{
-	"us-east-1": true, "us-east-2": true, "us-west-1": true, "us-west-2": true,
-	"af-south-1": true, "ap-east-1": true, "ap-south-1": true,
-	"ap-northeast-1": true, "ap-northeast-2": true, "ap-northeast-3": true,
-	"ap-southeast-1": true, "ap-southeast-2": true, "ap-southeast-3": true,
-	"ca-central-1": true, "eu-central-1": true, "eu-west-1": true, "eu-west-2": true, "eu-west-3": true,
-	"eu-south-1": true, "eu-north-1": true, "me-south-1": true, "sa-east-1": true,
-	"us-gov-west-1": true, "us-gov-east-1": true, "cn-north-1": true, "cn-northwest-1": true,
-}
-
-// usesElbAccount reports whether ALB access logs in region are delivered by the regional ELB account
-// (true) or by the log delivery service principal (false).
-func usesElbAccount(region string) bool { return legacyElbRegions[region] }
+// after August 2022, where no regional Elastic Load Balancing account exists (awsenv.ElbAccount).
+const ElbLogDeliveryService = awsenv.ElbLogDeliveryService
 
 // accessLogBucketPolicy lets Elastic Load Balancing write access logs of this account under
 // AWSLogs/<account>/ and refuses every request without TLS. elbAccountArn is the regional ELB account

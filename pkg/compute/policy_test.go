@@ -11,18 +11,6 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
-func TestUsesElbAccount(t *testing.T) {
-	cases := map[string]bool{
-		"us-east-1": true, "us-west-2": true, "eu-west-1": true, "ap-southeast-3": true, "us-gov-west-1": true,
-		// Regions launched in or after August 2022 have no ELB account: the service principal writes.
-		"eu-central-2": false, "eu-south-2": false, "me-central-1": false, "ap-south-2": false,
-		"ap-southeast-4": false, "il-central-1": false, "ca-west-1": false, "mx-central-1": false,
-	}
-	for region, want := range cases {
-		assert.Equal(t, want, usesElbAccount(region), region)
-	}
-}
-
 func TestAccessLogBucketPolicy(t *testing.T) {
 	acct := kmskey.Account{ID: "111122223333", Partition: "aws", Region: "eu-central-2"}
 	doc := accessLogBucketPolicy("arn:aws:s3:::logs", acct, "")

@@ -19,13 +19,6 @@ type securityGroups struct {
 }
 
 func (c *Compute) newSecurityGroups(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*securityGroups, error) {
-	prefixList, err := ec2.LookupManagedPrefixList(ctx, &ec2.LookupManagedPrefixListArgs{
-		Name: pulumi.StringRef(CloudFrontOriginFacing),
-	}, pulumi.Parent(c))
-	if err != nil {
-		return nil, fmt.Errorf("look up prefix list %s: %w", CloudFrontOriginFacing, err)
-	}
-
 	alb, err := ec2.NewSecurityGroup(ctx, name+"-alb-sg", &ec2.SecurityGroupArgs{
 		VpcId:       args.VpcId,
 		Description: pulumi.String("ALB of " + name + ": HTTPS from CloudFront origin-facing addresses only"),
@@ -53,7 +46,7 @@ func (c *Compute) newSecurityGroups(ctx *pulumi.Context, name string, args *Args
 			IpProtocol:      pulumi.String("tcp"),
 			FromPort:        pulumi.Int(443),
 			ToPort:          pulumi.Int(443),
-			PrefixListId:    pulumi.String(prefixList.Id),
+			PrefixListId:    pulumi.String(args.CloudFrontPrefixListId),
 		}},
 		{name + "-app-in-alb", &vpc.SecurityGroupIngressRuleArgs{
 			SecurityGroupId:           app.ID(),

@@ -7,6 +7,7 @@ package database
 import (
 	"errors"
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -35,6 +36,8 @@ type RegionArgs struct {
 // which one writes now: the writer is runtime state (a switchover or failover moves it with no
 // deploy), and nothing here depends on it.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// Home is primaryRegion: where the global cluster was created (its first cluster carried the
 	// credentials) and where the rds.GlobalCluster and the credentials secret live. Standby is the
 	// other region, whose cluster joined as a secondary. Neither ever changes after the first deploy.
@@ -75,6 +78,9 @@ var (
 func (a *Args) validate() error {
 	if a == nil {
 		return errors.New("args are required")
+	}
+	if err := awsenv.AccountIn(a.AccountId, "us-east-1").Validate(); err != nil {
+		return err
 	}
 	for _, r := range []struct {
 		role string

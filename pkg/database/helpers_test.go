@@ -40,6 +40,7 @@ const (
 // each region would hand over.
 func testArgs(home, standby string) *Args {
 	return &Args{
+		AccountId:                        offline.AccountID,
 		Home:                             regionArgs(home, 2),
 		Standby:                          regionArgs(standby, 1),
 		Engine:                           "aurora-postgresql",

@@ -1,7 +1,7 @@
 package database
 
 import (
-	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -37,10 +37,8 @@ type monitoringRole struct {
 // newRegional builds a region's key, subnet group, security group, cluster parameter group and
 // enhanced monitoring role.
 func (g *GlobalDatabase) newRegional(ctx *pulumi.Context, name string, r RegionArgs, args *Args) (*regional, error) {
-	acct, err := kmskey.Lookup(ctx, g, pulumi.Provider(r.Provider))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", r.Region, err)
-	}
+	acct := awsenv.AccountIn(args.AccountId, r.Region)
+	var err error
 	reg := &regional{
 		args:   r,
 		prefix: name + "-" + r.Region,

@@ -6,6 +6,8 @@ package deployaccess
 // Args configures the provider and role. The component's provider (opts) decides the account; IAM
 // is global, so any region's provider will do.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// Organization is the Pulumi organization: the token audience and part of the subject.
 	Organization string
 	// Project is the Pulumi project whose deployments may assume the role ("multi-region-ha").
@@ -23,8 +25,12 @@ type Args struct {
 	RoleName string
 	// PolicyArns are the managed policies attached to the role (default PowerUserAccess).
 	PolicyArns []string
-	// MaxSessionSeconds bounds a deployment's credentials (default 3600).
+	// MaxSessionSeconds bounds a deployment's credentials and is the role's MaxSessionDuration
+	// (3600 to 43200; default 3600): an Aurora global major-version upgrade runs for hours.
 	MaxSessionSeconds int
+	// Prefix is NamePrefix of the stack: the only names the role may create or change IAM under.
+	// The program's roles carry the boundary (BoundaryArn) that the role demands.
+	Prefix string
 }
 
 // RoleName is the deploy role's name for a stack, e.g. "multi-region-ha-prod-deploy". IAM role

@@ -3,12 +3,11 @@ package deployaccess
 import (
 	"errors"
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // DeployAccess is the OIDC provider (or a reference to it) and the deploy role.
@@ -54,6 +53,12 @@ func (a *Args) check() error {
 	if len(a.PolicyArns) == 0 {
 		errs = append(errs, errors.New("PolicyArns must list at least one managed policy"))
 	}
+	if a.Prefix == "" || !strings.HasPrefix(a.RoleName, a.Prefix) {
+		errs = append(errs, fmt.Errorf("Prefix %q is required and must begin RoleName %q", a.Prefix, a.RoleName))
+	}
+	if a.MaxSessionSeconds != 0 && (a.MaxSessionSeconds < 3600 || a.MaxSessionSeconds > 43200) {
+		errs = append(errs, fmt.Errorf("MaxSessionSeconds %d is outside IAM's 3600 to 43200", a.MaxSessionSeconds))
+	}
 	return errors.Join(errs...)
 }
 
@@ -82,10 +87,8 @@ func NewDeployAccess(ctx *pulumi.Context, name string, args *Args, opts ...pulum
 
 func (d *DeployAccess) build(ctx *pulumi.Context, name string, args *Args) error {
 	child := pulumi.Parent(d)
-	acct, err := kmskey.Lookup(ctx, d)
-	if err != nil {
-		return err
-	}
+	// IAM is global; the account's partition follows us-east-1, where the program registers it.
+	acct := awsenv.AccountIn(args.AccountId, "us-east-1")
 	d.ProviderArn = pulumi.String(ProviderArn(acct.Partition, acct.ID, args.Issuer)).ToStringOutput()
 	var deps []pulumi.Resource
 	if args.CreateProvider {
@@ -118,8 +121,11 @@ func (d *DeployAccess) build(ctx *pulumi.Context, name string, args *Args) error
 		return err
 	}
 	if _, err := iam.NewRolePolicy(ctx, name+"-iam", &iam.RolePolicyArgs{
-		Role:   role.ID(),
-		Policy: pulumi.String(RolePolicy(acct.Partition, acct.ID, args.Issuer, args.RoleName).JSON()),
+		Role: role.ID(),
+		Policy: pulumi.String(RolePolicy(PolicyArgs{
+			Partition: acct.Partition, AccountID: acct.ID, Issuer: args.Issuer, RoleName: args.RoleName,
+			Prefix: args.Prefix, BoundaryArn: BoundaryArn(acct.Partition, acct.ID, args.Prefix),
+		}).JSON()),
 	}, child); err != nil {
 		return err
 	}

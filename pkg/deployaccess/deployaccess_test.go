@@ -1,7 +1,6 @@
 package deployaccess
 
 import (
-	"regexp"
 	"strings"
 	"testing"
 
@@ -10,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 )
@@ -23,12 +21,14 @@ const (
 
 func testArgs() *Args {
 	return &Args{
+		AccountId:      offline.AccountID,
 		Organization:   "acme",
 		Project:        "multi-region-ha",
 		Stacks:         []string{"prod"},
 		Issuer:         issuer,
 		CreateProvider: true,
 		RoleName:       RoleName("multi-region-ha", "prod"),
+		Prefix:         NamePrefix("multi-region-ha", "prod"),
 		PolicyArns:     []string{"arn:aws:iam::aws:policy/PowerUserAccess"},
 	}
 }
@@ -111,43 +111,6 @@ func TestSubjects(t *testing.T) {
 	}, Subjects("acme", "multi-region-ha", []string{"prod", "staging"}))
 }
 
-func TestRolePolicyStatements(t *testing.T) {
-	doc := RolePolicy("aws", "123456789012", issuer, "multi-region-ha-prod-deploy")
-	byID := map[string]iampolicy.Statement{}
-	for _, s := range doc.Statement {
-		byID[s.Sid] = s
-	}
-	require.Len(t, byID, 4)
-
-	manage := byID["ManageTheProgramsIAM"]
-	assert.Equal(t, "Allow", manage.Effect)
-	assert.Equal(t, []string{
-		"arn:aws:iam::123456789012:role/*", "arn:aws:iam::123456789012:policy/*", "arn:aws:iam::123456789012:instance-profile/*",
-		"arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc",
-	}, manage.Resource)
-	for _, a := range manage.Action {
-		assert.True(t, strings.HasPrefix(a, "iam:") && !strings.Contains(a, "*"), a)
-		assert.NotContains(t, deniedIAMActions, a)
-	}
-	assert.NotContains(t, manage.Action, "iam:CreateUser")
-
-	self := byID["NoSelfEscalation"]
-	assert.Equal(t, "Deny", self.Effect)
-	assert.Equal(t, []string{"arn:aws:iam::123456789012:role/multi-region-ha-prod-deploy", "arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc"}, self.Resource)
-	for _, a := range []string{"iam:AttachRolePolicy", "iam:PutRolePolicy", "iam:UpdateAssumeRolePolicy", "iam:AddClientIDToOpenIDConnectProvider"} {
-		assert.Contains(t, self.Action, a)
-	}
-
-	keys := byID["NoLongLivedCredentials"]
-	assert.Equal(t, "Deny", keys.Effect)
-	assert.Contains(t, keys.Action, "iam:CreateAccessKey")
-	assert.Contains(t, keys.Action, "iam:CreateUser")
-	assert.Equal(t, []string{"*"}, keys.Resource)
-
-	slr := byID["CreateServiceLinkedRoles"]
-	assert.Equal(t, []string{"arn:aws:iam::123456789012:role/aws-service-role/*"}, slr.Resource)
-}
-
 func TestRoleName(t *testing.T) {
 	assert.Equal(t, "multi-region-ha-staging-deploy", RoleName("multi-region-ha", "staging"))
 	assert.Len(t, RoleName(strings.Repeat("p", 60), "prod"), 64)
@@ -176,81 +139,5 @@ func TestBadArgs(t *testing.T) {
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})
-	}
-}
-
-// decide evaluates the inline policy the way IAM does for one action on one resource: an explicit
-// deny wins, then an allow; "" means the inline policy says nothing (PowerUserAccess does not cover
-// IAM, so for iam: actions that is a deny).
-func decide(doc iampolicy.Document, action, resource string) string {
-	matches := func(patterns []string, s string) bool {
-		for _, p := range patterns {
-			re := "^" + strings.ReplaceAll(regexp.QuoteMeta(p), `\*`, ".*") + "$"
-			if regexp.MustCompile("(?i)" + re).MatchString(s) {
-				return true
-			}
-		}
-		return false
-	}
-	out := ""
-	for _, s := range doc.Statement {
-		if !matches(s.Action, action) || !matches(s.Resource, resource) {
-			continue
-		}
-		if s.Effect == "Deny" {
-			return "Deny"
-		}
-		out = "Allow"
-	}
-	return out
-}
-
-// What a deployment of the program must be able to do, and what it must never do, on the deploy
-// role's own inline policy.
-func TestRolePolicyDecisions(t *testing.T) {
-	const acct = "123456789012"
-	doc := RolePolicy("aws", acct, issuer, "multi-region-ha-prod-deploy")
-	self := "arn:aws:iam::" + acct + ":role/multi-region-ha-prod-deploy"
-	provider := "arn:aws:iam::" + acct + ":oidc-provider/api.pulumi.com/oidc"
-	programRole := "arn:aws:iam::" + acct + ":role/network-us-east-1-flow-logs-role-1a2b3c4"
-	tests := []struct {
-		action, resource, want string
-	}{
-		// The program's own IAM.
-		{"iam:CreateRole", programRole, "Allow"},
-		{"iam:TagRole", programRole, "Allow"},
-		{"iam:PutRolePolicy", programRole, "Allow"},
-		{"iam:AttachRolePolicy", programRole, "Allow"},
-		{"iam:PassRole", programRole, "Allow"},
-		{"iam:CreateInstanceProfile", "arn:aws:iam::" + acct + ":instance-profile/compute-us-east-1-profile", "Allow"},
-		{"iam:CreateServiceLinkedRole", "arn:aws:iam::" + acct + ":role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS", "Allow"},
-		// A refresh, and a change of the stack's tags, reach the deploy role and the provider too.
-		{"iam:GetRole", self, "Allow"},
-		{"iam:ListAttachedRolePolicies", self, "Allow"},
-		{"iam:GetRolePolicy", self, "Allow"},
-		{"iam:TagRole", self, "Allow"},
-		{"iam:UntagRole", self, "Allow"},
-		{"iam:GetOpenIDConnectProvider", provider, "Allow"},
-		{"iam:TagOpenIDConnectProvider", provider, "Allow"},
-		{"iam:UntagOpenIDConnectProvider", provider, "Allow"},
-		// No self-escalation.
-		{"iam:AttachRolePolicy", self, "Deny"},
-		{"iam:PutRolePolicy", self, "Deny"},
-		{"iam:UpdateAssumeRolePolicy", self, "Deny"},
-		{"iam:UpdateRole", self, "Deny"},
-		{"iam:DeleteRole", self, "Deny"},
-		{"iam:PutRolePermissionsBoundary", self, "Deny"},
-		{"iam:AddClientIDToOpenIDConnectProvider", provider, "Deny"},
-		{"iam:DeleteOpenIDConnectProvider", provider, "Deny"},
-		// Nothing long-lived, anywhere.
-		{"iam:CreateUser", "arn:aws:iam::" + acct + ":user/x", "Deny"},
-		{"iam:CreateAccessKey", "arn:aws:iam::" + acct + ":user/x", "Deny"},
-		{"iam:CreateLoginProfile", "arn:aws:iam::" + acct + ":user/x", "Deny"},
-		// Another account's IAM is out of reach.
-		{"iam:CreateRole", "arn:aws:iam::210987654321:role/x", ""},
-		{"iam:PassRole", "arn:aws:iam::210987654321:role/x", ""},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, decide(doc, tt.action, tt.resource), "%s on %s", tt.action, tt.resource)
 	}
 }

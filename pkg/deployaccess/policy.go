@@ -44,21 +44,51 @@ func TrustPolicy(providerArn, issuer, org, project string, stacks []string) iamp
 	})
 }
 
-// programIAMActions are the IAM calls the program makes: its roles, inline and managed policies,
-// instance profiles and the OIDC provider. PowerUserAccess excludes IAM, so they are granted here,
-// on this account's roles, policies, instance profiles and the Pulumi OIDC provider only.
-var programIAMActions = []string{
-	"iam:CreateRole", "iam:DeleteRole", "iam:GetRole", "iam:UpdateRole", "iam:UpdateRoleDescription",
-	"iam:UpdateAssumeRolePolicy", "iam:TagRole", "iam:UntagRole", "iam:ListRoleTags",
-	"iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy", "iam:ListRolePolicies",
-	"iam:AttachRolePolicy", "iam:DetachRolePolicy", "iam:ListAttachedRolePolicies", "iam:ListInstanceProfilesForRole",
-	"iam:PassRole",
-	"iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:GetInstanceProfile", "iam:TagInstanceProfile",
-	"iam:UntagInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile",
-	"iam:CreatePolicy", "iam:DeletePolicy", "iam:GetPolicy", "iam:GetPolicyVersion", "iam:CreatePolicyVersion",
-	"iam:DeletePolicyVersion", "iam:ListPolicyVersions", "iam:TagPolicy", "iam:UntagPolicy", "iam:ListEntitiesForPolicy",
-	"iam:GetOpenIDConnectProvider", "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider",
-	"iam:ListOpenIDConnectProviderTags",
+// readIAMActions are what a refresh or a preview reads, on every role, policy and instance profile
+// of the account (the deploy role included).
+var readIAMActions = []string{
+	"iam:GetRole", "iam:GetRolePolicy", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies", "iam:ListRoleTags",
+	"iam:ListInstanceProfilesForRole", "iam:GetInstanceProfile", "iam:GetPolicy", "iam:GetPolicyVersion",
+	"iam:ListPolicyVersions", "iam:ListEntitiesForPolicy", "iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviderTags",
+}
+
+// boundedRoleActions carry the iam:PermissionsBoundary condition key (IAM service authorization
+// reference): each is allowed only on a role that has (or, for CreateRole, is created with) the
+// program's boundary.
+var boundedRoleActions = []string{
+	"iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy", "iam:DetachRolePolicy",
+	"iam:PutRolePermissionsBoundary",
+}
+
+// prefixedRoleActions carry no boundary key; they are limited to roles under the prefix, which a
+// deployment can only have created with the boundary (the deploy role, also under it, denies them
+// to itself below).
+var prefixedRoleActions = []string{"iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"}
+
+// instanceProfileActions and policyActions manage the program's instance profiles and policies.
+var (
+	instanceProfileActions = []string{"iam:CreateInstanceProfile", "iam:DeleteInstanceProfile", "iam:AddRoleToInstanceProfile", "iam:RemoveRoleFromInstanceProfile"}
+	policyActions          = []string{"iam:CreatePolicy", "iam:DeletePolicy", "iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion"}
+	tagActions             = []string{"iam:TagRole", "iam:UntagRole", "iam:TagInstanceProfile", "iam:UntagInstanceProfile", "iam:TagPolicy", "iam:UntagPolicy"}
+)
+
+// PassedToServices are the services the program hands its roles to: instances (EC2), VPC flow
+// logs, RDS enhanced monitoring, Step Functions, EventBridge, AWS Config and AWS Backup.
+var PassedToServices = []string{
+	"ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "rds.amazonaws.com",
+	"states.amazonaws.com", "events.amazonaws.com", "config.amazonaws.com", "backup.amazonaws.com",
+}
+
+// attachablePolicies are the managed policies a deployment may attach to the program's roles: the
+// two the instances use, AWS's service-role policies (scoped to one service each), and the stack's
+// own policies. AdministratorAccess, PowerUserAccess and IAMFullAccess are none of them.
+func attachablePolicies(partition, accountID, prefix string) []string {
+	return []string{
+		fmt.Sprintf("arn:%s:iam::aws:policy/AmazonSSMManagedInstanceCore", partition),
+		fmt.Sprintf("arn:%s:iam::aws:policy/CloudWatchAgentServerPolicy", partition),
+		fmt.Sprintf("arn:%s:iam::aws:policy/service-role/*", partition),
+		fmt.Sprintf("arn:%s:iam::%s:policy/%s*", partition, accountID, prefix),
+	}
 }
 
 // selfActions would let the role widen its own access or trust. They are denied on the deploy role and
@@ -82,21 +112,47 @@ var deniedIAMActions = []string{
 	"iam:CreateServiceSpecificCredential",
 }
 
-// RolePolicy is the deploy role's inline policy: the program's IAM calls, scoped to this account; an
-// explicit deny of long-lived credentials; and an explicit deny of changing the deploy role or the
-// OIDC provider (no self-escalation through a deployment).
-func RolePolicy(partition, accountID, issuer, roleName string) iampolicy.Document {
-	iamArn := func(resource string) string { return fmt.Sprintf("arn:%s:iam::%s:%s", partition, accountID, resource) }
+// PolicyArgs describe the deploy role's inline policy.
+type PolicyArgs struct {
+	Partition, AccountID, Issuer, RoleName string
+	// Prefix is NamePrefix of the stack; BoundaryArn the program's permissions boundary.
+	Prefix, BoundaryArn string
+}
+
+// RolePolicy is the deploy role's inline policy. PowerUserAccess (the default managed policy)
+// grants no IAM, so this is all the IAM a deployment has: it reads the account's IAM; it creates and
+// changes only roles, instance profiles and policies named under the stack's prefix; every role it
+// creates or changes carries the program's permissions boundary; it passes those roles only to the
+// services the program uses; it may attach only the managed policies the program uses. It can never
+// change the boundary, remove a boundary, change its own role or the OIDC provider, assume another
+// role (no chaining into a role it created), or mint long-lived credentials.
+func RolePolicy(p PolicyArgs) iampolicy.Document {
+	iamArn := func(resource string) string {
+		return fmt.Sprintf("arn:%s:iam::%s:%s", p.Partition, p.AccountID, resource)
+	}
+	provider := ProviderArn(p.Partition, p.AccountID, p.Issuer)
+	roles := iamArn("role/" + p.Prefix + "*")
+	withBoundary := map[string]map[string]any{"StringEquals": {"iam:PermissionsBoundary": p.BoundaryArn}}
 	return iampolicy.New(
 		iampolicy.Statement{
-			Sid:    "ManageTheProgramsIAM",
-			Effect: "Allow",
-			Action: programIAMActions,
-			Resource: []string{
-				iamArn("role/*"), iamArn("policy/*"), iamArn("instance-profile/*"),
-				ProviderArn(partition, accountID, issuer),
-			},
+			Sid: "ReadTheAccountsIAM", Effect: "Allow", Action: readIAMActions,
+			Resource: []string{iamArn("role/*"), iamArn("policy/*"), iamArn("instance-profile/*"), provider},
 		},
+		iampolicy.Statement{
+			Sid: "TagTheStacksIAM", Effect: "Allow", Action: append(append([]string(nil), tagActions...), "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider"),
+			Resource: []string{roles, iamArn("instance-profile/" + p.Prefix + "*"), iamArn("policy/" + p.Prefix + "*"), provider},
+		},
+		iampolicy.Statement{
+			Sid: "RolesCarryTheBoundary", Effect: "Allow", Action: boundedRoleActions,
+			Resource: []string{roles}, Condition: withBoundary,
+		},
+		iampolicy.Statement{Sid: "ChangeTheStacksRoles", Effect: "Allow", Action: prefixedRoleActions, Resource: []string{roles}},
+		iampolicy.Statement{
+			Sid: "PassTheStacksRolesToItsServices", Effect: "Allow", Action: []string{"iam:PassRole"},
+			Resource: []string{roles}, Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": PassedToServices}},
+		},
+		iampolicy.Statement{Sid: "TheStacksInstanceProfiles", Effect: "Allow", Action: instanceProfileActions, Resource: []string{iamArn("instance-profile/" + p.Prefix + "*")}},
+		iampolicy.Statement{Sid: "TheStacksPolicies", Effect: "Allow", Action: policyActions, Resource: []string{iamArn("policy/" + p.Prefix + "*")}},
 		iampolicy.Statement{
 			Sid:      "CreateServiceLinkedRoles",
 			Effect:   "Allow",
@@ -104,16 +160,24 @@ func RolePolicy(partition, accountID, issuer, roleName string) iampolicy.Documen
 			Resource: []string{iamArn("role/aws-service-role/*")},
 		},
 		iampolicy.Statement{
-			Sid:      "NoSelfEscalation",
-			Effect:   "Deny",
-			Action:   selfActions,
-			Resource: []string{iamArn("role/" + roleName), ProviderArn(partition, accountID, issuer)},
+			Sid: "AttachOnlyTheProgramsPolicies", Effect: "Deny", Action: []string{"iam:AttachRolePolicy"}, Resource: []string{"*"},
+			Condition: map[string]map[string]any{"ArnNotLike": {"iam:PolicyARN": attachablePolicies(p.Partition, p.AccountID, p.Prefix)}},
 		},
 		iampolicy.Statement{
-			Sid:      "NoLongLivedCredentials",
-			Effect:   "Deny",
-			Action:   deniedIAMActions,
-			Resource: []string{"*"},
+			Sid: "TheBoundaryIsFixed", Effect: "Deny",
+			Action:   []string{"iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy"},
+			Resource: []string{p.BoundaryArn},
 		},
+		iampolicy.Statement{Sid: "NoRoleWithoutTheBoundary", Effect: "Deny", Action: []string{"iam:DeleteRolePermissionsBoundary"}, Resource: []string{"*"}},
+		iampolicy.Statement{
+			Sid: "NoOtherBoundary", Effect: "Deny", Action: []string{"iam:PutRolePermissionsBoundary", "iam:CreateRole"}, Resource: []string{"*"},
+			Condition: map[string]map[string]any{"StringNotEquals": {"iam:PermissionsBoundary": p.BoundaryArn}},
+		},
+		iampolicy.Statement{
+			Sid: "NoSelfEscalation", Effect: "Deny", Action: selfActions,
+			Resource: []string{iamArn("role/" + p.RoleName), provider},
+		},
+		iampolicy.Statement{Sid: "NoRoleChaining", Effect: "Deny", Action: []string{"sts:AssumeRole"}, Resource: []string{"*"}},
+		iampolicy.Statement{Sid: "NoLongLivedCredentials", Effect: "Deny", Action: deniedIAMActions, Resource: []string{"*"}},
 	)
 }

@@ -12,6 +12,8 @@ import (
 type Args struct {
 	// Region is the region of the component's provider; the templates act on this region only.
 	Region string
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// Project and Stack are the Project and Stack tag values of the stack's resources.
 	Project, Stack string
 	// AutoScalingGroupName is the region's application group: its instances carry the group's name

@@ -2,6 +2,7 @@ package drills
 
 import (
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -58,12 +59,9 @@ func nameTags(n, kind string) pulumi.StringMap {
 
 func (d *Drills) build(ctx *pulumi.Context, name string, args *Args) error {
 	child := pulumi.Parent(d)
-	acct, err := kmskey.Lookup(ctx, d)
-	if err != nil {
+	acct := awsenv.AccountIn(args.AccountId, args.Region)
+	if err := acct.Validate(); err != nil {
 		return err
-	}
-	if acct.Region != args.Region {
-		return fmt.Errorf("the component's provider deploys to %s but Args.Region is %s", acct.Region, args.Region)
 	}
 
 	key, err := kmskey.New(ctx, name+"-logs-key", kmskey.Args{

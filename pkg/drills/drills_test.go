@@ -17,7 +17,7 @@ const here = "us-west-2"
 
 func testArgs() *Args {
 	return &Args{
-		Region: here, Project: "multi-region-ha", Stack: "staging",
+		Region: here, AccountId: "123456789012", Project: "multi-region-ha", Stack: "staging",
 		AutoScalingGroupName:    pulumi.String("compute-us-west-2-asg"),
 		VpcId:                   pulumi.String("vpc-west"),
 		AvailabilityZones:       pulumi.ToStringArray([]string{"us-west-2a", "us-west-2b", "us-west-2c"}),
@@ -93,7 +93,7 @@ func TestBadArgsFailBeforeAnyResource(t *testing.T) {
 		func(a *Args) { a.DurationMinutes = 721 },
 		func(a *Args) { a.AzCount = 0 },
 		func(a *Args) { a.VpcId = nil },
-		func(a *Args) { a.Region = "us-east-1" }, // not the provider's region
+		func(a *Args) { a.AccountId = "1234567890123" }, // 13 digits
 	} {
 		args := testArgs()
 		mutate(args)

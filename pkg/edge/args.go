@@ -3,6 +3,7 @@ package edge
 import (
 	"errors"
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -19,6 +20,8 @@ type RegionOrigin struct {
 
 // Args configures the edge.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// EdgeProvider is the us-east-1 provider: CloudFront, WAF (CLOUDFRONT scope), WAF logs, Route 53.
 	EdgeProvider *aws.Provider
 	Names        Names
@@ -50,6 +53,9 @@ var priceClasses = map[string]bool{"PriceClass_100": true, "PriceClass_200": tru
 func (a *Args) validate() error {
 	if a == nil {
 		return errors.New("args are required")
+	}
+	if err := awsenv.AccountIn(a.AccountId, "us-east-1").Validate(); err != nil {
+		return err
 	}
 	if a.EdgeProvider == nil {
 		return errors.New("EdgeProvider (us-east-1) is required")

@@ -3,6 +3,7 @@ package edge
 import (
 	"errors"
 	"fmt"
+	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/acm"
@@ -14,9 +15,13 @@ import (
 type CertificatesArgs struct {
 	// DomainName is the public hosted zone's domain.
 	DomainName string
-	// CreateHostedZone creates the zone (protected when Protect); false looks up the existing public zone.
+	// CreateHostedZone creates the zone (protected when Protect); false uses HostedZoneId.
 	CreateHostedZone bool
-	Names            Names
+	// HostedZoneId is the existing public zone of DomainName (edge.hostedZoneId), required unless
+	// CreateHostedZone: pinned in config, never looked up, so Route 53's control plane is not read
+	// at deploy time.
+	HostedZoneId string
+	Names        Names
 	// Regions are [primary, secondary]: one ALB certificate each.
 	Regions []string
 	// RegionalProviders holds the provider of each region, for the ALB certificates.
@@ -32,6 +37,9 @@ func (a *CertificatesArgs) validate() error {
 	}
 	if a.DomainName == "" {
 		return errors.New("DomainName is required")
+	}
+	if !a.CreateHostedZone && !HostedZoneIdPattern.MatchString(a.HostedZoneId) {
+		return fmt.Errorf("HostedZoneId %q is not a Route 53 hosted zone id (Z and up to 31 letters or digits); it is required unless CreateHostedZone", a.HostedZoneId)
 	}
 	if a.Names.Domain != a.DomainName {
 		return fmt.Errorf("Names are under %q, not DomainName %q", a.Names.Domain, a.DomainName)
@@ -160,7 +168,7 @@ func (c *Certificates) RegionalCertificateArn(region string) pulumi.StringOutput
 	return c.RegionalCertificateArns.MapIndex(pulumi.String(region))
 }
 
-// zone creates the public hosted zone or looks it up. Route 53 is global: the edge provider serves.
+// zone creates the public hosted zone or takes the pinned one. Route 53 is global: the edge provider serves.
 func (c *Certificates) zone(ctx *pulumi.Context, name string, args *CertificatesArgs) error {
 	if args.CreateHostedZone {
 		z, err := route53.NewZone(ctx, name+"-zone", &route53.ZoneArgs{
@@ -175,16 +183,14 @@ func (c *Certificates) zone(ctx *pulumi.Context, name string, args *Certificates
 		c.NameServers = z.NameServers
 		return nil
 	}
-	private := false
-	z, err := route53.LookupZone(ctx, &route53.LookupZoneArgs{Name: pulumi.StringRef(args.DomainName), PrivateZone: &private},
-		pulumi.Parent(c), pulumi.Provider(args.EdgeProvider))
-	if err != nil {
-		return fmt.Errorf("look up the public hosted zone %s (set edge.createHostedZone to create it): %w", args.DomainName, err)
-	}
-	c.ZoneId = pulumi.String(z.ZoneId).ToStringOutput()
-	c.NameServers = pulumi.ToStringArray(z.NameServers).ToStringArrayOutput()
+	c.ZoneId = pulumi.String(args.HostedZoneId).ToStringOutput()
+	// The zone's name servers are not known without a lookup; only a created zone exports them.
+	c.NameServers = pulumi.StringArray{}.ToStringArrayOutput()
 	return nil
 }
+
+// HostedZoneIdPattern is the form of a Route 53 hosted zone id (without the /hostedzone/ prefix).
+var HostedZoneIdPattern = regexp.MustCompile(`^Z[A-Z0-9]{1,31}$`)
 
 func newCertificate(ctx *pulumi.Context, name string, names []string, opts ...pulumi.ResourceOption) (*acm.Certificate, error) {
 	var sans pulumi.StringArrayInput // unset rather than empty: ACM lists the domain name as a SAN itself

@@ -2,10 +2,9 @@ package edge
 
 import (
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // Edge is CloudFront with WAF in front of both regions and the Route 53 failover between them.
@@ -64,10 +63,8 @@ func NewEdge(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 }
 
 func (e *Edge) build(ctx *pulumi.Context, name string, args *Args) error {
-	acct, err := kmskey.Lookup(ctx, e, pulumi.Provider(args.EdgeProvider))
-	if err != nil {
-		return err
-	}
+	// The edge's global resources live in us-east-1, whatever the stack's regions.
+	acct := awsenv.AccountIn(args.AccountId, "us-east-1")
 	waf, err := e.newWaf(ctx, name, args, acct)
 	if err != nil {
 		return err

@@ -37,6 +37,7 @@ func regionOrigin(region string) RegionOrigin {
 
 func edgeArgs(primary, secondary string) *Args {
 	return &Args{
+		AccountId:                   offline.AccountID,
 		Names:                       testNames,
 		ZoneId:                      pulumi.String("ZONE1"),
 		ViewerCertificateArn:        pulumi.String("arn:aws:acm:us-east-1:123456789012:certificate/viewer"),
@@ -392,7 +393,7 @@ func TestNoCycle(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		certs, err := NewCertificates(ctx, "certificates", &CertificatesArgs{DomainName: "example.com", Names: testNames,
+		certs, err := NewCertificates(ctx, "certificates", &CertificatesArgs{DomainName: "example.com", Names: testNames, HostedZoneId: testZoneId,
 			Regions: []string{regionA, regionB}, RegionalProviders: ps, EdgeProvider: ps[edgeRegion]})
 		if err != nil {
 			return err

@@ -17,6 +17,8 @@ import (
 // into the standby, a failback into the home region). Nothing in it depends on which region writes
 // now. The component's provider (pulumi.Provider in opts) must be the provider of Region.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// Region is the region the state machine runs in and promotes INTO.
 	Region                  string
 	GlobalClusterIdentifier pulumi.StringInput

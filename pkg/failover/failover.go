@@ -3,6 +3,7 @@ package failover
 import (
 	"errors"
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
@@ -81,12 +82,9 @@ func (a *Args) check() error {
 
 func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 	child := pulumi.Parent(f)
-	acct, err := kmskey.Lookup(ctx, f)
-	if err != nil {
+	acct := awsenv.AccountIn(args.AccountId, args.Region)
+	if err := acct.Validate(); err != nil {
 		return err
-	}
-	if acct.Region != args.Region {
-		return fmt.Errorf("the component's provider deploys to %s but Args.Region is %s", acct.Region, args.Region)
 	}
 	tags := func(n string) pulumi.StringMap {
 		return pulumi.StringMap{"Name": pulumi.String(n), "Role": pulumi.String("failover-runbook")}

@@ -27,6 +27,7 @@ const (
 
 func testArgs(auto bool) *Args {
 	return &Args{
+		AccountId:               offline.AccountID,
 		Region:                  here,
 		GlobalClusterIdentifier: pulumi.String("database-global"),
 		TargetClusterArn:        pulumi.String(targetArn),
@@ -268,7 +269,7 @@ func TestBadArgs(t *testing.T) {
 		want   string
 	}{
 		{"nil", func(*Args) *Args { return nil }, "args are required"},
-		{"region mismatch", func(a *Args) *Args { a.Region = "eu-west-1"; return a }, "deploys to us-west-2 but Args.Region is eu-west-1"},
+		{"no account", func(a *Args) *Args { a.AccountId = ""; return a }, "AccountId must be the 12-digit AWS account id"},
 		{"capacity", func(a *Args) *Args { a.MinSize = 4; return a }, "MinSize <= DesiredCapacity"},
 		{"missing topic", func(a *Args) *Args { a.TopicArn = nil; return a }, "TopicArn is required"},
 		{"auto without alarm", func(a *Args) *Args { a.AutoTrigger = true; a.TriggerAlarmArn = nil; return a }, "AutoTrigger needs"},

@@ -6,6 +6,8 @@ package network
 import (
 	"errors"
 	"fmt"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 )
 
 // NAT strategies.
@@ -19,7 +21,11 @@ const (
 type Args struct {
 	// Cidr is the VPC's IPv4 CIDR.
 	Cidr string
-	// AvailabilityZones pins the zones; when empty the first AzCount zones the region offers are used.
+	// AccountId and Region are where the network lives (from config, never looked up).
+	AccountId string
+	Region    string
+	// AvailabilityZones pins the zones, one per AzCount (required): zone names map to different
+	// physical zones per account, and a changed list replaces subnets, so they are never computed.
 	AvailabilityZones []string
 	AzCount           int
 	PublicSubnets     []string
@@ -42,8 +48,11 @@ func (a *Args) validate() error {
 	if a.AzCount < 1 {
 		return fmt.Errorf("AzCount must be at least 1, got %d", a.AzCount)
 	}
-	if len(a.AvailabilityZones) > 0 && len(a.AvailabilityZones) != a.AzCount {
-		return fmt.Errorf("%d AvailabilityZones for AzCount %d", len(a.AvailabilityZones), a.AzCount)
+	if len(a.AvailabilityZones) != a.AzCount {
+		return fmt.Errorf("%d AvailabilityZones for AzCount %d; pin one zone per AZ", len(a.AvailabilityZones), a.AzCount)
+	}
+	if err := awsenv.AccountIn(a.AccountId, a.Region).Validate(); err != nil {
+		return err
 	}
 	for _, tier := range []struct {
 		name string

@@ -8,6 +8,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
@@ -15,10 +16,7 @@ import (
 // newFlowLogs records ALL traffic of the VPC to a CloudWatch log group encrypted with its own
 // customer-managed key, delivered by a role that may write to that group and nothing else.
 func newFlowLogs(ctx *pulumi.Context, name string, n *Network, vpc *ec2.Vpc, args *Args, opts ...pulumi.ResourceOption) error {
-	acct, err := kmskey.Lookup(ctx, n)
-	if err != nil {
-		return err
-	}
+	acct := awsenv.AccountIn(args.AccountId, args.Region)
 	key, err := kmskey.New(ctx, name+"-flow-logs-key", kmskey.Args{
 		Description: "VPC flow logs of " + name,
 		Account:     acct,

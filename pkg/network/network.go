@@ -2,10 +2,8 @@ package network
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
@@ -56,10 +54,7 @@ func NewNetwork(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Res
 
 func (n *Network) build(ctx *pulumi.Context, name string, args *Args) error {
 	child := pulumi.Parent(n)
-	zones, err := n.zones(ctx, args)
-	if err != nil {
-		return err
-	}
+	zones := args.AvailabilityZones
 
 	vpc, err := ec2.NewVpc(ctx, name+"-vpc", &ec2.VpcArgs{
 		CidrBlock:          pulumi.String(args.Cidr),
@@ -110,30 +105,6 @@ func (n *Network) build(ctx *pulumi.Context, name string, args *Args) error {
 	n.PrivateRouteTableIds = routes.private.ToStringArrayOutput()
 	n.DatabaseRouteTableId = routes.database.ToStringOutput()
 	return nil
-}
-
-// zones returns the configured zones, or the first AzCount zones the region offers to this account
-// (sorted, so the answer does not depend on the order AWS lists them in).
-func (n *Network) zones(ctx *pulumi.Context, args *Args) ([]string, error) {
-	if len(args.AvailabilityZones) > 0 {
-		return args.AvailabilityZones, nil
-	}
-	res, err := aws.GetAvailabilityZones(ctx, &aws.GetAvailabilityZonesArgs{
-		State: pulumi.StringRef("available"),
-		Filters: []aws.GetAvailabilityZonesFilter{{
-			Name:   "opt-in-status",
-			Values: []string{"opt-in-not-required"},
-		}},
-	}, pulumi.Parent(n))
-	if err != nil {
-		return nil, fmt.Errorf("look up availability zones: %w", err)
-	}
-	names := append([]string(nil), res.Names...)
-	sort.Strings(names)
-	if len(names) < args.AzCount {
-		return nil, fmt.Errorf("the region offers %d Availability Zones to this account, fewer than azCount %d", len(names), args.AzCount)
-	}
-	return names[:args.AzCount], nil
 }
 
 // lockDownDefaults takes over the VPC's default security group, network ACL and main route table

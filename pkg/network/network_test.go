@@ -21,6 +21,9 @@ const region = "eu-west-1"
 func testArgs(nat string) *Args {
 	return &Args{
 		Cidr:                 "10.0.0.0/16",
+		AccountId:            offline.AccountID,
+		Region:               region,
+		AvailabilityZones:    []string{"eu-west-1a", "eu-west-1b", "eu-west-1c"},
 		AzCount:              3,
 		PublicSubnets:        []string{"10.0.0.0/21", "10.0.8.0/21", "10.0.16.0/21"},
 		PrivateSubnets:       []string{"10.0.64.0/21", "10.0.72.0/21", "10.0.80.0/21"},
@@ -89,25 +92,21 @@ func TestSubnetsPerTierAndZone(t *testing.T) {
 	assert.True(t, vpc.Bool("enableDnsHostnames"))
 }
 
-func TestZonesAreLookedUpWhenNotPinned(t *testing.T) {
-	m := runNetwork(t, testArgs(NatSingle))
-	var lookups int
-	for _, inv := range m.Invokes() {
-		if inv.Token == "aws:index/getAvailabilityZones:getAvailabilityZones" {
-			lookups++
-			assert.Equal(t, "available", inv.Args["state"].StringValue())
-		}
-	}
-	assert.Equal(t, 1, lookups)
-
+func TestZonesArePinnedNeverLookedUp(t *testing.T) {
 	args := testArgs(NatSingle)
 	args.AvailabilityZones = []string{"eu-west-1b", "eu-west-1c", "eu-west-1a"}
-	m = runNetwork(t, args)
+	m := runNetwork(t, args)
 	assert.Equal(t, "eu-west-1b", m.Named("aws:ec2/subnet:Subnet", "network-eu-west-1-public-b").Str("availabilityZone"))
 	assert.Equal(t, "10.0.0.0/21", m.Named("aws:ec2/subnet:Subnet", "network-eu-west-1-public-b").Str("cidrBlock"), "first pinned zone takes the first CIDR")
-	for _, inv := range m.Invokes() {
-		assert.NotEqual(t, "aws:index/getAvailabilityZones:getAvailabilityZones", inv.Token, "pinned zones need no lookup")
-	}
+	assert.Empty(t, m.Invokes(), "pinned zones need no lookup")
+
+	args.AvailabilityZones = nil
+	_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
+		_, err := NewNetwork(ctx, "network-"+region, args)
+		return err
+	})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "0 AvailabilityZones for AzCount 3")
 }
 
 func TestNatStrategies(t *testing.T) {

@@ -7,6 +7,7 @@ package observability
 import (
 	"errors"
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"regexp"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -33,6 +34,8 @@ type RegionTargets struct {
 
 // Args configures the component.
 type Args struct {
+	// AccountId is the 12-digit account the stack deploys to (config accountId, never looked up).
+	AccountId string
 	// Primary is the home region (primaryRegion), Secondary the standby: by config, never by role.
 	Primary, Secondary RegionTargets
 	// EdgeProvider is a us-east-1 provider. When one of the regions is us-east-1 that region's
@@ -61,6 +64,9 @@ type Args struct {
 	// BackupSchedule is an AWS cron expression, e.g. cron(0 5 * * ? *).
 	BackupSchedule  string
 	EnableAwsConfig bool
+	// AwsConfigRecorder (with EnableAwsConfig) creates the recorder, delivery channel and bucket;
+	// false keeps only the rules and relies on the account's existing recorder and channel.
+	AwsConfigRecorder bool
 	// ReplicationLagAlarmMs is the RPO: AuroraGlobalDBReplicationLag above it alarms.
 	ReplicationLagAlarmMs int
 	// DatabaseConnectionsThreshold alarms on DatabaseConnections above it (default 500).
@@ -91,6 +97,9 @@ const DefaultDatabaseConnectionsThreshold = 500
 func (a *Args) validate() error {
 	if a == nil {
 		return errors.New("args are required")
+	}
+	if err := awsenv.AccountIn(a.AccountId, "us-east-1").Validate(); err != nil {
+		return err
 	}
 	if a.Primary.Region == "" || a.Secondary.Region == "" || a.Primary.Region == a.Secondary.Region {
 		return fmt.Errorf("primary and secondary regions must be set and differ (got %q, %q)", a.Primary.Region, a.Secondary.Region)

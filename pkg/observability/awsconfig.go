@@ -50,74 +50,20 @@ func recordsGlobalTypes(region string, args *Args) bool {
 	return region == args.Primary.Region
 }
 
-// newAwsConfig records every supported resource of one region into an encrypted, private bucket,
-// turns the recorder on, and evaluates the managed rules.
+// newAwsConfig evaluates the managed rules in one region. With AwsConfigRecorder it also records
+// every supported resource of the region into an encrypted, private bucket and turns the recorder
+// on; without, the rules rely on the account's own recorder and delivery channel (AWS allows one of
+// each per account and region, and Control Tower, Security Hub or another stack often owns them).
 func (o *Observability) newAwsConfig(ctx *pulumi.Context, name string, r *regional, args *Args) error {
 	prefix := fmt.Sprintf("%s-%s-config", name, r.region)
-	b, err := privatebucket.New(ctx, prefix+"-bucket", privatebucket.Args{
-		KmsKeyArn: r.keyArn,
-		Policy:    func(arn string) iampolicy.Document { return configBucketPolicy(r.acct, arn) },
-		// Outside prod, pulumi destroy empties the bucket (S3 refuses to delete a non-empty one).
-		ForceDestroy: !args.Protect,
-		Tags:         nameTag(prefix + "-bucket"),
-	}, o.opts(r.site)...)
-	if err != nil {
-		return err
-	}
-	bucket, policy := b.Bucket, b.Policy
-
-	role, err := iam.NewRole(ctx, prefix+"-role", &iam.RoleArgs{
-		Description:      pulumi.String("AWS Config recorder of " + name + " in " + r.region),
-		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole(configPrincipal, r.acct.ID).JSON()),
-		Tags:             nameTag(prefix + "-role"),
-	}, o.opts(r.site)...)
-	if err != nil {
-		return err
-	}
-	managed, err := iam.NewRolePolicyAttachment(ctx, prefix+"-role-config", &iam.RolePolicyAttachmentArgs{
-		Role:      role.Name,
-		PolicyArn: pulumi.String(managedPolicyArn(r.acct, "service-role/AWS_ConfigRole")),
-	}, o.opts(r.site)...)
-	if err != nil {
-		return err
-	}
-	delivery, err := iam.NewRolePolicy(ctx, prefix+"-role-delivery", &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: pulumi.All(bucket.Arn, r.keyArn).ApplyT(func(v []any) string {
-			return configDeliveryPolicy(r.acct, v[0].(string), v[1].(string)).JSON()
-		}).(pulumi.StringOutput),
-	}, o.opts(r.site)...)
-	if err != nil {
-		return err
-	}
-
-	recorder, err := cfg.NewRecorder(ctx, prefix+"-recorder", &cfg.RecorderArgs{
-		RoleArn: role.Arn,
-		RecordingGroup: cfg.RecorderRecordingGroupArgs{
-			AllSupported:               pulumi.Bool(true),
-			IncludeGlobalResourceTypes: pulumi.Bool(recordsGlobalTypes(r.region, args)),
-		},
-	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{managed, delivery}))...) // the role holds all its permissions before first use
-	if err != nil {
-		return err
-	}
-	// AWS refuses a delivery channel before a recorder exists, and checks the bucket when it is created.
-	channel, err := cfg.NewDeliveryChannel(ctx, prefix+"-delivery", &cfg.DeliveryChannelArgs{
-		S3BucketName: bucket.Bucket,
-		S3KmsKeyArn:  r.keyArn,
-		SnapshotDeliveryProperties: cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
-			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
-		},
-	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{recorder, policy, delivery}))...)
-	if err != nil {
-		return err
-	}
-	status, err := cfg.NewRecorderStatus(ctx, prefix+"-recorder-status", &cfg.RecorderStatusArgs{
-		Name:      recorder.Name,
-		IsEnabled: pulumi.Bool(true),
-	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{channel}))...)
-	if err != nil {
-		return err
+	var ruleOpts []pulumi.ResourceOption
+	if args.AwsConfigRecorder {
+		status, err := o.newConfigRecorder(ctx, name, prefix, r, args)
+		if err != nil {
+			return err
+		}
+		// A rule needs a running recorder to evaluate anything.
+		ruleOpts = append(ruleOpts, pulumi.DependsOn([]pulumi.Resource{status}))
 	}
 	for _, rule := range configRules(r.region, args.BackupRetentionDays) {
 		ra := &cfg.RuleArgs{
@@ -132,10 +78,76 @@ func (o *Observability) newAwsConfig(ctx *pulumi.Context, name string, r *region
 			b, _ := json.Marshal(rule.params)
 			ra.InputParameters = pulumi.String(string(b))
 		}
-		// A rule needs a running recorder to evaluate anything.
-		if _, err := cfg.NewRule(ctx, prefix+"-"+rule.id, ra, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{status}))...); err != nil {
+		if _, err := cfg.NewRule(ctx, prefix+"-"+rule.id, ra, o.opts(r.site, ruleOpts...)...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// newConfigRecorder creates the recorder, its role and bucket, the delivery channel, and turns the
+// recorder on; it returns the recorder status the rules wait for.
+func (o *Observability) newConfigRecorder(ctx *pulumi.Context, name, prefix string, r *regional, args *Args) (pulumi.Resource, error) {
+	b, err := privatebucket.New(ctx, prefix+"-bucket", privatebucket.Args{
+		KmsKeyArn: r.keyArn,
+		Policy:    func(arn string) iampolicy.Document { return configBucketPolicy(r.acct, arn) },
+		// Outside prod, pulumi destroy empties the bucket (S3 refuses to delete a non-empty one).
+		ForceDestroy: !args.Protect,
+		Tags:         nameTag(prefix + "-bucket"),
+	}, o.opts(r.site)...)
+	if err != nil {
+		return nil, err
+	}
+	bucket, policy := b.Bucket, b.Policy
+
+	role, err := iam.NewRole(ctx, prefix+"-role", &iam.RoleArgs{
+		Description:      pulumi.String("AWS Config recorder of " + name + " in " + r.region),
+		AssumeRolePolicy: pulumi.String(iampolicy.AssumeRole(configPrincipal, r.acct.ID).JSON()),
+		Tags:             nameTag(prefix + "-role"),
+	}, o.opts(r.site)...)
+	if err != nil {
+		return nil, err
+	}
+	managed, err := iam.NewRolePolicyAttachment(ctx, prefix+"-role-config", &iam.RolePolicyAttachmentArgs{
+		Role:      role.Name,
+		PolicyArn: pulumi.String(managedPolicyArn(r.acct, "service-role/AWS_ConfigRole")),
+	}, o.opts(r.site)...)
+	if err != nil {
+		return nil, err
+	}
+	delivery, err := iam.NewRolePolicy(ctx, prefix+"-role-delivery", &iam.RolePolicyArgs{
+		Role: role.ID(),
+		Policy: pulumi.All(bucket.Arn, r.keyArn).ApplyT(func(v []any) string {
+			return configDeliveryPolicy(r.acct, v[0].(string), v[1].(string)).JSON()
+		}).(pulumi.StringOutput),
+	}, o.opts(r.site)...)
+	if err != nil {
+		return nil, err
+	}
+
+	recorder, err := cfg.NewRecorder(ctx, prefix+"-recorder", &cfg.RecorderArgs{
+		RoleArn: role.Arn,
+		RecordingGroup: cfg.RecorderRecordingGroupArgs{
+			AllSupported:               pulumi.Bool(true),
+			IncludeGlobalResourceTypes: pulumi.Bool(recordsGlobalTypes(r.region, args)),
+		},
+	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{managed, delivery}))...) // the role holds all its permissions before first use
+	if err != nil {
+		return nil, err
+	}
+	// AWS refuses a delivery channel before a recorder exists, and checks the bucket when it is created.
+	channel, err := cfg.NewDeliveryChannel(ctx, prefix+"-delivery", &cfg.DeliveryChannelArgs{
+		S3BucketName: bucket.Bucket,
+		S3KmsKeyArn:  r.keyArn,
+		SnapshotDeliveryProperties: cfg.DeliveryChannelSnapshotDeliveryPropertiesArgs{
+			DeliveryFrequency: pulumi.String("TwentyFour_Hours"),
+		},
+	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{recorder, policy, delivery}))...)
+	if err != nil {
+		return nil, err
+	}
+	return cfg.NewRecorderStatus(ctx, prefix+"-recorder-status", &cfg.RecorderStatusArgs{
+		Name:      recorder.Name,
+		IsEnabled: pulumi.Bool(true),
+	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{channel}))...)
 }

@@ -2,8 +2,8 @@ package observability
 
 import (
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
@@ -76,10 +76,7 @@ func NewObservability(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 }
 
 func (o *Observability) build(ctx *pulumi.Context, name string, args *Args) error {
-	acct, err := o.account(ctx, args.Primary.Provider)
-	if err != nil {
-		return err
-	}
+	acct := accountInfo{id: args.AccountId}
 	regions := map[string]*regional{}
 	var ordered []*regional
 	topics, keys := pulumi.StringMap{}, pulumi.StringMap{}
@@ -121,25 +118,10 @@ func (o *Observability) build(ctx *pulumi.Context, name string, args *Args) erro
 	return nil
 }
 
-// accountInfo is the account and partition, shared by every region.
-type accountInfo struct{ id, partition string }
+// accountInfo is the account, shared by every region; each region brings its own partition.
+type accountInfo struct{ id string }
 
-func (a accountInfo) in(region string) kmskey.Account {
-	return kmskey.Account{ID: a.id, Partition: a.partition, Region: region}
-}
-
-// account asks the primary region's provider which account and partition the stack deploys to.
-func (o *Observability) account(ctx *pulumi.Context, p *aws.Provider) (accountInfo, error) {
-	id, err := aws.GetCallerIdentity(ctx, nil, pulumi.Parent(o), pulumi.Provider(p))
-	if err != nil {
-		return accountInfo{}, fmt.Errorf("caller identity: %w", err)
-	}
-	part, err := aws.GetPartition(ctx, nil, pulumi.Parent(o), pulumi.Provider(p))
-	if err != nil {
-		return accountInfo{}, fmt.Errorf("partition: %w", err)
-	}
-	return accountInfo{id: id.AccountId, partition: part.Partition}, nil
-}
+func (a accountInfo) in(region string) kmskey.Account { return awsenv.AccountIn(a.id, region) }
 
 // nameTag is the Name tag the console shows; everything else comes from the provider's defaultTags.
 func nameTag(value string) pulumi.StringMap { return pulumi.StringMap{"Name": pulumi.String(value)} }

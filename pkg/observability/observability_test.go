@@ -79,14 +79,15 @@ func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*offline.
 			}
 		}
 		args := &Args{
-			Primary: targets(primary), Secondary: targets(secondary),
+			AccountId: offline.AccountID,
+			Primary:   targets(primary), Secondary: targets(secondary),
 			EdgeProvider:   providers[EdgeRegion],
 			DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL),
 			HealthCheckIds:   map[string]pulumi.StringInput{"primary": pulumi.String(healthCheckID)},
 			AlarmEmails:      []string{"ops@example.com", "oncall@example.com"},
 			MonthlyBudgetUsd: 3000, BudgetTagKey: "Stack", BudgetTagValue: "prod", ActivateBudgetTag: true,
 			BackupRetentionDays: 30, BackupSchedule: "cron(0 5 * * ? *)",
-			EnableAwsConfig: true, ReplicationLagAlarmMs: 1000, Protect: true,
+			EnableAwsConfig: true, AwsConfigRecorder: true, ReplicationLagAlarmMs: 1000, Protect: true,
 		}
 		if mutate != nil {
 			mutate(args)
@@ -488,6 +489,30 @@ func TestAwsConfigAbsentWhenDisabled(t *testing.T) {
 	assert.NotEmpty(t, m.OfType(typAlarm), "the rest is still built")
 }
 
+// Where the account already records (Control Tower, Security Hub, another stack), the stack keeps
+// its rules and creates no recorder, delivery channel, bucket or recorder role of its own.
+func TestAwsConfigRulesOnTheAccountsRecorder(t *testing.T) {
+	with, _ := run(t, "us-east-1", "us-west-2", func(a *Args) {})
+	m, _ := run(t, "us-east-1", "us-west-2", func(a *Args) { a.AwsConfigRecorder = false })
+	for _, typ := range []string{"aws:cfg/recorder:Recorder", "aws:cfg/deliveryChannel:DeliveryChannel", "aws:cfg/recorderStatus:RecorderStatus"} {
+		assert.Len(t, with.OfType(typ), 2, typ)
+		assert.Empty(t, m.OfType(typ), typ)
+	}
+	for _, r := range m.Resources() {
+		assert.NotContains(t, r.Name, "-config-bucket", "no Config bucket")
+		assert.NotContains(t, r.Name, "-config-role", "no recorder role")
+	}
+	rules := m.OfType("aws:cfg/rule:Rule")
+	require.Len(t, rules, len(with.OfType("aws:cfg/rule:Rule")), "the same rules")
+	for _, r := range rules {
+		before := with.Named(r.Type, r.Name)
+		require.NotNil(t, before, r.Name)
+		assert.Equal(t, before.Inputs, r.Inputs, r.Name)
+		assert.Equal(t, before.Region, r.Region, r.Name)
+		assert.Empty(t, r.Dependencies, "%s waits for no recorder of ours", r.Name)
+	}
+}
+
 func TestOptionalEdgeInputsLeaveTheirAlarmsOut(t *testing.T) {
 	m, _ := run(t, "us-east-1", "us-west-2", func(a *Args) { a.DistributionId, a.WebAclName, a.HealthCheckIds = nil, nil, nil })
 	for _, id := range []string{"health-check-primary", "cloudfront-5xx-rate", "waf-blocked-spike"} {
@@ -537,6 +562,7 @@ func TestArgsAreValidated(t *testing.T) {
 		{"missing alb", func(a *Args) { a.Secondary.AlbArnSuffix = nil }, "region eu-central-1: AlbArnSuffix"},
 		{"missing cluster", func(a *Args) { a.Primary.ClusterArn = nil }, "region eu-west-1: ClusterIdentifier and ClusterArn"},
 		{"no edge provider", func(a *Args) { a.EdgeProvider = nil }, "EdgeProvider (us-east-1) is required"},
+		{"13-digit account", func(a *Args) { a.AccountId = "1234567890123" }, "AccountId must be the 12-digit AWS account id"},
 		{"no budget", func(a *Args) { a.MonthlyBudgetUsd = 0 }, "MonthlyBudgetUsd must be positive"},
 		{"no tag", func(a *Args) { a.BudgetTagValue = "" }, "BudgetTagKey and BudgetTagValue"},
 		{"no retention", func(a *Args) { a.BackupRetentionDays = 0 }, "BackupRetentionDays must be at least 1"},
@@ -563,7 +589,7 @@ func TestArgsAreValidated(t *testing.T) {
 						TargetGroupArnSuffix: pulumi.String(v.tg), AutoScalingGroupName: pulumi.String(v.asg),
 						ClusterIdentifier: pulumi.String(v.cluster), ClusterArn: pulumi.String(v.clusterArn)}
 				}
-				a := &Args{Primary: tgt("eu-west-1"), Secondary: tgt("eu-central-1"), EdgeProvider: ps[EdgeRegion],
+				a := &Args{AccountId: offline.AccountID, Primary: tgt("eu-west-1"), Secondary: tgt("eu-central-1"), EdgeProvider: ps[EdgeRegion],
 					MonthlyBudgetUsd: 1, BudgetTagKey: "Stack", BudgetTagValue: "prod", BackupRetentionDays: 1,
 					BackupSchedule: "cron(0 5 * * ? *)", ReplicationLagAlarmMs: 1}
 				tc.mutate(a)

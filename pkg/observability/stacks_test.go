@@ -19,6 +19,10 @@ func committedConfig(t *testing.T, stack string, overrides map[string]string) (*
 	t.Helper()
 	raw, err := offline.StackConfig("../..", stack)
 	require.NoError(t, err)
+	if p, ok := overrides["primaryRegion"]; ok {
+		// Move the committed pinned values (zones, images, prefix lists) along with the regions.
+		raw = offlinetest.MoveRegions(raw, map[string]string{"us-east-1": p, "us-west-2": overrides["secondaryRegion"]})
+	}
 	for k, v := range overrides {
 		raw[stacks.Namespace+":"+k] = v
 	}
@@ -55,14 +59,15 @@ func wire(ctx *pulumi.Context, cfg *stacks.Config) error {
 	}
 	o := cfg.Observability
 	_, err := NewObservability(ctx, "observability", &Args{
-		Primary: targets(cfg.PrimaryRegion), Secondary: targets(cfg.SecondaryRegion),
+		AccountId: offline.AccountID,
+		Primary:   targets(cfg.PrimaryRegion), Secondary: targets(cfg.SecondaryRegion),
 		EdgeProvider:   providers[EdgeRegion],
 		DistributionId: pulumi.String(distributionID), WebAclName: pulumi.String(webACL),
 		HealthCheckIds:   map[string]pulumi.StringInput{"primary": pulumi.String(healthCheckID)},
 		AlarmEmails:      o.AlarmEmails,
 		MonthlyBudgetUsd: o.MonthlyBudgetUsd, BudgetTagKey: "Stack", BudgetTagValue: cfg.Stack,
 		BackupRetentionDays: o.BackupRetentionDays, BackupSchedule: o.BackupSchedule,
-		EnableAwsConfig: o.EnableAwsConfig, ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
+		EnableAwsConfig: o.EnableAwsConfig, AwsConfigRecorder: o.AwsConfigRecorder, ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
 		Protect: cfg.IsProd(),
 	})
 	return err

@@ -111,7 +111,7 @@ func (m *Mocks) NewResource(args pulumi.MockResourceArgs) (string, resource.Prop
 	return r.ID, r.Outputs, nil
 }
 
-// Call answers an invoke from the offline account model and records it.
+// Call records an invoke and fails it: the program makes no data-source calls (see answerInvoke).
 func (m *Mocks) Call(args pulumi.MockCallArgs) (resource.PropertyMap, error) {
 	m.mu.Lock()
 	inv := Invoke{Token: args.Token, Args: args.Args}

@@ -28,6 +28,9 @@ const AutoScalingGroupTag = "aws:autoscaling:groupName"
 
 // Args configures one region's patching.
 type Args struct {
+	// AccountId and Region are where the component lives (config accountId and the provider's
+	// region, never looked up): key policies and ARNs are built from them.
+	AccountId, Region string
 	// AutoScalingGroupName is the group whose instances are scanned and patched.
 	AutoScalingGroupName pulumi.StringInput
 	// TargetGroupArn is the group's target group: an install waits for the instance to be healthy

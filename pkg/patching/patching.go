@@ -2,10 +2,9 @@ package patching
 
 import (
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // Patching is one region's patch baseline, daily compliance scan, non-compliance alarm and,
@@ -49,8 +48,8 @@ func NewPatching(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Re
 
 func (p *Patching) build(ctx *pulumi.Context, name string, args *Args) error {
 	child := pulumi.Parent(p)
-	acct, err := kmskey.Lookup(ctx, p)
-	if err != nil {
+	acct := awsenv.AccountIn(args.AccountId, args.Region)
+	if err := acct.Validate(); err != nil {
 		return err
 	}
 	baseline, err := newBaseline(ctx, name, args, child)

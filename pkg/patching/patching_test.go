@@ -18,6 +18,8 @@ import (
 
 func testArgs(install bool) *Args {
 	return &Args{
+		AccountId:            "123456789012",
+		Region:               "eu-west-1",
 		AutoScalingGroupName: pulumi.String("asg-a"),
 		TargetGroupArn:       pulumi.String("arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/tg/1"),
 		InstanceRoleName:     pulumi.String("instance-role"),

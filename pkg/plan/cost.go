@@ -233,11 +233,12 @@ func costNotes(g *graph) []string {
 			"API requests (KMS, Secrets Manager, CloudWatch), custom metrics, Route 53 queries (alias queries to AWS resources are free), " +
 			"Performance Insights beyond the free retention, CloudFront viewers outside North America and Europe.",
 	}
-	for _, inv := range g.invokes {
-		if inv.Token == "aws:route53/getZone:getZone" {
-			notes = append(notes, "The hosted zone is looked up, not created: its $0.50/month is billed outside this stack.")
-			break
-		}
+	createsZone := false
+	for _, n := range g.resources {
+		createsZone = createsZone || n.Type == "aws:route53/zone:Zone"
+	}
+	if !createsZone {
+		notes = append(notes, "The hosted zone is pinned (edge.hostedZoneId), not created: its $0.50/month is billed outside this stack.")
 	}
 	return notes
 }

@@ -215,8 +215,8 @@ func TestEURegionPairIsFullyPriced(t *testing.T) {
 	require.NoError(t, err)
 	prod, err := os.ReadFile(filepath.Join(projectRoot, "Pulumi.prod.yaml"))
 	require.NoError(t, err)
-	eu := strings.Replace(strings.Replace(string(prod), "primaryRegion: us-east-1", "primaryRegion: eu-west-1", 1),
-		"secondaryRegion: us-west-2", "secondaryRegion: eu-central-1", 1)
+	// Every region code moves, with the values pinned per region (zones, images, prefix lists).
+	eu := strings.NewReplacer("us-east-1", "eu-west-1", "us-west-2", "eu-central-1").Replace(string(prod))
 	require.NotEqual(t, string(prod), eu)
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.yaml"), project, 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "Pulumi.eu.yaml"), []byte(eu), 0o644))

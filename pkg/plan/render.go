@@ -99,7 +99,11 @@ func renderText(w io.Writer, r *Report, opts RenderOptions) error {
 		fmt.Fprintf(b, "  By type: %d types (--verbose lists them)\n", len(r.Inventory.Types))
 	}
 	fmt.Fprintf(b, "  Providers: %s\n", strings.Join(r.Inventory.Providers, ", "))
-	b.WriteString("  Data sources answered by the offline model:\n")
+	if len(r.Inventory.DataSources) == 0 {
+		b.WriteString("  Data sources: none (the program looks nothing up at deploy time)\n")
+	} else {
+		b.WriteString("  Data sources called (the offline model fails each):\n")
+	}
 	for _, d := range r.Inventory.DataSources {
 		fmt.Fprintf(b, "    %s (%s) x%d\n", d.Token, orDash(d.Region), d.Count)
 	}

@@ -49,6 +49,32 @@ func wildcardActions(doc map[string]any) []string {
 	return out
 }
 
+// isPermissionsBoundary reports whether a managed policy is the program's permissions boundary
+// (pkg/deployaccess): named "<prefix>boundary" and explicitly denying every IAM action, so the
+// Allow "*" a boundary needs (it only ever intersects with a role's own policies) can never be
+// used to grant IAM. Attached as an identity policy it would still be refused: it is only ever
+// a role's permissionsBoundary.
+func isPermissionsBoundary(r *Resource) bool {
+	if !strings.HasSuffix(r.str("name"), "-boundary") {
+		return false
+	}
+	doc, ok := r.policyJSON("policy")
+	if !ok {
+		return false
+	}
+	statements, _ := doc["Statement"].([]any)
+	for _, raw := range statements {
+		st, _ := raw.(map[string]any)
+		actions, _ := st["Action"].([]any)
+		for _, a := range actions {
+			if st["Effect"] == "Deny" && a == "iam:*" && st["Condition"] == nil {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 var iamRules = []Rule{
 	{
 		Name:          "iam-least-privilege",
@@ -75,6 +101,9 @@ var iamRules = []Rule{
 					}
 				}
 			default:
+				if r.Type == TypeIamPolicy && isPermissionsBoundary(r) {
+					return nil // a boundary caps what roles may do; its Allow grants nothing by itself
+				}
 				check("the policy", r, "policy")
 			}
 			return out

@@ -247,6 +247,10 @@ func ruleCases() []ruleCase {
 		fail("iam-least-privilege", "service wildcard", res(TypeIamPolicy, "p", map[string]any{"policy": `{"Statement":{"Effect":"Allow","Action":"rds:*","Resource":"*"}}`})),
 		fail("iam-least-privilege", "everything in an inline role policy", res(TypeIamRole, "r", map[string]any{"inlinePolicies": []any{map[string]any{"policy": `{"Statement":[{"Effect":"Allow","Action":["*"],"Resource":"*"}]}`}}})),
 		fail("iam-least-privilege", "NotAction", res(TypeIamRolePolicy, "p", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`})),
+		pass("iam-least-privilege", "the permissions boundary", res(TypeIamPolicy, "b", map[string]any{"name": "multi-region-ha-prod-boundary", "policy": `{"Statement":[
+			{"Effect":"Allow","Action":["*"],"Resource":["*"]},{"Effect":"Deny","Action":["iam:*","organizations:*"],"Resource":["*"]}]}`})),
+		fail("iam-least-privilege", "a boundary name without the IAM deny", res(TypeIamPolicy, "b", map[string]any{"name": "x-boundary", "policy": `{"Statement":[
+			{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`})),
 		fail("iam-least-privilege", "AdministratorAccess", res(TypeIamRolePolicyAttach, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})),
 
 		// The CloudFront log key as it was: delivery.logs may generate data keys for anyone's logs.

@@ -5,46 +5,15 @@ package kmskey
 import (
 	"fmt"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
 )
 
-// Account is where a component's resources live, read from its provider.
-type Account struct {
-	ID        string
-	Partition string
-	Region    string
-}
-
-// Lookup asks which account, partition and region a component deploys to: through the provider of
-// parent, or through the provider in opts (a multi-region component has none of its own to inherit).
-func Lookup(ctx *pulumi.Context, parent pulumi.Resource, opts ...pulumi.InvokeOption) (Account, error) {
-	opts = append([]pulumi.InvokeOption{pulumi.Parent(parent)}, opts...)
-	id, err := aws.GetCallerIdentity(ctx, nil, opts...)
-	if err != nil {
-		return Account{}, fmt.Errorf("caller identity: %w", err)
-	}
-	part, err := aws.GetPartition(ctx, nil, opts...)
-	if err != nil {
-		return Account{}, fmt.Errorf("partition: %w", err)
-	}
-	region, err := aws.GetRegion(ctx, nil, opts...)
-	if err != nil {
-		return Account{}, fmt.Errorf("region: %w", err)
-	}
-	return Account{ID: id.AccountId, Partition: part.Partition, Region: region.Name}, nil
-}
-
-// RootArn is the account's root principal, through which IAM policies are allowed to grant the key.
-func (a Account) RootArn() string { return fmt.Sprintf("arn:%s:iam::%s:root", a.Partition, a.ID) }
-
-// Arn builds an ARN in the account and region: Arn("logs", "log-group:*").
-func (a Account) Arn(service, resource string) string {
-	return fmt.Sprintf("arn:%s:%s:%s:%s:%s", a.Partition, service, a.Region, a.ID, resource)
-}
+// Account is where a component's resources live (account id from config, region, partition).
+type Account = awsenv.Account
 
 // ServiceGrant lets one AWS service principal use the key.
 type ServiceGrant struct {

@@ -4,6 +4,7 @@ package offlinetest
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -34,4 +35,21 @@ func MustRun(t testing.TB, stack string, config map[string]string, program pulum
 		t.Fatalf("program failed: %v", err)
 	}
 	return m
+}
+
+// MoveRegions returns a copy of a stack's config (full keys to raw values) with every region code
+// replaced by its counterpart in moves ({"us-east-1": "eu-west-1"}): the regions themselves and
+// every value pinned per region (zones, images, prefix list ids), as `go run . pin` would write
+// them for the new pair. The pinned ids stay the committed example values.
+func MoveRegions(config map[string]string, moves map[string]string) map[string]string {
+	pairs := make([]string, 0, 2*len(moves))
+	for from, to := range moves {
+		pairs = append(pairs, from, to)
+	}
+	r := strings.NewReplacer(pairs...)
+	out := make(map[string]string, len(config))
+	for k, v := range config {
+		out[k] = r.Replace(v)
+	}
+	return out
 }
