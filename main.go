@@ -292,19 +292,13 @@ func (d *deployment) newCertificates(ctx *pulumi.Context) error {
 }
 
 // newEdge puts CloudFront, WAF and the Route 53 failover records in front of both regions. The
-// active region's ALB is the PRIMARY record.
+// home region (primaryRegion) is the PRIMARY record and the other the SECONDARY, always: which region
+// writes reaches the edge only through the applications' answers to the health checks.
 func (d *deployment) newEdge(ctx *pulumi.Context) error {
 	e := d.cfg.Edge
 	origin := func(region string) edge.RegionOrigin {
 		c := d.computes[region]
-		return edge.RegionOrigin{
-			Region:               region,
-			Provider:             d.provider(region),
-			AlbDnsName:           c.AlbDnsName,
-			AlbZoneId:            c.AlbZoneId,
-			AlbArnSuffix:         c.AlbArnSuffix,
-			TargetGroupArnSuffix: c.TargetGroupArnSuffix,
-		}
+		return edge.RegionOrigin{Region: region, AlbDnsName: c.AlbDnsName, AlbZoneId: c.AlbZoneId}
 	}
 	ed, err := edge.NewEdge(ctx, "edge", &edge.Args{
 		EdgeProvider:                d.edgeProvider(),
@@ -312,12 +306,14 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 		ZoneId:                      d.certificates.ZoneId,
 		ViewerCertificateArn:        d.certificates.ViewerCertificateArn,
 		OriginVerifySecret:          d.originSecret,
-		Primary:                     origin(d.activeRegion()),
-		Secondary:                   origin(d.standbyRegion()),
+		Primary:                     origin(d.cfg.PrimaryRegion),
+		Secondary:                   origin(d.cfg.SecondaryRegion),
 		PriceClass:                  e.PriceClass,
 		WafRateLimit:                e.WafRateLimit,
 		HealthCheckIntervalSeconds:  e.HealthCheckIntervalSeconds,
 		HealthCheckFailureThreshold: e.HealthCheckFailureThreshold,
+		LivenessPath:                d.cfg.Compute.HealthCheckPath,
+		PrimaryPath:                 compute.PrimaryPath,
 		LogRetentionDays:            e.LogRetentionDays,
 		Protect:                     d.cfg.IsProd(),
 	})

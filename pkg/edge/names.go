@@ -21,13 +21,8 @@ func NewNames(hostname, domain string) Names { return edgecalc.NewNames(hostname
 // FailoverBudget is the traffic failover budget broken down by cause (see edgecalc.FailoverBudget).
 type FailoverBudget = edgecalc.FailoverBudget
 
-// TrafficFailoverBudget computes how long after the primary fails users reach the secondary
-// (see edgecalc.TrafficFailoverBudget for the model and its assumptions).
-func TrafficFailoverBudget(intervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, dnsTTL int) FailoverBudget {
-	return edgecalc.TrafficFailoverBudget(intervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, dnsTTL)
-}
-
-// BudgetFor is the budget of the alarm and records NewEdge builds from these health check settings.
+// BudgetFor is the budget of the health checks, records, ALBs and origins the program builds with
+// these health check settings (see edgecalc.TrafficFailoverBudget for the model and its assumptions).
 func BudgetFor(intervalSeconds, failureThreshold int) FailoverBudget {
 	return edgecalc.BudgetFor(intervalSeconds, failureThreshold)
 }
