@@ -111,7 +111,8 @@ func expectations(t *testing.T, stack string, cfg map[string]string, region stri
 	}
 	c, err := stacks.Parse(stack, values, nil)
 	require.NoError(t, err)
-	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: offline.PrefixListID(region)}
+	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: offline.PrefixListID(region),
+		HealthCheckPrefixList: offline.HealthCheckPrefixListID(region)}
 }
 
 func TestReachabilityOfTheWholeProgram(t *testing.T) {

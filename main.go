@@ -10,6 +10,7 @@ import (
 	"os"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -226,29 +227,34 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 		}
 		minSize, maxSize, desired := c.Capacity(active)
 		n := d.networks[region]
+		healthCheckers, err := healthCheckPrefixListId(ctx, d.provider(region), region)
+		if err != nil {
+			return err
+		}
 		comp, err := compute.NewCompute(ctx, "compute-"+region, &compute.Args{
-			VpcId:                  n.VpcId,
-			PublicSubnetIds:        n.PublicSubnetIds,
-			PrivateSubnetIds:       n.PrivateSubnetIds,
-			DatabaseSubnetCidrs:    d.regionNetwork(region).DatabaseSubnets,
-			DatabasePort:           d.cfg.Database.Port(),
-			CertificateArn:         d.certificates.RegionalCertificateArn(region),
-			OriginVerifySecret:     d.originSecret,
-			Role:                   role,
-			InstanceType:           c.InstanceType,
-			AmiSsmParameter:        c.AmiSsmParameter,
-			UserData:               c.UserDataScript,
-			MinSize:                minSize,
-			MaxSize:                maxSize,
-			DesiredCapacity:        desired,
-			AppPort:                c.AppPort,
-			HealthCheckPath:        c.HealthCheckPath,
-			HealthCheckGracePeriod: c.HealthCheckGracePeriod,
-			RootVolumeSize:         c.RootVolumeSize,
-			RootDeviceName:         c.RootDeviceName,
-			DeletionProtection:     d.cfg.IsProd(),
-			AccessLogRetentionDays: c.AccessLogRetentionDays,
-			Tags:                   d.cfg.DefaultTags(),
+			VpcId:                   n.VpcId,
+			PublicSubnetIds:         n.PublicSubnetIds,
+			PrivateSubnetIds:        n.PrivateSubnetIds,
+			DatabaseSubnetCidrs:     d.regionNetwork(region).DatabaseSubnets,
+			DatabasePort:            d.cfg.Database.Port(),
+			CertificateArn:          d.certificates.RegionalCertificateArn(region),
+			OriginVerifySecret:      d.originSecret,
+			HealthCheckPrefixListId: healthCheckers,
+			Role:                    role,
+			InstanceType:            c.InstanceType,
+			AmiSsmParameter:         c.AmiSsmParameter,
+			UserData:                c.UserDataScript,
+			MinSize:                 minSize,
+			MaxSize:                 maxSize,
+			DesiredCapacity:         desired,
+			AppPort:                 c.AppPort,
+			HealthCheckPath:         c.HealthCheckPath,
+			HealthCheckGracePeriod:  c.HealthCheckGracePeriod,
+			RootVolumeSize:          c.RootVolumeSize,
+			RootDeviceName:          c.RootDeviceName,
+			DeletionProtection:      d.cfg.IsProd(),
+			AccessLogRetentionDays:  c.AccessLogRetentionDays,
+			Tags:                    d.cfg.DefaultTags(),
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
 			return err
@@ -260,6 +266,18 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 	export(ctx, "albDnsNames", albs)
 	export(ctx, "autoScalingGroupNames", asgs)
 	return nil
+}
+
+// healthCheckPrefixListId looks up the id of region's route53-healthchecks prefix list, as compute
+// looks up CloudFront's origin-facing list. Kept a plain input so a table of ids (static stability)
+// can replace this lookup without touching compute.
+func healthCheckPrefixListId(ctx *pulumi.Context, p *aws.Provider, region string) (pulumi.StringInput, error) {
+	name := compute.Route53HealthChecksPrefixList(region)
+	list, err := ec2.LookupManagedPrefixList(ctx, &ec2.LookupManagedPrefixListArgs{Name: pulumi.StringRef(name)}, pulumi.Provider(p))
+	if err != nil {
+		return nil, fmt.Errorf("look up prefix list %s: %w", name, err)
+	}
+	return pulumi.String(list.Id), nil
 }
 
 type edgeStep struct {

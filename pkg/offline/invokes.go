@@ -25,6 +25,9 @@ func Zones(region string) []string {
 // PrefixListID is the id the offline model gives CloudFront's origin-facing prefix list in region.
 func PrefixListID(region string) string { return "pl-cloudfront-" + region }
 
+// HealthCheckPrefixListID is the offline id of region's com.amazonaws.<region>.route53-healthchecks.
+func HealthCheckPrefixListID(region string) string { return "pl-route53-healthchecks-" + region }
+
 // InvokeModel answers one data source from the offline model, given its args and the region of the
 // provider it was called with.
 type InvokeModel func(args resource.PropertyMap, region string) (resource.PropertyMap, error)
@@ -60,9 +63,13 @@ func answerInvoke(token string, args resource.PropertyMap, region string) (resou
 	case "aws:index/getRegion:getRegion":
 		return resource.NewPropertyMapFromMap(map[string]any{"name": region, "id": region, "region": region, "endpoint": "ec2." + region + ".amazonaws.com"}), nil
 	case "aws:ec2/getManagedPrefixList:getManagedPrefixList":
+		id, name, weight := PrefixListID(region), "com.amazonaws.global.cloudfront.origin-facing", 55.0
+		if v, ok := args["name"]; ok && v.IsString() && v.StringValue() == "com.amazonaws."+region+".route53-healthchecks" {
+			id, name, weight = HealthCheckPrefixListID(region), v.StringValue(), 25.0
+		}
 		return resource.NewPropertyMapFromMap(map[string]any{
-			"id": PrefixListID(region), "name": "com.amazonaws.global.cloudfront.origin-facing", "maxEntries": 55.0,
-			"arn": fmt.Sprintf("arn:aws:ec2:%s:aws:prefix-list/%s", region, PrefixListID(region)),
+			"id": id, "name": name, "maxEntries": weight,
+			"arn": fmt.Sprintf("arn:aws:ec2:%s:aws:prefix-list/%s", region, id),
 		}), nil
 	case "aws:route53/getZone:getZone":
 		name := args["name"].StringValue()
