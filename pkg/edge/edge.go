@@ -28,7 +28,7 @@ type Edge struct {
 	// HealthCheckIds are all health checks by key: "<region>-live", "<region>-primary" (the
 	// standby's is inverted) and "<home>-serves". Their HealthCheckStatus metrics live in us-east-1.
 	HealthCheckIds pulumi.StringMapOutput `pulumi:"healthCheckIds"`
-	ZoneId        pulumi.StringOutput `pulumi:"zoneId"`
+	ZoneId         pulumi.StringOutput    `pulumi:"zoneId"`
 	// FailoverRecordName is the failover origin name (origin.<viewer>).
 	FailoverRecordName pulumi.StringOutput `pulumi:"failoverRecordName"`
 }

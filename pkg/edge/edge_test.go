@@ -27,9 +27,9 @@ const (
 // regionOrigin stands in for one region's compute outputs.
 func regionOrigin(region string) RegionOrigin {
 	return RegionOrigin{
-		Region:               region,
-		AlbDnsName:           pulumi.String("alb-" + region + ".elb.amazonaws.com"),
-		AlbZoneId:            pulumi.String("ZALB-" + region),
+		Region:     region,
+		AlbDnsName: pulumi.String("alb-" + region + ".elb.amazonaws.com"),
+		AlbZoneId:  pulumi.String("ZALB-" + region),
 	}
 }
 
@@ -508,7 +508,7 @@ func TestEdgeArgsRejected(t *testing.T) {
 					return err
 				}
 				args.EdgeProvider = ps[edgeRegion]
-						_, err = NewEdge(ctx, "edge", args)
+				_, err = NewEdge(ctx, "edge", args)
 				return err
 			})
 			require.Error(t, err)
