@@ -240,21 +240,25 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			CertificateArn:          d.certificates.RegionalCertificateArn(region),
 			OriginVerifySecret:      d.originSecret,
 			HealthCheckPrefixListId: healthCheckers,
-			Role:                    role,
-			InstanceType:            c.InstanceType,
-			AmiSsmParameter:         c.AmiSsmParameter,
-			UserData:                c.UserDataScript,
-			MinSize:                 minSize,
-			MaxSize:                 maxSize,
-			DesiredCapacity:         desired,
-			AppPort:                 c.AppPort,
-			HealthCheckPath:         c.HealthCheckPath,
-			HealthCheckGracePeriod:  c.HealthCheckGracePeriod,
-			RootVolumeSize:          c.RootVolumeSize,
-			RootDeviceName:          c.RootDeviceName,
-			DeletionProtection:      d.cfg.IsProd(),
-			AccessLogRetentionDays:  c.AccessLogRetentionDays,
-			Tags:                    d.cfg.DefaultTags(),
+			Database: compute.DatabaseDiscovery{
+				GlobalClusterIdentifier: database.GlobalClusterIdentifier(ctx.Project(), ctx.Stack(), databaseName),
+				SecretNamePrefix:        database.SecretNamePrefix(databaseName),
+			},
+			Role:                   role,
+			InstanceType:           c.InstanceType,
+			AmiSsmParameter:        c.AmiSsmParameter,
+			UserData:               c.UserDataScript,
+			MinSize:                minSize,
+			MaxSize:                maxSize,
+			DesiredCapacity:        desired,
+			AppPort:                c.AppPort,
+			HealthCheckPath:        c.HealthCheckPath,
+			HealthCheckGracePeriod: c.HealthCheckGracePeriod,
+			RootVolumeSize:         c.RootVolumeSize,
+			RootDeviceName:         c.RootDeviceName,
+			DeletionProtection:     d.cfg.IsProd(),
+			AccessLogRetentionDays: c.AccessLogRetentionDays,
+			Tags:                   d.cfg.DefaultTags(),
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
 			return err
@@ -345,6 +349,10 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 	export(ctx, "healthCheckId", ed.HealthCheckId)
 	return nil
 }
+
+// databaseName is the database component's name ("database" in newDatabase; a test keeps them equal):
+// compute's default application finds the global cluster and its credentials secret by it.
+const databaseName = "database"
 
 type databaseStep struct {
 	database *database.GlobalDatabase

@@ -67,6 +67,8 @@ type Args struct {
 	AmiSsmParameter string
 	// UserData is the script content; "" boots the embedded default service.
 	UserData string
+	// Database tells the default application where the database is (ignored with UserData).
+	Database DatabaseDiscovery
 
 	MinSize, MaxSize, DesiredCapacity int
 	AppPort                           int

@@ -84,6 +84,9 @@ func (c *Compute) build(ctx *pulumi.Context, name string, args *Args) error {
 	if err != nil {
 		return err
 	}
+	if err := c.newDatabaseDiscovery(ctx, name, args, acct, group.role, child); err != nil {
+		return err
+	}
 
 	c.AlbArn = lbs.alb.Arn
 	c.AlbDnsName = lbs.alb.DnsName

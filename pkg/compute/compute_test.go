@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -41,6 +42,7 @@ func testArgs(prod bool) *Args {
 		CertificateArn:          pulumi.String(cert),
 		OriginVerifySecret:      pulumi.ToSecret(pulumi.String(secret)).(pulumi.StringOutput),
 		HealthCheckPrefixListId: pulumi.String(hcPrefixList),
+		Database:                DatabaseDiscovery{GlobalClusterIdentifier: "multi-region-ha-test-database", SecretNamePrefix: "database-credentials-"},
 		Role:                    RolePrimary,
 		InstanceType:            "m7i.large",
 		AmiSsmParameter:         amiX86,
@@ -241,6 +243,24 @@ func TestHealthPathsRuleNeedsNoSecret(t *testing.T) {
 	}
 	assert.Equal(t, "forward", hr.Str("actions[0].type"))
 	assert.Equal(t, one(t, m, "aws:lb/targetGroup:TargetGroup").Outputs["arn"].StringValue(), hr.Str("actions[0].targetGroupArn"))
+}
+
+// The default application may find its database; a custom one brings its own configuration and
+// gets no extra permission.
+func TestDatabaseDiscoveryGrantOnlyForTheDefaultApplication(t *testing.T) {
+	m, _ := runCompute(t, region, testArgs(true))
+	p := m.Named("aws:iam/rolePolicy:RolePolicy", "compute-"+region+"-instance-discover-database")
+	require.NotNil(t, p)
+	role := one(t, m, "aws:iam/role:Role")
+	assert.Equal(t, role.Outputs["name"].StringValue(), p.Str("role"))
+	doc := p.JSON("policy")
+	require.NotNil(t, doc)
+	assert.Contains(t, fmt.Sprint(doc), "arn:aws:rds::"+offline.AccountID+":global-cluster:multi-region-ha-test-database")
+
+	custom := testArgs(true)
+	custom.UserData = "#!/bin/bash\necho custom\n"
+	m, _ = runCompute(t, region, custom)
+	assert.Nil(t, m.Named("aws:iam/rolePolicy:RolePolicy", "compute-"+region+"-instance-discover-database"))
 }
 
 func TestOutputs(t *testing.T) {
@@ -444,9 +464,10 @@ func TestLaunchTemplate(t *testing.T) {
 
 	script, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
 	require.NoError(t, err)
-	assert.Contains(t, string(script), `APP_PORT="8080"`)
-	assert.Contains(t, string(script), `HEALTH_CHECK_PATH="/health"`)
-	assert.NotContains(t, string(script), "primary", "the default service does not bake in the role")
+	assert.Contains(t, string(script), "APP_PORT=8080\n")
+	assert.Contains(t, string(script), "HEALTH_CHECK_PATH=/health\n")
+	assert.Contains(t, string(script), "PRIMARY_PATH=/health/global-primary\n")
+	assert.NotContains(t, string(script), "ROLE", "the default service does not bake in the role")
 	assert.NotContains(t, string(script), "__")
 	assert.NotContains(t, string(script), secret, "no secret in user data")
 }
@@ -513,7 +534,9 @@ func TestInstanceRoleHasOnlySessionManagerAndCloudWatchAgent(t *testing.T) {
 		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
 		"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
 	}, arns)
-	assert.Empty(t, m.OfType("aws:iam/rolePolicy:RolePolicy"), "no inline policies of our own")
+	inline := m.OfType("aws:iam/rolePolicy:RolePolicy")
+	require.Len(t, inline, 1, "one inline policy of our own: the default application's database discovery")
+	assert.Equal(t, "compute-"+region+"-instance-discover-database", inline[0].Name)
 	assert.Empty(t, m.OfType("aws:iam/policy:Policy"))
 	assert.False(t, role.Has("managedPolicyArns"))
 	profile := one(t, m, "aws:iam/instanceProfile:InstanceProfile")

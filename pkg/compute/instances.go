@@ -52,7 +52,7 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 	if !strings.HasPrefix(ami, "ami-") {
 		return nil, fmt.Errorf("SSM parameter %s holds %q, not an AMI ID", args.AmiSsmParameter, ami)
 	}
-	userData, err := renderUserData(args.UserData, args.AppPort, args.HealthCheckPath, args.Role)
+	userData, err := renderUserData(args)
 	if err != nil {
 		return nil, err
 	}
