@@ -232,18 +232,13 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			return err
 		}
 		comp, err := compute.NewCompute(ctx, "compute-"+region, &compute.Args{
-			VpcId:                   n.VpcId,
-			PublicSubnetIds:         n.PublicSubnetIds,
-			PrivateSubnetIds:        n.PrivateSubnetIds,
-			DatabaseSubnetCidrs:     d.regionNetwork(region).DatabaseSubnets,
-			DatabasePort:            d.cfg.Database.Port(),
-			CertificateArn:          d.certificates.RegionalCertificateArn(region),
-			OriginVerifySecret:      d.originSecret,
-			HealthCheckPrefixListId: healthCheckers,
-			Database: compute.DatabaseDiscovery{
-				GlobalClusterIdentifier: database.GlobalClusterIdentifier(ctx.Project(), ctx.Stack(), databaseName),
-				SecretNamePrefix:        database.SecretNamePrefix(databaseName),
-			},
+			VpcId:                  n.VpcId,
+			PublicSubnetIds:        n.PublicSubnetIds,
+			PrivateSubnetIds:       n.PrivateSubnetIds,
+			DatabaseSubnetCidrs:    d.regionNetwork(region).DatabaseSubnets,
+			DatabasePort:           d.cfg.Database.Port(),
+			CertificateArn:         d.certificates.RegionalCertificateArn(region),
+			OriginVerifySecret:     d.originSecret,
 			Role:                   role,
 			InstanceType:           c.InstanceType,
 			AmiSsmParameter:        c.AmiSsmParameter,
@@ -259,6 +254,14 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			DeletionProtection:     d.cfg.IsProd(),
 			AccessLogRetentionDays: c.AccessLogRetentionDays,
 			Tags:                   d.cfg.DefaultTags(),
+
+			// Traffic (issue #12): Route 53's checkers' prefix list, and where the default application
+			// finds the database.
+			HealthCheckPrefixListId: healthCheckers,
+			Database: compute.DatabaseDiscovery{
+				GlobalClusterIdentifier: database.GlobalClusterIdentifier(ctx.Project(), ctx.Stack(), databaseName),
+				SecretNamePrefix:        database.SecretNamePrefix(databaseName),
+			},
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
 			return err

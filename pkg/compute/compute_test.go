@@ -199,6 +199,8 @@ func TestHttpsOnlyListener(t *testing.T) {
 	assert.Equal(t, 443.0, l.Num("port"))
 	assert.Equal(t, "HTTPS", l.Str("protocol"))
 	assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-2021-06", l.Str("sslPolicy"))
+	// Route 53's HTTPS health checks need TLS 1.0, 1.1 or 1.2 from the endpoint: the policy keeps 1.2.
+	assert.Contains(t, l.Str("sslPolicy"), "TLS13-1-2", "TLS 1.3 and 1.2")
 	assert.Equal(t, cert, l.Str("certificateArn"))
 	assert.Equal(t, one(t, m, "aws:lb/loadBalancer:LoadBalancer").Outputs["arn"].StringValue(), l.Str("loadBalancerArn"))
 	require.Equal(t, 1, l.Len("defaultActions"))
