@@ -2,6 +2,7 @@ package main
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -127,7 +128,12 @@ func TestOneOriginSecretServesBothAlbsAndCloudFront(t *testing.T) {
 	value := origin.Outputs["result"]
 	require.True(t, value.ContainsSecrets())
 
-	rules := m.OfType("aws:lb/listenerRule:ListenerRule")
+	var rules []*offline.Resource
+	for _, r := range m.OfType("aws:lb/listenerRule:ListenerRule") {
+		if strings.HasSuffix(r.Name, "-from-cloudfront") {
+			rules = append(rules, r)
+		}
+	}
 	require.Len(t, rules, 2)
 	var headerValues []string
 	for _, r := range rules {

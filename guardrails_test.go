@@ -93,7 +93,8 @@ func expectations(t *testing.T, stack string, cfg map[string]string, region stri
 	}
 	c, err := stacks.Parse(stack, values, nil)
 	require.NoError(t, err)
-	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: c.PrefixLists(region).CloudFront}
+	return policy.Expectations{AppPort: c.Compute.AppPort, DatabasePort: c.Database.Port(), CloudFrontPrefixList: c.PrefixLists(region).CloudFront,
+		HealthCheckPrefixList: c.PrefixLists(region).HealthCheck}
 }
 
 func TestReachabilityOfTheWholeProgram(t *testing.T) {

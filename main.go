@@ -300,6 +300,14 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			AccessLogRetentionDays:    c.AccessLogRetentionDays,
 			Tags:                      d.cfg.DefaultTags(),
 			InstanceTags:              map[string]string{patching.PatchGroupTag: d.cfg.PatchGroup()},
+
+			// Traffic (issue #12): Route 53's checkers' prefix list, and where the default application
+			// finds the database.
+			HealthCheckPrefixListId: pulumi.String(d.cfg.PrefixLists(region).HealthCheck),
+			Database: compute.DatabaseDiscovery{
+				GlobalClusterIdentifier: database.GlobalClusterIdentifier(ctx.Project(), ctx.Stack(), databaseName),
+				SecretNamePrefix:        database.SecretNamePrefix(databaseName),
+			},
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
 			return err
@@ -347,19 +355,13 @@ func (d *deployment) newCertificates(ctx *pulumi.Context) error {
 }
 
 // newEdge puts CloudFront, WAF and the Route 53 failover records in front of both regions. The
-// home region's ALB is the PRIMARY record, always; traffic follows the writer through health checks.
+// home region (primaryRegion) is the PRIMARY record and the other the SECONDARY, always: which region
+// writes reaches the edge only through the applications' answers to the health checks.
 func (d *deployment) newEdge(ctx *pulumi.Context) error {
 	e := d.cfg.Edge
 	origin := func(region string) edge.RegionOrigin {
 		c := d.computes[region]
-		return edge.RegionOrigin{
-			Region:               region,
-			Provider:             d.provider(region),
-			AlbDnsName:           c.AlbDnsName,
-			AlbZoneId:            c.AlbZoneId,
-			AlbArnSuffix:         c.AlbArnSuffix,
-			TargetGroupArnSuffix: c.TargetGroupArnSuffix,
-		}
+		return edge.RegionOrigin{Region: region, AlbDnsName: c.AlbDnsName, AlbZoneId: c.AlbZoneId}
 	}
 	ed, err := edge.NewEdge(ctx, "edge", &edge.Args{
 		AccountId:                   d.cfg.AccountId,
@@ -374,6 +376,8 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 		WafRateLimit:                e.WafRateLimit,
 		HealthCheckIntervalSeconds:  e.HealthCheckIntervalSeconds,
 		HealthCheckFailureThreshold: e.HealthCheckFailureThreshold,
+		LivenessPath:                d.cfg.Compute.HealthCheckPath,
+		PrimaryPath:                 compute.PrimaryPath,
 		LogRetentionDays:            e.LogRetentionDays,
 		Protect:                     d.cfg.IsProd(),
 	})
@@ -387,6 +391,10 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 	export(ctx, "healthCheckId", ed.HealthCheckId)
 	return nil
 }
+
+// databaseName is the database component's name ("database" in newDatabase; a test keeps them equal):
+// compute's default application finds the global cluster and its credentials secret by it.
+const databaseName = "database"
 
 type databaseStep struct {
 	database *database.GlobalDatabase

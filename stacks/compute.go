@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
 	"github.com/multi-region-ha/multi-region-ha/pkg/patching/patchspec"
 )
 
@@ -195,8 +196,12 @@ func validateCompute(c *Config, p *problems) {
 	if k.AppPort < 1 || k.AppPort > 65535 {
 		p.addf("compute.appPort", "is %d; allowed: a port from 1 to 65535", k.AppPort)
 	}
-	if len(k.HealthCheckPath) > 1024 || !healthCheckPathPattern.MatchString(k.HealthCheckPath) {
-		p.addf("compute.healthCheckPath", "is %q; allowed: a path starting with / of letters, digits and / . _ ~ - (no query, at most 1024 characters)", k.HealthCheckPath)
+	// It is also the liveness path Route 53 checks, whose resource paths hold at most 255 characters,
+	// and must differ from the global-primary path.
+	if len(k.HealthCheckPath) > 255 || !healthCheckPathPattern.MatchString(k.HealthCheckPath) {
+		p.addf("compute.healthCheckPath", "is %q; allowed: a path starting with / of letters, digits and / . _ ~ - (no query, at most 255 characters)", k.HealthCheckPath)
+	} else if k.HealthCheckPath == edgecalc.DefaultPrimaryPath {
+		p.addf("compute.healthCheckPath", "is %q, the global-primary path; allowed: any other path (the liveness path)", k.HealthCheckPath)
 	}
 	if k.AccessLogRetentionDays < 1 {
 		p.addf("compute.accessLogRetentionDays", "is %d; allowed: at least 1 day", k.AccessLogRetentionDays)

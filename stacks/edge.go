@@ -22,8 +22,10 @@ type Edge struct {
 	PriceClass string `json:"priceClass"`
 	// WafRateLimit is how many requests one IP may send in 5 minutes before WAF blocks it.
 	WafRateLimit int `json:"wafRateLimit"`
-	// HealthCheckIntervalSeconds x HealthCheckFailureThreshold is how long the primary region must look
-	// dead (no healthy target) before DNS fails over; rounded up to whole 60 s alarm periods.
+	// HealthCheckIntervalSeconds x HealthCheckFailureThreshold is how long Route 53's checkers must see
+	// a region's liveness or global-primary path fail before they call it unhealthy (the detection of
+	// the traffic budget). The checks steer on the database topology, not on momentary writability,
+	// so a low threshold does not flap on a writer blip.
 	HealthCheckIntervalSeconds  int `json:"healthCheckIntervalSeconds"`
 	HealthCheckFailureThreshold int `json:"healthCheckFailureThreshold"`
 	// LogRetentionDays is how long WAF logs and CloudFront access logs are kept.
@@ -51,7 +53,9 @@ func defaultEdge(prod bool) Edge {
 		LogRetentionDays:            30,
 	}
 	if prod {
+		// 10 s x 1 keeps prod's traffic budget at 90 s (docs/edge.md).
 		e.HealthCheckIntervalSeconds = 10
+		e.HealthCheckFailureThreshold = 1
 		e.LogRetentionDays = 365
 	}
 	return e
@@ -60,7 +64,8 @@ func defaultEdge(prod bool) Edge {
 // Names is the edge's naming scheme (viewer, failover origin, regional origin names).
 func (e Edge) Names() edgecalc.Names { return edgecalc.NewNames(e.Hostname, e.DomainName) }
 
-// FailoverBudget is how long after the primary fails users reach the secondary (see docs/edge.md).
+// FailoverBudget is how long after the home region fails or is demoted viewers reach the region that
+// serves (see docs/edge.md), from the settings the program builds.
 func (e Edge) FailoverBudget() edgecalc.FailoverBudget {
 	return edgecalc.BudgetFor(e.HealthCheckIntervalSeconds, e.HealthCheckFailureThreshold)
 }

@@ -123,7 +123,7 @@ func TestEdgeDefaultsPerEnvironment(t *testing.T) {
 	staging, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", HostedZoneId: testHostedZone, PriceClass: "PriceClass_100", WafRateLimit: 2000,
-		HealthCheckIntervalSeconds: 10, HealthCheckFailureThreshold: 3, LogRetentionDays: 365}, prod.Edge)
+		HealthCheckIntervalSeconds: 10, HealthCheckFailureThreshold: 1, LogRetentionDays: 365}, prod.Edge)
 	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", HostedZoneId: testHostedZone, PriceClass: "PriceClass_100", WafRateLimit: 2000,
 		HealthCheckIntervalSeconds: 30, HealthCheckFailureThreshold: 3, LogRetentionDays: 30}, staging.Edge)
 	assert.Equal(t, "app.example.com", prod.Edge.Names().Viewer())
@@ -143,7 +143,7 @@ func TestEdgeSettings(t *testing.T) {
 
 // TestCommittedProdFailsOverWithinThreeMinutes is the traffic side of the region failure scenario:
 // with the committed prod stack, users reach the secondary within 3 minutes of the primary failing.
-func TestCommittedProdFailsOverWithinThreeMinutes(t *testing.T) {
+func TestCommittedProdFailsOverWithin90Seconds(t *testing.T) {
 	raw, err := offline.StackConfig("..", "prod")
 	require.NoError(t, err)
 	values := map[string]string{}
@@ -155,12 +155,14 @@ func TestCommittedProdFailsOverWithinThreeMinutes(t *testing.T) {
 	c, err := parseT("prod", withEdge(values), nil)
 	require.NoError(t, err)
 	b := c.Edge.FailoverBudget()
-	assert.LessOrEqual(t, b.Total, 3*time.Minute, "prod traffic failover budget %v (%+v)", b.Total, b)
-	assert.Equal(t, b.Detection+b.Evaluation+b.DNS, b.Total)
+	assert.LessOrEqual(t, b.Total, 90*time.Second, "prod traffic failover budget %v (%+v)", b.Total, b)
+	assert.Equal(t, 90*time.Second, b.Total, "10 s x 1 + 10 s evaluation + 60 s TTL/keep-alive + 2 x 5 s origin attempts")
+	assert.Equal(t, 10, c.Edge.HealthCheckIntervalSeconds)
+	assert.Equal(t, 1, c.Edge.HealthCheckFailureThreshold)
 
 	s, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
-	assert.Equal(t, 4*time.Minute, s.Edge.FailoverBudget().Total, "staging trades speed for fewer false failovers")
+	assert.Equal(t, 190*time.Second, s.Edge.FailoverBudget().Total, "staging trades speed for fewer false failovers (30 s x 3)")
 }
 
 func TestEdgeBadConfig(t *testing.T) {

@@ -3,6 +3,8 @@ package compute
 import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/lb"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
 )
 
 // physicalNamePrefix starts the ALB's and target group's AWS names. AWS caps both names at 32
@@ -18,29 +20,41 @@ const (
 	healthyThreshold          = 2
 	unhealthyThreshold        = 2
 	deregistrationDelaySecond = 30
-	originRulePriority        = 10
+	// healthPathsRulePriority is evaluated before the origin-secret rule (lower number first).
+	healthPathsRulePriority = 5
+	originRulePriority      = 10
 )
+
+// HealthCheckerMethods are the only methods the health-paths rule forwards: Route 53 sends GET.
+var HealthCheckerMethods = []string{"GET", "HEAD"}
 
 type loadBalancing struct {
 	alb      *lb.LoadBalancer
 	target   *lb.TargetGroup
 	listener *lb.Listener
 	rule     *lb.ListenerRule
+	// healthRule forwards the liveness and primary paths without the origin secret.
+	healthRule *lb.ListenerRule
 }
 
 func (c *Compute) newLoadBalancing(ctx *pulumi.Context, name string, args *Args, sgs *securityGroups, logs *accessLogs, opts ...pulumi.ResourceOption) (*loadBalancing, error) {
 	alb, err := lb.NewLoadBalancer(ctx, name+"-alb", &lb.LoadBalancerArgs{
-		NamePrefix:               pulumi.String(physicalNamePrefix),
-		LoadBalancerType:         pulumi.String("application"),
-		Internal:                 pulumi.Bool(false),
-		IpAddressType:            pulumi.String("ipv4"),
-		Subnets:                  args.PublicSubnetIds,
-		SecurityGroups:           pulumi.StringArray{sgs.alb.ID()},
+		NamePrefix:       pulumi.String(physicalNamePrefix),
+		LoadBalancerType: pulumi.String("application"),
+		Internal:         pulumi.Bool(false),
+		IpAddressType:    pulumi.String("ipv4"),
+		Subnets:          args.PublicSubnetIds,
+		// CloudFront's group (55 rules) and Route 53's checkers' group (25 rules) cannot be one.
+		SecurityGroups:           pulumi.StringArray{sgs.alb.ID(), sgs.albHealthChecks.ID()},
 		DropInvalidHeaderFields:  pulumi.Bool(true),
 		DesyncMitigationMode:     pulumi.String("defensive"),
 		EnableHttp2:              pulumi.Bool(true),
 		EnableDeletionProtection: pulumi.Bool(args.DeletionProtection),
 		IdleTimeout:              pulumi.Int(60),
+		// Explicit (AWS's default is 3600 s): the ALB closes each client connection, CloudFront's
+		// too, at most this long after it opened, which bounds how long CloudFront keeps sending
+		// requests to a demoted region over connections it holds (counted in the traffic budget).
+		ClientKeepAlive: pulumi.Int(edgecalc.ALBClientKeepAliveSeconds),
 		AccessLogs: &lb.LoadBalancerAccessLogsArgs{
 			Bucket:  logs.bucket.Bucket,
 			Enabled: pulumi.Bool(true),
@@ -122,5 +136,36 @@ func (c *Compute) newLoadBalancing(ctx *pulumi.Context, name string, args *Args,
 	if err != nil {
 		return nil, err
 	}
-	return &loadBalancing{alb: alb, target: target, listener: listener, rule: rule}, nil
+	// Route 53's checkers cannot send the origin secret: exactly the two health paths, GET or HEAD,
+	// reach the targets without it. Anything else still gets the listener's 403. Path conditions
+	// match exactly (the paths carry no '*' or '?', which the ALB reads as wildcards).
+	healthRule, err := lb.NewListenerRule(ctx, name+"-health-paths", &lb.ListenerRuleArgs{
+		ListenerArn: listener.Arn,
+		Priority:    pulumi.Int(healthPathsRulePriority),
+		Conditions: lb.ListenerRuleConditionArray{
+			&lb.ListenerRuleConditionArgs{
+				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{
+					Values: pulumi.ToStringArray(HealthPaths(args.HealthCheckPath)),
+				},
+			},
+			&lb.ListenerRuleConditionArgs{
+				HttpRequestMethod: &lb.ListenerRuleConditionHttpRequestMethodArgs{
+					Values: pulumi.ToStringArray(HealthCheckerMethods),
+				},
+			},
+		},
+		Actions: lb.ListenerRuleActionArray{&lb.ListenerRuleActionArgs{
+			Type:           pulumi.String("forward"),
+			TargetGroupArn: target.Arn,
+		}},
+		Tags: nameTag(name + "-health-paths"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	return &loadBalancing{alb: alb, target: target, listener: listener, rule: rule, healthRule: healthRule}, nil
 }
+
+// HealthPaths are the paths the ALB forwards without the origin secret: the liveness path (the
+// target group's health check path) and the global-primary path.
+func HealthPaths(livenessPath string) []string { return []string{livenessPath, PrimaryPath} }

@@ -13,6 +13,7 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
+	"github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
 )
 
 // Roles of a region. The role decides settings (user data, tags), never names.
@@ -34,6 +35,11 @@ const (
 // forwards a request only when it carries this header with the right value.
 const OriginVerifyHeader = "X-Origin-Verify"
 
+// PrimaryPath is the application's "global primary" path: 200 only while this region hosts the
+// Aurora global cluster's primary cluster. With the liveness path (HealthCheckPath) it is the only
+// path the ALB forwards without the origin secret, for Route 53's health checkers.
+const PrimaryPath = edgecalc.DefaultPrimaryPath
+
 // TLSPolicy is the ALB listener's security policy: TLS 1.3 and 1.2 with forward-secret ciphers only.
 const TLSPolicy = "ELBSecurityPolicy-TLS13-1-2-2021-06"
 
@@ -51,6 +57,10 @@ type Args struct {
 	// regions. It must be 32 to 128 characters of letters, digits, '-', '_' or '.': the ALB treats '*'
 	// and '?' in a header condition as wildcards.
 	OriginVerifySecret pulumi.StringInput
+	// HealthCheckPrefixListId is the id of this region's AWS-managed prefix list
+	// com.amazonaws.<region>.route53-healthchecks (Route53HealthChecksPrefixList): Route 53's health
+	// checkers reach the liveness and primary paths from it, through a second security group.
+	HealthCheckPrefixListId pulumi.StringInput
 	// Role is RolePrimary or RoleSecondary: it only reaches user data and tags.
 	Role string
 
@@ -70,6 +80,8 @@ type Args struct {
 	AmiId string
 	// UserData is the script content; "" boots the embedded default service.
 	UserData string
+	// Database tells the default application where the database is (ignored with UserData).
+	Database DatabaseDiscovery
 
 	// MinSize, MaxSize and DesiredCapacity size the group. Main passes them by home/standby region
 	// (config), never by which region writes; DesiredCapacity applies at creation only (the group
@@ -113,6 +125,7 @@ func (a *Args) validate() error {
 		{"PrivateSubnetIds", a.PrivateSubnetIds != nil},
 		{"CertificateArn", a.CertificateArn != nil},
 		{"OriginVerifySecret", a.OriginVerifySecret != nil},
+		{"HealthCheckPrefixListId", a.HealthCheckPrefixListId != nil},
 	} {
 		if !in.set {
 			return fmt.Errorf("%s is required", in.name)
@@ -142,6 +155,12 @@ func (a *Args) validate() error {
 	}
 	if !ValidHealthCheckPath(a.HealthCheckPath) {
 		return fmt.Errorf("HealthCheckPath %q must start with / and use only letters, digits and / . _ ~ - (at most 1024 characters)", a.HealthCheckPath)
+	}
+	if a.HealthCheckPath == PrimaryPath {
+		return fmt.Errorf("HealthCheckPath %q is the global-primary path; the liveness path must differ", a.HealthCheckPath)
+	}
+	if len(a.HealthCheckPath) > 255 {
+		return fmt.Errorf("HealthCheckPath %q is longer than the 255 characters of a Route 53 health check path", a.HealthCheckPath)
 	}
 	if len(a.DatabaseSubnetCidrs) > 0 && !validPort(a.DatabasePort) {
 		return fmt.Errorf("DatabasePort %d is not a port (1-65535)", a.DatabasePort)

@@ -3,6 +3,7 @@ package compute
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -23,6 +24,8 @@ const (
 	amiX86 = "ami-0123456789abcdef0"
 	cfPl   = "pl-4fa04526"
 	cert   = "arn:aws:acm:eu-west-1:123456789012:certificate/regional"
+	// hcPrefixList stands in for the id of com.amazonaws.eu-west-1.route53-healthchecks.
+	hcPrefixList = "pl-route53-healthchecks-eu-west-1"
 )
 
 var (
@@ -33,28 +36,30 @@ var (
 
 func testArgs(prod bool) *Args {
 	return &Args{
-		VpcId:                  pulumi.String("vpc-test"),
-		PublicSubnetIds:        pulumi.ToStringArray(publicSubnets),
-		PrivateSubnetIds:       pulumi.ToStringArray(privateSubnets),
-		DatabaseSubnetCidrs:    dbCidrs,
-		DatabasePort:           5432,
-		CertificateArn:         pulumi.String(cert),
-		OriginVerifySecret:     pulumi.ToSecret(pulumi.String(secret)).(pulumi.StringOutput),
-		Role:                   RolePrimary,
-		InstanceType:           "m7i.large",
-		AmiId:                  amiX86,
-		AccountId:              offline.AccountID,
-		Region:                 region,
-		CloudFrontPrefixListId: cfPl,
-		ElbAccountId:           "156460612806",
-		MinSize:                2,
-		MaxSize:                6,
-		DesiredCapacity:        3,
-		AppPort:                8080,
-		HealthCheckPath:        "/health",
-		DeletionProtection:     prod,
-		AccessLogRetentionDays: 90,
-		Tags:                   map[string]string{"Application": "web"},
+		VpcId:                   pulumi.String("vpc-test"),
+		PublicSubnetIds:         pulumi.ToStringArray(publicSubnets),
+		PrivateSubnetIds:        pulumi.ToStringArray(privateSubnets),
+		DatabaseSubnetCidrs:     dbCidrs,
+		DatabasePort:            5432,
+		CertificateArn:          pulumi.String(cert),
+		OriginVerifySecret:      pulumi.ToSecret(pulumi.String(secret)).(pulumi.StringOutput),
+		Role:                    RolePrimary,
+		InstanceType:            "m7i.large",
+		AmiId:                   amiX86,
+		AccountId:               offline.AccountID,
+		Region:                  region,
+		CloudFrontPrefixListId:  cfPl,
+		ElbAccountId:            "156460612806",
+		MinSize:                 2,
+		MaxSize:                 6,
+		DesiredCapacity:         3,
+		AppPort:                 8080,
+		HealthCheckPath:         "/health",
+		DeletionProtection:      prod,
+		AccessLogRetentionDays:  90,
+		Tags:                    map[string]string{"Application": "web"},
+		HealthCheckPrefixListId: pulumi.String(hcPrefixList),
+		Database:                DatabaseDiscovery{GlobalClusterIdentifier: "multi-region-ha-test-database", SecretNamePrefix: "database-credentials-"},
 	}
 }
 
@@ -119,7 +124,9 @@ func TestAlbIsInternetFacingHardenedAndLogged(t *testing.T) {
 		assert.Equal(t, bucket.Outputs["bucket"].StringValue(), alb.Str("accessLogs.bucket"))
 		assert.True(t, alb.Bool("accessLogs.enabled"))
 		assert.True(t, alb.DependsOn(one(t, m, "aws:s3/bucketPolicy:BucketPolicy")), "ELB checks the bucket policy when logs are enabled")
-		assert.Equal(t, []string{"compute-" + region + "-alb-sg-id"}, alb.Strings("securityGroups"))
+		assert.Equal(t, []string{"compute-" + region + "-alb-sg-id", "compute-" + region + "-alb-hc-sg-id"}, alb.Strings("securityGroups"),
+			"CloudFront's group and the health checkers' group, each holding its prefix list alone")
+		assert.Equal(t, 60.0, alb.Num("clientKeepAlive"), "set explicitly: the traffic budget counts it")
 		assert.LessOrEqual(t, len(alb.Str("namePrefix")), 6, "AWS allows a 6-character name prefix")
 		assert.Equal(t, "compute-"+region+"-alb", alb.Tags()["Name"])
 		assert.Equal(t, RolePrimary, alb.Tags()["Role"])
@@ -196,6 +203,8 @@ func TestHttpsOnlyListener(t *testing.T) {
 	assert.Equal(t, 443.0, l.Num("port"))
 	assert.Equal(t, "HTTPS", l.Str("protocol"))
 	assert.Equal(t, "ELBSecurityPolicy-TLS13-1-2-2021-06", l.Str("sslPolicy"))
+	// Route 53's HTTPS health checks need TLS 1.0, 1.1 or 1.2 from the endpoint: the policy keeps 1.2.
+	assert.Contains(t, l.Str("sslPolicy"), "TLS13-1-2", "TLS 1.3 and 1.2")
 	assert.Equal(t, cert, l.Str("certificateArn"))
 	assert.Equal(t, one(t, m, "aws:lb/loadBalancer:LoadBalancer").Outputs["arn"].StringValue(), l.Str("loadBalancerArn"))
 	require.Equal(t, 1, l.Len("defaultActions"))
@@ -206,7 +215,9 @@ func TestHttpsOnlyListener(t *testing.T) {
 
 func TestListenerRuleForwardsOnlyWithTheOriginHeader(t *testing.T) {
 	m, _ := runCompute(t, region, testArgs(true))
-	rule := one(t, m, "aws:lb/listenerRule:ListenerRule")
+	rule := m.Named("aws:lb/listenerRule:ListenerRule", "compute-"+region+"-from-cloudfront")
+	require.NotNil(t, rule)
+	assert.Equal(t, 10.0, rule.Num("priority"))
 	tg := one(t, m, "aws:lb/targetGroup:TargetGroup")
 	assert.Equal(t, one(t, m, "aws:lb/listener:Listener").Outputs["arn"].StringValue(), rule.Str("listenerArn"))
 	require.Equal(t, 1, rule.Len("conditions"))
@@ -216,6 +227,46 @@ func TestListenerRuleForwardsOnlyWithTheOriginHeader(t *testing.T) {
 	require.Equal(t, 1, rule.Len("actions"))
 	assert.Equal(t, "forward", rule.Str("actions[0].type"))
 	assert.Equal(t, tg.Outputs["arn"].StringValue(), rule.Str("actions[0].targetGroupArn"))
+}
+
+// Route 53's checkers send no origin secret: exactly the liveness and global-primary paths, GET or
+// HEAD, reach the targets without it, before the secret rule; everything else gets the 403.
+func TestHealthPathsRuleNeedsNoSecret(t *testing.T) {
+	m, _ := runCompute(t, region, testArgs(true))
+	rules := m.OfType("aws:lb/listenerRule:ListenerRule")
+	require.Len(t, rules, 2, "the health paths and the origin secret: nothing else reaches the targets")
+	hr := m.Named("aws:lb/listenerRule:ListenerRule", "compute-"+region+"-health-paths")
+	require.NotNil(t, hr)
+	secretRule := m.Named("aws:lb/listenerRule:ListenerRule", "compute-"+region+"-from-cloudfront")
+	assert.Less(t, hr.Num("priority"), secretRule.Num("priority"), "evaluated first")
+	assert.Equal(t, one(t, m, "aws:lb/listener:Listener").Outputs["arn"].StringValue(), hr.Str("listenerArn"))
+	require.Equal(t, 2, hr.Len("conditions"))
+	assert.Equal(t, []string{"/health", "/health/global-primary"}, hr.Strings("conditions[0].pathPattern.values"))
+	assert.Equal(t, []string{"GET", "HEAD"}, hr.Strings("conditions[1].httpRequestMethod.values"))
+	assert.False(t, hr.Has("conditions[0].httpHeader"))
+	for _, v := range hr.Strings("conditions[0].pathPattern.values") {
+		assert.False(t, strings.ContainsAny(v, "*?"), "exact paths, no ALB wildcards")
+	}
+	assert.Equal(t, "forward", hr.Str("actions[0].type"))
+	assert.Equal(t, one(t, m, "aws:lb/targetGroup:TargetGroup").Outputs["arn"].StringValue(), hr.Str("actions[0].targetGroupArn"))
+}
+
+// The default application may find its database; a custom one brings its own configuration and
+// gets no extra permission.
+func TestDatabaseDiscoveryGrantOnlyForTheDefaultApplication(t *testing.T) {
+	m, _ := runCompute(t, region, testArgs(true))
+	p := m.Named("aws:iam/rolePolicy:RolePolicy", "compute-"+region+"-instance-discover-database")
+	require.NotNil(t, p)
+	role := one(t, m, "aws:iam/role:Role")
+	assert.Equal(t, role.Outputs["name"].StringValue(), p.Str("role"))
+	doc := p.JSON("policy")
+	require.NotNil(t, doc)
+	assert.Contains(t, fmt.Sprint(doc), "arn:aws:rds::"+offline.AccountID+":global-cluster:multi-region-ha-test-database")
+
+	custom := testArgs(true)
+	custom.UserData = "#!/bin/bash\necho custom\n"
+	m, _ = runCompute(t, region, custom)
+	assert.Nil(t, m.Named("aws:iam/rolePolicy:RolePolicy", "compute-"+region+"-instance-discover-database"))
 }
 
 func TestOutputs(t *testing.T) {
@@ -283,8 +334,10 @@ func TestSecurityGroupRules(t *testing.T) {
 	appSg := m.Named("aws:ec2/securityGroup:SecurityGroup", "compute-"+region+"-app-sg")
 	require.NotNil(t, albSg)
 	require.NotNil(t, appSg)
-	require.Len(t, m.OfType("aws:ec2/securityGroup:SecurityGroup"), 2)
-	for _, sg := range []*offline.Resource{albSg, appSg} {
+	hcSg := m.Named("aws:ec2/securityGroup:SecurityGroup", "compute-"+region+"-alb-hc-sg")
+	require.NotNil(t, hcSg)
+	require.Len(t, m.OfType("aws:ec2/securityGroup:SecurityGroup"), 3)
+	for _, sg := range []*offline.Resource{albSg, hcSg, appSg} {
 		assert.Equal(t, "vpc-test", sg.Str("vpcId"))
 		assert.False(t, sg.Has("ingress"), "%s: standalone rules only, never inline", sg.Name)
 		assert.False(t, sg.Has("egress"), "%s: standalone rules only, never inline", sg.Name)
@@ -305,7 +358,7 @@ func TestSecurityGroupRules(t *testing.T) {
 	for _, r := range m.OfType(in) {
 		assert.False(t, r.Has("cidrIpv4"), "%s: no ingress from a CIDR", r.Name)
 	}
-	assert.Len(t, m.OfType(in), 2)
+	assert.Len(t, m.OfType(in), 3)
 	assert.Len(t, m.OfType(out), 5)
 
 	byPort := func(typ, group string) map[float64][]*offline.Resource {
@@ -323,6 +376,16 @@ func TestSecurityGroupRules(t *testing.T) {
 	require.Len(t, albIn[443], 1, "ALB admits HTTPS only")
 	assert.Equal(t, cfPl, albIn[443][0].Str("prefixListId"), "only CloudFront's origin-facing addresses")
 	assert.False(t, albIn[443][0].Has("cidrIpv4"))
+
+	// The health checkers' group: 443 from the route53-healthchecks prefix list, nothing else, no egress.
+	hcIn := byPort(in, hcSg.ID)
+	require.Len(t, hcIn, 1)
+	require.Len(t, hcIn[443], 1)
+	assert.Equal(t, hcPrefixList, hcIn[443][0].Str("prefixListId"))
+	assert.Empty(t, byPort(out, hcSg.ID), "the ALB reaches the instances through the CloudFront group's egress")
+	assert.LessOrEqual(t, CloudFrontOriginFacingWeight, DefaultInboundRulesPerGroup)
+	assert.Greater(t, CloudFrontOriginFacingWeight+Route53HealthChecksWeight, DefaultInboundRulesPerGroup, "the two lists cannot share a group")
+	assert.Equal(t, "com.amazonaws.eu-west-1.route53-healthchecks", Route53HealthChecksPrefixList("eu-west-1"))
 
 	albOut := byPort(out, albSg.ID)
 	require.Len(t, albOut, 1)
@@ -399,9 +462,10 @@ func TestLaunchTemplate(t *testing.T) {
 
 	script, err := base64.StdEncoding.DecodeString(lt.Str("userData"))
 	require.NoError(t, err)
-	assert.Contains(t, string(script), `APP_PORT="8080"`)
-	assert.Contains(t, string(script), `HEALTH_CHECK_PATH="/health"`)
-	assert.NotContains(t, string(script), "primary", "the default service does not bake in the role")
+	assert.Contains(t, string(script), "APP_PORT=8080\n")
+	assert.Contains(t, string(script), "HEALTH_CHECK_PATH=/health\n")
+	assert.Contains(t, string(script), "PRIMARY_PATH=/health/global-primary\n")
+	assert.NotContains(t, string(script), "ROLE", "the default service does not bake in the role")
 	assert.NotContains(t, string(script), "__")
 	assert.NotContains(t, string(script), secret, "no secret in user data")
 }
@@ -468,7 +532,9 @@ func TestInstanceRoleHasOnlySessionManagerAndCloudWatchAgent(t *testing.T) {
 		"arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
 		"arn:aws:iam::aws:policy/CloudWatchAgentServerPolicy",
 	}, arns)
-	assert.Empty(t, m.OfType("aws:iam/rolePolicy:RolePolicy"), "no inline policies of our own")
+	inline := m.OfType("aws:iam/rolePolicy:RolePolicy")
+	require.Len(t, inline, 1, "one inline policy of our own: the default application's database discovery")
+	assert.Equal(t, "compute-"+region+"-instance-discover-database", inline[0].Name)
 	assert.Empty(t, m.OfType("aws:iam/policy:Policy"))
 	assert.False(t, role.Has("managedPolicyArns"))
 	profile := one(t, m, "aws:iam/instanceProfile:InstanceProfile")
@@ -490,7 +556,7 @@ func TestAutoScalingGroup(t *testing.T) {
 	assert.Equal(t, 300.0, asg.Num("healthCheckGracePeriod"))
 	assert.Equal(t, []string{tg.Outputs["arn"].StringValue()}, asg.Strings("targetGroupArns"))
 	assert.True(t, asg.Bool("capacityRebalance"))
-	assert.True(t, asg.DependsOn(one(t, m, "aws:lb/listenerRule:ListenerRule")))
+	assert.True(t, asg.DependsOn(m.Named("aws:lb/listenerRule:ListenerRule", "compute-"+region+"-from-cloudfront")))
 
 	assert.Equal(t, lt.ID, asg.Str("launchTemplate.id"))
 	assert.Equal(t, "1", asg.Str("launchTemplate.version"), "an explicit version (latestVersion), never $Latest")
@@ -563,6 +629,9 @@ func TestArgsAreValidated(t *testing.T) {
 		{"vpc", func(a *Args) { a.VpcId = nil }, "VpcId is required"},
 		{"secret", func(a *Args) { a.OriginVerifySecret = nil }, "OriginVerifySecret is required"},
 		{"certificate", func(a *Args) { a.CertificateArn = nil }, "CertificateArn is required"},
+		{"health check prefix list", func(a *Args) { a.HealthCheckPrefixListId = nil }, "HealthCheckPrefixListId is required"},
+		{"liveness is the primary path", func(a *Args) { a.HealthCheckPath = PrimaryPath }, "must differ"},
+		{"liveness too long for Route 53", func(a *Args) { a.HealthCheckPath = "/" + strings.Repeat("a", 255) }, "255 characters"},
 		{"desired above max", func(a *Args) { a.DesiredCapacity = 7 }, "MinSize (2) <= DesiredCapacity (7) <= MaxSize (6)"},
 		{"min above desired", func(a *Args) { a.MinSize = 4 }, "MinSize (4) <= DesiredCapacity (3)"},
 		{"port", func(a *Args) { a.AppPort = 70000 }, "AppPort 70000 is not a port"},

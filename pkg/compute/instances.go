@@ -53,7 +53,7 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 	// The AMI is pinned in config (compute.amiIds, refreshed by `go run . pin --images`): a new
 	// image shows in the preview as a new launch template version only when someone pins it.
 	ami := args.AmiId
-	userData, err := renderUserData(args.UserData, args.AppPort, args.HealthCheckPath, args.Role)
+	userData, err := renderUserData(args)
 	if err != nil {
 		return nil, err
 	}
@@ -87,6 +87,13 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 			return nil, err
 		}
 		attachments = append(attachments, attachment)
+	}
+	discovery, err := newDatabaseDiscovery(ctx, name, args, acct, role, opts...)
+	if err != nil {
+		return nil, err
+	}
+	if discovery != nil {
+		attachments = append(attachments, discovery)
 	}
 	profile, err := iam.NewInstanceProfile(ctx, name+"-instance-profile", &iam.InstanceProfileArgs{
 		Role: role.Name,

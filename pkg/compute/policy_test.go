@@ -89,33 +89,90 @@ func TestValidHealthCheckPath(t *testing.T) {
 	}
 }
 
-func TestRenderUserData(t *testing.T) {
-	encoded, err := renderUserData("", 8080, "/health", RolePrimary)
+// userDataArgs are the user data inputs of a region's compute.
+func userDataArgs(script, role string) *Args {
+	return &Args{UserData: script, AppPort: 8080, HealthCheckPath: "/health", Role: role,
+		Database: DatabaseDiscovery{GlobalClusterIdentifier: "multi-region-ha-prod-database", SecretNamePrefix: "database-credentials-"},
+		Tags:     map[string]string{"Stack": "prod"}}
+}
+
+func decodeUserData(t *testing.T, args *Args) string {
+	t.Helper()
+	encoded, err := renderUserData(args)
 	require.NoError(t, err)
 	raw, err := base64.StdEncoding.DecodeString(encoded)
 	require.NoError(t, err)
-	script := string(raw)
+	return string(raw)
+}
+
+func TestRenderUserData(t *testing.T) {
+	script := decodeUserData(t, userDataArgs("", RolePrimary))
 	assert.True(t, strings.HasPrefix(script, "#!/bin/bash\n"))
-	assert.Contains(t, script, `APP_PORT="8080"`)
+	for _, want := range []string{
+		"APP_PORT=8080", "HEALTH_CHECK_PATH=/health", "PRIMARY_PATH=/health/global-primary",
+		"PRIMARY_REFRESH_SECONDS=5", "PRIMARY_HOLD_SECONDS=60",
+		"GLOBAL_CLUSTER_ID=multi-region-ha-prod-database", "DB_SECRET_PREFIX=database-credentials-", "STACK=prod",
+	} {
+		assert.Contains(t, script, want)
+	}
 	assert.Contains(t, script, "placement/region", "the default service reports its region")
 	assert.Contains(t, script, "X-aws-ec2-metadata-token", "IMDSv2")
 	assert.Contains(t, script, "systemctl enable --now webapp.service")
-	for _, p := range []string{PlaceholderAppPort, PlaceholderHealthCheckPath} {
+	for _, p := range []string{PlaceholderAppPort, PlaceholderHealthCheckPath, PlaceholderPrimaryPath, PlaceholderPrimaryRefresh,
+		PlaceholderPrimaryHold, PlaceholderGlobalCluster, PlaceholderSecretPrefix, PlaceholderStack} {
 		assert.Contains(t, DefaultUserData, p)
 		assert.NotContains(t, script, p)
 	}
 	assert.NotContains(t, DefaultUserData, PlaceholderRole, "the role changes at failover; baking it in would roll the fleet")
-	secondary, err := renderUserData("", 8080, "/health", RoleSecondary)
-	require.NoError(t, err)
-	assert.Equal(t, encoded, secondary)
-	custom, err := renderUserData("role="+PlaceholderRole, 8080, "/health", RoleSecondary)
-	require.NoError(t, err)
-	raw, err = base64.StdEncoding.DecodeString(custom)
-	require.NoError(t, err)
-	assert.Equal(t, "role=secondary", string(raw), "custom scripts may still use the role")
+	assert.Equal(t, script, decodeUserData(t, userDataArgs("", RoleSecondary)), "both roles boot the same instances")
+	assert.Equal(t, "role=secondary", decodeUserData(t, userDataArgs("role="+PlaceholderRole, RoleSecondary)), "custom scripts may still use the role")
 
-	_, err = renderUserData(strings.Repeat("#", MaxUserDataBytes+1), 8080, "/health", RolePrimary)
+	_, err := renderUserData(userDataArgs(strings.Repeat("#", MaxUserDataBytes+1), RolePrimary))
 	assert.ErrorContains(t, err, "EC2 allows 16384")
-	_, err = renderUserData(strings.Repeat("#", MaxUserDataBytes), 8080, "/health", RolePrimary)
+	_, err = renderUserData(userDataArgs(strings.Repeat("#", MaxUserDataBytes), RolePrimary))
 	assert.NoError(t, err)
+}
+
+// The default application implements the contract for both engines: the global-primary path reads
+// the topology (which region hosts the primary cluster), never momentary writability, from both
+// views, answers from a background cache with a hold, and writes go to the global writer endpoint.
+func TestDefaultApplicationContract(t *testing.T) {
+	script := decodeUserData(t, userDataArgs("", RolePrimary))
+	for _, want := range []string{
+		// Aurora PostgreSQL: the primary cluster's row has durability lag -1; the global writer's session is MASTER_SESSION_ID.
+		"FROM aurora_global_db_status() WHERE durability_lag_in_msec = -1",
+		"FROM aurora_global_db_instance_status() WHERE session_id = 'MASTER_SESSION_ID'",
+		// Aurora MySQL: the information_schema tables (3.04+).
+		"FROM information_schema.aurora_global_db_status WHERE DURABILITY_LAG_IN_MILLISECONDS = -1",
+		"FROM information_schema.aurora_global_db_instance_status WHERE SESSION_ID = 'MASTER_SESSION_ID'",
+		// Cached in the background, answered from memory, last answer held for HOLD seconds.
+		"threading.Thread(target=refresh_forever", "time.time() - state[\"at\"] <= HOLD", "200 if ok else 503",
+		// Topology from this region's own cluster; writes through the secret's host, the global writer endpoint.
+		`cluster["ReaderEndpoint"]`, `sql(d["host"], WRITE`,
+		"sslmode=require", "--ssl",
+	} {
+		assert.Contains(t, script, want)
+	}
+	for _, never := range []string{"pg_is_in_recovery", "innodb_read_only", "@@read_only", "transaction_read_only"} {
+		assert.NotContains(t, script, never, "momentary writability must not steer traffic")
+	}
+	assert.NotContains(t, script, "PGPASSWORD=$", "no secret on a command line or in user data")
+	assert.Less(t, len(script), MaxUserDataBytes)
+}
+
+func TestDiscoveryPolicy(t *testing.T) {
+	doc := discoveryPolicy(kmskey.Account{ID: "123456789012", Partition: "aws", Region: "eu-west-1"},
+		DatabaseDiscovery{GlobalClusterIdentifier: "multi-region-ha-prod-database", SecretNamePrefix: "database-credentials-"})
+	require.Len(t, doc.Statement, 3)
+	assert.Equal(t, []string{"rds:DescribeGlobalClusters"}, doc.Statement[0].Action)
+	assert.Equal(t, []string{"arn:aws:rds::123456789012:global-cluster:multi-region-ha-prod-database"}, doc.Statement[0].Resource)
+	assert.Equal(t, []string{"rds:DescribeDBClusters"}, doc.Statement[1].Action)
+	assert.Equal(t, []string{"arn:aws:rds:eu-west-1:123456789012:cluster:*"}, doc.Statement[1].Resource)
+	assert.Equal(t, []string{"secretsmanager:ListSecrets"}, doc.Statement[2].Action, "metadata only; the value is the database's grant")
+	for _, st := range doc.Statement {
+		assert.Equal(t, "Allow", st.Effect)
+		for _, a := range st.Action {
+			assert.NotContains(t, a, "*")
+		}
+	}
 }

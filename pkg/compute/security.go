@@ -12,10 +12,24 @@ import (
 // weighs 55 rules against a security group's inbound quota, so the ALB's group holds it alone.
 const CloudFrontOriginFacing = "com.amazonaws.global.cloudfront.origin-facing"
 
-// securityGroups are the ALB's and the instances' groups. Every rule is a standalone resource (none
-// inline), each with a description.
+// Route53HealthChecksPrefixList is the AWS-managed prefix list of Route 53's health checkers as seen
+// from region. It weighs 25 rules, so it cannot join CloudFront's 55 in one group of the default 60
+// inbound rules: the ALB carries a second group for it alone.
+func Route53HealthChecksPrefixList(region string) string {
+	return "com.amazonaws." + region + ".route53-healthchecks"
+}
+
+// Weights of the managed prefix lists against a security group's inbound-rule quota (default 60).
+const (
+	CloudFrontOriginFacingWeight = 55
+	Route53HealthChecksWeight    = 25
+	DefaultInboundRulesPerGroup  = 60
+)
+
+// securityGroups are the ALB's groups (CloudFront's; Route 53's checkers') and the instances'. Every
+// rule is a standalone resource (none inline), each with a description.
 type securityGroups struct {
-	alb, app *ec2.SecurityGroup
+	alb, albHealthChecks, app *ec2.SecurityGroup
 }
 
 func (c *Compute) newSecurityGroups(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*securityGroups, error) {
@@ -23,6 +37,14 @@ func (c *Compute) newSecurityGroups(ctx *pulumi.Context, name string, args *Args
 		VpcId:       args.VpcId,
 		Description: pulumi.String("ALB of " + name + ": HTTPS from CloudFront origin-facing addresses only"),
 		Tags:        nameTag(name + "-alb-sg"),
+	}, opts...)
+	if err != nil {
+		return nil, err
+	}
+	albHealthChecks, err := ec2.NewSecurityGroup(ctx, name+"-alb-hc-sg", &ec2.SecurityGroupArgs{
+		VpcId:       args.VpcId,
+		Description: pulumi.String("ALB of " + name + ": HTTPS from Route 53 health checkers only (liveness and global-primary paths)"),
+		Tags:        nameTag(name + "-alb-hc-sg"),
 	}, opts...)
 	if err != nil {
 		return nil, err
@@ -47,6 +69,14 @@ func (c *Compute) newSecurityGroups(ctx *pulumi.Context, name string, args *Args
 			FromPort:        pulumi.Int(443),
 			ToPort:          pulumi.Int(443),
 			PrefixListId:    pulumi.String(args.CloudFrontPrefixListId),
+		}},
+		{name + "-alb-in-https-route53", &vpc.SecurityGroupIngressRuleArgs{
+			SecurityGroupId: albHealthChecks.ID(),
+			Description:     pulumi.String("HTTPS from Route 53 health checkers (the listener forwards them only the health paths)"),
+			IpProtocol:      pulumi.String("tcp"),
+			FromPort:        pulumi.Int(443),
+			ToPort:          pulumi.Int(443),
+			PrefixListId:    args.HealthCheckPrefixListId,
 		}},
 		{name + "-app-in-alb", &vpc.SecurityGroupIngressRuleArgs{
 			SecurityGroupId:           app.ID(),
@@ -104,5 +134,5 @@ func (c *Compute) newSecurityGroups(ctx *pulumi.Context, name string, args *Args
 			return nil, err
 		}
 	}
-	return &securityGroups{alb: alb, app: app}, nil
+	return &securityGroups{alb: alb, albHealthChecks: albHealthChecks, app: app}, nil
 }

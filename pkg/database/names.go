@@ -43,3 +43,14 @@ func globalClusterIdentifier(project, stack, name string) string {
 func finalSnapshotIdentifier(project, stack, name, region string) string {
 	return identifier(maxSnapshotIdentifier, project, stack, name, region, "final")
 }
+
+// GlobalClusterIdentifier is the identifier NewGlobalDatabase gives the global cluster of component
+// name in project and stack: fixed before anything exists, so other components (the default
+// application's discovery) can name it without waiting for the database.
+func GlobalClusterIdentifier(project, stack, name string) string {
+	return globalClusterIdentifier(project, stack, name)
+}
+
+// SecretNamePrefix starts the physical name of component name's credentials secret (Pulumi
+// auto-names it "<name>-credentials-<random>"; its replica in the other region keeps the name).
+func SecretNamePrefix(name string) string { return name + "-credentials-" }

@@ -69,7 +69,7 @@ func TestBudgetIsTheEdgesOwnCalculation(t *testing.T) {
 	cfg, err := liveops.LoadConfig("../..", "staging")
 	require.NoError(t, err)
 	assert.Equal(t, cfg.Edge.FailoverBudget().Total, b.Traffic)
-	assert.Equal(t, b.Detection+b.Evaluation+b.DNS, b.Traffic)
+	assert.Equal(t, 190*time.Second, b.Traffic, "staging: 30 s x 3 detection + 30 s evaluation + max(60 s TTL, 60 s keep-alive) + 2 x 5 s origin attempts")
 	assert.Equal(t, SwitchoverAllowance, b.Database)
 }
 
@@ -153,7 +153,7 @@ func TestRegionDrillThatExceedsItsTrafficBudget(t *testing.T) {
 	assert.True(t, r.Page.Paged)
 	require.NotNil(t, r.ReplicationLagMs)
 	assert.Equal(t, 420.0, *r.ReplicationLagMs)
-	assert.Contains(t, r.Failures, "traffic recovery 400 s exceeds the budget of 240 s")
+	assert.Contains(t, r.Failures, "traffic recovery 400 s exceeds the budget of 190 s")
 	whats := timeline(r)
 	assert.Contains(t, whats, "runbook started in us-west-2 (switchover): arn:aws:states:us-west-2:123456789012:execution:runbook:drill")
 	assert.Contains(t, whats, "Route 53 sees the PRIMARY record's health check hc-primary unhealthy")
@@ -327,8 +327,8 @@ func TestRenderFormats(t *testing.T) {
 	require.NoError(t, Render(&text, r, "text"))
 	require.NoError(t, Render(&md, r, "markdown"))
 	assert.Contains(t, text.String(), "instance drill of stack staging in us-east-1: PASS")
-	assert.Contains(t, text.String(), "traffic recovery: 20 s measured, budget 240 s (within budget)")
-	assert.Contains(t, md.String(), "| traffic | 20 | 240 | true |")
+	assert.Contains(t, text.String(), "traffic recovery: 20 s measured, budget 190 s (within budget)")
+	assert.Contains(t, md.String(), "| traffic | 20 | 190 | true |")
 	assert.Contains(t, md.String(), "| s after fault | time (UTC) | event |")
 	assert.Error(t, Render(&text, r, "yaml"))
 }

@@ -11,11 +11,9 @@ import (
 
 // RegionOrigin is one region's compute tier as the edge sees it.
 type RegionOrigin struct {
-	Region   string
-	Provider *aws.Provider
-	// AlbDnsName and AlbZoneId are the ALB's alias target; AlbArnSuffix and TargetGroupArnSuffix are
-	// the dimensions of its CloudWatch metrics.
-	AlbDnsName, AlbZoneId, AlbArnSuffix, TargetGroupArnSuffix pulumi.StringInput
+	Region string
+	// AlbDnsName and AlbZoneId are the ALB's alias target.
+	AlbDnsName, AlbZoneId pulumi.StringInput
 }
 
 // Args configures the edge.
@@ -30,15 +28,23 @@ type Args struct {
 	ViewerCertificateArn pulumi.StringInput
 	// OriginVerifySecret is the one value both ALBs accept; every origin sends it as X-Origin-Verify.
 	OriginVerifySecret pulumi.StringInput
-	// Primary serves while healthy; Secondary takes over. Roles decide settings, never names.
+	// Primary is the home region (primaryRegion): its ALB is the PRIMARY record of the failover
+	// origin name, always. Secondary is the standby, the SECONDARY record. Which region writes never
+	// reaches the edge: traffic follows the writer through the applications' answers to the health
+	// checks, not through config.
 	Primary, Secondary RegionOrigin
 	// PriceClass is PriceClass_100, PriceClass_200 or PriceClass_All.
 	PriceClass string
 	// WafRateLimit is the requests one IP may send per 5 minutes (at least 100).
 	WafRateLimit int
-	// HealthCheckIntervalSeconds x HealthCheckFailureThreshold is how long the primary must have no
-	// healthy target before DNS fails over (rounded up to whole 60 s alarm periods).
+	// HealthCheckIntervalSeconds (10 or 30) and HealthCheckFailureThreshold (1..10) are the Route 53
+	// endpoint checks' settings; interval x threshold is the detection of the traffic budget.
 	HealthCheckIntervalSeconds, HealthCheckFailureThreshold int
+	// LivenessPath is each application's liveness path (the target group's health check path);
+	// PrimaryPath its "global primary" path ("" is edgecalc.DefaultPrimaryPath).
+	LivenessPath, PrimaryPath string
+	// HealthCheckerRegions limits Route 53's checker locations (at least 3); nil uses all of them.
+	HealthCheckerRegions []string
 	// LogRetentionDays is how long WAF logs and CloudFront access logs are kept.
 	LogRetentionDays int
 	// Protect (prod) protects the log key and keeps the access log bucket from being emptied on destroy.
@@ -79,11 +85,11 @@ func (a *Args) validate() error {
 		role string
 		r    RegionOrigin
 	}{{"Primary", a.Primary}, {"Secondary", a.Secondary}} {
-		if o.r.Region == "" || o.r.Provider == nil {
-			return fmt.Errorf("%s needs Region and Provider", o.role)
+		if o.r.Region == "" {
+			return fmt.Errorf("%s needs Region", o.role)
 		}
-		if o.r.AlbDnsName == nil || o.r.AlbZoneId == nil || o.r.AlbArnSuffix == nil || o.r.TargetGroupArnSuffix == nil {
-			return fmt.Errorf("%s needs AlbDnsName, AlbZoneId, AlbArnSuffix and TargetGroupArnSuffix", o.role)
+		if o.r.AlbDnsName == nil || o.r.AlbZoneId == nil {
+			return fmt.Errorf("%s needs AlbDnsName and AlbZoneId", o.role)
 		}
 	}
 	if a.Primary.Region == a.Secondary.Region {
@@ -95,11 +101,8 @@ func (a *Args) validate() error {
 	if a.WafRateLimit < 100 {
 		return fmt.Errorf("WafRateLimit %d is below WAF's minimum of 100", a.WafRateLimit)
 	}
-	if a.HealthCheckIntervalSeconds != 10 && a.HealthCheckIntervalSeconds != 30 {
-		return fmt.Errorf("HealthCheckIntervalSeconds %d is not 10 or 30", a.HealthCheckIntervalSeconds)
-	}
-	if a.HealthCheckFailureThreshold < 1 || a.HealthCheckFailureThreshold > 10 {
-		return fmt.Errorf("HealthCheckFailureThreshold %d is not within 1..10", a.HealthCheckFailureThreshold)
+	if err := a.HealthSettings().Validate(); err != nil {
+		return err
 	}
 	if a.LogRetentionDays < 1 {
 		return fmt.Errorf("LogRetentionDays must be at least 1, got %d", a.LogRetentionDays)

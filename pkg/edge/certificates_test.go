@@ -41,10 +41,10 @@ func runCertificates(t *testing.T, args *CertificatesArgs) (*offline.Mocks, *cap
 		if err != nil {
 			return err
 		}
-		out.capture("zoneId", c.ZoneId)
-		out.capture("nameServers", c.NameServers)
-		out.capture("viewer", c.ViewerCertificateArn)
-		out.capture("regional", c.RegionalCertificateArns)
+		out.capture(ctx, "zoneId", c.ZoneId)
+		out.capture(ctx, "nameServers", c.NameServers)
+		out.capture(ctx, "viewer", c.ViewerCertificateArn)
+		out.capture(ctx, "regional", c.RegionalCertificateArns)
 		return nil
 	})
 	return m, out

@@ -5,6 +5,7 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
@@ -37,11 +38,17 @@ var (
 	viewerProtocolPolicy = "redirect-to-https"
 )
 
-// origin is a custom origin reached over HTTPS with TLS 1.2 only, carrying the origin secret.
+// origin is a custom origin reached over HTTPS with TLS 1.2 only, carrying the origin secret. Its
+// OriginKeepaliveTimeout (5 s idle) is CloudFront's side; the ALB's client keep-alive bounds a busy
+// connection's life.
 func origin(id, domain string, secret pulumi.StringInput) *cloudfront.DistributionOriginArgs {
 	return &cloudfront.DistributionOriginArgs{
 		OriginId:   pulumi.String(id),
 		DomainName: pulumi.String(domain),
+		// Give up on an unreachable region in seconds (2 x 5 s), not CloudFront's default 3 x 10 s:
+		// an origin group then tries its next member, and the traffic budget counts this wait.
+		ConnectionAttempts: pulumi.Int(edgecalc.OriginConnectionAttempts),
+		ConnectionTimeout:  pulumi.Int(edgecalc.OriginConnectionTimeoutSeconds),
 		CustomOriginConfig: &cloudfront.DistributionOriginCustomOriginConfigArgs{
 			HttpPort:               pulumi.Int(80), // required by the API, never used: https-only
 			HttpsPort:              pulumi.Int(443),

@@ -1,11 +1,10 @@
 package edge
 
 import (
-	"strconv"
+	"fmt"
 	"strings"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudfront"
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/route53"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -14,116 +13,144 @@ import (
 
 // originRecords are the DNS names CloudFront reaches the regions by, and what decides between them.
 type originRecords struct {
-	alarm       *cloudwatch.MetricAlarm
-	healthCheck *route53.HealthCheck
-	failover    *route53.Record // the PRIMARY record of the failover origin name
-	dependsOn   []pulumi.Resource
+	// checks holds every health check by its plan key (edgecalc.HealthCheckSpec.Key).
+	checks map[string]*route53.HealthCheck
+	// primaryCheck is the PRIMARY record's (calculated) check, secondaryCheck the SECONDARY's.
+	primaryCheck, secondaryCheck *route53.HealthCheck
+	failover                     *route53.Record // the PRIMARY record of the failover origin name
+	dependsOn                    []pulumi.Resource
 }
 
-// Failover routing roles of the failover origin name.
-const (
-	failoverPrimary   = "PRIMARY"
-	failoverSecondary = "SECONDARY"
-)
+// Plan returns the health checks and failover records NewEdge builds for args: the one plan the
+// component and the failover model (pkg/edge/trafficmodel) share.
+func Plan(args *Args) ([]edgecalc.HealthCheckSpec, []edgecalc.FailoverRecordSpec, error) {
+	checks, err := edgecalc.HealthChecks(args.Primary.Region, args.Secondary.Region, args.HealthSettings())
+	if err != nil {
+		return nil, nil, err
+	}
+	return checks, edgecalc.FailoverRecords(args.Primary.Region, args.Secondary.Region), nil
+}
 
-// newOriginRecords builds, in the hosted zone: one alias per region to its ALB; the failover origin
-// name as a PRIMARY/SECONDARY alias pair (both evaluate the ALB's target health), the PRIMARY tied to
-// a CLOUDWATCH_METRIC health check on the primary region's alarm. Route 53 health checkers cannot
-// reach the ALBs (they admit only CloudFront), the alarm can observe them from inside the region.
+// HealthSettings are the Route 53 endpoint check settings of args.
+func (a *Args) HealthSettings() edgecalc.HealthSettings {
+	return edgecalc.HealthSettings{
+		IntervalSeconds:  a.HealthCheckIntervalSeconds,
+		FailureThreshold: a.HealthCheckFailureThreshold,
+		LivenessPath:     a.LivenessPath,
+		PrimaryPath:      a.primaryPath(),
+		CheckerRegions:   a.HealthCheckerRegions,
+	}
+}
+
+func (a *Args) primaryPath() string {
+	if a.PrimaryPath == "" {
+		return edgecalc.DefaultPrimaryPath
+	}
+	return a.PrimaryPath
+}
+
+// newOriginRecords builds, in the hosted zone: one alias per region to its ALB; the Route 53 health
+// checks of the plan (HTTPS checks of each region's liveness and global-primary paths through its
+// regional name, and the PRIMARY record's calculated check); the failover origin name as a fixed
+// PRIMARY (home) / SECONDARY (standby) alias pair. Nothing here depends on which region writes.
 func (e *Edge) newOriginRecords(ctx *pulumi.Context, name string, args *Args) (*originRecords, error) {
 	dns := []pulumi.ResourceOption{pulumi.Parent(e), pulumi.Provider(args.EdgeProvider)}
-	alarm, err := newPrimaryAlarm(ctx, name, args, pulumi.Parent(e), pulumi.Provider(args.Primary.Provider))
+	checks, records, err := Plan(args)
 	if err != nil {
 		return nil, err
 	}
-	check, err := route53.NewHealthCheck(ctx, name+"-"+args.Primary.Region+"-health", &route53.HealthCheckArgs{
-		Type:                         pulumi.String("CLOUDWATCH_METRIC"),
-		CloudwatchAlarmName:          alarm.Name,
-		CloudwatchAlarmRegion:        pulumi.String(args.Primary.Region),
-		InsufficientDataHealthStatus: pulumi.String("Unhealthy"),
-		// Route 53 copies the alarm's configuration when the check is created: re-sync it when the alarm changes.
-		Triggers: pulumi.StringMap{
-			"alarmArn":          alarm.Arn,
-			"evaluationPeriods": pulumi.String(strconv.Itoa(alarmPeriods(args))),
-			"threshold":         pulumi.String(strconv.FormatFloat(alarmThreshold, 'f', -1, 64)),
-		},
-		Tags: pulumi.StringMap{"Name": pulumi.String(name + "-" + args.Primary.Region + "-health"), "Role": pulumi.String("primary")},
-	}, dns...)
-	if err != nil {
-		return nil, err
+	out := &originRecords{checks: map[string]*route53.HealthCheck{}}
+	for _, spec := range checks {
+		check, err := route53.NewHealthCheck(ctx, name+"-"+spec.Key, healthCheckArgs(name, spec, args, out.checks), dns...)
+		if err != nil {
+			return nil, err
+		}
+		out.checks[spec.Key] = check
 	}
 
-	out := &originRecords{alarm: alarm, healthCheck: check}
-	for _, o := range []struct {
-		origin RegionOrigin
-		role   string
-	}{{args.Primary, failoverPrimary}, {args.Secondary, failoverSecondary}} {
-		target := route53.RecordAliasArray{&route53.RecordAliasArgs{
-			Name:                 o.origin.AlbDnsName,
-			ZoneId:               o.origin.AlbZoneId,
+	origins := map[string]RegionOrigin{args.Primary.Region: args.Primary, args.Secondary.Region: args.Secondary}
+	alias := func(o RegionOrigin) route53.RecordAliasArray {
+		return route53.RecordAliasArray{&route53.RecordAliasArgs{
+			Name:                 o.AlbDnsName,
+			ZoneId:               o.AlbZoneId,
 			EvaluateTargetHealth: pulumi.Bool(true),
 		}}
-		regional, err := route53.NewRecord(ctx, name+"-origin-"+o.origin.Region, &route53.RecordArgs{
+	}
+	for _, o := range []RegionOrigin{args.Primary, args.Secondary} {
+		regional, err := route53.NewRecord(ctx, name+"-origin-"+o.Region, &route53.RecordArgs{
 			ZoneId:  args.ZoneId,
-			Name:    pulumi.String(args.Names.Regional(o.origin.Region)),
+			Name:    pulumi.String(args.Names.Regional(o.Region)),
 			Type:    pulumi.String("A"),
-			Aliases: target,
+			Aliases: alias(o),
 		}, dns...)
 		if err != nil {
 			return nil, err
 		}
-		failover := &route53.RecordArgs{
+		out.dependsOn = append(out.dependsOn, regional)
+	}
+	for _, spec := range records {
+		check := out.checks[spec.HealthCheck]
+		rec, err := route53.NewRecord(ctx, name+"-failover-"+spec.Key, &route53.RecordArgs{
 			ZoneId:                  args.ZoneId,
 			Name:                    pulumi.String(args.Names.FailoverOrigin()),
 			Type:                    pulumi.String("A"),
-			SetIdentifier:           pulumi.String(o.origin.Region),
-			FailoverRoutingPolicies: route53.RecordFailoverRoutingPolicyArray{&route53.RecordFailoverRoutingPolicyArgs{Type: pulumi.String(o.role)}},
-			Aliases:                 target,
-		}
-		if o.role == failoverPrimary {
-			failover.HealthCheckId = check.ID()
-		}
-		rec, err := route53.NewRecord(ctx, name+"-failover-"+o.origin.Region, failover, dns...)
+			SetIdentifier:           pulumi.String(spec.Key),
+			FailoverRoutingPolicies: route53.RecordFailoverRoutingPolicyArray{&route53.RecordFailoverRoutingPolicyArgs{Type: pulumi.String(spec.Failover)}},
+			HealthCheckId:           check.ID(),
+			Aliases:                 alias(origins[spec.Region]),
+		}, dns...)
 		if err != nil {
 			return nil, err
 		}
-		if o.role == failoverPrimary {
-			out.failover = rec
+		if spec.Failover == edgecalc.FailoverPrimary {
+			out.failover, out.primaryCheck = rec, check
+		} else {
+			out.secondaryCheck = check
 		}
-		out.dependsOn = append(out.dependsOn, regional, rec)
+		out.dependsOn = append(out.dependsOn, rec)
 	}
 	return out, nil
 }
 
-// alarmThreshold: fewer than one healthy host is an outage.
-const alarmThreshold = 1.0
-
-// alarmPeriods is the configured window in whole alarm periods.
-func alarmPeriods(args *Args) int {
-	return edgecalc.AlarmEvaluationPeriods(args.HealthCheckIntervalSeconds, args.HealthCheckFailureThreshold, edgecalc.AlarmPeriodSeconds)
-}
-
-// newPrimaryAlarm alarms when the primary region's target group has no healthy host for the
-// configured window. A plain metric with a plain statistic: Route 53 refuses alarms on metric math,
-// percentiles or high-resolution metrics. Missing data (an ALB that stopped reporting) breaches.
-func newPrimaryAlarm(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*cloudwatch.MetricAlarm, error) {
-	periods := alarmPeriods(args)
-	alarmName := name + "-" + args.Primary.Region + "-no-healthy-hosts"
-	return cloudwatch.NewMetricAlarm(ctx, alarmName, &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.String("No healthy target in " + args.Primary.Region + " for " + strconv.Itoa(periods) +
-			" minute(s): Route 53 fails " + args.Names.FailoverOrigin() + " over to the secondary region."),
-		Namespace:          pulumi.String("AWS/ApplicationELB"),
-		MetricName:         pulumi.String("HealthyHostCount"),
-		Statistic:          pulumi.String("Minimum"),
-		Dimensions:         pulumi.StringMap{"LoadBalancer": args.Primary.AlbArnSuffix, "TargetGroup": args.Primary.TargetGroupArnSuffix},
-		Period:             pulumi.Int(edgecalc.AlarmPeriodSeconds),
-		EvaluationPeriods:  pulumi.Int(periods),
-		DatapointsToAlarm:  pulumi.Int(periods),
-		ComparisonOperator: pulumi.String("LessThanThreshold"),
-		Threshold:          pulumi.Float64(alarmThreshold),
-		TreatMissingData:   pulumi.String("breaching"),
-		Tags:               pulumi.StringMap{"Name": pulumi.String(alarmName), "Role": pulumi.String("primary")},
-	}, opts...)
+// healthCheckArgs turns one planned check into the provider's arguments. HTTPS checks ask the
+// region's own origin name (the ALB certificate covers it; Route 53 sends it as SNI and Host and does
+// not validate the certificate) on 443, where the ALB admits the route53-healthchecks prefix list
+// and forwards exactly the two paths without the origin secret.
+func healthCheckArgs(name string, spec edgecalc.HealthCheckSpec, args *Args, built map[string]*route53.HealthCheck) *route53.HealthCheckArgs {
+	tags := pulumi.StringMap{
+		"Name":   pulumi.String(name + "-" + spec.Key),
+		"Region": pulumi.String(spec.Region),
+		"Check":  pulumi.String(spec.Kind),
+	}
+	if spec.Type == edgecalc.HealthCheckTypeCalculated {
+		children := pulumi.StringArray{}
+		for _, k := range spec.Children {
+			children = append(children, built[k].ID().ToStringOutput())
+		}
+		return &route53.HealthCheckArgs{
+			Type:                 pulumi.String(spec.Type),
+			ChildHealthchecks:    children,
+			ChildHealthThreshold: pulumi.Int(spec.ChildHealthThreshold),
+			InvertHealthcheck:    pulumi.Bool(spec.Inverted),
+			Tags:                 tags,
+		}
+	}
+	hc := &route53.HealthCheckArgs{
+		Type:              pulumi.String(spec.Type),
+		Fqdn:              pulumi.String(args.Names.Regional(spec.Region)),
+		Port:              pulumi.Int(edgecalc.HTTPSPort),
+		ResourcePath:      pulumi.String(spec.Path),
+		EnableSni:         pulumi.Bool(true),
+		RequestInterval:   pulumi.Int(spec.IntervalSeconds),
+		FailureThreshold:  pulumi.Int(spec.FailureThreshold),
+		InvertHealthcheck: pulumi.Bool(spec.Inverted),
+		MeasureLatency:    pulumi.Bool(false), // fixed at creation; latency graphs are not needed to fail over
+		Tags:              tags,
+	}
+	if len(spec.CheckerRegions) > 0 {
+		hc.Regions = pulumi.ToStringArray(spec.CheckerRegions)
+	}
+	return hc
 }
 
 // newViewerRecords points the viewer name (A and AAAA: the distribution serves IPv6) at CloudFront.
@@ -139,7 +166,7 @@ func (e *Edge) newViewerRecords(ctx *pulumi.Context, name string, args *Args, di
 				EvaluateTargetHealth: pulumi.Bool(false), // CloudFront aliases do not support target health
 			}},
 		}, pulumi.Parent(e), pulumi.Provider(args.EdgeProvider)); err != nil {
-			return err
+			return fmt.Errorf("viewer record %s: %w", typ, err)
 		}
 	}
 	return nil

@@ -20,18 +20,20 @@ type Edge struct {
 	WebAclName             pulumi.StringOutput `pulumi:"webAclName"`
 	// WebAclMetricName is the WebACL's CloudWatch metric name: the WebACL dimension of AWS/WAFV2 metrics.
 	WebAclMetricName pulumi.StringOutput `pulumi:"webAclMetricName"`
-	// HealthCheckId is the Route 53 health check of the PRIMARY failover record.
-	HealthCheckId pulumi.StringOutput `pulumi:"healthCheckId"`
-	ZoneId        pulumi.StringOutput `pulumi:"zoneId"`
+	// HealthCheckId is the Route 53 health check of the PRIMARY failover record (the calculated
+	// "<home>-serves" check); SecondaryHealthCheckId the SECONDARY's (the standby's liveness).
+	HealthCheckId          pulumi.StringOutput `pulumi:"healthCheckId"`
+	SecondaryHealthCheckId pulumi.StringOutput `pulumi:"secondaryHealthCheckId"`
+	// HealthCheckIds are all health checks by key: "<region>-live", "<region>-primary" (the
+	// standby's is inverted) and "<home>-serves". Their HealthCheckStatus metrics live in us-east-1.
+	HealthCheckIds pulumi.StringMapOutput `pulumi:"healthCheckIds"`
+	ZoneId         pulumi.StringOutput    `pulumi:"zoneId"`
 	// FailoverRecordName is the failover origin name (origin.<viewer>).
 	FailoverRecordName pulumi.StringOutput `pulumi:"failoverRecordName"`
-	// HealthAlarmName and HealthAlarmArn are the primary region's alarm behind the health check.
-	HealthAlarmName pulumi.StringOutput `pulumi:"healthAlarmName"`
-	HealthAlarmArn  pulumi.StringOutput `pulumi:"healthAlarmArn"`
 }
 
-// NewEdge builds the edge. Providers come from Args: us-east-1 for CloudFront, WAF and Route 53,
-// the primary region's for its health alarm.
+// NewEdge builds the edge. Every child uses Args.EdgeProvider (us-east-1): CloudFront, WAF and Route 53
+// are global, controlled from us-east-1, and nothing of the edge moves when the writer does.
 func NewEdge(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Edge, error) {
 	if err := args.validate(); err != nil {
 		return nil, fmt.Errorf("edge %s: %w", name, err)
@@ -52,10 +54,10 @@ func NewEdge(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.Resour
 		"webAclName":             e.WebAclName,
 		"webAclMetricName":       e.WebAclMetricName,
 		"healthCheckId":          e.HealthCheckId,
+		"secondaryHealthCheckId": e.SecondaryHealthCheckId,
+		"healthCheckIds":         e.HealthCheckIds,
 		"zoneId":                 e.ZoneId,
 		"failoverRecordName":     e.FailoverRecordName,
-		"healthAlarmName":        e.HealthAlarmName,
-		"healthAlarmArn":         e.HealthAlarmArn,
 	}); err != nil {
 		return nil, fmt.Errorf("edge %s: %w", name, err)
 	}
@@ -88,10 +90,14 @@ func (e *Edge) build(ctx *pulumi.Context, name string, args *Args) error {
 	e.WebAclArn = waf.Arn
 	e.WebAclName = waf.Name
 	e.WebAclMetricName = waf.VisibilityConfig.MetricName()
-	e.HealthCheckId = origins.healthCheck.ID().ToStringOutput()
+	e.HealthCheckId = origins.primaryCheck.ID().ToStringOutput()
+	e.SecondaryHealthCheckId = origins.secondaryCheck.ID().ToStringOutput()
+	ids := pulumi.StringMap{}
+	for key, c := range origins.checks {
+		ids[key] = c.ID().ToStringOutput()
+	}
+	e.HealthCheckIds = ids.ToStringMapOutput()
 	e.ZoneId = args.ZoneId.ToStringOutput()
 	e.FailoverRecordName = origins.failover.Name
-	e.HealthAlarmName = origins.alarm.Name
-	e.HealthAlarmArn = origins.alarm.Arn
 	return nil
 }

@@ -27,11 +27,9 @@ const (
 // regionOrigin stands in for one region's compute outputs.
 func regionOrigin(region string) RegionOrigin {
 	return RegionOrigin{
-		Region:               region,
-		AlbDnsName:           pulumi.String("alb-" + region + ".elb.amazonaws.com"),
-		AlbZoneId:            pulumi.String("ZALB-" + region),
-		AlbArnSuffix:         pulumi.String("app/alb-" + region + "/abc"),
-		TargetGroupArnSuffix: pulumi.String("targetgroup/tg-" + region + "/def"),
+		Region:     region,
+		AlbDnsName: pulumi.String("alb-" + region + ".elb.amazonaws.com"),
+		AlbZoneId:  pulumi.String("ZALB-" + region),
 	}
 }
 
@@ -48,6 +46,7 @@ func edgeArgs(primary, secondary string) *Args {
 		WafRateLimit:                1500,
 		HealthCheckIntervalSeconds:  30,
 		HealthCheckFailureThreshold: 3,
+		LivenessPath:                "/health",
 		LogRetentionDays:            90,
 	}
 }
@@ -62,7 +61,6 @@ func runEdge(t *testing.T, args *Args) (*offline.Mocks, *captured) {
 			return err
 		}
 		args.EdgeProvider = ps[edgeRegion]
-		args.Primary.Provider, args.Secondary.Provider = ps[args.Primary.Region], ps[args.Secondary.Region]
 		e, err := NewEdge(ctx, "edge", args)
 		if err != nil {
 			return err
@@ -72,9 +70,9 @@ func runEdge(t *testing.T, args *Args) (*offline.Mocks, *captured) {
 			"distributionArn": e.DistributionArn, "webAclArn": e.WebAclArn, "webAclName": e.WebAclName,
 			"webAclMetricName": e.WebAclMetricName,
 			"healthCheckId":    e.HealthCheckId, "zoneId": e.ZoneId, "failoverRecordName": e.FailoverRecordName,
-			"healthAlarmName": e.HealthAlarmName, "healthAlarmArn": e.HealthAlarmArn,
+			"secondaryHealthCheckId": e.SecondaryHealthCheckId, "healthCheckIds": e.HealthCheckIds,
 		} {
-			out.capture(key, o)
+			out.capture(ctx, key, o)
 		}
 		return nil
 	})
@@ -92,11 +90,7 @@ func TestEdgeChildrenParentedAndOnTheRightProviders(t *testing.T) {
 		}
 		custom++
 		assert.Contains(t, descendants, r, "%s %s is not under the component", r.Type, r.Name)
-		want := edgeRegion
-		if r.Type == alarmType {
-			want = regionA // the alarm watches the primary's target group from its own region
-		}
-		assert.Equal(t, want, r.Region, "%s %s", r.Type, r.Name)
+		assert.Equal(t, edgeRegion, r.Region, "%s %s: everything of the edge is global, on us-east-1", r.Type, r.Name)
 	}
 	assert.Greater(t, custom, 15)
 	for _, inv := range m.Invokes() {
@@ -227,6 +221,9 @@ func TestDistributionInputs(t *testing.T) {
 		assert.Equal(t, "https-only", d.Str(p+".customOriginConfig.originProtocolPolicy"), p)
 		assert.Equal(t, []string{"TLSv1.2"}, d.Strings(p+".customOriginConfig.originSslProtocols"), p)
 		assert.Equal(t, 443.0, d.Num(p+".customOriginConfig.httpsPort"), p)
+		// Fail over in seconds: at most 2 attempts of at most 5 s (CloudFront's default is 3 x 10 s).
+		assert.Equal(t, 2.0, d.Num(p+".connectionAttempts"), p)
+		assert.Equal(t, 5.0, d.Num(p+".connectionTimeout"), p)
 		require.Equal(t, 1, d.Len(p+".customHeaders"), p)
 		assert.Equal(t, "X-Origin-Verify", d.Str(p+".customHeaders[0].name"), p)
 		assert.Equal(t, secret, d.Str(p+".customHeaders[0].value"), p)
@@ -301,29 +298,70 @@ func TestDistributionInputs(t *testing.T) {
 	assert.Equal(t, d.Outputs["arn"].StringValue(), out.get(t, "distributionArn"))
 }
 
-func TestFailoverPairWithHealthCheckOnPrimary(t *testing.T) {
-	for _, tc := range []struct{ primary, secondary string }{{regionA, regionB}, {regionB, regionA}} {
-		t.Run("primary "+tc.primary, func(t *testing.T) {
-			m, out := runEdge(t, edgeArgs(tc.primary, tc.secondary))
-			check := only(t, m, healthCheckType)
-			alarm := only(t, m, alarmType)
+func TestFailoverPairAndHealthChecks(t *testing.T) {
+	for _, tc := range []struct{ home, standby string }{{regionA, regionB}, {regionB, regionA}} {
+		t.Run("home "+tc.home, func(t *testing.T) {
+			m, out := runEdge(t, edgeArgs(tc.home, tc.standby))
+			assert.Empty(t, m.OfType(alarmType), "no CloudWatch alarm decides traffic any more")
+			checks := map[string]*offline.Resource{}
+			for _, c := range m.OfType(healthCheckType) {
+				checks[c.Name] = c
+			}
+			require.Len(t, checks, 5)
 
-			for _, r := range []struct{ region, role string }{{tc.primary, "PRIMARY"}, {tc.secondary, "SECONDARY"}} {
-				rec := m.Named(recordType, "edge-failover-"+r.region)
-				require.NotNil(t, rec, "failover records are named by region, not role")
+			// Four HTTPS checks, named by region: each region's liveness and global-primary paths,
+			// through its own origin name, on 443, SNI on, 30 s x 3 as configured.
+			for _, c := range []struct {
+				region, kind, path string
+				inverted           bool
+			}{
+				{tc.home, "live", "/health", false},
+				{tc.home, "primary", "/health/global-primary", false},
+				{tc.standby, "live", "/health", false},
+				{tc.standby, "primary", "/health/global-primary", true},
+			} {
+				hc := checks["edge-"+c.region+"-"+c.kind]
+				require.NotNil(t, hc, c.region+" "+c.kind)
+				assert.Equal(t, "HTTPS", hc.Str("type"))
+				assert.Equal(t, c.region+".origin.app.example.com", hc.Str("fqdn"))
+				assert.Equal(t, 443.0, hc.Num("port"))
+				assert.Equal(t, c.path, hc.Str("resourcePath"))
+				assert.True(t, hc.Bool("enableSni"))
+				assert.Equal(t, 30.0, hc.Num("requestInterval"))
+				assert.Equal(t, 3.0, hc.Num("failureThreshold"))
+				assert.Equal(t, c.inverted, hc.Bool("invertHealthcheck"), "only the standby's primary check is inverted")
+				assert.False(t, hc.Has("regions"), "all checker locations")
+				assert.False(t, hc.Has("ipAddress"), "resolved by name, so the check follows the ALB's addresses")
+				assert.Equal(t, c.region, hc.Str("tags.Region"))
+				assert.Equal(t, edgeRegion, hc.Region)
+			}
+
+			// The PRIMARY record's check: home liveness AND home primary AND NOT standby primary.
+			serves := checks["edge-"+tc.home+"-serves"]
+			require.NotNil(t, serves)
+			assert.Equal(t, "CALCULATED", serves.Str("type"))
+			assert.Equal(t, []string{
+				checks["edge-"+tc.home+"-live"].ID, checks["edge-"+tc.home+"-primary"].ID, checks["edge-"+tc.standby+"-primary"].ID,
+			}, serves.Strings("childHealthchecks"))
+			assert.Equal(t, 3.0, serves.Num("childHealthThreshold"))
+			assert.False(t, serves.Bool("invertHealthcheck"))
+
+			// The pair never changes name, type or set identifier: "home" is PRIMARY, "standby" SECONDARY.
+			for _, r := range []struct{ key, region, role, check string }{
+				{"home", tc.home, "PRIMARY", serves.ID},
+				{"standby", tc.standby, "SECONDARY", checks["edge-"+tc.standby+"-live"].ID},
+			} {
+				rec := m.Named(recordType, "edge-failover-"+r.key)
+				require.NotNil(t, rec, r.key)
 				assert.Equal(t, "origin.app.example.com", rec.Str("name"))
 				assert.Equal(t, "A", rec.Str("type"))
 				assert.Equal(t, "ZONE1", rec.Str("zoneId"))
-				assert.Equal(t, r.region, rec.Str("setIdentifier"))
+				assert.Equal(t, r.key, rec.Str("setIdentifier"))
 				assert.Equal(t, r.role, rec.Str("failoverRoutingPolicies[0].type"))
 				assert.Equal(t, "alb-"+r.region+".elb.amazonaws.com", rec.Str("aliases[0].name"))
 				assert.Equal(t, "ZALB-"+r.region, rec.Str("aliases[0].zoneId"))
 				assert.True(t, rec.Bool("aliases[0].evaluateTargetHealth"), r.role)
-				if r.role == "PRIMARY" {
-					assert.Equal(t, check.ID, rec.Str("healthCheckId"))
-				} else {
-					assert.False(t, rec.Has("healthCheckId"), "the SECONDARY answers whenever the PRIMARY is unhealthy")
-				}
+				assert.Equal(t, r.check, rec.Str("healthCheckId"), r.role)
 
 				regional := m.Named(recordType, "edge-origin-"+r.region)
 				require.NotNil(t, regional)
@@ -331,30 +369,6 @@ func TestFailoverPairWithHealthCheckOnPrimary(t *testing.T) {
 				assert.Equal(t, "alb-"+r.region+".elb.amazonaws.com", regional.Str("aliases[0].name"))
 				assert.False(t, regional.Has("setIdentifier"))
 			}
-
-			assert.Equal(t, "CLOUDWATCH_METRIC", check.Str("type"))
-			assert.Equal(t, alarm.Outputs["name"].StringValue(), check.Str("cloudwatchAlarmName"))
-			assert.Equal(t, tc.primary, check.Str("cloudwatchAlarmRegion"))
-			assert.Equal(t, "Unhealthy", check.Str("insufficientDataHealthStatus"))
-			assert.Equal(t, map[string]any{"alarmArn": alarm.Outputs["arn"].StringValue(), "evaluationPeriods": "2", "threshold": "1"},
-				check.Plain("triggers"), "the check re-syncs when the alarm changes")
-
-			// A plain metric and statistic: Route 53 refuses metric math, percentiles, high resolution.
-			assert.Equal(t, tc.primary, alarm.Region)
-			assert.Equal(t, "AWS/ApplicationELB", alarm.Str("namespace"))
-			assert.Equal(t, "HealthyHostCount", alarm.Str("metricName"))
-			assert.Equal(t, "Minimum", alarm.Str("statistic"))
-			assert.False(t, alarm.Has("metricQueries"))
-			assert.False(t, alarm.Has("extendedStatistic"))
-			assert.Equal(t, 60.0, alarm.Num("period"))
-			assert.Equal(t, 2.0, alarm.Num("evaluationPeriods"), "30 s x 3 = 90 s, rounded up to 2 minutes")
-			assert.Equal(t, "LessThanThreshold", alarm.Str("comparisonOperator"))
-			assert.Equal(t, 1.0, alarm.Num("threshold"))
-			assert.Equal(t, "breaching", alarm.Str("treatMissingData"))
-			assert.Equal(t, map[string]any{
-				"LoadBalancer": "app/alb-" + tc.primary + "/abc",
-				"TargetGroup":  "targetgroup/tg-" + tc.primary + "/def",
-			}, alarm.Plain("dimensions"))
 
 			// Viewer records alias the distribution, for IPv4 and IPv6.
 			d := only(t, m, distributionType)
@@ -367,11 +381,50 @@ func TestFailoverPairWithHealthCheckOnPrimary(t *testing.T) {
 			}
 			assert.Len(t, m.OfType(recordType), 6)
 
-			assert.Equal(t, check.ID, out.get(t, "healthCheckId"))
+			assert.Equal(t, serves.ID, out.get(t, "healthCheckId"))
+			assert.Equal(t, checks["edge-"+tc.standby+"-live"].ID, out.get(t, "secondaryHealthCheckId"))
+			ids := out.get(t, "healthCheckIds").(map[string]string)
+			assert.Len(t, ids, 5)
+			assert.Equal(t, serves.ID, ids[tc.home+"-serves"])
 			assert.Equal(t, "origin.app.example.com", out.get(t, "failoverRecordName"))
 			assert.Equal(t, "ZONE1", out.get(t, "zoneId"))
-			assert.Equal(t, alarm.Outputs["arn"].StringValue(), out.get(t, "healthAlarmArn"))
 		})
+	}
+}
+
+// Swapping the regions in config changes what the records point at, never their names, types or
+// set identifiers: Route 53 would refuse the moment with two PRIMARY records.
+func TestFailoverRecordsStableAcrossRegionSwap(t *testing.T) {
+	a, _ := runEdge(t, edgeArgs(regionA, regionB))
+	b, _ := runEdge(t, edgeArgs(regionB, regionA))
+	for _, key := range []string{"home", "standby"} {
+		ra, rb := a.Named(recordType, "edge-failover-"+key), b.Named(recordType, "edge-failover-"+key)
+		require.NotNil(t, ra)
+		require.NotNil(t, rb)
+		for _, field := range []string{"name", "type", "setIdentifier", "failoverRoutingPolicies[0].type"} {
+			assert.Equal(t, ra.Str(field), rb.Str(field), key+" "+field)
+		}
+	}
+}
+
+// The component builds exactly the plan the failover model evaluates.
+func TestComponentBuildsThePlan(t *testing.T) {
+	args := edgeArgs(regionA, regionB)
+	m, _ := runEdge(t, args)
+	checks, records, err := Plan(args)
+	require.NoError(t, err)
+	require.Len(t, m.OfType(healthCheckType), len(checks))
+	for _, c := range checks {
+		hc := m.Named(healthCheckType, "edge-"+c.Key)
+		require.NotNil(t, hc, c.Key)
+		assert.Equal(t, c.Type, hc.Str("type"))
+		assert.Equal(t, c.Inverted, hc.Bool("invertHealthcheck"))
+	}
+	for _, r := range records {
+		rec := m.Named(recordType, "edge-failover-"+r.Key)
+		require.NotNil(t, rec)
+		assert.Equal(t, r.Failover, rec.Str("failoverRoutingPolicies[0].type"))
+		assert.Equal(t, m.Named(healthCheckType, "edge-"+r.HealthCheck).ID, rec.Str("healthCheckId"))
 	}
 }
 
@@ -380,7 +433,7 @@ func TestApexNames(t *testing.T) {
 	args.Names = NewNames("", "example.com")
 	m, out := runEdge(t, args)
 	assert.Equal(t, []string{"example.com"}, only(t, m, distributionType).Strings("aliases"))
-	assert.Equal(t, "origin.example.com", m.Named(recordType, "edge-failover-"+regionA).Str("name"))
+	assert.Equal(t, "origin.example.com", m.Named(recordType, "edge-failover-home").Str("name"))
 	assert.Equal(t, "https://example.com", out.get(t, "url"))
 }
 
@@ -408,7 +461,6 @@ func TestNoCycle(t *testing.T) {
 			o.AlbDnsName = listener
 		}
 		args.EdgeProvider = ps[edgeRegion]
-		args.Primary.Provider, args.Secondary.Provider = ps[regionA], ps[regionB]
 		args.ZoneId, args.ViewerCertificateArn = certs.ZoneId, certs.ViewerCertificateArn
 		_, err = NewEdge(ctx, "edge", args)
 		return err
@@ -428,7 +480,7 @@ func TestNoCycle(t *testing.T) {
 	assert.True(t, d.DependsOn(m.Named(validationType, "certificates-viewer-validation")), "CloudFront waits for the validated viewer certificate")
 	standIn := m.Named("aws:ssm/parameter:Parameter", "compute-"+regionA)
 	assert.True(t, standIn.DependsOn(m.Named(validationType, "certificates-"+regionA+"-validation")), "compute waits for its validated certificate")
-	assert.True(t, m.Named(recordType, "edge-failover-"+regionA).DependsOn(standIn), "the edge waits for compute")
+	assert.True(t, m.Named(recordType, "edge-failover-home").DependsOn(standIn), "the edge waits for compute")
 }
 
 func TestEdgeArgsRejected(t *testing.T) {
@@ -442,8 +494,10 @@ func TestEdgeArgsRejected(t *testing.T) {
 		{"same regions", func(a *Args) { a.Secondary = regionOrigin(regionA) }, "both in eu-west-1"},
 		{"price class", func(a *Args) { a.PriceClass = "PriceClass_50" }, "PriceClass"},
 		{"rate limit", func(a *Args) { a.WafRateLimit = 99 }, "minimum of 100"},
-		{"interval", func(a *Args) { a.HealthCheckIntervalSeconds = 20 }, "not 10 or 30"},
-		{"threshold", func(a *Args) { a.HealthCheckFailureThreshold = 11 }, "1..10"},
+		{"interval", func(a *Args) { a.HealthCheckIntervalSeconds = 20 }, "only 10 or 30"},
+		{"threshold", func(a *Args) { a.HealthCheckFailureThreshold = 11 }, "1 to 10"},
+		{"no liveness path", func(a *Args) { a.LivenessPath = "" }, "liveness path"},
+		{"two checker regions", func(a *Args) { a.HealthCheckerRegions = []string{"us-east-1", "eu-west-1"} }, "at least 3"},
 		{"missing alb", func(a *Args) { a.Primary.AlbZoneId = nil }, "Primary needs"},
 		{"bad names", func(a *Args) { a.Names = NewNames("app", "") }, "is empty"},
 	}
@@ -457,7 +511,6 @@ func TestEdgeArgsRejected(t *testing.T) {
 					return err
 				}
 				args.EdgeProvider = ps[edgeRegion]
-				args.Primary.Provider, args.Secondary.Provider = ps[regionA], ps[regionB]
 				_, err = NewEdge(ctx, "edge", args)
 				return err
 			})

@@ -59,9 +59,10 @@ func (c *captured) get(t *testing.T, key string) any {
 	return v
 }
 
-// capture records the resolved value of out under key.
-func (c *captured) capture(key string, out pulumi.Output) {
-	out.ApplyT(func(v any) any { c.set(key, v); return v })
+// capture records the resolved value of out under key. Outputs made from plain values carry no
+// context, so the run would not wait for their applies: export the apply, which the run awaits.
+func (c *captured) capture(ctx *pulumi.Context, key string, out pulumi.Output) {
+	ctx.Export(key, out.ApplyT(func(v any) any { c.set(key, v); return v }))
 }
 
 // only returns the single resource of typ, failing the test otherwise.

@@ -4,10 +4,12 @@
 //   - Certificates: the Route 53 hosted zone (looked up or created), the ALB certificate of each
 //     region and CloudFront's viewer certificate in us-east-1, all DNS-validated with one validation
 //     record per distinct name.
-//   - Edge: CloudFront with WAF in front of both regions, Route 53 failover between them, and the
-//     alarm that tells Route 53 the primary region is gone.
+//   - Edge: CloudFront with WAF in front of both regions and the Route 53 failover between them: a
+//     fixed PRIMARY (home) / SECONDARY (standby) pair steered by HTTPS health checks on each region's
+//     liveness and global-primary paths, so traffic follows the writer with no deploy.
 //
-// The naming scheme and the failover budget are pure and live in package edgecalc.
+// The naming scheme, the health-check plan and the failover budget are pure and live in package
+// edgecalc; package trafficmodel evaluates the plan over failover scenarios.
 package edge
 
 import "github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
@@ -21,13 +23,8 @@ func NewNames(hostname, domain string) Names { return edgecalc.NewNames(hostname
 // FailoverBudget is the traffic failover budget broken down by cause (see edgecalc.FailoverBudget).
 type FailoverBudget = edgecalc.FailoverBudget
 
-// TrafficFailoverBudget computes how long after the primary fails users reach the secondary
-// (see edgecalc.TrafficFailoverBudget for the model and its assumptions).
-func TrafficFailoverBudget(intervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, dnsTTL int) FailoverBudget {
-	return edgecalc.TrafficFailoverBudget(intervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, dnsTTL)
-}
-
-// BudgetFor is the budget of the alarm and records NewEdge builds from these health check settings.
+// BudgetFor is the budget of the health checks, records, ALBs and origins the program builds with
+// these health check settings (see edgecalc.TrafficFailoverBudget for the model and its assumptions).
 func BudgetFor(intervalSeconds, failureThreshold int) FailoverBudget {
 	return edgecalc.BudgetFor(intervalSeconds, failureThreshold)
 }

@@ -6,24 +6,92 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
-// trafficBudget is the edge's own calculation (stacks.Edge.FailoverBudget, from pkg/edge/edgecalc),
-// shown once the program registers the edge component.
+// AWS defaults the budget counts when the program leaves a setting unset: an unset setting is
+// still a real one.
+const (
+	awsDefaultClientKeepAliveSeconds  = 3600
+	awsDefaultOriginAttempts          = 3
+	awsDefaultOriginConnectionTimeout = 10
+)
+
+// trafficBudget computes the edge's budget (edgecalc.TrafficFailoverBudget) from the settings the
+// program registered: the Route 53 HTTPS checks' interval and failure threshold (config when none is
+// registered), the failover records' TTL (alias: 60 s), the ALBs' client keep-alive and CloudFront's
+// origin connection attempts and timeout (AWS's defaults where unset). The slowest of each counts.
 func trafficBudget(g *graph, cfg *stacks.Config) TrafficFailover {
 	if !g.hasComponentType("edge") {
 		return TrafficFailover{Note: "n/a (edge not wired)"}
 	}
-	b := cfg.Edge.FailoverBudget()
-	return TrafficFailover{
-		Available:         true,
-		Note:              "DNS failover of the failover origin name: detection + one alarm period + DNS TTL (docs/edge.md); cacheable GETs also fail over per request through CloudFront's origin group",
-		DetectionSeconds:  int(b.Detection.Seconds()),
-		EvaluationSeconds: int(b.Evaluation.Seconds()),
-		DNSSeconds:        int(b.DNS.Seconds()),
-		TotalSeconds:      int(b.Total.Seconds()),
+	in := edgecalc.BudgetInputs{}
+	for _, hc := range g.ofType("aws:route53/healthCheck:HealthCheck") {
+		if hc.Str("type") != edgecalc.HealthCheckTypeHTTPS {
+			continue
+		}
+		in.IntervalSeconds = maxInt(in.IntervalSeconds, int(hc.Num("requestInterval")))
+		in.FailureThreshold = maxInt(in.FailureThreshold, int(hc.Num("failureThreshold")))
 	}
+	if in.IntervalSeconds == 0 {
+		in.IntervalSeconds, in.FailureThreshold = cfg.Edge.HealthCheckIntervalSeconds, cfg.Edge.HealthCheckFailureThreshold
+	}
+	for _, rec := range g.ofType("aws:route53/record:Record") {
+		if !rec.Has("failoverRoutingPolicies") {
+			continue
+		}
+		ttl := int(rec.Num("ttl"))
+		if rec.Has("aliases") {
+			ttl = edgecalc.AliasTTLSeconds
+		}
+		in.DNSTTLSeconds = maxInt(in.DNSTTLSeconds, ttl)
+	}
+	for _, alb := range g.ofType("aws:lb/loadBalancer:LoadBalancer") {
+		keepAlive := awsDefaultClientKeepAliveSeconds
+		if alb.Has("clientKeepAlive") {
+			keepAlive = int(alb.Num("clientKeepAlive"))
+		}
+		in.ClientKeepAliveSeconds = maxInt(in.ClientKeepAliveSeconds, keepAlive)
+	}
+	for _, d := range g.ofType("aws:cloudfront/distribution:Distribution") {
+		for i := 0; i < d.Len("origins"); i++ {
+			attempts, timeout := awsDefaultOriginAttempts, awsDefaultOriginConnectionTimeout
+			if p := fmt.Sprintf("origins[%d].connectionAttempts", i); d.Has(p) {
+				attempts = int(d.Num(p))
+			}
+			if p := fmt.Sprintf("origins[%d].connectionTimeout", i); d.Has(p) {
+				timeout = int(d.Num(p))
+			}
+			in.OriginConnectionAttempts = maxInt(in.OriginConnectionAttempts, attempts)
+			in.OriginConnectionTimeoutSeconds = maxInt(in.OriginConnectionTimeoutSeconds, timeout)
+		}
+	}
+	b := edgecalc.TrafficFailoverBudget(in)
+	return TrafficFailover{
+		Available: true,
+		Note: "viewers reach the serving region after: Route 53 detection (interval x failure threshold) + one interval of evaluation + " +
+			"the longer of the alias TTL and the ALB client keep-alive + CloudFront's origin attempts (docs/edge.md)",
+		DetectionSeconds:               int(b.Detection.Seconds()),
+		EvaluationSeconds:              int(b.Evaluation.Seconds()),
+		DNSSeconds:                     int(b.DNS.Seconds()),
+		ConnectionsSeconds:             int(b.Connections.Seconds()),
+		OriginAttemptsSeconds:          int(b.OriginAttempts.Seconds()),
+		TotalSeconds:                   int(b.Total.Seconds()),
+		BoundedBy:                      b.BoundedBy,
+		IntervalSeconds:                in.IntervalSeconds,
+		FailureThreshold:               in.FailureThreshold,
+		ClientKeepAliveSeconds:         in.ClientKeepAliveSeconds,
+		OriginConnectionAttempts:       in.OriginConnectionAttempts,
+		OriginConnectionTimeoutSeconds: in.OriginConnectionTimeoutSeconds,
+	}
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
 }
 
 // databaseFailover reads the database's recovery point and failover path from what was registered:

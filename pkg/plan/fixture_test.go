@@ -284,8 +284,13 @@ func TestFixtureInventoryCostFailoverAndDeploy(t *testing.T) {
 	}
 	assert.InDelta(t, r.Cost.MonthlyTotal, sum, 0.001)
 
-	assert.Equal(t, TrafficFailover{Available: true, Note: r.Failover.Traffic.Note,
-		DetectionSeconds: 60, EvaluationSeconds: 60, DNSSeconds: 60, TotalSeconds: 180}, r.Failover.Traffic)
+	// The fixture registers no health check (config: 10 s x 3), ALBs without clientKeepAlive and
+	// origins without connection settings: AWS's defaults (3600 s, 3 x 10 s) are what counts.
+	assert.Equal(t, TrafficFailover{Available: true, Note: r.Failover.Traffic.Note, BoundedBy: r.Failover.Traffic.BoundedBy,
+		DetectionSeconds: 30, EvaluationSeconds: 10, DNSSeconds: 60, ConnectionsSeconds: 3600, OriginAttemptsSeconds: 30,
+		TotalSeconds: 30 + 10 + 3600 + 30, IntervalSeconds: 10, FailureThreshold: 3,
+		ClientKeepAliveSeconds: 3600, OriginConnectionAttempts: 3, OriginConnectionTimeoutSeconds: 10}, r.Failover.Traffic)
+	assert.Contains(t, r.Failover.Traffic.BoundedBy, "keep-alive")
 	db := r.Failover.Database
 	assert.True(t, db.Available)
 	assert.Equal(t, "aurora-postgresql", db.Engine)

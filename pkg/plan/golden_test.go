@@ -136,6 +136,19 @@ func TestJSONHasTheDocumentedShape(t *testing.T) {
 		sum += c.Resources
 	}
 	assert.Equal(t, r.Inventory.Total, sum, "components add up to the total")
+
+	// The traffic budget, from the settings the program really registers, keeps prod within 90 s.
+	tr := r.Failover.Traffic
+	require.True(t, tr.Available)
+	assert.LessOrEqual(t, tr.TotalSeconds, 90, "prod traffic budget: %+v", tr)
+	assert.Equal(t, 10, tr.IntervalSeconds)
+	assert.Equal(t, 1, tr.FailureThreshold)
+	assert.Equal(t, 60, tr.DNSSeconds, "alias records to an ALB: 60 s")
+	assert.Equal(t, 60, tr.ClientKeepAliveSeconds, "read from the ALBs")
+	assert.Equal(t, 2, tr.OriginConnectionAttempts, "read from CloudFront's origins")
+	assert.Equal(t, 5, tr.OriginConnectionTimeoutSeconds)
+	assert.Equal(t, tr.DetectionSeconds+tr.EvaluationSeconds+max(tr.DNSSeconds, tr.ConnectionsSeconds)+tr.OriginAttemptsSeconds, tr.TotalSeconds)
+	assert.Contains(t, tr.BoundedBy, "alias TTL")
 }
 
 func TestTextPrintsProgressOnStderrOnly(t *testing.T) {

@@ -156,8 +156,10 @@ func renderText(w io.Writer, r *Report, opts RenderOptions) error {
 	fmt.Fprintf(b, "\nFAILOVER BUDGET: %s\n", failoverHeadline(r.Failover))
 	t := r.Failover.Traffic
 	if t.Available {
-		fmt.Fprintf(b, "  Traffic: %s = detection %s + alarm period %s + DNS TTL %s\n", duration(t.TotalSeconds),
-			duration(t.DetectionSeconds), duration(t.EvaluationSeconds), duration(t.DNSSeconds))
+		fmt.Fprintf(b, "  Traffic: %s = detection %s + evaluation %s + max(DNS TTL %s, ALB keep-alive %s) + origin attempts %s\n",
+			duration(t.TotalSeconds), duration(t.DetectionSeconds), duration(t.EvaluationSeconds), duration(t.DNSSeconds),
+			duration(t.ConnectionsSeconds), duration(t.OriginAttemptsSeconds))
+		fmt.Fprintf(b, "    bounded by %s\n", t.BoundedBy)
 		fmt.Fprintf(b, "    %s\n", t.Note)
 	} else {
 		fmt.Fprintf(b, "  Traffic: %s\n", t.Note)
@@ -352,8 +354,9 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	fmt.Fprintf(b, "\n### Failover budget: %s\n\n", failoverHeadline(r.Failover))
 	t := r.Failover.Traffic
 	if t.Available {
-		fmt.Fprintf(b, "- **Traffic**: %s = detection %s + alarm period %s + DNS TTL %s. %s.\n", duration(t.TotalSeconds),
-			duration(t.DetectionSeconds), duration(t.EvaluationSeconds), duration(t.DNSSeconds), t.Note)
+		fmt.Fprintf(b, "- **Traffic**: %s = detection %s + evaluation %s + max(DNS TTL %s, ALB keep-alive %s) + origin attempts %s, bounded by %s. %s.\n",
+			duration(t.TotalSeconds), duration(t.DetectionSeconds), duration(t.EvaluationSeconds), duration(t.DNSSeconds),
+			duration(t.ConnectionsSeconds), duration(t.OriginAttemptsSeconds), t.BoundedBy, t.Note)
 	} else {
 		fmt.Fprintf(b, "- **Traffic**: %s\n", t.Note)
 	}

@@ -132,14 +132,25 @@ type Failover struct {
 	Database DatabaseFailover `json:"database"`
 }
 
-// TrafficFailover is how long after the primary fails users reach the secondary by DNS failover.
+// TrafficFailover is how long after the home region fails or is demoted viewers reach the region
+// that serves, computed from the registered settings (edgecalc.TrafficFailoverBudget).
 type TrafficFailover struct {
-	Available         bool   `json:"available"`
-	Note              string `json:"note"`
-	DetectionSeconds  int    `json:"detectionSeconds"`
-	EvaluationSeconds int    `json:"evaluationSeconds"`
-	DNSSeconds        int    `json:"dnsSeconds"`
-	TotalSeconds      int    `json:"totalSeconds"`
+	Available             bool   `json:"available"`
+	Note                  string `json:"note"`
+	DetectionSeconds      int    `json:"detectionSeconds"`
+	EvaluationSeconds     int    `json:"evaluationSeconds"`
+	DNSSeconds            int    `json:"dnsSeconds"`
+	ConnectionsSeconds    int    `json:"connectionsSeconds"`    // ALB client keep-alive, concurrent with the DNS TTL
+	OriginAttemptsSeconds int    `json:"originAttemptsSeconds"` // CloudFront connection attempts x timeout
+	TotalSeconds          int    `json:"totalSeconds"`
+	// BoundedBy names the largest term: what to shorten first.
+	BoundedBy string `json:"boundedBy"`
+	// The settings read from the registered resources.
+	IntervalSeconds                int `json:"intervalSeconds"`
+	FailureThreshold               int `json:"failureThreshold"`
+	ClientKeepAliveSeconds         int `json:"clientKeepAliveSeconds"`
+	OriginConnectionAttempts       int `json:"originConnectionAttempts"`
+	OriginConnectionTimeoutSeconds int `json:"originConnectionTimeoutSeconds"`
 }
 
 // DatabaseFailover is the database's recovery point and how it changes regions.

@@ -9,6 +9,9 @@ type Expectations struct {
 	AppPort              int
 	DatabasePort         int
 	CloudFrontPrefixList string // the prefix list id in this region
+	// HealthCheckPrefixList is the route53-healthchecks prefix list id in this region: Route 53's
+	// checkers may reach the ALB on 443 too (the listener forwards them only the health paths).
+	HealthCheckPrefixList string
 }
 
 // allowed is one permitted kind of flow.
@@ -18,11 +21,15 @@ type allowed struct {
 }
 
 func (w Expectations) allowlist() []allowed {
-	return []allowed{
+	list := []allowed{
 		{from: "prefix-list:" + w.CloudFrontPrefixList, fromRole: "prefix-list", toRole: RoleALB, port: 443},
 		{fromRole: RoleALB, toRole: RoleInstances, port: w.AppPort},
 		{fromRole: RoleInstances, toRole: RoleDatabase, port: w.DatabasePort},
 	}
+	if w.HealthCheckPrefixList != "" {
+		list = append(list, allowed{from: "prefix-list:" + w.HealthCheckPrefixList, fromRole: "prefix-list", toRole: RoleALB, port: 443})
+	}
+	return list
 }
 
 // permitted reports whether flow is one the design allows: exactly TCP on the one port.

@@ -1,76 +1,149 @@
 package edgecalc
 
-import "time"
-
-// AlarmPeriodSeconds is the period of the primary region's health alarm. Application Load Balancers
-// publish HealthyHostCount once a minute (standard resolution), and Route 53 refuses health checks
-// on high-resolution alarms, so 60 s is both the shortest and the only sensible period.
-const AlarmPeriodSeconds = 60
+import (
+	"fmt"
+	"time"
+)
 
 // AliasTTLSeconds is the effective TTL of alias records to Elastic Load Balancing and CloudFront
 // targets: Route 53 answers them with the target's TTL, 60 s. Alias records take no TTL of their own.
 const AliasTTLSeconds = 60
 
-// AlarmEvaluationPeriods turns the configured detection window (health check interval x failure
-// threshold) into whole alarm periods: the alarm must breach for at least the window, and never for
-// less than one period.
-func AlarmEvaluationPeriods(intervalSeconds, failureThreshold, periodSeconds int) int {
-	if periodSeconds <= 0 {
-		return 1
-	}
-	window := intervalSeconds * failureThreshold
-	periods := (window + periodSeconds - 1) / periodSeconds
-	if periods < 1 {
-		return 1
-	}
-	return periods
+// ALBClientKeepAliveSeconds is the ALB's client keep-alive (`clientKeepAlive`, 60..604800 s,
+// AWS default 3600): the ALB closes every client connection, CloudFront's included, at most this
+// long after it opened. pkg/compute sets it explicitly; it bounds how long CloudFront can keep
+// sending requests to a demoted region over connections it already holds.
+const ALBClientKeepAliveSeconds = 60
+
+// Limits of the ALB's client keep-alive (Elastic Load Balancing attribute client_keep_alive.seconds).
+const (
+	MinClientKeepAliveSeconds = 60
+	MaxClientKeepAliveSeconds = 604800
+)
+
+// CloudFront origin connection settings of every origin (pkg/edge sets them): CloudFront gives up
+// on an origin after OriginConnectionAttempts x OriginConnectionTimeoutSeconds and an origin group
+// then tries its next member. CloudFront's defaults, 3 x 10 s, would take 30 s.
+const (
+	OriginConnectionAttempts       = 2
+	OriginConnectionTimeoutSeconds = 5
+)
+
+// CloudFront's limits on those settings.
+const (
+	MinOriginConnectionAttempts = 1
+	MaxOriginConnectionAttempts = 3
+	MinOriginConnectionTimeout  = 1
+	MaxOriginConnectionTimeout  = 10
+)
+
+// BudgetInputs are the settings the traffic budget is computed from, as the program registers
+// them (the plan report reads them back from the registered resources).
+type BudgetInputs struct {
+	// IntervalSeconds and FailureThreshold of the Route 53 endpoint checks.
+	IntervalSeconds, FailureThreshold int
+	// DNSTTLSeconds is the TTL CloudFront and resolvers keep the failover origin name's answer.
+	DNSTTLSeconds int
+	// ClientKeepAliveSeconds is the ALBs' client keep-alive.
+	ClientKeepAliveSeconds int
+	// OriginConnectionAttempts and OriginConnectionTimeoutSeconds of CloudFront's origins.
+	OriginConnectionAttempts, OriginConnectionTimeoutSeconds int
 }
 
-// FailoverBudget is how long after the primary region fails users reach the secondary, by DNS
-// failover, broken down by cause. Every request is covered; cacheable GET/HEAD requests also fail
-// over per request through CloudFront's origin group (on 500/502/503/504), which takes no extra time.
+// FailoverBudget is how long after the home region fails (or is demoted) viewers' requests reach
+// the region that now serves, broken down by cause.
 type FailoverBudget struct {
-	// Detection is how long the primary must look dead before its alarm fires: the configured window
-	// (interval x threshold) rounded up to whole alarm periods.
+	// Detection: every checker needs FailureThreshold consecutive failed requests, IntervalSeconds
+	// apart, before it reports the endpoint unhealthy.
 	Detection time.Duration
-	// Evaluation is one alarm period: ELB publishes the minute's HealthyHostCount datapoint after the
-	// minute ends, and CloudWatch evaluates the alarm (and Route 53 reads its state) on that cadence.
+	// Evaluation: one more interval for Route 53 to aggregate its checkers (unhealthy once at most
+	// 18% report healthy, the checkers do not coordinate) and recompute the calculated check of the
+	// PRIMARY record; it also covers the 4 s connect / 2 s response limit of the last request.
 	Evaluation time.Duration
-	// DNS is the TTL resolvers (and CloudFront, which resolves the failover origin name) may keep the
-	// old answer for.
+	// DNS is the TTL CloudFront (which resolves the failover origin name) keeps the old answer.
 	DNS time.Duration
-	// Total is Detection + Evaluation + DNS.
+	// Connections is the ALB client keep-alive: connections CloudFront already holds to the demoted
+	// region are closed at most this long after the answer changed. It runs concurrently with DNS,
+	// both starting when Route 53 changes its answer, so the larger of the two counts.
+	Connections time.Duration
+	// OriginAttempts is how long a request already sent to a dead region waits before CloudFront
+	// gives up (connection attempts x timeout; the /static/* origin group then tries the other region).
+	OriginAttempts time.Duration
+	// Total is Detection + Evaluation + max(DNS, Connections) + OriginAttempts.
 	Total time.Duration
+	// BoundedBy names the largest term, what to shorten first.
+	BoundedBy string
 }
 
-// TrafficFailoverBudget computes the traffic failover budget from the health check settings
-// (intervalSeconds x failureThreshold is the detection window), the primary alarm's period and
-// evaluation periods, and the DNS TTL of the failover records (AliasTTLSeconds for alias records).
+// TrafficFailoverBudget computes the budget from the real settings.
 //
-// Assumptions: the primary's alarm reaches ALARM within one period after its last breaching
-// datapoint; Route 53 marks a CLOUDWATCH_METRIC health check unhealthy as soon as its alarm is in
-// ALARM (or INSUFFICIENT_DATA, counted unhealthy); resolvers honour the TTL. The PRIMARY alias also
-// evaluates the ALB's target health, which usually fails over sooner (targets fail after the target
-// group's own 2 x 10 s checks): the budget is the upper bound through the alarm.
-func TrafficFailoverBudget(intervalSeconds, failureThreshold, alarmPeriodSeconds, alarmEvaluationPeriods, dnsTTL int) FailoverBudget {
-	window := intervalSeconds * failureThreshold
-	if alarmWindow := alarmPeriodSeconds * alarmEvaluationPeriods; alarmWindow > window {
-		window = alarmWindow
-	}
+// Assumptions: the application answers its paths within Route 53's 2 s limit (the default one
+// answers from memory); resolvers and CloudFront honour the 60 s alias TTL; a request already
+// holding a connection to a dead region fails after the origin attempts and the viewer's retry
+// takes the new answer. Where the demoted region is still up (a planned switchover), a connection
+// CloudFront opens from its cached answer just before the TTL runs out may live up to one more
+// keep-alive; its writes fail (no network path to the other region's writer) and nothing reads stale
+// data, so the budget counts the keep-alive from the answer change.
+func TrafficFailoverBudget(in BudgetInputs) FailoverBudget {
 	b := FailoverBudget{
-		Detection:  seconds(window),
-		Evaluation: seconds(alarmPeriodSeconds),
-		DNS:        seconds(dnsTTL),
+		Detection:      seconds(in.IntervalSeconds * in.FailureThreshold),
+		Evaluation:     seconds(in.IntervalSeconds),
+		DNS:            seconds(in.DNSTTLSeconds),
+		Connections:    seconds(in.ClientKeepAliveSeconds),
+		OriginAttempts: seconds(in.OriginConnectionAttempts * in.OriginConnectionTimeoutSeconds),
 	}
-	b.Total = b.Detection + b.Evaluation + b.DNS
+	after := b.DNS
+	if b.Connections > after {
+		after = b.Connections
+	}
+	b.Total = b.Detection + b.Evaluation + after + b.OriginAttempts
+	b.BoundedBy = boundedBy(b)
 	return b
 }
 
-// BudgetFor is TrafficFailoverBudget for the edge's own settings: the alarm built from intervalSeconds
-// and failureThreshold (AlarmPeriodSeconds, AlarmEvaluationPeriods) and alias records (AliasTTLSeconds).
+// boundedBy names the largest term of the budget.
+func boundedBy(b FailoverBudget) string {
+	terms := []struct {
+		d    time.Duration
+		name string
+	}{
+		{b.DNS, fmt.Sprintf("the %d s alias TTL of the failover origin name (fixed by Route 53 for alias records to an ALB)", int(b.DNS.Seconds()))},
+		{b.Connections, fmt.Sprintf("the %d s ALB client keep-alive (CloudFront's connections to a demoted region)", int(b.Connections.Seconds()))},
+		{b.Detection, fmt.Sprintf("health-check detection (%d s: interval x failure threshold)", int(b.Detection.Seconds()))},
+		{b.Evaluation, fmt.Sprintf("Route 53 evaluation (%d s: one interval)", int(b.Evaluation.Seconds()))},
+		{b.OriginAttempts, fmt.Sprintf("CloudFront origin attempts (%d s)", int(b.OriginAttempts.Seconds()))},
+	}
+	best := terms[0]
+	var ties []string
+	for _, t := range terms {
+		if t.d > best.d {
+			best, ties = t, nil
+		} else if t.d == best.d && t.name != best.name {
+			ties = append(ties, t.name)
+		}
+	}
+	out := best.name
+	for _, t := range ties {
+		out += " and " + t
+	}
+	return out
+}
+
+// Inputs is the program's own settings for health checks of intervalSeconds x failureThreshold:
+// alias records (AliasTTLSeconds), the ALBs' ALBClientKeepAliveSeconds and CloudFront's
+// OriginConnectionAttempts x OriginConnectionTimeoutSeconds.
+func Inputs(intervalSeconds, failureThreshold int) BudgetInputs {
+	return BudgetInputs{
+		IntervalSeconds: intervalSeconds, FailureThreshold: failureThreshold,
+		DNSTTLSeconds:            AliasTTLSeconds,
+		ClientKeepAliveSeconds:   ALBClientKeepAliveSeconds,
+		OriginConnectionAttempts: OriginConnectionAttempts, OriginConnectionTimeoutSeconds: OriginConnectionTimeoutSeconds,
+	}
+}
+
+// BudgetFor is TrafficFailoverBudget of the program's own settings (Inputs).
 func BudgetFor(intervalSeconds, failureThreshold int) FailoverBudget {
-	periods := AlarmEvaluationPeriods(intervalSeconds, failureThreshold, AlarmPeriodSeconds)
-	return TrafficFailoverBudget(intervalSeconds, failureThreshold, AlarmPeriodSeconds, periods, AliasTTLSeconds)
+	return TrafficFailoverBudget(Inputs(intervalSeconds, failureThreshold))
 }
 
 func seconds(s int) time.Duration { return time.Duration(s) * time.Second }

@@ -3,7 +3,6 @@ package edgecalc
 import (
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 )
@@ -49,42 +48,4 @@ func TestInvalidNames(t *testing.T) {
 			assert.Contains(t, err.Error(), tc.want)
 		}
 	}
-}
-
-func TestAlarmEvaluationPeriods(t *testing.T) {
-	cases := []struct{ interval, threshold, period, want int }{
-		{10, 1, 60, 1},
-		{10, 3, 60, 1},
-		{10, 6, 60, 1},
-		{10, 7, 60, 2},
-		{30, 3, 60, 2},
-		{30, 10, 60, 5},
-		{30, 3, 0, 1},
-	}
-	for _, tc := range cases {
-		assert.Equal(t, tc.want, AlarmEvaluationPeriods(tc.interval, tc.threshold, tc.period), "%+v", tc)
-	}
-}
-
-func TestTrafficFailoverBudget(t *testing.T) {
-	cases := []struct {
-		interval, threshold, period, periods, ttl int
-		detection, total                          time.Duration
-	}{
-		// The alarm window dominates when it is longer than interval x threshold.
-		{10, 3, 60, 1, 60, 60 * time.Second, 180 * time.Second},
-		{30, 3, 60, 2, 60, 120 * time.Second, 240 * time.Second},
-		// interval x threshold dominates when the alarm is shorter.
-		{30, 10, 60, 1, 60, 300 * time.Second, 420 * time.Second},
-		{10, 1, 60, 1, 300, 60 * time.Second, 420 * time.Second},
-	}
-	for _, tc := range cases {
-		b := TrafficFailoverBudget(tc.interval, tc.threshold, tc.period, tc.periods, tc.ttl)
-		assert.Equal(t, tc.detection, b.Detection, "%+v", tc)
-		assert.Equal(t, time.Duration(tc.period)*time.Second, b.Evaluation)
-		assert.Equal(t, time.Duration(tc.ttl)*time.Second, b.DNS)
-		assert.Equal(t, tc.total, b.Total, "%+v", tc)
-		assert.Equal(t, b.Detection+b.Evaluation+b.DNS, b.Total)
-	}
-	assert.Equal(t, TrafficFailoverBudget(30, 3, 60, 2, 60), BudgetFor(30, 3))
 }
