@@ -109,18 +109,18 @@ func scenarios() []scenarioCase {
 				dark(1, 400), healthy(1))),
 		},
 		{
-			name: "a redirect or a 4xx from the liveness path is not up: page, never promote while replicating",
-			sc: auto(2, concat(repeat(2, Step{AppStatus: 301, LagMs: ms(300), WriterAPIAnswers: true}), repeat(2, Step{AppStatus: 404, LagMs: ms(300), WriterAPIAnswers: true}))),
+			name:              "a redirect or a 4xx from the liveness path is not up: page, never promote while replicating",
+			sc:                auto(2, concat(repeat(2, Step{AppStatus: 301, LagMs: ms(300), WriterAPIAnswers: true}), repeat(2, Step{AppStatus: 404, LagMs: ms(300), WriterAPIAnswers: true}))),
 			wantDegradedPages: []int{1},
 		},
 		{
-			name: "RDS API outage while replication flows never promotes",
-			sc: auto(3, repeat(20, Step{AppStatus: 200, LagMs: ms(300)})),
+			name:              "RDS API outage while replication flows never promotes",
+			sc:                auto(3, repeat(20, Step{AppStatus: 200, LagMs: ms(300)})),
 			wantDegradedPages: []int{2},
 		},
 		{
-			name: "RDS API outage and application errors while replication flows never promotes",
-			sc: auto(3, repeat(20, Step{AppStatus: 503, LagMs: ms(300)})),
+			name:              "RDS API outage and application errors while replication flows never promotes",
+			sc:                auto(3, repeat(20, Step{AppStatus: 503, LagMs: ms(300)})),
 			wantDegradedPages: []int{2},
 		},
 		{
@@ -131,13 +131,13 @@ func scenarios() []scenarioCase {
 			wantDegradedPages: []int{3},
 		},
 		{
-			name: "no replication metric is no evidence: page, never promote",
-			sc: auto(3, concat(healthy(2), repeat(10, Step{AppStatus: 0}))),
+			name:              "no replication metric is no evidence: page, never promote",
+			sc:                auto(3, concat(healthy(2), repeat(10, Step{AppStatus: 0}))),
 			wantDegradedPages: []int{4},
 		},
 		{
 			name: "missing detector data breaks the streak",
-			sc: auto(3, concat(healthy(1), dark(2, 400), []Step{{NoData: true}}, []Step{{AppStatus: 0, LagMs: ms(240400)}, {AppStatus: 0, LagMs: ms(300400)}}, healthy(3))),
+			sc:   auto(3, concat(healthy(1), dark(2, 400), []Step{{NoData: true}}, []Step{{AppStatus: 0, LagMs: ms(240400)}, {AppStatus: 0, LagMs: ms(300400)}}, healthy(3))),
 		},
 		{
 			name: "reachable old writer gets switchover", sc: auto(3, concat(healthy(3), cutOff(5))),
@@ -156,8 +156,8 @@ func scenarios() []scenarioCase {
 			wantDegradedPages: []int{3},
 		},
 		{
-			name: "an operator's start in the minute the alarm fires: the runbook promotes once",
-			sc: auto(3, concat(healthy(1), dark(2, 400), []Step{{AppStatus: 0, LagMs: ms(180400), PersonStarts: true}}, dark(5, 180400))),
+			name:             "an operator's start in the minute the alarm fires: the runbook promotes once",
+			sc:               auto(3, concat(healthy(1), dark(2, 400), []Step{{AppStatus: 0, LagMs: ms(180400), PersonStarts: true}}, dark(5, 180400))),
 			wantPromotePages: []int{3}, wantDegradedPages: []int{3}, wantIgnoredStarts: 1,
 		},
 		{
@@ -200,11 +200,11 @@ func scenarios() []scenarioCase {
 		},
 		{
 			name: "the writer region's own detector idles",
-			sc: auto(3, repeat(20, Step{AppStatus: 0, OwnRole: RoleWriter})),
+			sc:   auto(3, repeat(20, Step{AppStatus: 0, OwnRole: RoleWriter})),
 		},
 		{
 			name: "a detached old primary's detector idles",
-			sc: auto(3, repeat(20, Step{AppStatus: 0, LagMs: ms(900000), OwnRole: RoleDetached})),
+			sc:   auto(3, repeat(20, Step{AppStatus: 0, LagMs: ms(900000), OwnRole: RoleDetached})),
 		},
 		{
 			name: "own RDS API down: decide on the metrics alone", sc: auto(3, func() []Step {
