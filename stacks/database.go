@@ -1,6 +1,9 @@
 package stacks
 
-import "github.com/multi-region-ha/multi-region-ha/pkg/database/dbspec"
+import (
+	"github.com/multi-region-ha/multi-region-ha/pkg/database/dbspec"
+	"github.com/multi-region-ha/multi-region-ha/pkg/detector"
+)
 
 // Database is the `database` config object: the Aurora global database across both regions.
 type Database struct {
@@ -30,8 +33,16 @@ type Database struct {
 	// failover moves the writer, after which the operator sets it to the new writer's region.
 	// Empty means primaryRegion.
 	WriterRegion string `json:"writerRegion"`
-	// AutoFailover lets the primary region's "region unhealthy" alarm start the failover runbook.
-	AutoFailover bool `json:"autoFailover"`
+	// AutoFailover is off (default), notify or auto: each region's detector watches the other region
+	// from its own data plane and, after AutoFailoverAfterMinutes minutes of region-level evidence,
+	// pages (notify, auto) and starts its own region's runbook (auto). See docs/database.md.
+	AutoFailover string `json:"autoFailover"`
+	// AutoFailoverAfterMinutes is N of the detector's N-of-N alarm: consecutive minutes of evidence
+	// (1..30, default 3).
+	AutoFailoverAfterMinutes int `json:"autoFailoverAfterMinutes"`
+	// WriteForwarding enables Aurora global write forwarding on both clusters (opt-in): the standby's
+	// application then writes through its own region's cluster endpoint without a promotion.
+	WriteForwarding bool `json:"writeForwarding"`
 }
 
 // Prod runs a writer and a replica in the writer region (an instance failure fails over within the
@@ -48,6 +59,8 @@ func defaultDatabase(prod bool) Database {
 		DeletionProtection:               false,
 		PerformanceInsightsRetentionDays: 7,
 		MonitoringIntervalSeconds:        60,
+		AutoFailover:                     detector.ModeOff,
+		AutoFailoverAfterMinutes:         detector.DefaultAfterMinutes,
 	}
 	if prod {
 		d.PrimaryInstances = 2
@@ -80,6 +93,17 @@ func validateDatabase(c *Config, p *problems) {
 		if err := dbspec.CheckRpo(d.Engine, d.RpoSeconds); err != nil {
 			p.addf("database.rpoSeconds", "%v", err)
 		}
+		if d.WriteForwarding {
+			if err := dbspec.CheckWriteForwarding(d.Engine, d.EngineVersion); err != nil {
+				p.addf("database.writeForwarding", "%v", err)
+			}
+		}
+	}
+	if err := detector.CheckMode(d.AutoFailover); err != nil {
+		p.addf("database.autoFailover", "%v", err)
+	}
+	if err := detector.CheckAfterMinutes(d.AutoFailoverAfterMinutes); err != nil {
+		p.addf("database.autoFailoverAfterMinutes", "%v", err)
 	}
 	if err := dbspec.CheckInstanceClass(d.InstanceClass); err != nil {
 		p.addf("database.instanceClass", "%v", err)

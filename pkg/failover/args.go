@@ -1,12 +1,11 @@
 // Package failover turns the region-failover runbook into code: a Step Functions state machine that
 // promotes this region's Aurora cluster in the global database (planned switchover or unplanned
 // failover), waits until it is the writer, raises this region's Auto Scaling group to the primary's
-// capacity and reports what happened, with timings, to the region's SNS topic. Optionally an
-// EventBridge path starts it when the other region's "region unhealthy" alarm fires.
+// capacity and reports what happened, with timings, to the region's SNS topic. Nothing here starts
+// it: a person does, or (database.autoFailover: auto) pkg/detector's rule in the same region.
 package failover
 
 import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -30,13 +29,6 @@ type Args struct {
 	// TopicArn is the SNS topic in Region for the report; TopicKmsKeyArn its customer-managed key.
 	TopicArn       pulumi.StringInput
 	TopicKmsKeyArn pulumi.StringInput
-	// AutoTrigger (database.autoFailover) starts the state machine with {"mode":"failover"} when the
-	// OTHER region's "region unhealthy" composite alarm (TriggerAlarmArn) goes to ALARM. The alarm's
-	// events land on the default bus of the alarm's region, so a rule there (on TriggerProvider)
-	// forwards them to Region's default bus, where a second rule starts the state machine.
-	AutoTrigger     bool
-	TriggerAlarmArn pulumi.StringInput
-	TriggerProvider *aws.Provider
 	// LogRetentionDays of the state machine's execution log group.
 	LogRetentionDays int
 	// Tracing turns on AWS X-Ray tracing of executions (and grants the role the X-Ray write actions).

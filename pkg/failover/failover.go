@@ -12,7 +12,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
-// Failover is the runbook of one region: its state machine, role and (optionally) auto trigger.
+// Failover is the runbook of one region: its state machine and role.
 type Failover struct {
 	pulumi.ResourceState
 
@@ -64,9 +64,6 @@ func (a *Args) check() error {
 	}
 	if a.LogRetentionDays <= 0 {
 		errs = append(errs, errors.New("LogRetentionDays must be positive"))
-	}
-	if a.AutoTrigger && (a.TriggerAlarmArn == nil || a.TriggerProvider == nil) {
-		errs = append(errs, errors.New("AutoTrigger needs TriggerAlarmArn and TriggerProvider"))
 	}
 	return errors.Join(errs...)
 }
@@ -164,10 +161,6 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 	f.StateMachineArn = machine.Arn
 	f.StateMachineName = machine.Name
 	f.RoleArn = role.Arn
-
-	if args.AutoTrigger {
-		return newTrigger(ctx, name, f, machine, acct, args)
-	}
 	return nil
 }
 
