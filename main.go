@@ -17,6 +17,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/database"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deployaccess"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deploysettings"
+	"github.com/multi-region-ha/multi-region-ha/pkg/detector"
 	"github.com/multi-region-ha/multi-region-ha/pkg/edge"
 	"github.com/multi-region-ha/multi-region-ha/pkg/failover"
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
@@ -59,6 +60,7 @@ func run(ctx *pulumi.Context) error {
 		{"database", d.newDatabase},
 		{"observability", d.newObservability},
 		{"failover", d.newFailovers},
+		{"detector", d.newDetectors},
 		{"deployments", d.newDeployAccess},
 	}
 	for _, step := range steps {
@@ -78,6 +80,7 @@ type deployment struct {
 	edgeStep
 	databaseStep
 	observabilityStep
+	failoverStep
 }
 
 // activeRegion is the region that serves traffic and writes: the database writer, primaryRegion
@@ -320,6 +323,7 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 		HealthCheckFailureThreshold: e.HealthCheckFailureThreshold,
 		LogRetentionDays:            e.LogRetentionDays,
 		Protect:                     d.cfg.IsProd(),
+		ProbePath:                   d.probePath(),
 	})
 	if err != nil {
 		return err
@@ -436,17 +440,25 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 	return nil
 }
 
-// newFailovers puts the failover runbook (a Step Functions state machine) in each region: the one in
-// the standby region promotes it (failover), the one in the active region is its mirror for
-// failback. Only the standby's runbook is triggered automatically, and only with
-// database.autoFailover.
+type failoverStep struct {
+	failovers map[string]*failover.Failover // by region
+}
+
+// runbookLogDays is the retention of the runbook's and the detector's logs.
+func (d *deployment) runbookLogDays() int {
+	if d.cfg.IsProd() {
+		return 365
+	}
+	return 90
+}
+
+// newFailovers puts the failover runbook (a Step Functions state machine) in each region, each
+// promoting only its own region. Nothing here starts one: a person does, or the detector of the
+// same region (database.autoFailover: auto).
 func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 	minSize, maxSize, desired := d.cfg.Compute.Capacity(true)
-	logDays := 90
-	if d.cfg.IsProd() {
-		logDays = 365
-	}
 	arns := pulumi.StringMap{}
+	d.failovers = map[string]*failover.Failover{}
 	for _, region := range d.cfg.Regions() {
 		other := d.otherRegion(region)
 		f, err := failover.NewFailover(ctx, "failover-"+region, &failover.Args{
@@ -463,18 +475,67 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 			MaxSize:              maxSize,
 			TopicArn:             d.observability.TopicArns.MapIndex(pulumi.String(region)),
 			TopicKmsKeyArn:       d.observability.KmsKeyArns.MapIndex(pulumi.String(region)),
-			AutoTrigger:          d.cfg.Database.AutoFailover && region == d.standbyRegion(),
-			TriggerAlarmArn:      d.observability.RegionUnhealthyAlarmArns.MapIndex(pulumi.String(other)),
-			TriggerProvider:      d.provider(other),
-			LogRetentionDays:     logDays,
+			LogRetentionDays:     d.runbookLogDays(),
 			Protect:              d.cfg.IsProd(),
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
 			return err
 		}
+		d.failovers[region] = f
 		arns[region] = f.StateMachineArn
 	}
 	export(ctx, "failoverStateMachineArns", arns)
+	return nil
+}
+
+// probePath is the liveness path CloudFront's /_probe/<region>/* behaviours are rewritten to, for
+// the detectors; empty (no probe behaviours) while database.autoFailover is off.
+func (d *deployment) probePath() string {
+	if d.cfg.Database.AutoFailover == detector.ModeOff {
+		return ""
+	}
+	return d.cfg.Compute.HealthCheckPath
+}
+
+// newDetectors builds, with database.autoFailover notify or auto, one detector per region on that
+// region's provider: each watches the other region (its application through CloudFront, the
+// replication its own cluster sees) and may start only its own region's runbook, so automation keeps
+// working after a failover with no deploy. Its only inputs from the other region are probe targets:
+// the pinned CloudFront URL and the other cluster's ARN (read-only).
+func (d *deployment) newDetectors(ctx *pulumi.Context) error {
+	db := d.cfg.Database
+	if db.AutoFailover == detector.ModeOff {
+		return nil
+	}
+	out := pulumi.Map{}
+	for _, region := range d.cfg.Regions() {
+		other := d.otherRegion(region)
+		det, err := detector.New(ctx, "detector-"+region, &detector.Args{
+			Region:                  region,
+			WatchedRegion:           other,
+			Mode:                    db.AutoFailover,
+			AfterMinutes:            db.AutoFailoverAfterMinutes,
+			ProbeUrl:                edge.ProbeURL(d.cfg.Edge.Names().Viewer(), other, d.cfg.Compute.HealthCheckPath),
+			GlobalClusterIdentifier: d.database.GlobalClusterId,
+			ClusterIdentifier:       d.database.ClusterIdentifiers.MapIndex(pulumi.String(region)),
+			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
+			WatchedClusterArn:       d.database.ClusterArns.MapIndex(pulumi.String(other)),
+			StateMachineArn:         d.failovers[region].StateMachineArn,
+			TopicArn:                d.observability.TopicArns.MapIndex(pulumi.String(region)),
+			LogRetentionDays:        d.runbookLogDays(),
+			Protect:                 d.cfg.IsProd(),
+		}, pulumi.Provider(d.provider(region)))
+		if err != nil {
+			return err
+		}
+		out[region] = pulumi.Map{
+			"functionName":      det.FunctionName,
+			"promoteAlarmName":  det.PromoteAlarmName,
+			"degradedAlarmName": det.DegradedAlarmName,
+			"startRuleName":     det.StartRuleName,
+		}
+	}
+	export(ctx, "failoverDetectors", out)
 	return nil
 }
 
