@@ -135,7 +135,6 @@ func TestRecordingAFailoverMovesTrafficCapacityAndAlarmsToTheNewWriter(t *testin
 	assert.Equal(t, 1, lag)
 }
 
-
 func TestDatabasePasswordNeverLeavesSecrets(t *testing.T) {
 	o := watchExports(t)
 	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
