@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -10,6 +12,7 @@ import (
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
 )
 
 // withDatabase sets the database object of a stack config.
@@ -174,4 +177,59 @@ func TestAutoFailoverBooleanIsRefusedBeforeAnyResource(t *testing.T) {
 	assert.Contains(t, err.Error(), "multi-region-ha:database.autoFailover")
 	assert.Contains(t, err.Error(), "off, notify, auto")
 	assert.Empty(t, m.Resources())
+}
+
+func TestWriteForwardingReachesBothClusters(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		m := offlinetest.MustRun(t, "prod", withDatabase(stackConfig(t, "prod"), fmt.Sprintf(`{"writeForwarding":%t}`, on)), run)
+		clusters := m.OfType("aws:rds/cluster:Cluster")
+		require.Len(t, clusters, 2)
+		for _, c := range clusters {
+			assert.Equal(t, on, c.Bool("enableGlobalWriteForwarding"), c.Name)
+		}
+	}
+}
+
+// planWith builds the plan of the prod stack with database set to database, in a copy of the project.
+func planWith(t *testing.T, database string) *plan.Report {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"Pulumi.yaml", "Pulumi.prod.yaml"} {
+		b, err := os.ReadFile(f)
+		require.NoError(t, err)
+		if f == "Pulumi.prod.yaml" && database != "" {
+			b = append(b, []byte("  multi-region-ha:database:\n"+database)...)
+		}
+		require.NoError(t, os.WriteFile(filepath.Join(dir, f), b, 0o600))
+	}
+	r, err := plan.Build(plan.Options{Dir: dir, Stack: "prod"}, run)
+	require.NoError(t, err)
+	return r
+}
+
+// The plan puts detection into the database budget: RTO = detection + promotion, per stack, and
+// prices the detectors.
+func TestPlanBudgetsDetectionAndPricesTheDetectors(t *testing.T) {
+	off := planWith(t, "").Failover.Database
+	assert.Equal(t, "off", off.AutoFailover)
+	assert.Equal(t, 0, off.DetectionSeconds)
+	assert.Equal(t, plan.PromotionSeconds, off.RTOSeconds)
+	assert.Zero(t, off.ProbeMonthlyUsd)
+	assert.False(t, off.WriteForwarding)
+	assert.Contains(t, off.StandbyWrites, "read-only")
+
+	auto := planWith(t, "    autoFailover: auto\n    autoFailoverAfterMinutes: 5\n    writeForwarding: true\n").Failover.Database
+	assert.Equal(t, "auto", auto.AutoFailover)
+	assert.Equal(t, 6*60, auto.DetectionSeconds, "5 one-minute datapoints + up to a minute of schedule and evaluation")
+	assert.Equal(t, 6*60+plan.PromotionSeconds, auto.RTOSeconds)
+	assert.True(t, auto.WriteForwarding)
+	assert.Contains(t, auto.StandbyWrites, "forwards writes")
+	// Two detectors: Lambda, 8 custom metrics, API calls, probe requests, 2 alarms and a log key each.
+	assert.Greater(t, auto.ProbeMonthlyUsd, 5.0)
+	assert.Less(t, auto.ProbeMonthlyUsd, 20.0)
+
+	notify := planWith(t, "    autoFailover: notify\n").Failover.Database
+	assert.Equal(t, "notify", notify.AutoFailover)
+	assert.Equal(t, 4*60, notify.DetectionSeconds)
+	assert.Contains(t, notify.Detection, "a person then starts the runbook")
 }

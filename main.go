@@ -373,6 +373,7 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 		PerformanceInsightsRetentionDays: db.PerformanceInsightsRetentionDays,
 		MonitoringIntervalSeconds:        db.MonitoringIntervalSeconds,
 		RpoSeconds:                       db.RpoSeconds,
+		WriteForwarding:                  db.WriteForwarding,
 		DeletionProtection:               db.DeletionProtection,
 		Protect:                          d.cfg.IsProd(),
 	})

@@ -113,6 +113,7 @@ func Build(opts Options, program pulumi.RunFunc) (*Report, error) {
 // assemble derives every section of the report from the recorded resources and invokes.
 func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stacks.Config, usage Usage, prices PriceTable) *Report {
 	g := newGraph(recorded, invokes)
+	cost := estimate(g, prices, usage, cfg.PrimaryRegion, cfg.SecondaryRegion)
 	return &Report{
 		SchemaVersion:   SchemaVersion,
 		Stack:           cfg.Stack,
@@ -121,8 +122,8 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		SecondaryRegion: cfg.SecondaryRegion,
 		Inventory:       inventory(g),
 		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
-		Cost:            estimate(g, prices, usage, cfg.PrimaryRegion, cfg.SecondaryRegion),
-		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: databaseFailover(g, cfg)},
+		Cost:            cost,
+		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: withDetection(databaseFailover(g, cfg), g, cost)},
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
 	}
