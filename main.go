@@ -534,6 +534,7 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 			"promoteAlarmName":  det.PromoteAlarmName,
 			"degradedAlarmName": det.DegradedAlarmName,
 			"startRuleName":     det.StartRuleName,
+			"scheduleRuleName":  det.ScheduleRuleName,
 		}
 	}
 	export(ctx, "failoverDetectors", out)
