@@ -46,7 +46,7 @@ func policyResources(m *offline.Mocks) []*policy.Resource {
 	return out
 }
 
-// guardrailCases are the three whole-program configurations the guardrails run over.
+// guardrailCases are the whole-program configurations the guardrails run over.
 var guardrailCases = []struct {
 	name   string
 	stack  string
@@ -55,6 +55,9 @@ var guardrailCases = []struct {
 	{"prod", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }},
 	{"staging", "staging", func(t *testing.T) map[string]string { return stackConfig(t, "staging") }},
 	{"eu regions", "prod", euConfig},
+	{"prod with automatic failover", "prod", func(t *testing.T) map[string]string {
+		return withDatabase(stackConfig(t, "prod"), `{"autoFailover":"auto","writeForwarding":true}`)
+	}},
 }
 
 func TestEveryResourcePassesEveryGuardrail(t *testing.T) {
