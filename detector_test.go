@@ -7,9 +7,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/detector"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
@@ -69,6 +71,10 @@ func TestEachRegionsDetectorWatchesTheOtherAndPromotesOnlyItself(t *testing.T) {
 					}
 				}
 				fn := m.Named("aws:lambda/function:Function", name+"-fn")
+				assert.Equal(t, detector.Runtime, fn.Str("runtime"), "the runtime is pinned")
+				require.True(t, fn.Prop("code").IsArchive())
+				asset := fn.Prop("code").ArchiveValue().Assets[detector.ModuleFile].(*resource.Asset)
+				assert.Equal(t, detector.Source, asset.Text, "the deployed code is the code the tests run")
 				env := fn.Plain("environment.variables").(map[string]any)
 				for k, v := range env {
 					if strings.Contains(v.(string), other) {

@@ -214,7 +214,7 @@ func costNotes(g *graph) []string {
 		"List prices as of the table's date; verify before budgeting. No free tiers, Savings Plans, reserved instances or taxes.",
 		"Usage lines follow the assumptions above; change them with the flags.",
 		"Not included: data transfer between regions (Aurora replication, backup copies, secret replication), Aurora global replicated write I/O, " +
-			"API requests (KMS, Secrets Manager, CloudWatch), custom metrics, Route 53 queries (alias queries to AWS resources are free), " +
+			"API requests (KMS, Secrets Manager, CloudWatch) and custom metrics other than the failover detectors' (priced by their schedule), Route 53 queries (alias queries to AWS resources are free), " +
 			"Performance Insights beyond the free retention, CloudFront viewers outside North America and Europe.",
 	}
 	for _, inv := range g.invokes {
