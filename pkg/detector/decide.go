@@ -46,6 +46,17 @@ const (
 // the first minute of an outage, and a lag that shrinks again (catching up) never counts.
 const DefaultStallMs = 30000
 
+// FreshSeconds is how old the newest lag datapoint may be and still count as current: CloudWatch
+// usually has a secondary's one-minute RDS datapoint within a minute or two. Beyond it, the
+// secondary has stopped reporting replication, and the lag it implies grows with the silence: the
+// effective lag is the last value plus the time since (minus this allowance). That covers both
+// ways a dark writer region can show, a lag that climbs or a metric that goes silent.
+const FreshSeconds = 120
+
+// LagWindowSeconds is how far back the detector looks for lag datapoints: a metric silent for
+// longer than this (or never published, as on a new stack) is no evidence at all.
+const LagWindowSeconds = 3600
+
 // CapSeconds is the automatic-promotion budget: at most one automatic promotion per 24 hours.
 const CapSeconds = 24 * 60 * 60
 
@@ -68,9 +79,11 @@ type Probe struct {
 	// CloudFront behaviour pinned to that region's origin; 0 when nothing answered in time.
 	AppStatus int `json:"appStatus"`
 	// LagMs is the newest AuroraGlobalDBReplicationLag (Maximum, 1 minute) this region's cluster
-	// published, PrevLagMs the one before; nil when there is none.
-	LagMs     *float64 `json:"lagMs"`
-	PrevLagMs *float64 `json:"prevLagMs"`
+	// published within LagWindowSeconds, PrevLagMs the one before (nil when there is none), and
+	// LagAgeSeconds the age of the newest one.
+	LagMs         *float64 `json:"lagMs"`
+	PrevLagMs     *float64 `json:"prevLagMs"`
+	LagAgeSeconds int64    `json:"lagAgeSeconds"`
 	// WriterAPIAnswers: the watched region's RDS API answered DescribeDBClusters for its cluster;
 	// WriterAvailable: and reported it "available". Evidence for switchover vs failover only: an RDS
 	// API outage is never evidence of a dark region.
@@ -112,7 +125,8 @@ type Verdict struct {
 	Watching bool `json:"watching"`
 	// WriterAppUp: the watched region's application answered 2xx.
 	WriterAppUp bool `json:"writerAppUp"`
-	// ReplicationStopped: the lag is at or above the stall threshold and not shrinking.
+	// ReplicationStopped: the effective lag is at or above the stall threshold and not shrinking
+	// (or the metric has gone silent).
 	ReplicationStopped bool `json:"replicationStopped"`
 	// RegionDark: application unreachable AND replication stopped: region-level evidence.
 	RegionDark bool `json:"regionDark"`
@@ -133,7 +147,7 @@ func Classify(s Settings, p Probe) Verdict {
 	v := Verdict{Mode: Failover}
 	v.Watching = p.OwnRole == RoleSecondary || p.OwnRole == RoleUnknown
 	v.WriterAppUp = p.AppStatus >= 200 && p.AppStatus < 300
-	v.ReplicationStopped = p.LagMs != nil && *p.LagMs >= s.stallMs() && (p.PrevLagMs == nil || *p.LagMs >= *p.PrevLagMs)
+	v.ReplicationStopped = replicationStopped(s, p)
 	if p.WriterAPIAnswers && p.WriterAvailable {
 		v.Mode = Switchover
 	}
@@ -145,6 +159,24 @@ func Classify(s Settings, p Probe) Verdict {
 	v.Blocked = blocked(s, p)
 	v.PromoteSignal = v.RegionDark && !v.Blocked
 	return v
+}
+
+// replicationStopped: the lag, counting the silence since the newest datapoint, is at or above the
+// stall threshold, and it is not shrinking (a silent metric cannot shrink). No datapoint in the
+// window is no evidence.
+func replicationStopped(s Settings, p Probe) bool {
+	if p.LagMs == nil {
+		return false
+	}
+	stale := p.LagAgeSeconds > FreshSeconds
+	effective := *p.LagMs
+	if stale {
+		effective += float64(p.LagAgeSeconds-FreshSeconds) * 1000
+	}
+	if effective < s.stallMs() {
+		return false
+	}
+	return stale || p.PrevLagMs == nil || *p.LagMs >= *p.PrevLagMs
 }
 
 // blocked reports whether a promotion must not start now: one is running (never two at once), an

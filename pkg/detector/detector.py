@@ -35,6 +35,8 @@ STATUS_RUNNING = "RUNNING"
 TRIGGER_DETECTOR = "detector"
 
 DEFAULT_STALL_MS = 30000
+FRESH_SECONDS = 120
+LAG_WINDOW_SECONDS = 3600
 CAP_SECONDS = 24 * 60 * 60
 
 # Metric names published per verdict key (1 for true, 0 for false).
@@ -65,7 +67,7 @@ def classify(p, stall_ms=DEFAULT_STALL_MS, cap_seconds=CAP_SECONDS):
     status = p.get("appStatus") or 0
     v["writerAppUp"] = 200 <= status < 300
     lag, prev = p.get("lagMs"), p.get("prevLagMs")
-    v["replicationStopped"] = lag is not None and lag >= stall_ms and (prev is None or lag >= prev)
+    v["replicationStopped"] = replication_stopped(lag, prev, p.get("lagAgeSeconds") or 0, stall_ms)
     if p.get("writerApiAnswers") and p.get("writerAvailable"):
         v["mode"] = SWITCHOVER
     if not v["watching"]:
@@ -75,6 +77,17 @@ def classify(p, stall_ms=DEFAULT_STALL_MS, cap_seconds=CAP_SECONDS):
     v["blocked"] = blocked(p, cap_seconds)
     v["promoteSignal"] = v["regionDark"] and not v["blocked"]
     return v
+
+
+def replication_stopped(lag, prev, age_seconds, stall_ms=DEFAULT_STALL_MS):
+    """The lag, counting the silence since the newest datapoint, is past the threshold and not shrinking."""
+    if lag is None:
+        return False
+    stale = age_seconds > FRESH_SECONDS
+    effective = lag + (age_seconds - FRESH_SECONDS) * 1000 if stale else lag
+    if effective < stall_ms:
+        return False
+    return stale or prev is None or lag >= prev
 
 
 def blocked(p, cap_seconds=CAP_SECONDS):
@@ -108,7 +121,8 @@ def probe_app(url, timeout=5.0):
 
 
 def read_lag(cloudwatch, cluster_id, now):
-    """(newest, previous) AuroraGlobalDBReplicationLag Maximum per minute, None when absent."""
+    """(newest, previous, age of newest in s) of AuroraGlobalDBReplicationLag, Maximum per minute,
+    over the last LAG_WINDOW_SECONDS; (None, None, 0) when there is none."""
     try:
         resp = cloudwatch.get_metric_data(
             MetricDataQueries=[{
@@ -124,17 +138,21 @@ def read_lag(cloudwatch, cluster_id, now):
                 },
                 "ReturnData": True,
             }],
-            StartTime=now - 300,
+            StartTime=now - LAG_WINDOW_SECONDS,
             EndTime=now,
             ScanBy="TimestampDescending",
         )
-        values = resp["MetricDataResults"][0].get("Values") or []
+        result = resp["MetricDataResults"][0]
+        values = result.get("Values") or []
+        stamps = result.get("Timestamps") or []
     except Exception as e:
         print(json.dumps({"error": "GetMetricData", "detail": str(e)}))
-        values = []
-    newest = values[0] if len(values) > 0 else None
+        values, stamps = [], []
+    if not values or len(stamps) != len(values):
+        return None, None, 0
+    age = max(0, now - int(stamps[0].timestamp()))
     previous = values[1] if len(values) > 1 else None
-    return newest, previous
+    return values[0], previous, age
 
 
 def own_role(rds, global_cluster_id, own_cluster_arn):
@@ -199,7 +217,7 @@ def handler(event, context, clients=None):
     now = int(time.time())
     stall_ms = float(env.get("STALL_MS", DEFAULT_STALL_MS))
     cloudwatch = clients("cloudwatch", own)
-    lag, prev = read_lag(cloudwatch, env["OWN_CLUSTER_ID"], now)
+    lag, prev, lag_age = read_lag(cloudwatch, env["OWN_CLUSTER_ID"], now)
     answers, available = writer_status(clients("rds", watched), env["WATCHED_CLUSTER_ARN"])
     known, execs = executions(clients("stepfunctions", own), env["STATE_MACHINE_ARN"], now)
     probe = {
@@ -207,6 +225,7 @@ def handler(event, context, clients=None):
         "appStatus": probe_app(env["PROBE_URL"]),
         "lagMs": lag,
         "prevLagMs": prev,
+        "lagAgeSeconds": lag_age,
         "writerApiAnswers": answers,
         "writerAvailable": available,
         "ownRole": own_role(clients("rds", own), env["GLOBAL_CLUSTER_ID"], env["OWN_CLUSTER_ARN"]),

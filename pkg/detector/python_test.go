@@ -55,6 +55,7 @@ func TestInlineCodeDecidesLikeGo(t *testing.T) {
 	require.NoError(t, err, "python tests failed:\n%s", out)
 	assert.Contains(t, string(out), "OK")
 	assert.Contains(t, string(out), "test_every_probe_of_every_scenario")
+	assert.Contains(t, string(out), "test_silent_lag_metric_counts_as_stopped")
 }
 
 // Source compiles as Python (when python3 is here) and imports only what the pinned runtime ships.

@@ -131,9 +131,27 @@ func scenarios() []scenarioCase {
 			wantDegradedPages: []int{3},
 		},
 		{
-			name:              "no replication metric is no evidence: page, never promote",
-			sc:                auto(3, concat(healthy(2), repeat(10, Step{AppStatus: 0}))),
-			wantDegradedPages: []int{4},
+			name: "a lag metric that goes silent while the application is unreachable counts as stopped",
+			sc:   auto(3, concat(healthy(2), repeat(10, Step{AppStatus: 0}))),
+			// minute 2: the newest datapoint is 2 min old (current); from minute 3 the silence adds
+			// to the lag: 400 ms + 60 s is past the stall threshold.
+			wantPromotions: []int{5}, wantMode: Failover, wantLastLag: 400,
+			wantPromotePages: []int{5}, wantDegradedPages: []int{4},
+		},
+		{
+			name:              "a silent lag metric while the application answers never promotes",
+			sc:                auto(3, concat(healthy(2), repeat(10, Step{AppStatus: 200, WriterAPIAnswers: true, WriterAvailable: true}))),
+			wantDegradedPages: []int{5},
+		},
+		{
+			name:              "no replication metric in the window is no evidence: page, never promote",
+			sc:                auto(3, repeat(10, Step{AppStatus: 0})),
+			wantDegradedPages: []int{2},
+		},
+		{
+			name:              "a metric silent for longer than the window is no evidence",
+			sc:                auto(3, concat(healthy(1), repeat(70, Step{AppStatus: 200, WriterAPIAnswers: true}), repeat(5, Step{AppStatus: 0}))),
+			wantDegradedPages: []int{4}, // the silence pages; past the window it is no evidence at all
 		},
 		{
 			name: "missing detector data breaks the streak",

@@ -3,7 +3,9 @@ package detector
 // Step is one minute of a scenario: what the world shows the detector. The runbook's executions are
 // not part of it: Simulate owns them, so a promotion it starts is evidence in the minutes after.
 type Step struct {
-	AppStatus                         int
+	AppStatus int
+	// LagMs is this minute's lag datapoint; nil when the cluster published none this minute (the
+	// probe then sees the last one within LagWindowSeconds, older).
 	LagMs                             *float64
 	WriterAPIAnswers, WriterAvailable bool
 	// OwnRole defaults to RoleSecondary.
@@ -88,7 +90,12 @@ func Simulate(sc Scenario) Outcome {
 	}
 	var out Outcome
 	promote, degraded := newAlarm(n), newAlarm(n)
-	var prevLag, lastLag *float64
+	type datapoint struct {
+		minute int
+		value  float64
+	}
+	var points []datapoint
+	var lastLag *float64
 	for i, step := range sc.Steps {
 		now := sc.Start + int64(i)*60
 		for _, e := range execs {
@@ -98,13 +105,23 @@ func Simulate(sc Scenario) Outcome {
 		}
 		if step.LagMs != nil {
 			lastLag = step.LagMs
+			points = append(points, datapoint{i, *step.LagMs})
 		}
 		p := Probe{
-			Now: now, AppStatus: step.AppStatus, LagMs: step.LagMs, PrevLagMs: prevLag,
+			Now: now, AppStatus: step.AppStatus,
 			WriterAPIAnswers: step.WriterAPIAnswers, WriterAvailable: step.WriterAvailable,
 			OwnRole: step.OwnRole, ExecutionsKnown: !step.ListFails,
 		}
-		prevLag = step.LagMs
+		// The probe reads the datapoints of the last LagWindowSeconds; this minute's is about a
+		// minute old when read.
+		if n := len(points); n > 0 && int64(i-points[n-1].minute)*60 < LagWindowSeconds {
+			newest := points[n-1].value
+			p.LagMs, p.LagAgeSeconds = &newest, int64(i-points[n-1].minute)*60+60
+			if n > 1 && int64(i-points[n-2].minute)*60 < LagWindowSeconds {
+				prev := points[n-2].value
+				p.PrevLagMs = &prev
+			}
+		}
 		if p.OwnRole == "" {
 			p.OwnRole = RoleSecondary
 		}

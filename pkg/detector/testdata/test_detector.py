@@ -35,9 +35,10 @@ class SameVerdictsAsGo(unittest.TestCase):
 class FakeClients:
     """boto3 stand-ins recording what the handler sends."""
 
-    def __init__(self, lag_values, own_writer=False, watched_api_fails=False, executions=()):
+    def __init__(self, lag_values, own_writer=False, watched_api_fails=False, executions=(), lag_age=60):
         self.calls = []
         self.lag_values = lag_values
+        self.lag_age = lag_age
         self.own_writer = own_writer
         self.watched_api_fails = watched_api_fails
         self.executions = list(executions)
@@ -49,7 +50,9 @@ class FakeClients:
         class Client:
             def get_metric_data(self, **kw):
                 test.calls.append(("get_metric_data", region, kw))
-                return {"MetricDataResults": [{"Values": test.lag_values}]}
+                newest = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=test.lag_age)
+                stamps = [newest - datetime.timedelta(minutes=i) for i in range(len(test.lag_values))]
+                return {"MetricDataResults": [{"Values": test.lag_values, "Timestamps": stamps}]}
 
             def put_metric_data(self, **kw):
                 test.calls.append(("put_metric_data", region, kw))
@@ -106,6 +109,14 @@ class Handler(unittest.TestCase):
         self.assertEqual(1, len(puts))
         self.assertEqual("us-west-2", puts[0][1])
         self.assertEqual("Test/Detector", puts[0][2]["Namespace"])
+
+    def test_silent_lag_metric_counts_as_stopped(self):
+        fake = FakeClients([400.0, 350.0], watched_api_fails=True, lag_age=600)
+        v = detector.handler({}, None, clients=fake)
+        self.assertTrue(v["replicationStopped"], "ten minutes of silence: replication stopped")
+        self.assertTrue(v["promoteSignal"])
+        window = [c for c in fake.calls if c[0] == "get_metric_data"][0][2]
+        self.assertEqual(3600, (window["EndTime"] - window["StartTime"]))
 
     def test_flowing_replication_never_signals(self):
         fake = FakeClients([400.0, 500.0])
