@@ -34,6 +34,13 @@ const (
 	scheduleRate   = "rate(1 minute)"
 )
 
+// StartRetrySeconds and StartRetryAttempts bound EventBridge's retries of the runbook start (AWS
+// allows 60 s to 24 h): the evidence is minutes old at most.
+const (
+	StartRetrySeconds  = 300
+	StartRetryAttempts = 10
+)
+
 // New creates the detector in the region of the component's provider.
 func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOption) (*Detector, error) {
 	if args == nil {
@@ -295,6 +302,12 @@ func (d *Detector) start(ctx *pulumi.Context, name string, args *Args, promote *
 		InputTransformer: &cloudwatch.EventTargetInputTransformerArgs{
 			InputPaths:    pulumi.ToStringMap(InputPaths),
 			InputTemplate: pulumi.String(InputTemplate(args.Region, args.WatchedRegion)),
+		},
+		// EventBridge retries a failed start for up to 24 hours by default: a start that lands
+		// hours late would act on stale evidence. Give up after StartRetrySeconds; the page stands.
+		RetryPolicy: &cloudwatch.EventTargetRetryPolicyArgs{
+			MaximumEventAgeInSeconds: pulumi.Int(StartRetrySeconds),
+			MaximumRetryAttempts:     pulumi.Int(StartRetryAttempts),
 		},
 	}, child, pulumi.DependsOn([]pulumi.Resource{policy})); err != nil {
 		return err

@@ -239,6 +239,8 @@ func TestAutoStartsOnlyThisRegionsRunbookFromTheAlarm(t *testing.T) {
 		"Sid": "StartOwnRunbook", "Effect": "Allow", "Action": []any{"states:StartExecution"}, "Resource": []any{machineArn},
 	}}, policy["Statement"])
 	assert.True(t, target.DependsOn(m.Named("aws:iam/rolePolicy:RolePolicy", name+"-start")))
+	assert.Equal(t, 300.0, target.Num("retryPolicy.maximumEventAgeInSeconds"), "no start on hours-old evidence")
+	assert.Equal(t, 10.0, target.Num("retryPolicy.maximumRetryAttempts"))
 }
 
 // The input template becomes valid JSON once EventBridge inserts the JSON values of the paths.
