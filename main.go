@@ -531,6 +531,7 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 		}
 		out[region] = pulumi.Map{
 			"functionName":      det.FunctionName,
+			"logGroupName":      det.LogGroupName,
 			"promoteAlarmName":  det.PromoteAlarmName,
 			"degradedAlarmName": det.DegradedAlarmName,
 			"startRuleName":     det.StartRuleName,

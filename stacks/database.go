@@ -41,7 +41,7 @@ type Database struct {
 	// (1..30, default 3).
 	AutoFailoverAfterMinutes int `json:"autoFailoverAfterMinutes"`
 	// WriteForwarding enables Aurora global write forwarding on both clusters (opt-in): the standby's
-	// application then writes through its own region's cluster endpoint without a promotion.
+	// application then writes through its own region's cluster (forwarded) without a promotion.
 	WriteForwarding bool `json:"writeForwarding"`
 }
 

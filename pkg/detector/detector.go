@@ -16,7 +16,9 @@ import (
 type Detector struct {
 	pulumi.ResourceState
 
-	FunctionName      pulumi.StringOutput `pulumi:"functionName"`
+	FunctionName pulumi.StringOutput `pulumi:"functionName"`
+	// LogGroupName holds each minute's probe and verdict as one JSON line (the evidence).
+	LogGroupName      pulumi.StringOutput `pulumi:"logGroupName"`
 	PromoteAlarmName  pulumi.StringOutput `pulumi:"promoteAlarmName"`
 	DegradedAlarmName pulumi.StringOutput `pulumi:"degradedAlarmName"`
 	// ScheduleRuleName runs the probe; StartRuleName (auto only, else empty) starts the runbook:
@@ -58,6 +60,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 	}
 	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{
 		"functionName":      d.FunctionName,
+		"logGroupName":      d.LogGroupName,
 		"promoteAlarmName":  d.PromoteAlarmName,
 		"degradedAlarmName": d.DegradedAlarmName,
 		"scheduleRuleName":  d.ScheduleRuleName,
@@ -159,6 +162,7 @@ func (d *Detector) build(ctx *pulumi.Context, name string, args *Args) error {
 		return err
 	}
 	d.FunctionName = fn.Name
+	d.LogGroupName = group.Name
 
 	if err := d.schedule(ctx, name, fn, acct, tags); err != nil {
 		return err
