@@ -167,7 +167,7 @@ func (d *Detector) build(ctx *pulumi.Context, name string, args *Args) error {
 	if err := d.schedule(ctx, name, fn, acct, tags); err != nil {
 		return err
 	}
-	promote, err := d.alarms(ctx, name, args, tags)
+	promote, err := d.alarms(ctx, name, args, group.Name, tags)
 	if err != nil {
 		return err
 	}
@@ -211,7 +211,7 @@ func (d *Detector) schedule(ctx *pulumi.Context, name string, fn *lambda.Functio
 
 // alarms are the N-of-N decision (PromoteSignal) and the page for a person (Degraded), both in this
 // region on this region's metrics. Missing data is not breaching: no evidence is never a promotion.
-func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, tags func(string) pulumi.StringMap) (*cloudwatch.MetricAlarm, error) {
+func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, logGroup pulumi.StringOutput, tags func(string) pulumi.StringMap) (*cloudwatch.MetricAlarm, error) {
 	child := pulumi.Parent(d)
 	n := args.AfterMinutes
 	dims := pulumi.StringMap{"WatchedRegion": pulumi.String(args.WatchedRegion)}
@@ -220,8 +220,8 @@ func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, tags fun
 		action = "pages this topic and starts the runbook (mode auto) through EventBridge"
 	}
 	promote, err := cloudwatch.NewMetricAlarm(ctx, name+"-promote", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("%s looks dark from %s: for %d consecutive minutes its application did not answer through CloudFront AND replication from it stopped (lag at or above %d ms and not shrinking), and no runbook execution is running or automatic promotion happened in 24 h. Mode %s: %s. Evidence: %s metrics and the function's log. Start: %s",
-			args.WatchedRegion, args.Region, n, stallOrDefault(args.StallMs), args.Mode, action, Namespace,
+		AlarmDescription: pulumi.Sprintf("%s looks dark from %s: for %d consecutive minutes its application did not answer through CloudFront AND replication from it stopped (lag at or above %d ms and not shrinking), and no runbook execution is running or automatic promotion happened in 24 h. Mode %s: %s. Evidence: %s metrics and log group %s. Start: %s",
+			args.WatchedRegion, args.Region, n, stallOrDefault(args.StallMs), args.Mode, action, Namespace, logGroup,
 			args.StateMachineArn.ToStringOutput().ApplyT(func(arn string) string { return StartCommand(args.Region, arn) })),
 		Namespace:          pulumi.String(Namespace),
 		MetricName:         pulumi.String("PromoteSignal"),
@@ -240,8 +240,8 @@ func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, tags fun
 		return nil, err
 	}
 	degraded, err := cloudwatch.NewMetricAlarm(ctx, name+"-degraded", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("Evidence about %s seen from %s has been bad for %d minutes (application unreachable through CloudFront, replication stopped or unmeasured, or %s's RDS API not answering), without a region-level outage: an incident for a person, never a promotion by itself. See %s metrics and the function's log.",
-			args.WatchedRegion, args.Region, n, args.WatchedRegion, Namespace),
+		AlarmDescription: pulumi.Sprintf("Evidence about %s seen from %s has been bad for %d minutes (application unreachable through CloudFront, replication stopped or unmeasured, or %s's RDS API not answering), without a region-level outage: an incident for a person, never a promotion by itself. See %s metrics and log group %s.",
+			args.WatchedRegion, args.Region, n, args.WatchedRegion, Namespace, logGroup),
 		Namespace:          pulumi.String(Namespace),
 		MetricName:         pulumi.String("Degraded"),
 		Dimensions:         dims,

@@ -199,6 +199,8 @@ func TestAlarmsAreNofNInThisRegionAndPage(t *testing.T) {
 		promote := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-promote")
 		assert.Equal(t, "PromoteSignal", promote.Str("metricName"))
 		assert.Contains(t, promote.Str("alarmDescription"), StartCommand(here, machineArn), "the page carries the exact command")
+		group := m.Named("aws:cloudwatch/logGroup:LogGroup", name+"-logs").Outputs["name"].StringValue()
+		assert.Contains(t, promote.Str("alarmDescription"), group, "and where the evidence is")
 	}
 }
 
