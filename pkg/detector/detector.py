@@ -208,11 +208,13 @@ def handler(event, context, clients=None):
         import boto3
         from botocore.config import Config
 
-        # The watched region may be dark: answer fast, do not retry into the next minute.
+        # The watched region may be dark: answer fast, do not retry into the next minute. This
+        # region's own APIs get the standard retries, so a throttle does not drop a minute.
         quick = Config(connect_timeout=3, read_timeout=3, retries={"mode": "standard", "total_max_attempts": 1})
+        local = Config(connect_timeout=3, read_timeout=5, retries={"mode": "standard", "total_max_attempts": 3})
 
         def clients(service, region):
-            return boto3.client(service, region_name=region, config=quick)
+            return boto3.client(service, region_name=region, config=quick if region == watched else local)
 
     now = int(time.time())
     stall_ms = float(env.get("STALL_MS", DEFAULT_STALL_MS))
