@@ -31,7 +31,7 @@ type Detector struct {
 // runs never overlap even without reserved concurrency (which new accounts cannot reserve).
 const (
 	memoryMB       = 128
-	timeoutSeconds = 30
+	timeoutSeconds = 50
 	architecture   = "arm64"
 	scheduleRate   = "rate(1 minute)"
 )
