@@ -256,31 +256,6 @@ func TestEachRunbookPromotesOnlyItsOwnRegion(t *testing.T) {
 	}
 }
 
-func TestAutoFailoverTriggersOnlyTheStandbysRunbook(t *testing.T) {
-	cfg := stackConfig(t, "prod")
-	cfg["multi-region-ha:database"] = `{"autoFailover":true}`
-	m := offlinetest.MustRun(t, "prod", cfg, run)
-	machines := m.OfType("aws:sfn/stateMachine:StateMachine")
-	require.Len(t, machines, 2, "a runbook per region")
-	var startsMachine []*offline.Resource
-	for _, target := range m.OfType("aws:cloudwatch/eventTarget:EventTarget") {
-		for _, sm := range machines {
-			if target.Str("arn") == sm.Outputs["arn"].StringValue() {
-				startsMachine = append(startsMachine, target)
-				assert.Equal(t, "us-west-2", sm.Region, "only the standby's runbook starts by itself (by config, not by who writes)")
-			}
-		}
-	}
-	assert.Len(t, startsMachine, 1)
-
-	off := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
-	for _, target := range off.OfType("aws:cloudwatch/eventTarget:EventTarget") {
-		for _, sm := range off.OfType("aws:sfn/stateMachine:StateMachine") {
-			assert.NotEqual(t, sm.Outputs["arn"].StringValue(), target.Str("arn"), "autoFailover is off by default")
-		}
-	}
-}
-
 func TestDatabasePasswordNeverLeavesSecrets(t *testing.T) {
 	o := watchExports(t)
 	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)

@@ -23,7 +23,7 @@ import (
 // `plan`, `guardrails` and these tests share).
 func policyResources(m *offline.Mocks) []*policy.Resource { return guardrails.Resources(m.Resources()) }
 
-// guardrailCases are the three whole-program configurations the guardrails run over.
+// guardrailCases are the whole-program configurations the guardrails run over.
 var guardrailCases = []struct {
 	name   string
 	stack  string
@@ -36,6 +36,9 @@ var guardrailCases = []struct {
 		cfg := stackConfig(t, "prod")
 		cfg["multi-region-ha:deployments"] = `{"oidc":true,"organization":"acme"}`
 		return cfg
+	}},
+	{"prod with automatic failover", "prod", func(t *testing.T) map[string]string {
+		return withDatabase(stackConfig(t, "prod"), `{"autoFailover":"auto","writeForwarding":true}`)
 	}},
 }
 

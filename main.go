@@ -18,6 +18,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/database"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deployaccess"
 	"github.com/multi-region-ha/multi-region-ha/pkg/deploysettings"
+	"github.com/multi-region-ha/multi-region-ha/pkg/detector"
 	"github.com/multi-region-ha/multi-region-ha/pkg/drill"
 	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/edge"
@@ -88,6 +89,7 @@ func run(ctx *pulumi.Context) error {
 		{"patching", d.newPatching},
 		{"failover", d.newFailovers},
 		{"drills", d.newDrills},
+		{"detector", d.newDetectors},
 		{"deployments", d.newDeployAccess},
 	}
 	for _, step := range steps {
@@ -107,6 +109,7 @@ type deployment struct {
 	edgeStep
 	databaseStep
 	observabilityStep
+	failoverStep
 }
 
 // Which region writes is runtime state (a switchover, failover or failback moves it with no deploy),
@@ -380,6 +383,7 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 		PrimaryPath:                 compute.PrimaryPath,
 		LogRetentionDays:            e.LogRetentionDays,
 		Protect:                     d.cfg.IsProd(),
+		ProbePath:                   d.probePath(),
 	})
 	if err != nil {
 		return err
@@ -431,6 +435,7 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 		PerformanceInsightsRetentionDays: db.PerformanceInsightsRetentionDays,
 		MonitoringIntervalSeconds:        db.MonitoringIntervalSeconds,
 		RpoSeconds:                       db.RpoSeconds,
+		WriteForwarding:                  db.WriteForwarding,
 		DeletionProtection:               db.DeletionProtection,
 		Protect:                          d.cfg.IsProd(),
 	})
@@ -506,18 +511,27 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 	return nil
 }
 
+type failoverStep struct {
+	failovers map[string]*failover.Failover // by region
+}
+
+// runbookLogDays is the retention of the runbook's and the detector's logs.
+func (d *deployment) runbookLogDays() int {
+	if d.cfg.IsProd() {
+		return 365
+	}
+	return 90
+}
+
 // newFailovers puts the same runbook (a Step Functions state machine) in each region: the runbook of
 // a region promotes that region only (a failover into the standby, a failback into home) and raises
-// its desired capacity to the configured serving capacity. Only the standby's runbook is started
-// automatically, and only with database.autoFailover (issue #14 owns that trigger).
+// its desired capacity to the configured serving capacity. Nothing here starts one: a person
+// does, or the detector of the same region (database.autoFailover: auto).
 func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 	_, maxSize, desired := d.cfg.Compute.Capacity(true)
-	logDays := 90
-	if d.cfg.IsProd() {
-		logDays = 365
-	}
 	db := d.cfg.Database
 	arns := pulumi.StringMap{}
+	d.failovers = map[string]*failover.Failover{}
 	for _, region := range d.cfg.Regions() {
 		other := d.otherRegion(region)
 		regionMin, _, _ := d.cfg.Compute.Capacity(d.isHome(region))
@@ -549,15 +563,13 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 			MaxSize:              maxSize,
 			TopicArn:             at(d.observability.TopicArns, region),
 			TopicKmsKeyArn:       at(d.observability.KmsKeyArns, region),
-			AutoTrigger:          d.cfg.Database.AutoFailover && !d.isHome(region),
-			TriggerAlarmArn:      at(d.observability.RegionUnhealthyAlarmArns, other),
-			TriggerProvider:      d.provider(other),
-			LogRetentionDays:     logDays,
+			LogRetentionDays:     d.runbookLogDays(),
 			Protect:              d.cfg.IsProd(),
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
 			return err
 		}
+		d.failovers[region] = f
 		arns[region] = f.StateMachineArn
 	}
 	export(ctx, "failoverStateMachineArns", arns)
@@ -571,10 +583,6 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 	dr := d.cfg.Drills
 	if !dr.Enabled {
 		return nil
-	}
-	logDays := 90
-	if d.cfg.IsProd() {
-		logDays = 365
 	}
 	ids := pulumi.Map{}
 	for _, region := range d.cfg.Regions() {
@@ -592,7 +600,7 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 			RegionUnhealthyAlarmArn: d.observability.RegionUnhealthyAlarmArns.MapIndex(pulumi.String(region)),
 			InstancePercent:         dr.InstancePercent,
 			DurationMinutes:         dr.DurationMinutes,
-			LogRetentionDays:        logDays,
+			LogRetentionDays:        d.runbookLogDays(),
 			Protect:                 d.cfg.IsProd(),
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
@@ -638,6 +646,60 @@ func (d *deployment) newBoundary(ctx *pulumi.Context) error {
 		}
 		return nil
 	})
+}
+
+// probePath is the liveness path CloudFront's /_probe/<region>/* behaviours are rewritten to, for
+// the detectors; empty (no probe behaviours) while database.autoFailover is off.
+func (d *deployment) probePath() string {
+	if d.cfg.Database.AutoFailover == detector.ModeOff {
+		return ""
+	}
+	return d.cfg.Compute.HealthCheckPath
+}
+
+// newDetectors builds, with database.autoFailover notify or auto, one detector per region on that
+// region's provider: each watches the other region (its application through CloudFront, the
+// replication its own cluster sees) and may start only its own region's runbook, so automation keeps
+// working after a failover with no deploy. Its only inputs from the other region are probe targets:
+// the pinned CloudFront URL and the other cluster's ARN (read-only).
+func (d *deployment) newDetectors(ctx *pulumi.Context) error {
+	db := d.cfg.Database
+	if db.AutoFailover == detector.ModeOff {
+		return nil
+	}
+	out := pulumi.Map{}
+	for _, region := range d.cfg.Regions() {
+		other := d.otherRegion(region)
+		det, err := detector.New(ctx, "detector-"+region, &detector.Args{
+			Region:                  region,
+			AccountId:               d.cfg.AccountId,
+			WatchedRegion:           other,
+			Mode:                    db.AutoFailover,
+			AfterMinutes:            db.AutoFailoverAfterMinutes,
+			ProbeUrl:                edge.ProbeURL(d.cfg.Edge.Names().Viewer(), other, d.cfg.Compute.HealthCheckPath),
+			GlobalClusterIdentifier: d.database.GlobalClusterId,
+			ClusterIdentifier:       d.database.ClusterIdentifiers.MapIndex(pulumi.String(region)),
+			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
+			WatchedClusterArn:       d.database.ClusterArns.MapIndex(pulumi.String(other)),
+			StateMachineArn:         d.failovers[region].StateMachineArn,
+			TopicArn:                d.observability.TopicArns.MapIndex(pulumi.String(region)),
+			LogRetentionDays:        d.runbookLogDays(),
+			Protect:                 d.cfg.IsProd(),
+		}, pulumi.Provider(d.provider(region)))
+		if err != nil {
+			return err
+		}
+		out[region] = pulumi.Map{
+			"functionName":      det.FunctionName,
+			"logGroupName":      det.LogGroupName,
+			"promoteAlarmName":  det.PromoteAlarmName,
+			"degradedAlarmName": det.DegradedAlarmName,
+			"startRuleName":     det.StartRuleName,
+			"scheduleRuleName":  det.ScheduleRuleName,
+		}
+	}
+	export(ctx, "failoverDetectors", out)
+	return nil
 }
 
 // newDeployAccess creates the IAM OIDC provider for Pulumi Deployments and the stack's deploy role,

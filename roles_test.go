@@ -51,7 +51,7 @@ func lateGrant(name string) string {
 
 func TestEveryRoleUserWaitsForItsRolePolicies(t *testing.T) {
 	cfg := stackConfig(t, "prod")
-	cfg["multi-region-ha:database"] = `{"autoFailover":true}` // the EventBridge targets that start the runbook
+	cfg["multi-region-ha:database"] = `{"autoFailover":"auto"}` // the detectors, their rules and targets
 	m := offlinetest.MustRun(t, "prod", cfg, run)
 
 	checked := map[string]int{}

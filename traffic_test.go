@@ -54,7 +54,7 @@ func TestFailoverTypeDependsOnlyOnPrimaryRegion(t *testing.T) {
 			patchObject(t, c, "compute", map[string]any{"minSize": 3, "maxSize": 9, "desiredCapacity": 4, "standbyMinSize": 0, "standbyDesiredCapacity": 0})
 		},
 		"automatic failover on": func(t *testing.T, c map[string]string) {
-			patchObject(t, c, "database", map[string]any{"autoFailover": true})
+			patchObject(t, c, "database", map[string]any{"autoFailover": "auto"})
 		},
 		"regions swapped": func(t *testing.T, c map[string]string) {
 			c["multi-region-ha:primaryRegion"], c["multi-region-ha:secondaryRegion"] = "us-west-2", "us-east-1"

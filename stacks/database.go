@@ -1,6 +1,9 @@
 package stacks
 
-import "github.com/multi-region-ha/multi-region-ha/pkg/database/dbspec"
+import (
+	"github.com/multi-region-ha/multi-region-ha/pkg/database/dbspec"
+	"github.com/multi-region-ha/multi-region-ha/pkg/detector"
+)
 
 // Database is the `database` config object: the Aurora global database across both regions.
 type Database struct {
@@ -28,8 +31,16 @@ type Database struct {
 	// and the bound pauses every commit on the writer while no secondary is within it, so after a
 	// failover (the old primary gone) the promoted cluster could not write (see validateDatabase).
 	RpoSeconds int `json:"rpoSeconds"`
-	// AutoFailover lets the primary region's "region unhealthy" alarm start the failover runbook.
-	AutoFailover bool `json:"autoFailover"`
+	// AutoFailover is off (default), notify or auto: each region's detector watches the other region
+	// from its own data plane and, after AutoFailoverAfterMinutes minutes of region-level evidence,
+	// pages (notify, auto) and starts its own region's runbook (auto). See docs/database.md.
+	AutoFailover string `json:"autoFailover"`
+	// AutoFailoverAfterMinutes is N of the detector's N-of-N alarm: consecutive minutes of evidence
+	// (1..30, default 3).
+	AutoFailoverAfterMinutes int `json:"autoFailoverAfterMinutes"`
+	// WriteForwarding enables Aurora global write forwarding on both clusters (opt-in): the standby's
+	// application then writes through its own region's cluster (forwarded) without a promotion.
+	WriteForwarding bool `json:"writeForwarding"`
 }
 
 // Prod runs a writer and a replica in the writer region (an instance failure fails over within the
@@ -46,6 +57,8 @@ func defaultDatabase(prod bool) Database {
 		DeletionProtection:               false,
 		PerformanceInsightsRetentionDays: 7,
 		MonitoringIntervalSeconds:        60,
+		AutoFailover:                     detector.ModeOff,
+		AutoFailoverAfterMinutes:         detector.DefaultAfterMinutes,
 	}
 	if prod {
 		d.PrimaryInstances = 2
@@ -82,6 +95,17 @@ func validateDatabase(c *Config, p *problems) {
 				"while no secondary is within the bound, so once the old primary is gone the promoted region (which then has no secondary) "+
 				"could not write; watch the replication lag alarm (observability.replicationLagAlarmMs) instead", d.RpoSeconds)
 		}
+		if d.WriteForwarding {
+			if err := dbspec.CheckWriteForwarding(d.Engine, d.EngineVersion); err != nil {
+				p.addf("database.writeForwarding", "%v", err)
+			}
+		}
+	}
+	if err := detector.CheckMode(d.AutoFailover); err != nil {
+		p.addf("database.autoFailover", "%v", err)
+	}
+	if err := detector.CheckAfterMinutes(d.AutoFailoverAfterMinutes); err != nil {
+		p.addf("database.autoFailoverAfterMinutes", "%v", err)
 	}
 	if err := dbspec.CheckInstanceClass(d.InstanceClass); err != nil {
 		p.addf("database.instanceClass", "%v", err)

@@ -35,7 +35,9 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 			assert.Equal(t, 7, d.PerformanceInsightsRetentionDays)
 			assert.Equal(t, tc.interval, d.MonitoringIntervalSeconds)
 			assert.Equal(t, 0, d.RpoSeconds, "no RPO bound in a two-region stack")
-			assert.False(t, d.AutoFailover)
+			assert.Equal(t, "off", d.AutoFailover, "automatic failover is opt-in")
+			assert.Equal(t, 3, d.AutoFailoverAfterMinutes)
+			assert.False(t, d.WriteForwarding, "write forwarding is opt-in")
 			assert.Equal(t, 5432, d.Port())
 			assert.Equal(t, tc.primary, c.DatabaseInstances("us-east-1"))
 			assert.Equal(t, tc.secondary, c.DatabaseInstances("us-west-2"))
@@ -53,14 +55,15 @@ func TestDatabaseMySQLGetsItsOwnDefaultsAndPort(t *testing.T) {
 func TestDatabaseSettings(t *testing.T) {
 	c, err := parseT("prod", withEdge(map[string]string{"database": `{"engineVersion":"17.4","instanceClass":"db.r7g.xlarge",
 		"primaryInstances":3,"secondaryInstances":2,"databaseName":"orders","masterUsername":"owner","backupRetentionDays":35,
-		"deletionProtection":false,"performanceInsightsRetentionDays":731,"monitoringIntervalSeconds":0,"rpoSeconds":0,"autoFailover":true}`}), nil)
+		"deletionProtection":false,"performanceInsightsRetentionDays":731,"monitoringIntervalSeconds":0,"rpoSeconds":0,"autoFailover":"auto","autoFailoverAfterMinutes":5,"writeForwarding":true}`}), nil)
 	require.NoError(t, err)
 	d := c.Database
 	assert.Equal(t, Database{
 		Engine: "aurora-postgresql", EngineVersion: "17.4", InstanceClass: "db.r7g.xlarge",
 		PrimaryInstances: 3, SecondaryInstances: 2, DatabaseName: "orders", MasterUsername: "owner",
 		BackupRetentionDays: 35, DeletionProtection: false, PerformanceInsightsRetentionDays: 731,
-		MonitoringIntervalSeconds: 0, RpoSeconds: 0, AutoFailover: true,
+		MonitoringIntervalSeconds: 0, RpoSeconds: 0, AutoFailover: "auto",
+		AutoFailoverAfterMinutes: 5, WriteForwarding: true,
 	}, d)
 }
 
@@ -117,8 +120,14 @@ func TestDatabaseBadConfig(t *testing.T) {
 		{"rpo on mysql", `{"engine":"aurora-mysql","rpoSeconds":60}`, `multi-region-ha:database.rpoSeconds: is 60; allowed: 0 (off) for aurora-mysql: rds.global_db_rpo exists only for aurora-postgresql`},
 		{"writer region", `{"writerRegion":"eu-west-1"}`, `multi-region-ha:database.writerRegion: was removed: the writer is found at runtime`},
 		{"rpo in two regions", `{"rpoSeconds":60}`, `multi-region-ha:database.rpoSeconds: is 60; allowed: 0 in a two-region stack`},
-		{"auto failover type", `{"autoFailover":"yes"}`, `multi-region-ha:database.autoFailover: must be a boolean`},
-		{"unknown key", `{"engineVerison":"16.6"}`, `multi-region-ha:database.engineVerison: unknown key; allowed keys are autoFailover, backupRetentionDays, databaseName`},
+		{"auto failover boolean", `{"autoFailover":true}`, `multi-region-ha:database.autoFailover: is the boolean true, which is no longer accepted; allowed: off, notify, auto`},
+		{"auto failover false", `{"autoFailover":false}`, `multi-region-ha:database.autoFailover: is the boolean false, which is no longer accepted; allowed: off, notify, auto`},
+		{"auto failover word", `{"autoFailover":"yes"}`, `multi-region-ha:database.autoFailover: is "yes"; allowed: off, notify, auto`},
+		{"auto failover minutes low", `{"autoFailoverAfterMinutes":0}`, `multi-region-ha:database.autoFailoverAfterMinutes: is 0; allowed: 1 to 30 minutes`},
+		{"auto failover minutes high", `{"autoFailoverAfterMinutes":31}`, `multi-region-ha:database.autoFailoverAfterMinutes: is 31; allowed: 1 to 30 minutes`},
+		{"write forwarding on old postgres", `{"engineVersion":"15.3","writeForwarding":true}`, `multi-region-ha:database.writeForwarding: is true, but Aurora PostgreSQL 15.3 has no global write forwarding; allowed: 14.9 or newer 14, 15.4 or newer 15, or 16 and newer`},
+		{"write forwarding on postgres 14.8", `{"engineVersion":"14.8","writeForwarding":true}`, `multi-region-ha:database.writeForwarding`},
+		{"unknown key", `{"engineVerison":"16.6"}`, `multi-region-ha:database.engineVerison: unknown key; allowed keys are autoFailover, autoFailoverAfterMinutes, backupRetentionDays, databaseName`},
 		{"not an object", `aurora`, `multi-region-ha:database: must be an object`},
 	}
 	for _, tc := range cases {

@@ -23,9 +23,9 @@ func TestScalarsDecodeTheWayTheCLIWritesThem(t *testing.T) {
 				assert.Equal(t, 3, c.Network.AzCount)
 				assert.Equal(t, 90, c.Network.FlowLogRetentionDays)
 			}},
-		{"boolean as text", map[string]string{"database": `{"autoFailover":"true"}`, "deployments": `{"oidc":"true","organization":"acme"}`},
+		{"boolean as text", map[string]string{"database": `{"writeForwarding":"true"}`, "deployments": `{"oidc":"true","organization":"acme"}`},
 			func(t *testing.T, c *Config) {
-				assert.True(t, c.Database.AutoFailover)
+				assert.True(t, c.Database.WriteForwarding)
 				assert.True(t, c.Deployments.Oidc)
 			}},
 		{"float as text", map[string]string{"observability": `{"monthlyBudgetUsd":"1234.5"}`},
@@ -79,7 +79,7 @@ func TestWrongScalarsNameTheFullKey(t *testing.T) {
 	}{
 		{"word for a number", map[string]string{"network": `{"azCount":"three"}`}, "network.azCount", "must be a whole number"},
 		{"fraction for a whole number", map[string]string{"network": `{"azCount":2.5}`}, "network.azCount", "must be a whole number"},
-		{"yes for a boolean", map[string]string{"database": `{"autoFailover":"yes"}`}, "database.autoFailover", "must be a boolean (true or false)"},
+		{"yes for a boolean", map[string]string{"database": `{"writeForwarding":"yes"}`}, "database.writeForwarding", "must be a boolean (true or false)"},
 		{"number for a boolean", map[string]string{"deployments": `{"oidc":1}`}, "deployments.oidc", "must be a boolean"},
 		{"list for a string", map[string]string{"network": `{"natGateways":["single"]}`}, "network.natGateways", "must be a string"},
 		{"object in a list", map[string]string{"network": `{"primary":{"azs":[{"name":"us-east-1a"}]}}`}, "network.primary.azs", "must be a list of strings"},

@@ -53,6 +53,10 @@ type Args struct {
 	MonitoringIntervalSeconds int
 	// RpoSeconds would set rds.global_db_rpo; it must be 0 (see validate): the database spans two regions.
 	RpoSeconds int
+	// WriteForwarding (database.writeForwarding) enables Aurora global write forwarding on both
+	// clusters: AWS applies it on a secondary and keeps it on a primary for the day it is demoted,
+	// so both carry it and nothing depends on which region writes. (Added field, opt-in.)
+	WriteForwarding bool
 	// BackupWindow and MaintenanceWindow are UTC windows; empty means 03:00-04:00 daily and
 	// Sunday 04:30-05:30. (Added fields, optional.)
 	BackupWindow, MaintenanceWindow string
@@ -117,6 +121,9 @@ func (a *Args) validate() error {
 			check{"MasterUsername", dbspec.CheckMasterUsername(a.Engine, a.MasterUsername)},
 			check{"RpoSeconds", dbspec.CheckRpo(a.Engine, a.RpoSeconds)},
 		)
+		if a.WriteForwarding {
+			checks = append(checks, check{"WriteForwarding", dbspec.CheckWriteForwarding(a.Engine, a.EngineVersion)})
+		}
 	}
 	for _, c := range checks {
 		if c.err != nil {

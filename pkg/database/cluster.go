@@ -67,6 +67,7 @@ func newCluster(ctx *pulumi.Context, reg *regional, global *rds.GlobalCluster, a
 		DbClusterParameterGroupName:      reg.params.Name,
 		Port:                             pulumi.Int(dbspec.Port(args.Engine)),
 		IamDatabaseAuthenticationEnabled: pulumi.Bool(true),
+		EnableGlobalWriteForwarding:      pulumi.Bool(args.WriteForwarding),
 		BackupRetentionPeriod:            pulumi.Int(args.BackupRetentionDays),
 		PreferredBackupWindow:            pulumi.String(args.BackupWindow),
 		PreferredMaintenanceWindow:       pulumi.String(args.MaintenanceWindow),

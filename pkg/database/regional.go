@@ -91,7 +91,7 @@ func (g *GlobalDatabase) newRegional(ctx *pulumi.Context, name string, r RegionA
 // writer. No RPO bound (validate refuses RpoSeconds): in two regions it would stop the new writer.
 func newParameterGroup(ctx *pulumi.Context, name, component, region string, args *Args, opts ...pulumi.ResourceOption) (*rds.ClusterParameterGroup, error) {
 	var params rds.ClusterParameterGroupParameterArray
-	for _, p := range dbspec.ClusterParameters(args.Engine, args.RpoSeconds) {
+	for _, p := range dbspec.ClusterParametersFor(args.Engine, args.RpoSeconds, args.WriteForwarding) {
 		params = append(params, rds.ClusterParameterGroupParameterArgs{
 			Name:        pulumi.String(p.Name),
 			Value:       pulumi.String(p.Value),

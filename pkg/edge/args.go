@@ -49,6 +49,10 @@ type Args struct {
 	LogRetentionDays int
 	// Protect (prod) protects the log key and keeps the access log bucket from being emptied on destroy.
 	Protect bool
+	// ProbePath, when set, is the applications' liveness path: CloudFront then serves
+	// /_probe/<region>/* from that region's origin only, rewritten to ProbePath, for the failover
+	// detector of the other region (see probe.go). Empty: no probe behaviours. (Added field.)
+	ProbePath string
 }
 
 // OriginVerifyHeader is the header every origin sends with the shared secret (compute checks it).

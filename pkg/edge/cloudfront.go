@@ -76,6 +76,10 @@ func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, acc
 	secret := pulumi.ToSecret(args.OriginVerifySecret.ToStringOutput()).(pulumi.StringOutput)
 	n := args.Names
 	primaryID, secondaryID := args.Primary.Region, args.Secondary.Region
+	probe, err := e.newProbeFunction(ctx, name, args)
+	if err != nil {
+		return nil, err
+	}
 
 	dist, err := cloudfront.NewDistribution(ctx, name+"-cdn", &cloudfront.DistributionArgs{
 		Enabled:       pulumi.Bool(true),
@@ -117,7 +121,7 @@ func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, acc
 		},
 		// Origin groups fail over only GET/HEAD/OPTIONS, and CloudFront refuses an origin group on a
 		// behaviour allowing other methods: static content is read-only.
-		OrderedCacheBehaviors: cloudfront.DistributionOrderedCacheBehaviorArray{&cloudfront.DistributionOrderedCacheBehaviorArgs{
+		OrderedCacheBehaviors: append(cloudfront.DistributionOrderedCacheBehaviorArray{&cloudfront.DistributionOrderedCacheBehaviorArgs{
 			PathPattern:             pulumi.String(StaticPathPattern),
 			TargetOriginId:          pulumi.String(originGroupID),
 			ViewerProtocolPolicy:    pulumi.String(viewerProtocolPolicy),
@@ -126,7 +130,7 @@ func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, acc
 			CachePolicyId:           pulumi.String(CachingOptimizedPolicyID),
 			ResponseHeadersPolicyId: pulumi.String(SecurityHeadersPolicyID),
 			Compress:                pulumi.Bool(true),
-		}},
+		}}, probeBehaviors(probe, primaryID, secondaryID)...),
 		Restrictions: &cloudfront.DistributionRestrictionsArgs{
 			GeoRestriction: &cloudfront.DistributionRestrictionsGeoRestrictionArgs{RestrictionType: pulumi.String("none")},
 		},

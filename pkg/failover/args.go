@@ -3,12 +3,11 @@
 // switchover, unplanned failover, or "auto": switchover while the writer's region answers), safe to
 // start twice and under throttling; it waits until the cluster writes, raises this region's desired
 // capacity at once and reports the decision, the replication lag at that moment, the timings and,
-// when the old primary left the global cluster, the commands that rejoin it. Optionally an
-// EventBridge path starts it when the other region's "region unhealthy" alarm fires.
+// when the old primary left the global cluster, the commands that rejoin it. Nothing here starts it:
+// a person does, or (database.autoFailover: auto) pkg/detector's rule in the same region.
 package failover
 
 import (
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 )
 
@@ -44,13 +43,6 @@ type Args struct {
 	// TopicArn is the SNS topic in Region for the report; TopicKmsKeyArn its customer-managed key.
 	TopicArn       pulumi.StringInput
 	TopicKmsKeyArn pulumi.StringInput
-	// AutoTrigger (database.autoFailover) starts the state machine with {"mode":"failover"} when the
-	// OTHER region's "region unhealthy" composite alarm (TriggerAlarmArn) goes to ALARM. The alarm's
-	// events land on the default bus of the alarm's region, so a rule there (on TriggerProvider)
-	// forwards them to Region's default bus, where a second rule starts the state machine.
-	AutoTrigger     bool
-	TriggerAlarmArn pulumi.StringInput
-	TriggerProvider *aws.Provider
 	// LogRetentionDays of the state machine's execution log group.
 	LogRetentionDays int
 	// Tracing turns on AWS X-Ray tracing of executions (and grants the role the X-Ray write actions).

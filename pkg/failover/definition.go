@@ -284,7 +284,13 @@ func Definition(p Params) StateMachine {
 						"Metric": map[string]any{
 							"Namespace":  "AWS/RDS",
 							"MetricName": "AuroraGlobalDBReplicationLag",
-							"Dimensions": []any{map[string]any{"Name": "DBClusterIdentifier", "Value": p.TargetClusterIdentifier}},
+							// Aurora publishes the lag per secondary cluster and the region it replicates
+							// from: DBClusterIdentifier alone matches no series, and "auto" would then
+							// always find the lag missing and fail over with data loss.
+							"Dimensions": []any{
+								map[string]any{"Name": "DBClusterIdentifier", "Value": p.TargetClusterIdentifier},
+								map[string]any{"Name": "SourceRegion", "Value": regionFromArn(p.PeerClusterArn)},
+							},
 						},
 						"Period": 60,
 						"Stat":   "Maximum",

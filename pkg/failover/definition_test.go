@@ -200,7 +200,13 @@ func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
 	q := lag.Arguments["MetricDataQueries"].([]any)[0].(map[string]any)["MetricStat"].(map[string]any)
 	metric := q["Metric"].(map[string]any)
 	assert.Equal(t, "AuroraGlobalDBReplicationLag", metric["MetricName"])
-	assert.Equal(t, []any{map[string]any{"Name": "DBClusterIdentifier", "Value": "database-us-west-2"}}, metric["Dimensions"], "this region's cluster, from its ARN")
+	// Aurora publishes the lag per secondary cluster and the region it replicates from:
+	// DBClusterIdentifier alone matches no series, and "auto" would then always see no lag and fail
+	// over with data loss.
+	assert.Equal(t, []any{
+		map[string]any{"Name": "DBClusterIdentifier", "Value": "database-us-west-2"},
+		map[string]any{"Name": "SourceRegion", "Value": "us-east-1"},
+	}, metric["Dimensions"], "this region's cluster, from its ARN, replicating from the peer's region")
 
 	for _, st := range []string{StDescribeBefore, StDescribeAfter, StDescribeFinal} {
 		s := sm.States[st]

@@ -13,7 +13,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
-// Failover is the runbook of one region: its state machine, role and (optionally) auto trigger.
+// Failover is the runbook of one region: its state machine and role.
 type Failover struct {
 	pulumi.ResourceState
 
@@ -73,9 +73,6 @@ func (a *Args) check() error {
 		a.Peer.KmsKeyArn == nil || a.Peer.SubnetGroupName == nil || a.Peer.SecurityGroupId == nil || a.Peer.ParameterGroupName == nil ||
 		a.Peer.InstanceIdentifiers == nil) {
 		errs = append(errs, errors.New("Peer needs PeerClusterArn, a Region other than Region and every cluster input"))
-	}
-	if a.AutoTrigger && (a.TriggerAlarmArn == nil || a.TriggerProvider == nil) {
-		errs = append(errs, errors.New("AutoTrigger needs TriggerAlarmArn and TriggerProvider"))
 	}
 	return errors.Join(errs...)
 }
@@ -169,10 +166,6 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 	f.StateMachineArn = machine.Arn
 	f.StateMachineName = machine.Name
 	f.RoleArn = role.Arn
-
-	if args.AutoTrigger {
-		return newTrigger(ctx, name, f, machine, acct, args)
-	}
 	return nil
 }
 

@@ -25,7 +25,7 @@ const (
 	keyArn    = "arn:aws:kms:us-west-2:123456789012:key/key-topic"
 )
 
-func testArgs(auto bool) *Args {
+func testArgs() *Args {
 	return &Args{
 		AccountId:               offline.AccountID,
 		Region:                  here,
@@ -43,27 +43,18 @@ func testArgs(auto bool) *Args {
 		MinSize:              2, DesiredCapacity: 3, MaxSize: 6,
 		TopicArn:         pulumi.String(topicArn),
 		TopicKmsKeyArn:   pulumi.String(keyArn),
-		AutoTrigger:      auto,
-		TriggerAlarmArn:  pulumi.String(alarmArn),
 		LogRetentionDays: 90,
 		Protect:          true,
 	}
 }
 
-// run builds one Failover on an explicit us-west-2 provider; the trigger's provider is us-east-1.
+// run builds one Failover on an explicit us-west-2 provider.
 func run(t *testing.T, args *Args) (*offline.Mocks, error) {
 	t.Helper()
 	return offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error {
 		p, err := aws.NewProvider(ctx, "aws-"+here, &aws.ProviderArgs{Region: pulumi.String(here)})
 		if err != nil {
 			return err
-		}
-		east, err := aws.NewProvider(ctx, "aws-"+there, &aws.ProviderArgs{Region: pulumi.String(there)})
-		if err != nil {
-			return err
-		}
-		if args != nil && args.AutoTrigger && args.TriggerProvider == nil {
-			args.TriggerProvider = east
 		}
 		_, err = NewFailover(ctx, name, args, pulumi.Provider(p))
 		return err
@@ -78,14 +69,11 @@ func mustRun(t *testing.T, args *Args) *offline.Mocks {
 }
 
 func TestChildrenParentsAndRegions(t *testing.T) {
-	m := mustRun(t, testArgs(true))
+	m := mustRun(t, testArgs())
 	comps := m.OfType("multi-region-ha:failover:Failover")
 	require.Len(t, comps, 1)
 	assert.Equal(t, name, comps[0].Name)
 	desc := m.Descendants(comps[0].URN)
-	inAlarmRegion := map[string]bool{
-		name + "-forward-role": true, name + "-forward": true,
-	}
 	count := 0
 	for _, r := range m.Resources() {
 		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
@@ -94,17 +82,13 @@ func TestChildrenParentsAndRegions(t *testing.T) {
 		count++
 		assert.Contains(t, desc, r, "%s %s is not under the component", r.Type, r.Name)
 		assert.True(t, strings.HasPrefix(r.Name, name+"-") || r.Name == name, "%s derives from the component name", r.Name)
-		want := here
-		if inAlarmRegion[r.Name] {
-			want = there
-		}
-		assert.Equal(t, want, r.Region, "%s %s", r.Type, r.Name)
+		assert.Equal(t, here, r.Region, "%s %s", r.Type, r.Name)
 	}
-	assert.Equal(t, 17, count, "5 runbook resources + 4 relay resources + 8 trigger resources")
+	assert.Equal(t, 9, count, "5 runbook resources + 4 relay resources, nothing that starts it")
 }
 
 func TestStateMachine(t *testing.T) {
-	m := mustRun(t, testArgs(false))
+	m := mustRun(t, testArgs())
 	sm := m.Named("aws:sfn/stateMachine:StateMachine", name)
 	require.NotNil(t, sm)
 	assert.Equal(t, "STANDARD", sm.Str("type"))
@@ -138,7 +122,7 @@ func TestStateMachine(t *testing.T) {
 }
 
 func TestLogGroupEncryptedWithRotatingKey(t *testing.T) {
-	m := mustRun(t, testArgs(false))
+	m := mustRun(t, testArgs())
 	group := m.Named("aws:cloudwatch/logGroup:LogGroup", name+"-logs")
 	key := m.Named("aws:kms/key:Key", name+"-logs-key")
 	require.NotNil(t, group)
@@ -152,7 +136,7 @@ func TestLogGroupEncryptedWithRotatingKey(t *testing.T) {
 }
 
 func TestRolePolicyResources(t *testing.T) {
-	m := mustRun(t, testArgs(false))
+	m := mustRun(t, testArgs())
 	pol := m.Named("aws:iam/rolePolicy:RolePolicy", name+"-runbook")
 	require.NotNil(t, pol)
 	doc := pol.JSON("policy")
@@ -168,8 +152,9 @@ func TestRolePolicyResources(t *testing.T) {
 	assert.NotContains(t, got, "Trace")
 }
 
-func TestNoTriggerUnlessAuto(t *testing.T) {
-	m := mustRun(t, testArgs(false))
+// The runbook starts nothing by itself: the detector (pkg/detector) or a person starts it.
+func TestRunbookHasNoTrigger(t *testing.T) {
+	m := mustRun(t, testArgs())
 	assert.Empty(t, m.OfType("aws:cloudwatch/eventRule:EventRule"))
 	assert.Empty(t, m.OfType("aws:cloudwatch/eventTarget:EventTarget"))
 	assert.Len(t, m.OfType("aws:iam/role:Role"), 2, "the runbook's and the relay's")
@@ -178,7 +163,7 @@ func TestNoTriggerUnlessAuto(t *testing.T) {
 // The relay makes SwitchoverGlobalCluster in the current primary's region (AWS's guide), onto this
 // region's cluster only, and may do nothing else.
 func TestSwitchoverRelay(t *testing.T) {
-	m := mustRun(t, testArgs(false))
+	m := mustRun(t, testArgs())
 	fn := m.Named("aws:lambda/function:Function", name+"-relay")
 	require.NotNil(t, fn)
 	assert.Equal(t, here, fn.Region, "it runs in the runbook's region")
@@ -209,53 +194,8 @@ func TestSwitchoverRelay(t *testing.T) {
 	assert.Contains(t, runbook.Str("policy"), fn.Outputs["arn"].StringValue(), "the runbook may invoke its relay")
 }
 
-func TestAutoTriggerCrossRegion(t *testing.T) {
-	m := mustRun(t, testArgs(true))
-	sm := m.Named("aws:sfn/stateMachine:StateMachine", name)
-
-	fwdRule := m.Named("aws:cloudwatch/eventRule:EventRule", name+"-forward")
-	startRule := m.Named("aws:cloudwatch/eventRule:EventRule", name+"-start")
-	require.NotNil(t, fwdRule)
-	require.NotNil(t, startRule)
-	assert.Equal(t, there, fwdRule.Region, "the alarm's events land on the alarm region's default bus")
-	assert.Equal(t, here, startRule.Region)
-	for _, r := range []*offline.Resource{fwdRule, startRule} {
-		p := r.JSON("eventPattern")
-		assert.Equal(t, []any{alarmArn}, p["resources"], r.Name)
-		assert.Equal(t, []any{"aws.cloudwatch"}, p["source"], r.Name)
-		assert.False(t, r.Has("eventBusName"), "default bus")
-	}
-
-	fwd := m.Named("aws:cloudwatch/eventTarget:EventTarget", name+"-forward")
-	require.NotNil(t, fwd)
-	assert.Equal(t, there, fwd.Region)
-	assert.Equal(t, "arn:aws:events:us-west-2:123456789012:event-bus/default", fwd.Str("arn"))
-	fwdRole := m.Named("aws:iam/role:Role", name+"-forward-role")
-	assert.Equal(t, fwdRole.Outputs["arn"].StringValue(), fwd.Str("roleArn"))
-	assert.True(t, fwd.DependsOn(m.Named("aws:iam/rolePolicy:RolePolicy", name+"-forward")))
-	fp := m.Named("aws:iam/rolePolicy:RolePolicy", name+"-forward").JSON("policy")
-	st := fp["Statement"].([]any)[0].(map[string]any)
-	assert.Equal(t, []any{"events:PutEvents"}, st["Action"])
-	assert.Equal(t, []any{"arn:aws:events:us-west-2:123456789012:event-bus/default"}, st["Resource"])
-
-	start := m.Named("aws:cloudwatch/eventTarget:EventTarget", name+"-start")
-	require.NotNil(t, start)
-	assert.Equal(t, here, start.Region)
-	assert.Equal(t, sm.Outputs["arn"].StringValue(), start.Str("arn"))
-	assert.JSONEq(t, `{"mode":"failover"}`, start.Str("input"))
-	sp := m.Named("aws:iam/rolePolicy:RolePolicy", name+"-start").JSON("policy")
-	st = sp["Statement"].([]any)[0].(map[string]any)
-	assert.Equal(t, []any{"states:StartExecution"}, st["Action"])
-	assert.Equal(t, []any{sm.Outputs["arn"].StringValue()}, st["Resource"])
-	for _, roleName := range []string{name + "-forward-role", name + "-start-role"} {
-		role := m.Named("aws:iam/role:Role", roleName)
-		require.NotNil(t, role, roleName)
-		assert.Contains(t, role.Str("assumeRolePolicy"), "events.amazonaws.com")
-	}
-}
-
 func TestTracingOptIn(t *testing.T) {
-	args := testArgs(false)
+	args := testArgs()
 	args.Tracing = true
 	m := mustRun(t, args)
 	assert.True(t, m.Named("aws:sfn/stateMachine:StateMachine", name).Bool("tracingConfiguration.enabled"))
@@ -272,11 +212,10 @@ func TestBadArgs(t *testing.T) {
 		{"no account", func(a *Args) *Args { a.AccountId = ""; return a }, "AccountId must be the 12-digit AWS account id"},
 		{"capacity", func(a *Args) *Args { a.MinSize = 4; return a }, "MinSize <= DesiredCapacity"},
 		{"missing topic", func(a *Args) *Args { a.TopicArn = nil; return a }, "TopicArn is required"},
-		{"auto without alarm", func(a *Args) *Args { a.AutoTrigger = true; a.TriggerAlarmArn = nil; return a }, "AutoTrigger needs"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := run(t, tt.mutate(testArgs(false)))
+			_, err := run(t, tt.mutate(testArgs()))
 			require.Error(t, err)
 			assert.Contains(t, err.Error(), tt.want)
 		})

@@ -52,6 +52,8 @@ var publishedMetrics = map[string]map[string][][]string{
 	},
 	// The program's own metrics: each is published only with the dimensions its publisher sets.
 	"multi-region-ha/Drills": {"AbortDrill": {{"Stack"}}}, // an operator's put-metric-data (pkg/drills)
+	// The detector's function publishes each probe result by the region it watches (pkg/detector).
+	"MultiRegionHA/Detector": {"PromoteSignal": {{"WatchedRegion"}}, "Degraded": {{"WatchedRegion"}}},
 	"AWS/WAFV2": {
 		"BlockedRequests": {{"Rule", "WebACL"}, {"Region", "Rule", "WebACL"}},
 		"AllowedRequests": {{"Rule", "WebACL"}, {"Region", "Rule", "WebACL"}},

@@ -56,6 +56,7 @@ var pricers = map[string]pricer{
 	"aws:secretsmanager/secret:Secret":             priceSecret,
 	"aws:backup/vault:Vault":                       priceBackupVault,
 	"aws:cloudfront/distribution:Distribution":     priceDistribution,
+	"aws:lambda/function:Function":                 priceDetectorFunction,
 	"aws:s3/bucketV2:BucketV2":                     usageOnly("S3 storage and requests are usage-based (Standard: about $0.023/GB-month); not estimated"),
 	"aws:s3/bucket:Bucket":                         usageOnly("S3 storage and requests are usage-based (Standard: about $0.023/GB-month); not estimated"),
 	"aws:cfg/recorder:Recorder":                    usageOnly("AWS Config bills $0.003 per configuration item recorded; not estimated"),
@@ -99,7 +100,10 @@ var freeTypes = map[string]bool{
 	"aws:cfg/deliveryChannel:DeliveryChannel":              true, "aws:cfg/recorderStatus:RecorderStatus": true,
 	"aws:sfn/stateMachine:StateMachine": true,
 	// FIS charges per action-minute of a running experiment; a template is free.
-	"aws:fis/experimentTemplate:ExperimentTemplate":              true,
+	"aws:fis/experimentTemplate:ExperimentTemplate": true,
+	"aws:lambda/permission:Permission":              true,
+	// CloudFront Functions bill $0.10 per million invocations: the detectors' probes make 86,400 a month.
+	"aws:cloudfront/function:Function":                           true,
 	"aws:cloudfront/responseHeadersPolicy:ResponseHeadersPolicy": true, "aws:cloudfront/originAccessControl:OriginAccessControl": true,
 	"aws:cloudfront/cachePolicy:CachePolicy": true, "aws:cloudfront/originRequestPolicy:OriginRequestPolicy": true,
 	"aws:ssm/parameter:Parameter": true,
@@ -230,7 +234,7 @@ func costNotes(g *graph) []string {
 		"CloudFront's always-free tier (1 TB out and 10 million requests a month) is per account: another distribution in the account uses it up too.",
 		"Usage lines follow the assumptions above; change them with the flags.",
 		"Not included: data transfer between regions (Aurora replication, backup copies, secret replication), Aurora global replicated write I/O, " +
-			"API requests (KMS, Secrets Manager, CloudWatch), custom metrics, Route 53 queries (alias queries to AWS resources are free), " +
+			"API requests (KMS, Secrets Manager, CloudWatch) and custom metrics other than the failover detectors' (priced by their schedule), Route 53 queries (alias queries to AWS resources are free), " +
 			"Performance Insights beyond the free retention, CloudFront viewers outside North America and Europe.",
 	}
 	createsZone := false

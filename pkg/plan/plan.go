@@ -67,6 +67,7 @@ func Build(opts Options, program pulumi.RunFunc) (*Report, error) {
 // assemble derives every section of the report from the recorded resources and invokes.
 func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stacks.Config, usage Usage, prices PriceTable) *Report {
 	g := newGraph(recorded, invokes)
+	cost := costOf(g, cfg, prices, usage)
 	return &Report{
 		SchemaVersion:   SchemaVersion,
 		Stack:           cfg.Stack,
@@ -75,8 +76,8 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		SecondaryRegion: cfg.SecondaryRegion,
 		Inventory:       inventory(g),
 		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
-		Cost:            costOf(g, cfg, prices, usage),
-		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: databaseFailover(g, cfg)},
+		Cost:            cost,
+		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: withDetection(databaseFailover(g, cfg), g, cost)},
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
 	}

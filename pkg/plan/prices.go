@@ -45,6 +45,10 @@ const (
 	kHealthOption   = "r53.hc.option"      // Route 53 health check optional feature (HTTPS, string match, fast interval, latency), per month
 	kCfGB           = "cf.gb"              // CloudFront data transfer out, first 10 TB, North America/Europe, per GB
 	kCfMillion      = "cf.million"         // CloudFront HTTPS requests, North America/Europe, per million
+	kLambdaMillion  = "lambda.million"     // Lambda requests, per million
+	kLambdaArmGBs   = "lambda.arm.gbs"     // Lambda compute on arm64 (first tier), per GB-second
+	kCustomMetric   = "cw.metric"          // CloudWatch custom metric (first 10,000), per metric-month
+	kCwAPIThousand  = "cw.api.thousand"    // CloudWatch API requests / GetMetricData metrics, per 1,000
 )
 
 // Prices is the embedded price table: AWS public on-demand list prices (Linux, no Savings Plans or
@@ -73,6 +77,7 @@ func common() map[string]float64 {
 		kAlarm: 0.10, kAlarmHighRes: 0.30, kAlarmComposite: 0.50, kDashboard: 3.00,
 		kSecret: 0.40, kBackupGB: 0.021,
 		kWafACL: 5.00, kWafRule: 1.00, kWafMillion: 0.60,
+		kLambdaMillion: 0.20, kLambdaArmGBs: 0.0000133334, kCustomMetric: 0.30, kCwAPIThousand: 0.01,
 	}
 }
 

@@ -168,6 +168,8 @@ func renderText(w io.Writer, r *Report, opts RenderOptions) error {
 	if d.Available {
 		fmt.Fprintf(b, "  Database: %s, writer %s, replicas %s\n", d.Engine, orDash(d.WriterRegion), orDash(strings.Join(d.ReplicaRegions, ", ")))
 		fmt.Fprintf(b, "    Recovery: %s\n    RPO: %s\n    Switchover: %s\n    Failover: %s\n    Automation: %s\n", d.RecoveryTime, d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
+		fmt.Fprintf(b, "    RTO: %s = detection %s + promotion %s (autoFailover %s): %s\n    Standby writes: %s\n    Detector price: $%.2f/month\n",
+			duration(d.RTOSeconds), duration(d.DetectionSeconds), duration(d.PromotionSeconds), d.AutoFailover, d.Detection, d.StandbyWrites, d.ProbeMonthlyUsd)
 	} else {
 		fmt.Fprintf(b, "  Database: %s\n", d.Note)
 	}
@@ -364,6 +366,8 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	if d.Available {
 		fmt.Fprintf(b, "- **Database** (%s, writer %s, replicas %s)\n  - Recovery: %s\n  - RPO: %s\n  - Switchover: %s\n  - Failover: %s\n  - Automation: %s\n",
 			d.Engine, orDash(d.WriterRegion), orDash(strings.Join(d.ReplicaRegions, ", ")), d.RecoveryTime, d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
+		fmt.Fprintf(b, "  - RTO: %s = detection %s + promotion %s (autoFailover %s): %s\n  - Standby writes: %s\n  - Detector price: $%.2f/month\n",
+			duration(d.RTOSeconds), duration(d.DetectionSeconds), duration(d.PromotionSeconds), d.AutoFailover, d.Detection, d.StandbyWrites, d.ProbeMonthlyUsd)
 	} else {
 		fmt.Fprintf(b, "- **Database**: %s\n", d.Note)
 	}

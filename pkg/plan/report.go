@@ -167,6 +167,15 @@ type DatabaseFailover struct {
 	Switchover        string   `json:"switchover"`
 	UnplannedFailover string   `json:"unplannedFailover"`
 	Automation        string   `json:"automation"`
+	// Recovery budget (automatic-failover issue): database RTO = detection + promotion.
+	AutoFailover     string  `json:"autoFailover"` // off, notify or auto, as registered
+	Detection        string  `json:"detection"`
+	DetectionSeconds int     `json:"detectionSeconds"`
+	PromotionSeconds int     `json:"promotionSeconds"`
+	RTOSeconds       int     `json:"rtoSeconds"`
+	WriteForwarding  bool    `json:"writeForwarding"`
+	StandbyWrites    string  `json:"standbyWrites"`   // which case the standby's writes are in before a promotion
+	ProbeMonthlyUsd  float64 `json:"probeMonthlyUsd"` // the detectors' monthly price (both regions)
 }
 
 // FirstDeploy is the critical path of a first `pulumi up`: the longest chain of dependent resources

@@ -269,3 +269,50 @@ func CheckMasterUsername(engine, name string) error {
 	}
 	return nil
 }
+
+// writeForwardingPostgres is the first minor of each Aurora PostgreSQL major that supports global
+// write forwarding (AWS: "Using write forwarding in an Aurora PostgreSQL global database": 14.9 and
+// higher 14 minors, 15.4 and higher 15 minors, every minor of 16 and higher majors).
+var writeForwardingPostgres = map[int]int{14: 9, 15: 4}
+
+// CheckWriteForwarding validates database.writeForwarding for an engine version that is otherwise
+// valid: Aurora PostgreSQL 14.9+, 15.4+ or 16 and newer; every Aurora MySQL 3 (which also gets
+// aurora_replica_read_consistency in both parameter groups, see ClusterParametersFor).
+func CheckWriteForwarding(engine, version string) error {
+	switch engine {
+	case MySQL:
+		if !mysqlVersion.MatchString(version) {
+			return fmt.Errorf("is true for %s %q; allowed: Aurora MySQL version 3 (8.0.mysql_aurora.3.xx.y)", engine, version)
+		}
+		return nil
+	case Postgres:
+		m := postgresVersion.FindStringSubmatch(version)
+		if m == nil {
+			return fmt.Errorf("is true for %s %q; allowed: Aurora PostgreSQL 14.9 or newer 14, 15.4 or newer 15, or 16 and newer", engine, version)
+		}
+		major, _ := strconv.Atoi(m[1])
+		minor, _ := strconv.Atoi(m[2])
+		if major >= 16 {
+			return nil
+		}
+		if least, ok := writeForwardingPostgres[major]; ok && minor >= least {
+			return nil
+		}
+		return fmt.Errorf("is true, but Aurora PostgreSQL %s has no global write forwarding; allowed: 14.9 or newer 14, 15.4 or newer 15, or 16 and newer (or set writeForwarding false)", version)
+	}
+	return fmt.Errorf("cannot be checked for engine %q; allowed engines: %s", engine, strings.Join(Engines(), ", "))
+}
+
+// ReadConsistencyParameter is the Aurora MySQL setting write forwarding needs in the parameter
+// group of every cluster that may forward (both, since the writer is runtime state): SESSION makes
+// a session read its own forwarded writes.
+var ReadConsistencyParameter = Parameter{Name: "aurora_replica_read_consistency", Value: "SESSION", ApplyMethod: Immediate}
+
+// ClusterParametersFor is ClusterParameters plus what write forwarding needs on the engine.
+func ClusterParametersFor(engine string, rpoSeconds int, writeForwarding bool) []Parameter {
+	params := ClusterParameters(engine, rpoSeconds)
+	if writeForwarding && engine == MySQL {
+		params = append(params, ReadConsistencyParameter)
+	}
+	return params
+}

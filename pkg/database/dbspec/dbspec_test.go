@@ -155,3 +155,44 @@ func TestNames(t *testing.T) {
 	}
 	assert.NoError(t, CheckMasterUsername(MySQL, "pg_admin"))
 }
+
+func TestCheckWriteForwarding(t *testing.T) {
+	for _, tc := range []struct {
+		engine, version string
+		ok              bool
+	}{
+		{Postgres, "13.9", false},
+		{Postgres, "14.8", false},
+		{Postgres, "14.9", true},
+		{Postgres, "14.13", true},
+		{Postgres, "15.3", false},
+		{Postgres, "15.4", true},
+		{Postgres, "16.1", true},
+		{Postgres, "16.8", true},
+		{Postgres, "17.4", true},
+		{MySQL, "8.0.mysql_aurora.3.10.3", true},
+		{MySQL, "8.0.mysql_aurora.3.01.0", true},
+		{MySQL, "5.7.mysql_aurora.2.12.1", false},
+	} {
+		err := CheckWriteForwarding(tc.engine, tc.version)
+		if tc.ok {
+			assert.NoError(t, err, "%s %s", tc.engine, tc.version)
+		} else {
+			assert.Error(t, err, "%s %s", tc.engine, tc.version)
+		}
+	}
+	assert.ErrorContains(t, CheckWriteForwarding(Postgres, "15.3"), "15.4 or newer 15")
+}
+
+func TestWriteForwardingParameters(t *testing.T) {
+	names := func(ps []Parameter) []string {
+		var out []string
+		for _, p := range ps {
+			out = append(out, p.Name)
+		}
+		return out
+	}
+	assert.Contains(t, names(ClusterParametersFor(MySQL, 0, true)), "aurora_replica_read_consistency")
+	assert.NotContains(t, names(ClusterParametersFor(MySQL, 0, false)), "aurora_replica_read_consistency")
+	assert.Equal(t, ClusterParameters(Postgres, 0), ClusterParametersFor(Postgres, 0, true), "PostgreSQL needs no parameter")
+}

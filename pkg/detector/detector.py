@@ -1,0 +1,251 @@
+"""Failover detector of multi-region-ha: runs every minute in one region and watches the other.
+
+It promotes nothing itself. Each minute it gathers region-level evidence, classifies the minute
+with the same rules as pkg/detector/decide.go (Classify; the Go tests run this file on the same
+scenario table) and publishes the verdict as CloudWatch metrics in its own region. An N-of-N alarm
+on PromoteSignal pages this region's SNS topic and, in `auto`, an EventBridge rule starts this
+region's runbook, which promotes only this region.
+
+Evidence, all read-only:
+  * the watched region's application, through the CloudFront behaviour pinned to that region's
+    origin (PROBE_URL): the ALBs admit only CloudFront, and the probe needs no VPC;
+  * AuroraGlobalDBReplicationLag of this region's own cluster, from CloudWatch in this region;
+  * this region's role in the global database (DescribeGlobalClusters, this region's RDS API);
+  * the watched region's RDS API (DescribeDBClusters of its cluster): whether the old writer still
+    answers, which decides switchover (no loss) over failover; never evidence of a dark region;
+  * this region's runbook executions (ListExecutions/DescribeExecution): never two promotions at
+    once, at most one automatic promotion in 24 hours.
+"""
+
+import json
+import os
+import time
+import urllib.error
+import urllib.request
+
+ROLE_SECONDARY = "secondary"
+ROLE_WRITER = "writer"
+ROLE_DETACHED = "detached"
+ROLE_UNKNOWN = "unknown"
+
+SWITCHOVER = "switchover"
+FAILOVER = "failover"
+
+STATUS_RUNNING = "RUNNING"
+TRIGGER_DETECTOR = "detector"
+
+DEFAULT_STALL_MS = 30000
+FRESH_SECONDS = 120
+LAG_WINDOW_SECONDS = 3600
+CAP_SECONDS = 24 * 60 * 60
+
+# Metric names published per verdict key (1 for true, 0 for false).
+METRICS = {
+    "watching": "Watching",
+    "writerAppUp": "WriterAppUp",
+    "replicationStopped": "ReplicationStopped",
+    "regionDark": "RegionDark",
+    "degraded": "Degraded",
+    "blocked": "Blocked",
+    "promoteSignal": "PromoteSignal",
+}
+
+
+def classify(p, stall_ms=DEFAULT_STALL_MS, cap_seconds=CAP_SECONDS):
+    """One minute's verdict from one probe (a dict shaped like Go's detector.Probe)."""
+    v = {
+        "watching": False,
+        "writerAppUp": False,
+        "replicationStopped": False,
+        "regionDark": False,
+        "degraded": False,
+        "blocked": False,
+        "promoteSignal": False,
+        "mode": FAILOVER,
+    }
+    v["watching"] = p.get("ownRole") in (ROLE_SECONDARY, ROLE_UNKNOWN)
+    status = p.get("appStatus") or 0
+    v["writerAppUp"] = 200 <= status < 300
+    lag, prev = p.get("lagMs"), p.get("prevLagMs")
+    v["replicationStopped"] = replication_stopped(lag, prev, p.get("lagAgeSeconds") or 0, stall_ms)
+    if p.get("writerApiAnswers") and p.get("writerAvailable"):
+        v["mode"] = SWITCHOVER
+    if not v["watching"]:
+        return v
+    v["regionDark"] = not v["writerAppUp"] and v["replicationStopped"]
+    v["degraded"] = (not v["writerAppUp"]) or v["replicationStopped"] or lag is None or not p.get("writerApiAnswers")
+    v["blocked"] = blocked(p, cap_seconds)
+    v["promoteSignal"] = v["regionDark"] and not v["blocked"]
+    return v
+
+
+def replication_stopped(lag, prev, age_seconds, stall_ms=DEFAULT_STALL_MS):
+    """The lag, counting the silence since the newest datapoint, is past the threshold and not shrinking."""
+    if lag is None:
+        return False
+    stale = age_seconds > FRESH_SECONDS
+    effective = lag + (age_seconds - FRESH_SECONDS) * 1000 if stale else lag
+    if effective < stall_ms:
+        return False
+    return stale or prev is None or lag >= prev
+
+
+def blocked(p, cap_seconds=CAP_SECONDS):
+    """A promotion must not start: one runs, an automatic one started within the cap, or unknown."""
+    if not p.get("executionsKnown"):
+        return True
+    for e in p.get("executions") or []:
+        if e.get("status") == STATUS_RUNNING:
+            return True
+        if e.get("trigger") == TRIGGER_DETECTOR and p["now"] - e["start"] < cap_seconds:
+            return True
+    return False
+
+
+def probe_app(url, timeout=5.0):
+    """HTTP status of url, 0 when nothing answered in time. Redirects are not followed."""
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    req = urllib.request.Request(url, headers={"User-Agent": "multi-region-ha-detector", "Cache-Control": "no-cache"})
+    try:
+        with opener.open(req, timeout=timeout) as resp:
+            return resp.status
+    except urllib.error.HTTPError as e:
+        return e.code
+    except Exception:  # timeouts, DNS, TLS, connection resets: nothing answered
+        return 0
+
+
+def read_lag(cloudwatch, cluster_id, source_region, now):
+    """(newest, previous, age of newest in s) of AuroraGlobalDBReplicationLag, Maximum per minute,
+    over the last LAG_WINDOW_SECONDS; (None, None, 0) when there is none. Aurora publishes the lag
+    per secondary cluster AND the region it replicates from: DBClusterIdentifier alone matches no
+    series (the lag would always look missing)."""
+    try:
+        resp = cloudwatch.get_metric_data(
+            MetricDataQueries=[{
+                "Id": "lag",
+                "MetricStat": {
+                    "Metric": {
+                        "Namespace": "AWS/RDS",
+                        "MetricName": "AuroraGlobalDBReplicationLag",
+                        "Dimensions": [
+                            {"Name": "DBClusterIdentifier", "Value": cluster_id},
+                            {"Name": "SourceRegion", "Value": source_region},
+                        ],
+                    },
+                    "Period": 60,
+                    "Stat": "Maximum",
+                },
+                "ReturnData": True,
+            }],
+            StartTime=now - LAG_WINDOW_SECONDS,
+            EndTime=now,
+            ScanBy="TimestampDescending",
+        )
+        result = resp["MetricDataResults"][0]
+        values = result.get("Values") or []
+        stamps = result.get("Timestamps") or []
+    except Exception as e:
+        print(json.dumps({"error": "GetMetricData", "detail": str(e)}))
+        values, stamps = [], []
+    if not values or len(stamps) != len(values):
+        return None, None, 0
+    age = max(0, now - int(stamps[0].timestamp()))
+    previous = values[1] if len(values) > 1 else None
+    return values[0], previous, age
+
+
+def own_role(rds, global_cluster_id, own_cluster_arn):
+    try:
+        clusters = rds.describe_global_clusters(GlobalClusterIdentifier=global_cluster_id)["GlobalClusters"]
+    except Exception as e:
+        print(json.dumps({"error": "DescribeGlobalClusters", "detail": str(e)}))
+        return ROLE_UNKNOWN
+    for c in clusters:
+        for m in c.get("GlobalClusterMembers") or []:
+            if m.get("DBClusterArn") == own_cluster_arn:
+                return ROLE_WRITER if m.get("IsWriter") else ROLE_SECONDARY
+    return ROLE_DETACHED
+
+
+def writer_status(rds, cluster_arn):
+    """(answers, available) of the watched region's cluster, from that region's RDS API."""
+    try:
+        clusters = rds.describe_db_clusters(DBClusterIdentifier=cluster_arn)["DBClusters"]
+    except Exception as e:
+        print(json.dumps({"error": "DescribeDBClusters", "detail": str(e)}))
+        return False, False
+    return True, bool(clusters) and clusters[0].get("Status") == "available"
+
+
+def executions(sfn, state_machine_arn, now, cap_seconds=CAP_SECONDS):
+    """(known, executions) of this region's runbook: every running one, and those started in the cap window."""
+    try:
+        seen = {}
+        running = sfn.list_executions(stateMachineArn=state_machine_arn, statusFilter=STATUS_RUNNING, maxResults=100)
+        recent = sfn.list_executions(stateMachineArn=state_machine_arn, maxResults=100)
+        for e in running.get("executions", []) + recent.get("executions", []):
+            start = int(e["startDate"].timestamp())
+            if e["executionArn"] in seen or (e["status"] != STATUS_RUNNING and now - start >= cap_seconds):
+                continue
+            detail = sfn.describe_execution(executionArn=e["executionArn"])
+            try:
+                trigger = json.loads(detail.get("input") or "{}").get("trigger", "")
+            except ValueError:
+                trigger = ""
+            seen[e["executionArn"]] = {"status": e["status"], "start": start, "trigger": trigger}
+        return True, list(seen.values())
+    except Exception as e:
+        print(json.dumps({"error": "ListExecutions", "detail": str(e)}))
+        return False, []
+
+
+def handler(event, context, clients=None):
+    """The scheduled entry point. clients(service, region) returns a boto3 client (tests pass fakes)."""
+    env = os.environ
+    own, watched = env["OWN_REGION"], env["WATCHED_REGION"]
+    if clients is None:
+        import boto3
+        from botocore.config import Config
+
+        # The watched region may be dark: answer fast, do not retry into the next minute. This
+        # region's own APIs get the standard retries, so a throttle does not drop a minute.
+        quick = Config(connect_timeout=3, read_timeout=3, retries={"mode": "standard", "total_max_attempts": 1})
+        local = Config(connect_timeout=3, read_timeout=5, retries={"mode": "standard", "total_max_attempts": 3})
+
+        def clients(service, region):
+            return boto3.client(service, region_name=region, config=quick if region == watched else local)
+
+    now = int(time.time())
+    stall_ms = float(env.get("STALL_MS", DEFAULT_STALL_MS))
+    cloudwatch = clients("cloudwatch", own)
+    lag, prev, lag_age = read_lag(cloudwatch, env["OWN_CLUSTER_ID"], watched, now)
+    answers, available = writer_status(clients("rds", watched), env["WATCHED_CLUSTER_ARN"])
+    known, execs = executions(clients("stepfunctions", own), env["STATE_MACHINE_ARN"], now)
+    probe = {
+        "now": now,
+        "appStatus": probe_app(env["PROBE_URL"]),
+        "lagMs": lag,
+        "prevLagMs": prev,
+        "lagAgeSeconds": lag_age,
+        "writerApiAnswers": answers,
+        "writerAvailable": available,
+        "ownRole": own_role(clients("rds", own), env["GLOBAL_CLUSTER_ID"], env["OWN_CLUSTER_ARN"]),
+        "executions": execs,
+        "executionsKnown": known,
+    }
+    verdict = classify(probe, stall_ms)
+    dims = [{"Name": "WatchedRegion", "Value": watched}]
+    data = [{"MetricName": name, "Dimensions": dims, "Value": 1.0 if verdict[key] else 0.0, "Unit": "Count"}
+            for key, name in METRICS.items()]
+    if lag is not None:
+        data.append({"MetricName": "ReplicationLagMs", "Dimensions": dims, "Value": float(lag), "Unit": "Milliseconds"})
+    cloudwatch.put_metric_data(Namespace=env["NAMESPACE"], MetricData=data)
+    # The evidence of this minute, for the page's reader and the post-incident review.
+    print(json.dumps({"probe": probe, "verdict": verdict}, default=str))
+    return verdict

@@ -1,0 +1,157 @@
+"""Unit tests of the detector's inline code, run by detector_python_test.go.
+
+Usage: python3 test_detector.py <path of detector.py> <scenarios.json>
+The scenarios are the Go table's, with every probe and the verdict Go's Classify gave it.
+"""
+
+import datetime
+import importlib.util
+import json
+import os
+import sys
+import unittest
+
+MODULE_PATH, SCENARIOS_PATH = sys.argv[1], sys.argv[2]
+spec = importlib.util.spec_from_file_location("detector", MODULE_PATH)
+detector = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(detector)
+
+with open(SCENARIOS_PATH) as f:
+    SCENARIOS = json.load(f)
+
+
+class SameVerdictsAsGo(unittest.TestCase):
+    def test_every_probe_of_every_scenario(self):
+        checked = 0
+        for sc in SCENARIOS:
+            for i, (probe, want) in enumerate(zip(sc["probes"], sc["verdicts"])):
+                with self.subTest(scenario=sc["name"], minute=i):
+                    got = detector.classify(probe, sc["stallMs"], sc["capSeconds"])
+                    self.assertEqual(want, got)
+                    checked += 1
+        self.assertGreater(checked, 50)
+
+
+class FakeClients:
+    """boto3 stand-ins recording what the handler sends."""
+
+    def __init__(self, lag_values, own_writer=False, watched_api_fails=False, executions=(), lag_age=60):
+        self.calls = []
+        self.lag_values = lag_values
+        self.lag_age = lag_age
+        self.own_writer = own_writer
+        self.watched_api_fails = watched_api_fails
+        self.executions = list(executions)
+        self.metrics = None
+
+    def __call__(self, service, region):
+        test = self
+
+        class Client:
+            def get_metric_data(self, **kw):
+                test.calls.append(("get_metric_data", region, kw))
+                newest = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=test.lag_age)
+                stamps = [newest - datetime.timedelta(minutes=i) for i in range(len(test.lag_values))]
+                return {"MetricDataResults": [{"Values": test.lag_values, "Timestamps": stamps}]}
+
+            def put_metric_data(self, **kw):
+                test.calls.append(("put_metric_data", region, kw))
+                test.metrics = {m["MetricName"]: m["Value"] for m in kw["MetricData"]}
+
+            def describe_global_clusters(self, **kw):
+                test.calls.append(("describe_global_clusters", region, kw))
+                return {"GlobalClusters": [{"GlobalClusterMembers": [
+                    {"DBClusterArn": "arn:own", "IsWriter": test.own_writer},
+                    {"DBClusterArn": "arn:watched", "IsWriter": not test.own_writer},
+                ]}]}
+
+            def describe_db_clusters(self, **kw):
+                test.calls.append(("describe_db_clusters", region, kw))
+                if test.watched_api_fails:
+                    raise RuntimeError("connect timeout")
+                return {"DBClusters": [{"Status": "available"}]}
+
+            def list_executions(self, **kw):
+                test.calls.append(("list_executions", region, kw))
+                if kw.get("statusFilter"):
+                    return {"executions": [e for e in test.executions if e["status"] == kw["statusFilter"]]}
+                return {"executions": test.executions}
+
+            def describe_execution(self, **kw):
+                test.calls.append(("describe_execution", region, kw))
+                return {"input": json.dumps({"mode": "auto", "trigger": "detector"})}
+
+        return Client()
+
+
+class Handler(unittest.TestCase):
+    def setUp(self):
+        os.environ.update({
+            "OWN_REGION": "us-west-2", "WATCHED_REGION": "us-east-1", "NAMESPACE": "Test/Detector",
+            "OWN_CLUSTER_ID": "own", "OWN_CLUSTER_ARN": "arn:own", "WATCHED_CLUSTER_ARN": "arn:watched",
+            "GLOBAL_CLUSTER_ID": "global", "STATE_MACHINE_ARN": "arn:sm",
+            # Nothing listens here: the probe sees no answer, as from a dark region.
+            "PROBE_URL": "http://127.0.0.1:9/_probe/us-east-1/health", "STALL_MS": "30000",
+        })
+
+    def test_dark_region_publishes_a_promote_signal(self):
+        fake = FakeClients([120000.0, 60000.0], watched_api_fails=True)
+        v = detector.handler({}, None, clients=fake)
+        self.assertTrue(v["promoteSignal"])
+        self.assertEqual("failover", v["mode"])
+        self.assertEqual(1.0, fake.metrics["PromoteSignal"])
+        self.assertEqual(120000.0, fake.metrics["ReplicationLagMs"])
+        # Writes only in its own region; the watched region is only read.
+        for name, region, _ in fake.calls:
+            if region == "us-east-1":
+                self.assertTrue(name.startswith("describe_"), name)
+        puts = [c for c in fake.calls if c[0] == "put_metric_data"]
+        self.assertEqual(1, len(puts))
+        self.assertEqual("us-west-2", puts[0][1])
+        self.assertEqual("Test/Detector", puts[0][2]["Namespace"])
+
+    def test_silent_lag_metric_counts_as_stopped(self):
+        fake = FakeClients([400.0, 350.0], watched_api_fails=True, lag_age=600)
+        v = detector.handler({}, None, clients=fake)
+        self.assertTrue(v["replicationStopped"], "ten minutes of silence: replication stopped")
+        self.assertTrue(v["promoteSignal"])
+        window = [c for c in fake.calls if c[0] == "get_metric_data"][0][2]
+        self.assertEqual(3600, (window["EndTime"] - window["StartTime"]))
+
+    def test_lag_is_read_from_the_series_aurora_publishes(self):
+        # Aurora publishes the lag per secondary cluster AND the region it replicates from; a query
+        # by cluster alone matches nothing and would look like replication stopped.
+        fake = FakeClients([400.0, 350.0])
+        detector.handler({}, None, clients=fake)
+        call = [c for c in fake.calls if c[0] == "get_metric_data"][0]
+        self.assertEqual("us-west-2", call[1], "the standby's own CloudWatch")
+        metric = call[2]["MetricDataQueries"][0]["MetricStat"]["Metric"]
+        self.assertEqual([{"Name": "DBClusterIdentifier", "Value": "own"}, {"Name": "SourceRegion", "Value": "us-east-1"}],
+                         metric["Dimensions"])
+
+    def test_flowing_replication_never_signals(self):
+        fake = FakeClients([400.0, 500.0])
+        v = detector.handler({}, None, clients=fake)
+        self.assertFalse(v["promoteSignal"])
+        self.assertEqual(1.0, fake.metrics["Degraded"], "the application is unreachable: a page")
+        self.assertEqual("switchover", v["mode"])
+
+    def test_writer_region_idles(self):
+        fake = FakeClients([], own_writer=True)
+        v = detector.handler({}, None, clients=fake)
+        self.assertFalse(v["watching"])
+        self.assertEqual(0.0, fake.metrics["Degraded"])
+        self.assertNotIn("ReplicationLagMs", fake.metrics)
+
+    def test_recent_automatic_promotion_blocks(self):
+        start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+        fake = FakeClients([120000.0, 60000.0], watched_api_fails=True,
+                           executions=[{"executionArn": "arn:exec:1", "status": "SUCCEEDED", "startDate": start}])
+        v = detector.handler({}, None, clients=fake)
+        self.assertTrue(v["regionDark"])
+        self.assertTrue(v["blocked"])
+        self.assertEqual(0.0, fake.metrics["PromoteSignal"])
+
+
+if __name__ == "__main__":
+    unittest.main(argv=[sys.argv[0], "-v"])
