@@ -3,6 +3,7 @@ package detector
 import (
 	"fmt"
 	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/encryptedlogs"
 	"strconv"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
@@ -82,23 +83,10 @@ func (d *Detector) build(ctx *pulumi.Context, name string, args *Args) error {
 		return pulumi.StringMap{"Name": pulumi.String(n), "Role": pulumi.String("failover-detector")}
 	}
 
-	key, err := kmskey.New(ctx, name+"-logs-key", kmskey.Args{
-		Description: "Logs of the failover detector " + name,
-		Account:     acct,
-		Services: []kmskey.ServiceGrant{{
-			Sid:       "CloudWatchLogsEncryptsDetectorLogs",
-			Principal: "logs." + acct.Region + ".amazonaws.com",
-			Condition: map[string]map[string]any{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": acct.Arn("logs", "log-group:*")}},
-		}},
-	}, child, pulumi.Protect(args.Protect))
-	if err != nil {
-		return err
-	}
-	group, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		NamePrefix:      pulumi.String("/multi-region-ha/detector/" + name + "-"),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        key.Arn,
-		Tags:            tags(name + "-logs"),
+	_, group, err := encryptedlogs.New(ctx, name+"-logs", encryptedlogs.Args{
+		Account: acct, Description: "Logs of the failover detector " + name, Sid: "CloudWatchLogsEncryptsDetectorLogs",
+		NamePrefix: "/multi-region-ha/detector/" + name + "-", GroupPattern: "", RetentionDays: args.LogRetentionDays,
+		Tags: tags(name + "-logs"), Protect: args.Protect,
 	}, child)
 	if err != nil {
 		return err

@@ -3,14 +3,13 @@ package drills
 import (
 	"fmt"
 	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/encryptedlogs"
 	"time"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/fis"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // Drills is one region's fault-injection experiment templates and what they need.
@@ -64,25 +63,12 @@ func (d *Drills) build(ctx *pulumi.Context, name string, args *Args) error {
 		return err
 	}
 
-	key, err := kmskey.New(ctx, name+"-logs-key", kmskey.Args{
-		Description: "Experiment logs of the fault-injection drills " + name,
-		Account:     acct,
-		Services: []kmskey.ServiceGrant{{
-			Sid:       "CloudWatchLogsEncryptsDrillLogs",
-			Principal: "logs." + acct.Region + ".amazonaws.com",
-			Condition: map[string]map[string]any{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": acct.Arn("logs", "log-group:*")}},
-		}},
-	}, child, pulumi.Protect(args.Protect))
-	if err != nil {
-		return err
-	}
 	// Vended-logs prefix: FIS delivers through CloudWatch Logs' log delivery, which writes a resource
 	// policy that stays small for /aws/vendedlogs/ groups.
-	group, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		NamePrefix:      pulumi.String("/aws/vendedlogs/fis/" + name + "-"),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        key.Arn,
-		Tags:            nameTags(name+"-logs", "all"),
+	_, group, err := encryptedlogs.New(ctx, name+"-logs", encryptedlogs.Args{
+		Account: acct, Description: "Experiment logs of the fault-injection drills " + name, Sid: "CloudWatchLogsEncryptsDrillLogs",
+		NamePrefix: "/aws/vendedlogs/fis/" + name + "-", GroupPattern: "", RetentionDays: args.LogRetentionDays,
+		Tags: nameTags(name+"-logs", "all"), Protect: args.Protect,
 	}, child)
 	if err != nil {
 		return err

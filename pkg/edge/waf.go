@@ -1,9 +1,9 @@
 package edge
 
 import (
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/encryptedlogs"
 	"regexp"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/wafv2"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -97,23 +97,10 @@ func (e *Edge) newWaf(ctx *pulumi.Context, name string, args *Args, acct kmskey.
 		return nil, err
 	}
 
-	key, err := kmskey.New(ctx, name+"-waf-logs-key", kmskey.Args{
-		Description: "WAF logs of " + name,
-		Account:     acct,
-		Services: []kmskey.ServiceGrant{{
-			Sid:       "CloudWatchLogsEncryptsWafLogs",
-			Principal: "logs." + acct.Region + ".amazonaws.com",
-			Condition: map[string]map[string]any{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": acct.Arn("logs", "log-group:"+WafLogGroupPrefix+"*")}},
-		}},
-	}, append(opts, pulumi.Protect(args.Protect))...)
-	if err != nil {
-		return nil, err
-	}
-	group, err := cloudwatch.NewLogGroup(ctx, name+"-waf-logs", &cloudwatch.LogGroupArgs{
-		NamePrefix:      pulumi.String(WafLogGroupPrefix + name + "-"),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        key.Arn,
-		Tags:            nameTag(name + "-waf-logs"),
+	_, group, err := encryptedlogs.New(ctx, name+"-waf-logs", encryptedlogs.Args{
+		Account: acct, Description: "WAF logs of " + name, Sid: "CloudWatchLogsEncryptsWafLogs",
+		NamePrefix: WafLogGroupPrefix + name + "-", GroupPattern: WafLogGroupPrefix + "*", RetentionDays: args.LogRetentionDays,
+		Tags: nameTag(name + "-waf-logs"), Protect: args.Protect,
 	}, opts...)
 	if err != nil {
 		return nil, err

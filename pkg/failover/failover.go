@@ -4,13 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"github.com/multi-region-ha/multi-region-ha/pkg/awsenv"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/encryptedlogs"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/sfn"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-
-	"github.com/multi-region-ha/multi-region-ha/pkg/internal/kmskey"
 )
 
 // Failover is the runbook of one region: its state machine and role.
@@ -87,24 +85,11 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 		return pulumi.StringMap{"Name": pulumi.String(n), "Role": pulumi.String("failover-runbook")}
 	}
 
-	key, err := kmskey.New(ctx, name+"-logs-key", kmskey.Args{
-		Description: "Execution logs of the failover runbook " + name,
-		Account:     acct,
-		Services: []kmskey.ServiceGrant{{
-			Sid:       "CloudWatchLogsEncryptsRunbookLogs",
-			Principal: "logs." + acct.Region + ".amazonaws.com",
-			Condition: map[string]map[string]any{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": acct.Arn("logs", "log-group:*")}},
-		}},
-	}, child, pulumi.Protect(args.Protect))
-	if err != nil {
-		return err
-	}
 	// The /aws/vendedlogs/ prefix keeps the CloudWatch Logs resource policy Step Functions writes small.
-	group, err := cloudwatch.NewLogGroup(ctx, name+"-logs", &cloudwatch.LogGroupArgs{
-		NamePrefix:      pulumi.String("/aws/vendedlogs/states/" + name + "-"),
-		RetentionInDays: pulumi.Int(args.LogRetentionDays),
-		KmsKeyId:        key.Arn,
-		Tags:            tags(name + "-logs"),
+	key, group, err := encryptedlogs.New(ctx, name+"-logs", encryptedlogs.Args{
+		Account: acct, Description: "Execution logs of the failover runbook " + name, Sid: "CloudWatchLogsEncryptsRunbookLogs",
+		NamePrefix: "/aws/vendedlogs/states/" + name + "-", GroupPattern: "", RetentionDays: args.LogRetentionDays,
+		Tags: tags(name + "-logs"), Protect: args.Protect,
 	}, child)
 	if err != nil {
 		return err

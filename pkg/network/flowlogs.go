@@ -2,8 +2,8 @@ package network
 
 import (
 	"fmt"
+	"github.com/multi-region-ha/multi-region-ha/pkg/internal/encryptedlogs"
 
-	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/ec2"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -17,22 +17,10 @@ import (
 // customer-managed key, delivered by a role that may write to that group and nothing else.
 func newFlowLogs(ctx *pulumi.Context, name string, n *Network, vpc *ec2.Vpc, args *Args, opts ...pulumi.ResourceOption) error {
 	acct := awsenv.AccountIn(args.AccountId, args.Region)
-	key, err := kmskey.New(ctx, name+"-flow-logs-key", kmskey.Args{
-		Description: "VPC flow logs of " + name,
-		Account:     acct,
-		Services: []kmskey.ServiceGrant{{
-			Sid:       "CloudWatchLogsEncryptsFlowLogs",
-			Principal: "logs." + acct.Region + ".amazonaws.com",
-			Condition: map[string]map[string]any{"ArnLike": {"kms:EncryptionContext:aws:logs:arn": acct.Arn("logs", "log-group:*")}},
-		}},
-	}, append(opts, pulumi.Protect(args.Protect))...)
-	if err != nil {
-		return err
-	}
-	group, err := cloudwatch.NewLogGroup(ctx, name+"-flow-logs", &cloudwatch.LogGroupArgs{
-		RetentionInDays: pulumi.Int(args.FlowLogRetentionDays),
-		KmsKeyId:        key.Arn,
-		Tags:            nameTag(name + "-flow-logs"),
+	_, group, err := encryptedlogs.New(ctx, name+"-flow-logs", encryptedlogs.Args{
+		Account: acct, Description: "VPC flow logs of " + name, Sid: "CloudWatchLogsEncryptsFlowLogs",
+		NamePrefix: "", GroupPattern: "", RetentionDays: args.FlowLogRetentionDays,
+		Tags: nameTag(name + "-flow-logs"), Protect: args.Protect,
 	}, opts...)
 	if err != nil {
 		return err
