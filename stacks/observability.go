@@ -28,8 +28,9 @@ type Observability struct {
 	ReplicationLagAlarmMs int `json:"replicationLagAlarmMs"`
 	// ActivateCostAllocationTag activates the budget's `Stack` tag key for cost allocation as code.
 	// AWS ignores a tag in budgets until it is activated; only the management (payer) account may
-	// activate, and only once the key has appeared in billing data (up to 24 hours after first use):
-	// turn it off in member accounts, or to activate by hand.
+	// activate, and only once the key has appeared in billing data (up to 24 hours after first use),
+	// so it is off by default: AWS refuses the activation during a new account's first pulumi up and
+	// in every member account. Turn it on in a payer account a day after the first deploy.
 	ActivateCostAllocationTag bool `json:"activateCostAllocationTag"`
 }
 
@@ -46,7 +47,7 @@ func defaultObservability(prod bool) Observability {
 		AwsConfigRecorder:     true,
 		ReplicationLagAlarmMs: 1000,
 
-		ActivateCostAllocationTag: true,
+		ActivateCostAllocationTag: false,
 	}
 	if prod {
 		o.MonthlyBudgetUsd, o.EnableAwsConfig = ProdMonthlyBudgetUsd, true

@@ -22,13 +22,13 @@ func TestObservabilityDefaultsPerEnvironment(t *testing.T) {
 		assert.Equal(t, "cron(0 5 * * ? *)", c.Observability.BackupSchedule)
 		assert.Equal(t, 1000, c.Observability.ReplicationLagAlarmMs)
 		assert.Empty(t, c.Observability.AlarmEmails)
-		assert.True(t, c.Observability.ActivateCostAllocationTag, "the budget's tag is activated unless an operator says otherwise")
+		assert.False(t, c.Observability.ActivateCostAllocationTag, "off by default: AWS refuses to activate a key not yet in billing data (a new account's first pulumi up) and in member accounts")
 	}
 }
 
 func TestObservabilityOverrides(t *testing.T) {
 	c, err := parseT("staging", withEdge(map[string]string{"observability": `{"alarmEmails":["ops@example.com","Oncall+ha@corp.example.org"],
-		"monthlyBudgetUsd":750.5,"backupRetentionDays":7,"backupSchedule":"cron(30 */6 ? * MON-FRI *)","enableAwsConfig":true,"replicationLagAlarmMs":250,"activateCostAllocationTag":false}`}), nil)
+		"monthlyBudgetUsd":750.5,"backupRetentionDays":7,"backupSchedule":"cron(30 */6 ? * MON-FRI *)","enableAwsConfig":true,"replicationLagAlarmMs":250,"activateCostAllocationTag":true}`}), nil)
 	require.NoError(t, err)
 	o := c.Observability
 	assert.Equal(t, []string{"ops@example.com", "Oncall+ha@corp.example.org"}, o.AlarmEmails)
@@ -37,7 +37,7 @@ func TestObservabilityOverrides(t *testing.T) {
 	assert.Equal(t, "cron(30 */6 ? * MON-FRI *)", o.BackupSchedule)
 	assert.True(t, o.EnableAwsConfig)
 	assert.Equal(t, 250, o.ReplicationLagAlarmMs)
-	assert.False(t, o.ActivateCostAllocationTag)
+	assert.True(t, o.ActivateCostAllocationTag)
 }
 
 func TestBadObservabilityConfig(t *testing.T) {
