@@ -81,6 +81,8 @@ func validateDatabase(c *Config, p *problems) {
 			d.EngineVersion = dbspec.DefaultVersion(d.Engine)
 		} else if err := dbspec.CheckVersion(d.Engine, d.EngineVersion); err != nil {
 			p.addf("database.engineVersion", "%v", err)
+		} else if err := dbspec.CheckTopologyViews(d.Engine, d.EngineVersion); err != nil && c.Compute.UserData == "" {
+			p.addf("database.engineVersion", "%v", err)
 		}
 		if err := dbspec.CheckDatabaseName(d.Engine, d.DatabaseName); err != nil {
 			p.addf("database.databaseName", "%v", err)

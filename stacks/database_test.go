@@ -118,6 +118,7 @@ func TestDatabaseBadConfig(t *testing.T) {
 		{"monitoring interval", `{"monitoringIntervalSeconds":45}`, `multi-region-ha:database.monitoringIntervalSeconds: is 45; allowed: 0 (off), 1, 5, 10, 15, 30 or 60 seconds`},
 		{"rpo too low", `{"rpoSeconds":10}`, `multi-region-ha:database.rpoSeconds: is 10; allowed: 0 (off) or 20 to 2147483647 seconds`},
 		{"rpo on mysql", `{"engine":"aurora-mysql","rpoSeconds":60}`, `multi-region-ha:database.rpoSeconds: is 60; allowed: 0 (off) for aurora-mysql: rds.global_db_rpo exists only for aurora-postgresql`},
+		{"mysql without topology tables", `{"engine":"aurora-mysql","engineVersion":"8.0.mysql_aurora.3.03.1"}`, `multi-region-ha:database.engineVersion: is "8.0.mysql_aurora.3.03.1"; allowed with the default application: 8.0.mysql_aurora.3.04.0 or newer`},
 		{"writer region", `{"writerRegion":"eu-west-1"}`, `multi-region-ha:database.writerRegion: was removed: the writer is found at runtime`},
 		{"rpo in two regions", `{"rpoSeconds":60}`, `multi-region-ha:database.rpoSeconds: is 60; allowed: 0 in a two-region stack`},
 		{"auto failover boolean", `{"autoFailover":true}`, `multi-region-ha:database.autoFailover: is the boolean true, which is no longer accepted; allowed: off, notify, auto`},

@@ -37,6 +37,27 @@ func Port(engine string) int {
 	return 5432
 }
 
+// CheckTopologyViews reports an error unless the engine version answers the global-database
+// topology views the default application reads to decide whether its region hosts the global
+// primary: aurora_global_db_status() / aurora_global_db_instance_status() on every PostgreSQL version
+// that supports global databases, information_schema.aurora_global_db_status and
+// aurora_global_db_instance_status on Aurora MySQL from 3.04.0 only (Aurora User Guide, "Monitoring
+// Aurora global databases"). Below that the application's primary path would answer 503 for good,
+// and Route 53 would keep every viewer on the standby. The version must be valid.
+func CheckTopologyViews(engine, version string) error {
+	if engine != MySQL {
+		return nil
+	}
+	m := mysqlVersion.FindStringSubmatch(version)
+	if m == nil {
+		return nil // CheckVersion reports it
+	}
+	if minor, _ := strconv.Atoi(m[1]); minor < 4 {
+		return fmt.Errorf("is %q; allowed with the default application: 8.0.mysql_aurora.3.04.0 or newer, the first Aurora MySQL with the global-database topology tables its failover paths read (or bring your own compute.userData)", version)
+	}
+	return nil
+}
+
 // SecretEngine is the engine name a Secrets Manager database secret carries ("postgres", "mysql"),
 // the form AWS's rotation functions and most client libraries expect.
 func SecretEngine(engine string) string {

@@ -196,3 +196,22 @@ func TestWriteForwardingParameters(t *testing.T) {
 	assert.NotContains(t, names(ClusterParametersFor(MySQL, 0, false)), "aurora_replica_read_consistency")
 	assert.Equal(t, ClusterParameters(Postgres, 0), ClusterParametersFor(Postgres, 0, true), "PostgreSQL needs no parameter")
 }
+
+// The default application's global-primary path reads the topology views: Aurora MySQL has their
+// information_schema tables from 3.04.0 only; every PostgreSQL version that supports global
+// databases has the functions.
+func TestCheckTopologyViews(t *testing.T) {
+	for _, tc := range []struct {
+		engine, version string
+		ok              bool
+	}{
+		{MySQL, "8.0.mysql_aurora.3.03.1", false},
+		{MySQL, "8.0.mysql_aurora.3.01.0", false},
+		{MySQL, "8.0.mysql_aurora.3.04.0", true},
+		{MySQL, DefaultVersion(MySQL), true},
+		{Postgres, DefaultVersion(Postgres), true},
+	} {
+		err := CheckTopologyViews(tc.engine, tc.version)
+		assert.Equal(t, tc.ok, err == nil, "%s %s: %v", tc.engine, tc.version, err)
+	}
+}
