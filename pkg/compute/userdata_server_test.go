@@ -72,7 +72,6 @@ func TestDefaultApplicationSendsItsRegionOnEveryResponse(t *testing.T) {
 		return err == nil
 	}, 10*time.Second, 100*time.Millisecond, "the default application starts")
 
-
 	for _, tc := range []struct {
 		method, path string
 		status       int
