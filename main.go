@@ -22,6 +22,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/drill"
 	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/edge"
+	"github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
 	"github.com/multi-region-ha/multi-region-ha/pkg/failover"
 	"github.com/multi-region-ha/multi-region-ha/pkg/guardrails"
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
@@ -29,6 +30,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/patching"
 	"github.com/multi-region-ha/multi-region-ha/pkg/pin"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
+	"github.com/multi-region-ha/multi-region-ha/pkg/stackoutputs"
 	"github.com/multi-region-ha/multi-region-ha/pkg/targets"
 	"github.com/multi-region-ha/multi-region-ha/pkg/verify"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
@@ -320,10 +322,10 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 		asgs[region] = comp.AutoScalingGroupName
 		tgs[region] = comp.TargetGroupArn
 	}
-	export(ctx, "albDnsNames", albs)
+	export(ctx, stackoutputs.AlbDNSNames, albs)
 	export(ctx, "autoScalingGroupNames", asgs)
 	// go run . drill reads the target groups' health while a drill runs.
-	export(ctx, "targetGroupArns", tgs)
+	export(ctx, stackoutputs.TargetGroupArns, tgs)
 	return nil
 }
 
@@ -389,11 +391,43 @@ func (d *deployment) newEdge(ctx *pulumi.Context) error {
 		return err
 	}
 	d.edge = ed
-	export(ctx, "url", ed.Url)
+	export(ctx, stackoutputs.URL, ed.Url)
 	export(ctx, "distributionId", ed.DistributionId)
 	export(ctx, "failoverRecordName", ed.FailoverRecordName)
-	export(ctx, "healthCheckId", ed.HealthCheckId)
+	export(ctx, stackoutputs.HealthCheckID, ed.HealthCheckId)
+	export(ctx, stackoutputs.HealthCheckIDs, d.operatorHealthCheckIds())
+	if probes := d.regionProbeUrls(); probes != nil {
+		export(ctx, stackoutputs.RegionProbeURLs, probes)
+	}
 	return nil
+}
+
+// operatorHealthCheckIds are the health checks `go run . verify` and `go run . drill` read: the
+// PRIMARY failover record's (the calculated "<home>-serves") and each region's liveness and
+// global-primary checks, under the keys of pkg/stackoutputs.
+func (d *deployment) operatorHealthCheckIds() pulumi.StringMap {
+	out := pulumi.StringMap{stackoutputs.PrimaryRecordCheck: d.edge.HealthCheckId}
+	at := func(key string) pulumi.StringOutput { return d.edge.HealthCheckIds.MapIndex(pulumi.String(key)) }
+	for _, region := range d.cfg.Regions() {
+		out[stackoutputs.LivenessCheck(region)] = at(edgecalc.CheckKey(region, edgecalc.CheckLive))
+		out[stackoutputs.GlobalPrimaryCheck(region)] = at(edgecalc.CheckKey(region, edgecalc.CheckPrimary))
+	}
+	return out
+}
+
+// regionProbeUrls are the URLs that reach only one region's application through CloudFront: the
+// detectors' /_probe/<region>/* behaviours, which exist only while database.autoFailover is not
+// off (nil then). They are rewritten to the liveness path, so no URL outside Route 53's checkers
+// reaches a region's global-primary path; `go run . verify` says so and reads those checks instead.
+func (d *deployment) regionProbeUrls() pulumi.StringMap {
+	if d.probePath() == "" {
+		return nil
+	}
+	out := pulumi.StringMap{}
+	for _, region := range d.cfg.Regions() {
+		out[region] = pulumi.String(edge.ProbeURL(d.cfg.Edge.Names().Viewer(), region, d.probePath()))
+	}
+	return out
 }
 
 // databaseName is the database component's name ("database" in newDatabase; a test keeps them equal):
@@ -443,13 +477,13 @@ func (d *deployment) newDatabase(ctx *pulumi.Context) error {
 		return err
 	}
 	d.database = g
-	export(ctx, "globalClusterId", g.GlobalClusterId)
+	export(ctx, stackoutputs.GlobalClusterID, g.GlobalClusterId)
 	// The global writer endpoint follows the writer through every switchover and failover.
 	export(ctx, "databaseWriterEndpoint", g.GlobalEndpoint)
 	export(ctx, "databaseReaderEndpoints", g.ReaderEndpoints)
 	export(ctx, "databaseSecretArns", g.SecretArns)
 	// go run . verify and drill read each region's replication lag by cluster identifier.
-	export(ctx, "databaseClusterIds", g.ClusterIdentifiers)
+	export(ctx, stackoutputs.DatabaseClusterIDs, g.ClusterIdentifiers)
 	return nil
 }
 
@@ -483,9 +517,13 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		EdgeProvider:   d.edgeProvider(),
 		DistributionId: d.edge.DistributionId,
 		WebAclName:     d.edge.WebAclMetricName,
-		// Route 53 health-check metrics exist only in us-east-1: alarms on whatever checks edge
-		// outputs live there.
-		HealthCheckIds:        map[string]pulumi.StringInput{"primary": d.edge.HealthCheckId},
+		// Route 53 health-check metrics exist only in us-east-1: the alarms live there. They watch
+		// each region's liveness check ("<region>-live"), which means the same whichever region
+		// writes. The PRIMARY record's calculated check is only graphed (see
+		// observability.Args.RoutingHealthCheckId): it is unhealthy for the whole time the standby
+		// legitimately serves after a failover.
+		HealthCheckIds:        d.livenessCheckIds(),
+		RoutingHealthCheckId:  d.edge.HealthCheckId,
 		AlarmEmails:           o.AlarmEmails,
 		MonthlyBudgetUsd:      o.MonthlyBudgetUsd,
 		BudgetTagKey:          "Stack",
@@ -505,10 +543,21 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 	export(ctx, "alarmTopicArns", obs.TopicArns)
 	export(ctx, "dashboardUrl", obs.DashboardUrl)
 	export(ctx, "dashboardUrls", obs.DashboardUrls)
-	export(ctx, "backupVaultArns", obs.BackupVaultArns)
+	export(ctx, stackoutputs.BackupVaultArns, obs.BackupVaultArns)
 	export(ctx, "budgetName", obs.BudgetName)
-	export(ctx, "regionUnhealthyAlarmNames", obs.RegionUnhealthyAlarmNames)
+	export(ctx, stackoutputs.RegionUnhealthyAlarmNames, obs.RegionUnhealthyAlarmNames)
 	return nil
+}
+
+// livenessCheckIds are the edge's liveness checks of both regions, by their plan keys
+// ("<region>-live", edgecalc.CheckKey).
+func (d *deployment) livenessCheckIds() map[string]pulumi.StringInput {
+	out := map[string]pulumi.StringInput{}
+	for _, region := range d.cfg.Regions() {
+		key := edgecalc.CheckKey(region, edgecalc.CheckLive)
+		out[key] = d.edge.HealthCheckIds.MapIndex(pulumi.String(key))
+	}
+	return out
 }
 
 type failoverStep struct {
@@ -572,7 +621,7 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 		d.failovers[region] = f
 		arns[region] = f.StateMachineArn
 	}
-	export(ctx, "failoverStateMachineArns", arns)
+	export(ctx, stackoutputs.FailoverStateMachineArns, arns)
 	return nil
 }
 
@@ -608,7 +657,7 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 		}
 		ids[region] = dd.TemplateIds
 	}
-	export(ctx, "drillTemplateIds", ids)
+	export(ctx, stackoutputs.DrillTemplateIDs, ids)
 	return nil
 }
 
@@ -690,15 +739,15 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 			return err
 		}
 		out[region] = pulumi.Map{
-			"functionName":      det.FunctionName,
-			"logGroupName":      det.LogGroupName,
-			"promoteAlarmName":  det.PromoteAlarmName,
-			"degradedAlarmName": det.DegradedAlarmName,
-			"startRuleName":     det.StartRuleName,
-			"scheduleRuleName":  det.ScheduleRuleName,
+			stackoutputs.DetectorFunctionName:  det.FunctionName,
+			stackoutputs.DetectorLogGroupName:  det.LogGroupName,
+			stackoutputs.DetectorPromoteAlarm:  det.PromoteAlarmName,
+			stackoutputs.DetectorDegradedAlarm: det.DegradedAlarmName,
+			stackoutputs.DetectorStartRule:     det.StartRuleName,
+			stackoutputs.DetectorScheduleRule:  det.ScheduleRuleName,
 		}
 	}
-	export(ctx, "failoverDetectors", out)
+	export(ctx, stackoutputs.FailoverDetectors, out)
 	return nil
 }
 

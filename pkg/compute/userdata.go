@@ -34,6 +34,9 @@ const (
 	PlaceholderGlobalCluster = "__GLOBAL_CLUSTER_ID__"
 	PlaceholderSecretPrefix  = "__DB_SECRET_PREFIX__"
 	PlaceholderStack         = "__STACK__"
+	// PlaceholderRegionHeader is the response header naming the answering region
+	// (edgecalc.RegionHeader), which the default application sends on every response.
+	PlaceholderRegionHeader = "__REGION_HEADER__"
 )
 
 // renderUserData fills the placeholders of args' script (the default one when empty) and returns it
@@ -54,6 +57,7 @@ func renderUserData(args *Args) (string, error) {
 		PlaceholderGlobalCluster, args.Database.GlobalClusterIdentifier,
 		PlaceholderSecretPrefix, args.Database.SecretNamePrefix,
 		PlaceholderStack, args.Tags["Stack"],
+		PlaceholderRegionHeader, edgecalc.RegionHeader,
 	).Replace(script)
 	if len(rendered) > MaxUserDataBytes {
 		return "", fmt.Errorf("user data is %d bytes; EC2 allows %d", len(rendered), MaxUserDataBytes)

@@ -21,6 +21,7 @@ import (
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
+	"github.com/multi-region-ha/multi-region-ha/pkg/stackoutputs"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -89,14 +90,14 @@ type setup struct {
 
 func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outputs, d Deps) (*setup, error) {
 	s := &setup{o: o, d: d, cfg: cfg, budget: BudgetOf(cfg)}
-	ids, err := outs.Nested("drillTemplateIds")
+	ids, err := outs.Nested(stackoutputs.DrillTemplateIDs)
 	if err != nil {
 		return nil, fmt.Errorf("%w: the stack exports no drillTemplateIds: set drills.enabled true and run pulumi up (%v)", ErrRefused, err)
 	}
-	if s.url, err = outs.String("url"); err != nil {
+	if s.url, err = outs.String(stackoutputs.URL); err != nil {
 		return nil, err
 	}
-	if s.globalClusterID, err = outs.String("globalClusterId"); err != nil {
+	if s.globalClusterID, err = outs.String(stackoutputs.GlobalClusterID); err != nil {
 		return nil, err
 	}
 	// Topology before the fault, from the home region (both answer now).
@@ -143,11 +144,11 @@ func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outpu
 		return nil, fmt.Errorf("%w: no %s drill template in %s (drillTemplateIds)", ErrRefused, o.Kind, s.region)
 	}
 	// Optional observations: a missing output skips that line of the timeline, said in the report.
-	if tgs, err := outs.Map("targetGroupArns"); err == nil {
+	if tgs, err := outs.Map(stackoutputs.TargetGroupArns); err == nil {
 		s.targetGroupArn = tgs[s.region]
 	}
 	s.healthCheckID = primaryHealthCheck(outs)
-	s.clusterIDs, _ = outs.Map("databaseClusterIds")
+	s.clusterIDs, _ = outs.Map(stackoutputs.DatabaseClusterIDs)
 	if o.Kind == drills.KindAZ && s.clusterIDs[s.region] != "" {
 		// The AZ drill fails the writer over out of the zone when it is there: remember who writes.
 		if s.writerInstance, err = liveops.ClusterWriter(ctx, d.Clients.RDS(s.region), s.clusterIDs[s.region]); err != nil {
@@ -155,13 +156,16 @@ func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outpu
 		}
 	}
 	if o.Kind == drills.KindRegion {
-		runbooks, err := outs.Map("failoverStateMachineArns")
+		runbooks, err := outs.Map(stackoutputs.FailoverStateMachineArns)
 		if err != nil || runbooks[s.other] == "" {
 			return nil, fmt.Errorf("the region drill starts %s's runbook, but the stack exports none (failoverStateMachineArns)", s.other)
 		}
 		s.runbookArn = runbooks[s.other]
-		if alarms, err := outs.Map("detectorAlarmNames"); err == nil {
-			s.detectorAlarm = alarms[s.other]
+		// The surviving region's detector pages with its Degraded alarm: the drill cuts the region
+		// off, but FIS cannot stop Aurora's storage replication, so the evidence is "application
+		// unreachable, replication flowing", never the PromoteSignal (which needs replication stopped).
+		if detectors, err := outs.Nested(stackoutputs.FailoverDetectors); err == nil {
+			s.detectorAlarm = detectors[s.other][stackoutputs.DetectorDegradedAlarm]
 		}
 	}
 	return s, nil
@@ -170,10 +174,10 @@ func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outpu
 // primaryHealthCheck is the health check of the PRIMARY failover record: healthCheckIds["primary"]
 // when the stack exports the map (calculated checks), else the single healthCheckId.
 func primaryHealthCheck(outs liveops.Outputs) string {
-	if m, err := outs.Map("healthCheckIds"); err == nil && m["primary"] != "" {
-		return m["primary"]
+	if m, err := outs.Map(stackoutputs.HealthCheckIDs); err == nil && m[stackoutputs.PrimaryRecordCheck] != "" {
+		return m[stackoutputs.PrimaryRecordCheck]
 	}
-	id, _ := outs.String("healthCheckId")
+	id, _ := outs.String(stackoutputs.HealthCheckID)
 	return id
 }
 

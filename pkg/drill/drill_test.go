@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
+	planreport "github.com/multi-region-ha/multi-region-ha/pkg/plan"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -71,6 +72,8 @@ func TestBudgetIsTheEdgesOwnCalculation(t *testing.T) {
 	assert.Equal(t, cfg.Edge.FailoverBudget().Total, b.Traffic)
 	assert.Equal(t, 190*time.Second, b.Traffic, "staging: 30 s x 3 detection + 30 s evaluation + max(60 s TTL, 60 s keep-alive) + 2 x 5 s origin attempts")
 	assert.Equal(t, SwitchoverAllowance, b.Database)
+	assert.Equal(t, time.Duration(planreport.PromotionSeconds)*time.Second, b.Database, "the plan's promotion budget, not a copy")
+	assert.Equal(t, 150*time.Second, b.Database)
 }
 
 func TestInstanceDrillThatMeetsItsBudget(t *testing.T) {

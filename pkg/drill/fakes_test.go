@@ -255,6 +255,9 @@ func (w *world) outputs() staticOutputs {
 		"targetGroupArns":          map[string]any{"us-east-1": "arn:tg-east", "us-west-2": "arn:tg-west"},
 		"databaseClusterIds":       map[string]any{"us-east-1": "database-us-east-1", "us-west-2": "database-us-west-2"},
 		"failoverStateMachineArns": map[string]any{"us-east-1": "arn:aws:states:us-east-1:123456789012:stateMachine:failover-us-east-1", "us-west-2": "arn:aws:states:us-west-2:123456789012:stateMachine:failover-us-west-2"},
-		"detectorAlarmNames":       map[string]any{"us-east-1": "detector-us-east-1", "us-west-2": "detector-us-west-2"},
+		"failoverDetectors": map[string]any{
+			"us-east-1": map[string]any{"promoteAlarmName": "promote-us-east-1", "degradedAlarmName": "detector-us-east-1"},
+			"us-west-2": map[string]any{"promoteAlarmName": "promote-us-west-2", "degradedAlarmName": "detector-us-west-2"},
+		},
 	}
 }

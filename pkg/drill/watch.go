@@ -406,7 +406,7 @@ func (w *watch) conclude() {
 		r.Database = &db
 		r.Page = &PageCheck{Checked: w.detectorAlarm != "", Paged: w.paged, Alarm: w.detectorAlarm}
 		if w.detectorAlarm == "" {
-			r.Page.Note = "the stack exports no detectorAlarmNames (the automatic-failover detector)"
+			r.Page.Note = "the stack exports no failoverDetectors (database.autoFailover is off: no detector to page)"
 		} else {
 			r.Page.Note = "replication kept flowing (FIS cannot stop Aurora's storage replication), so the detector must page and not promote; its replication-stopped half is proven by its own tests"
 			if !w.paged {

@@ -6,12 +6,15 @@ import (
 	"io"
 	"net/http"
 	"time"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
 )
 
 // RegionHeader is the response header in which the application names the region that answered.
-// The default application must send it (it also reports "region" in its JSON body, which Probe reads
-// when the header is absent); a custom application should send one of the two.
-const RegionHeader = "X-Served-By-Region"
+// It is the application contract's (edgecalc.RegionHeader): the default application sends it on
+// every response (it also reports "region" in its JSON body, which Probe reads when the header is
+// absent); a custom application should send one of the two.
+const RegionHeader = edgecalc.RegionHeader
 
 // Probe is one request to the viewer name: when, what status, which region answered.
 type Probe struct {

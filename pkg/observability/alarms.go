@@ -183,7 +183,7 @@ func edgeAlarms(args *Args) []alarmSpec {
 	for _, key := range sortedHealthCheckKeys(args.HealthCheckIds) {
 		specs = append(specs, alarmSpec{
 			id:          "health-check-" + key,
-			description: "The Route 53 health check " + key + " fails. DNS fails over on its own; confirm with the dashboard and follow the failover runbook (docs/failover.md).",
+			description: healthCheckDescription(key),
 			namespace:   "AWS/Route53", metric: "HealthCheckStatus",
 			dims: pulumi.StringMap{"HealthCheckId": args.HealthCheckIds[key]}, stat: "Minimum",
 			period: 60, evaluations: 2, datapoints: 2, comparison: "LessThanThreshold", threshold: 1,
@@ -227,6 +227,17 @@ func edgeAlarms(args *Args) []alarmSpec {
 		})
 	}
 	return specs
+}
+
+// healthCheckDescription says what a failing check means. A "<region>-live" key is that region's
+// liveness check: its application does not answer Route 53's checkers through its ALB.
+func healthCheckDescription(key string) string {
+	if region, ok := strings.CutSuffix(key, "-live"); ok {
+		return "Route 53's checkers get no healthy answer from " + region + "'s liveness path (its ALB and instances, whichever region writes). " +
+			"If " + region + " is the home region DNS already sends viewers to the standby; if it is the standby, a home outage now would leave viewers with nothing. " +
+			"Confirm on the dashboard (ALB and target health of " + region + ") and follow the failover runbook (docs/failover.md)."
+	}
+	return "The Route 53 health check " + key + " fails. DNS fails over on its own; confirm with the dashboard and follow the failover runbook (docs/failover.md)."
 }
 
 func sortedHealthCheckKeys(m map[string]pulumi.StringInput) []string {

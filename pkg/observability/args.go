@@ -51,6 +51,12 @@ type Args struct {
 	// live there with the global resources. Pass only checks whose healthy state does not depend on
 	// which region writes (liveness), so the alarms mean the same in either role.
 	HealthCheckIds map[string]pulumi.StringInput
+	// RoutingHealthCheckId, when set, is the check of the PRIMARY failover record (the edge's
+	// calculated "<home>-serves" check). It is graphed on the dashboards and never alarmed: it is
+	// unhealthy, by design, for as long as the standby serves after a failover, so an alarm on it
+	// would sit in ALARM for the whole failed-over period and say nothing a runbook or detector
+	// page has not said already. Its value tells which record Route 53 answers (1 home, 0 standby).
+	RoutingHealthCheckId pulumi.StringInput
 	// AlarmEmails are subscribed to every topic.
 	AlarmEmails      []string
 	MonthlyBudgetUsd float64

@@ -89,11 +89,17 @@ type DashboardRegion struct {
 	ReplicationLagMs int
 }
 
+// RoutingCheckLabel labels the PRIMARY record's check on the dashboards.
+const RoutingCheckLabel = "PRIMARY record (home serves)"
+
 // DashboardEdge is what it shows of the edge; empty values leave their widgets out.
 type DashboardEdge struct {
 	DistributionId, WebAcl string
 	// HealthChecks maps a key (the alarm's) to a Route 53 health check id.
 	HealthChecks map[string]string
+	// RoutingCheck is the PRIMARY failover record's health check (graphed, never alarmed: 1 while
+	// Route 53 answers the home region, 0 while it answers the standby).
+	RoutingCheck string
 }
 
 const (
@@ -178,7 +184,12 @@ func dashboardBody(regions []DashboardRegion, edge DashboardEdge) Dashboard {
 		for _, k := range keys {
 			checks = append(checks, metric("AWS/Route53", "HealthCheckStatus", MetricOptions{Label: k}, "HealthCheckId", edge.HealthChecks[k]))
 		}
-		edgeRow = append(edgeRow, WidgetProperties{Title: "Edge: Route 53 health checks (1 = healthy)", Stat: "Minimum", Metrics: checks})
+		title := "Edge: Route 53 liveness checks (1 = healthy)"
+		if edge.RoutingCheck != "" {
+			checks = append(checks, metric("AWS/Route53", "HealthCheckStatus", MetricOptions{Label: RoutingCheckLabel}, "HealthCheckId", edge.RoutingCheck))
+			title = "Edge: Route 53 liveness (1 = healthy) and PRIMARY record (1 = home answers, 0 = standby)"
+		}
+		edgeRow = append(edgeRow, WidgetProperties{Title: title, Stat: "Minimum", Metrics: checks})
 	}
 	if len(edgeRow) > 0 {
 		d.Widgets = append(d.Widgets, Widget{Type: "text", X: 0, Y: y, Width: 24, Height: 1, Properties: WidgetProperties{
@@ -240,6 +251,7 @@ func (o *Observability) newDashboards(ctx *pulumi.Context, name string, sites []
 	for _, k := range keys {
 		inputs = append(inputs, args.HealthCheckIds[k])
 	}
+	inputs = append(inputs, orEmpty(args.RoutingHealthCheckId))
 	body := pulumi.All(inputs...).ApplyT(func(v []any) string {
 		str := func(i int) string { return v[i].(string) }
 		checks := map[string]string{}
@@ -249,7 +261,7 @@ func (o *Observability) newDashboards(ctx *pulumi.Context, name string, sites []
 		return dashboardBody([]DashboardRegion{
 			{Region: p.Region, Role: "home", Alb: str(0), TargetGroup: str(1), AutoScalingGroup: str(2), Cluster: str(3), SourceRegion: s.Region, ReplicationLagMs: args.ReplicationLagAlarmMs},
 			{Region: s.Region, Role: "standby", Alb: str(4), TargetGroup: str(5), AutoScalingGroup: str(6), Cluster: str(7), SourceRegion: p.Region, ReplicationLagMs: args.ReplicationLagAlarmMs},
-		}, DashboardEdge{DistributionId: str(8), WebAcl: str(9), HealthChecks: checks}).JSON()
+		}, DashboardEdge{DistributionId: str(8), WebAcl: str(9), HealthChecks: checks, RoutingCheck: str(10 + len(keys))}).JSON()
 	}).(pulumi.StringOutput)
 	urls := pulumi.StringMap{}
 	for i, r := range sites {

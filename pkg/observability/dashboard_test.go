@@ -2,6 +2,7 @@ package observability
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -174,4 +175,36 @@ func TestDashboardMetricsAreReal(t *testing.T) {
 		}
 	}
 	assert.Greater(t, graphed, 30)
+}
+
+// The PRIMARY record's check is graphed beside the liveness checks (never alarmed), labelled so a
+// 0 reads as "the standby answers", not as an outage.
+func TestDashboardGraphsTheRoutingCheck(t *testing.T) {
+	with := dashboardBody(dashRegions(), DashboardEdge{HealthChecks: map[string]string{"us-east-1-live": "hc-e", "us-west-2-live": "hc-w"}, RoutingCheck: "hc-serves"})
+	without := dashboardBody(dashRegions(), DashboardEdge{HealthChecks: map[string]string{"us-east-1-live": "hc-e", "us-west-2-live": "hc-w"}})
+	find := func(d Dashboard) *WidgetProperties {
+		for i, w := range d.Widgets {
+			if strings.HasPrefix(w.Properties.Title, "Edge: Route 53") {
+				return &d.Widgets[i].Properties
+			}
+		}
+		return nil
+	}
+	w, wo := find(with), find(without)
+	require.NotNil(t, w)
+	require.NotNil(t, wo)
+	assert.Len(t, wo.Metrics, 2)
+	require.Len(t, w.Metrics, 3)
+	last := w.Metrics[2]
+	assert.Equal(t, []any{"AWS/Route53", "HealthCheckStatus", "HealthCheckId", "hc-serves"}, []any(last[:4]))
+	assert.Equal(t, RoutingCheckLabel, last[4].(MetricOptions).Label)
+	assert.Contains(t, w.Title, "0 = standby")
+	assert.Equal(t, "Edge: Route 53 liveness checks (1 = healthy)", wo.Title)
+}
+
+func TestLivenessAlarmSaysWhichRegion(t *testing.T) {
+	d := healthCheckDescription("us-west-2-live")
+	assert.Contains(t, d, "us-west-2's liveness path")
+	assert.Contains(t, d, "whichever region writes")
+	assert.Contains(t, healthCheckDescription("other"), "The Route 53 health check other fails")
 }

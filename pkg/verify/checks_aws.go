@@ -13,6 +13,7 @@ import (
 	sfntypes "github.com/aws/aws-sdk-go-v2/service/sfn/types"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
+	"github.com/multi-region-ha/multi-region-ha/pkg/stackoutputs"
 )
 
 // checkTopology: exactly one member of the global cluster writes. It returns the writer's region.
@@ -36,8 +37,9 @@ func (v *verifier) checkTopology(ctx context.Context, globalID string) string {
 	return ""
 }
 
-// checkHealthChecks: every health check the stack exports is healthy, except the PRIMARY record's,
-// which must be healthy exactly when the home region hosts the writer (traffic follows the writer).
+// checkHealthChecks: each exported health check is in the state the writer's region implies
+// (ExpectedHealth): the liveness checks healthy, the PRIMARY record's and the global-primary checks
+// healthy exactly when the home region writes (traffic follows the writer).
 func (v *verifier) checkHealthChecks(ctx context.Context, checks map[string]string, writer string) {
 	if len(checks) == 0 {
 		v.add("health-checks", Skip, "the stack exports no healthCheckIds or healthCheckId")
@@ -50,18 +52,36 @@ func (v *verifier) checkHealthChecks(ctx context.Context, checks map[string]stri
 			v.add("health-check-"+name, Fail, err.Error())
 			continue
 		}
-		want := true
-		why := "must be healthy"
-		if name == "primary" && writer != "" {
-			want = writer == v.cfg.PrimaryRegion
-			why = fmt.Sprintf("the PRIMARY record's check must be %s while %s writes (home region %s)", healthWord(want), writer, v.cfg.PrimaryRegion)
-		}
+		want, why := ExpectedHealth(name, v.cfg.PrimaryRegion, v.cfg.SecondaryRegion, writer)
 		status := Pass
 		if healthy != want {
 			status = Fail
 		}
 		v.add("health-check-"+name, status, fmt.Sprintf("%s is %s (%s); %s", id, healthWord(healthy), source, why))
 	}
+}
+
+// ExpectedHealth is the state a healthCheckIds entry must be in while writer hosts the global
+// primary ("" when unknown: every check must then be healthy, the steady state), and why. Keys are
+// pkg/stackoutputs': the PRIMARY record's check and the home region's global-primary check are
+// healthy while home writes; the standby's global-primary check is inverted, so it is healthy while
+// the standby does not write; liveness (and any other check) is healthy in either role.
+func ExpectedHealth(key, home, standby, writer string) (bool, string) {
+	if writer == "" {
+		return true, "must be healthy"
+	}
+	switch key {
+	case stackoutputs.PrimaryRecordCheck:
+		want := writer == home
+		return want, fmt.Sprintf("the PRIMARY record's check must be %s while %s writes (home region %s)", healthWord(want), writer, home)
+	case stackoutputs.GlobalPrimaryCheck(home):
+		want := writer == home
+		return want, fmt.Sprintf("%s's global-primary check must be %s while %s writes", home, healthWord(want), writer)
+	case stackoutputs.GlobalPrimaryCheck(standby):
+		want := writer != standby
+		return want, fmt.Sprintf("%s's global-primary check is inverted: it must be %s while %s writes", standby, healthWord(want), writer)
+	}
+	return true, "must be healthy whichever region writes"
 }
 
 func healthWord(ok bool) string {

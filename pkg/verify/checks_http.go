@@ -117,30 +117,30 @@ func shortErr(err error) string {
 	return s
 }
 
-// checkPrimaryPaths: each region's "global primary" path, reached through the region-pinned probe
-// URLs the stack exports, answers 200 in exactly one region.
-func (v *verifier) checkPrimaryPaths(ctx context.Context, urls map[string]string) {
+// checkRegionProbes: no URL outside Route 53's checkers reaches a region's global-primary path (the
+// ALBs admit only CloudFront and the checkers; CloudFront's default behaviour follows the failover
+// name), so that path is judged by the health-check-<region>-global-primary checks and primary-path
+// is skipped with that reason. What the stack does export, with database.autoFailover on, is a URL
+// per region pinned to that region's origin (the detectors' probe behaviour, rewritten to the
+// liveness path): each region's application must answer through it, whichever region writes.
+func (v *verifier) checkRegionProbes(ctx context.Context, urls map[string]string) {
+	v.add("primary-path", Skip, "no URL reaches a region's global-primary path from outside (the ALBs admit only CloudFront and Route 53's checkers, and the per-region probe behaviours are rewritten to the liveness path): see the health-check-<region>-global-primary checks, Route 53's reading of that path")
 	if len(urls) == 0 {
-		v.add("primary-path", Skip, "the stack exports no regionProbeUrls (a per-region URL of the global-primary path, e.g. a CloudFront behaviour pinned to each region's origin); the ALBs admit only CloudFront and Route 53, so there is no other way in from outside")
+		v.add("region-probe", Skip, "the stack exports no regionProbeUrls: the per-region CloudFront probe behaviours exist only with database.autoFailover notify or auto")
 		return
 	}
-	var primaries, answers []string
 	for _, region := range sortedKeys(urls) {
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, urls[region], nil)
 		resp, err := v.client(v.baseTLS()).Do(req)
 		if err != nil {
-			answers = append(answers, region+": "+shortErr(err))
+			v.add("region-probe-"+region, Fail, fmt.Sprintf("%s: %s", urls[region], shortErr(err)))
 			continue
 		}
 		resp.Body.Close()
-		answers = append(answers, fmt.Sprintf("%s: HTTP %d", region, resp.StatusCode))
-		if resp.StatusCode == http.StatusOK {
-			primaries = append(primaries, region)
+		status := Pass
+		if resp.StatusCode < 200 || resp.StatusCode >= 400 {
+			status = Fail
 		}
+		v.add("region-probe-"+region, status, fmt.Sprintf("%s answered HTTP %d through its pinned CloudFront behaviour (must be 2xx/3xx: the application of %s is live)", urls[region], resp.StatusCode, region))
 	}
-	status := Pass
-	if len(primaries) != 1 {
-		status = Fail
-	}
-	v.add("primary-path", status, fmt.Sprintf("%d region(s) report themselves the global primary (%s)", len(primaries), strings.Join(answers, "; ")))
 }

@@ -21,6 +21,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
+	"github.com/multi-region-ha/multi-region-ha/pkg/stackoutputs"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -75,16 +76,16 @@ func Run(ctx context.Context, o Options, d Deps) (*Report, error) {
 		return nil, err
 	}
 	v := &verifier{o: o, d: d, cfg: cfg, report: &Report{Stack: o.Stack}}
-	url, err := outs.String("url")
+	url, err := outs.String(stackoutputs.URL)
 	if err != nil {
 		return nil, err
 	}
-	globalID, err := outs.String("globalClusterId")
+	globalID, err := outs.String(stackoutputs.GlobalClusterID)
 	if err != nil {
 		return nil, err
 	}
 	v.checkViewer(ctx, url)
-	albs, _ := outs.Map("albDnsNames")
+	albs, _ := outs.Map(stackoutputs.AlbDNSNames)
 	for _, region := range cfg.Regions() {
 		if albs[region] == "" {
 			v.add("alb-direct-"+region, Fail, "the stack exports no albDnsNames for "+region)
@@ -93,16 +94,16 @@ func Run(ctx context.Context, o Options, d Deps) (*Report, error) {
 		v.checkDirectAlb(ctx, region, albs[region])
 	}
 	writer := v.checkTopology(ctx, globalID)
-	probes, _ := outs.Map("regionProbeUrls")
-	v.checkPrimaryPaths(ctx, probes)
+	probes, _ := outs.Map(stackoutputs.RegionProbeURLs)
+	v.checkRegionProbes(ctx, probes)
 	v.checkHealthChecks(ctx, healthChecks(outs), writer)
-	clusters, _ := outs.Map("databaseClusterIds")
+	clusters, _ := outs.Map(stackoutputs.DatabaseClusterIDs)
 	v.checkReplicationLag(ctx, clusters, writer)
-	runbooks, _ := outs.Map("failoverStateMachineArns")
+	runbooks, _ := outs.Map(stackoutputs.FailoverStateMachineArns)
 	v.checkRunbooks(ctx, runbooks)
-	alarms, _ := outs.Map("regionUnhealthyAlarmNames")
+	alarms, _ := outs.Map(stackoutputs.RegionUnhealthyAlarmNames)
 	v.checkAlarms(ctx, alarms)
-	vaults, _ := outs.Map("backupVaultArns")
+	vaults, _ := outs.Map(stackoutputs.BackupVaultArns)
 	v.checkBackups(ctx, vaults)
 
 	v.report.Passed = true
@@ -117,11 +118,11 @@ func Run(ctx context.Context, o Options, d Deps) (*Report, error) {
 // healthChecks are the stack's health checks by name: healthCheckIds (name -> id; "primary" is the
 // PRIMARY record's) when exported, else the single healthCheckId as the PRIMARY record's.
 func healthChecks(outs liveops.Outputs) map[string]string {
-	if m, err := outs.Map("healthCheckIds"); err == nil && len(m) > 0 {
+	if m, err := outs.Map(stackoutputs.HealthCheckIDs); err == nil && len(m) > 0 {
 		return m
 	}
-	if id, err := outs.String("healthCheckId"); err == nil {
-		return map[string]string{"primary": id}
+	if id, err := outs.String(stackoutputs.HealthCheckID); err == nil {
+		return map[string]string{stackoutputs.PrimaryRecordCheck: id}
 	}
 	return nil
 }

@@ -26,6 +26,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/stackoutputs"
+
 	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
@@ -202,7 +204,7 @@ func TestHealthyStackPasses(t *testing.T) {
 	assert.Equal(t, map[string]string{
 		"viewer-https": Pass, "viewer-security-headers": Pass,
 		"alb-direct-us-east-1": Pass, "alb-direct-us-west-2": Pass,
-		"single-global-primary": Pass, "primary-path": Skip, "health-check-primary": Pass,
+		"single-global-primary": Pass, "primary-path": Skip, "region-probe": Skip, "health-check-primary": Pass,
 		"replication-lag": Pass, "runbook-us-east-1": Pass, "runbook-us-west-2": Pass,
 		"alarms-us-east-1": Pass, "alarms-us-west-2": Pass, "backups-us-east-1": Pass, "backups-us-west-2": Pass,
 	}, statuses(r))
@@ -255,19 +257,52 @@ func TestCalculatedHealthChecksAreReadFromTheirMetric(t *testing.T) {
 	good := viewer(t, tls.VersionTLS12, true)
 	outs := outputs(good.URL, closedAddress(t), closedAddress(t))
 	delete(outs, "healthCheckId")
-	outs["healthCheckIds"] = map[string]any{"primary": "hc-calc", "liveness-us-west-2": "hc-live"}
-	outs["regionProbeUrls"] = map[string]any{"us-east-1": good.URL + "/primary", "us-west-2": closedURL(t)}
+	outs["healthCheckIds"] = map[string]any{"primary": "hc-calc", "us-west-2-liveness": "hc-live"}
+	outs["regionProbeUrls"] = map[string]any{"us-east-1": good.URL + "/_probe/us-east-1/health", "us-west-2": good.URL + "/_probe/us-west-2/health"}
 	a := &account{writers: []string{"us-east-1"}, primaryOK: true, calculated: true, lag: lag(5), alarmExists: true}
 	code, r, _ := verifyWith(t, outs, a, good)
 	require.NotNil(t, r)
 	assert.Equal(t, ExitPassed, code, r.Checks)
 	st := statuses(r)
 	assert.Equal(t, Pass, st["health-check-primary"])
-	assert.Equal(t, Pass, st["health-check-liveness-us-west-2"])
-	assert.Equal(t, Pass, st["primary-path"], "exactly one region answers 200 on its primary path")
+	assert.Equal(t, Pass, st["health-check-us-west-2-liveness"])
+	assert.Equal(t, Pass, st["region-probe-us-east-1"])
+	assert.Equal(t, Pass, st["region-probe-us-west-2"])
+	assert.Equal(t, Skip, st["primary-path"], "no URL reaches the global-primary path from outside")
+
+	// A region whose pinned probe gets no answer fails its own check only.
+	outs["regionProbeUrls"] = map[string]any{"us-east-1": good.URL + "/_probe/us-east-1/health", "us-west-2": closedURL(t)}
+	code, r, _ = verifyWith(t, outs, a, good)
+	require.NotNil(t, r)
+	assert.Equal(t, ExitFailed, code)
+	st = statuses(r)
+	assert.Equal(t, Pass, st["region-probe-us-east-1"])
+	assert.Equal(t, Fail, st["region-probe-us-west-2"])
 	for _, c := range r.Checks {
 		if c.ID == "health-check-primary" {
 			assert.Contains(t, c.Detail, "HealthCheckStatus metric")
+		}
+	}
+}
+
+// The state each exported check must be in, by who writes: the keys are the ones main.go exports
+// (pkg/stackoutputs); the standby's global-primary check is inverted.
+func TestExpectedHealthByWriter(t *testing.T) {
+	const home, standby = "us-east-1", "us-west-2"
+	keys := []string{stackoutputs.PrimaryRecordCheck, stackoutputs.LivenessCheck(home), stackoutputs.LivenessCheck(standby),
+		stackoutputs.GlobalPrimaryCheck(home), stackoutputs.GlobalPrimaryCheck(standby)}
+	cases := []struct {
+		writer string
+		want   []bool // in keys' order
+	}{
+		{home, []bool{true, true, true, true, true}},
+		{standby, []bool{false, true, true, false, false}},
+		{"", []bool{true, true, true, true, true}},
+	}
+	for _, tc := range cases {
+		for i, key := range keys {
+			got, why := ExpectedHealth(key, home, standby, tc.writer)
+			assert.Equal(t, tc.want[i], got, "%s while %q writes (%s)", key, tc.writer, why)
 		}
 	}
 }

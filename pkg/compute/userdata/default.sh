@@ -27,6 +27,7 @@ PRIMARY_HOLD_SECONDS=__PRIMARY_HOLD_SECONDS__
 GLOBAL_CLUSTER_ID=__GLOBAL_CLUSTER_ID__
 DB_SECRET_PREFIX=__DB_SECRET_PREFIX__
 STACK=__STACK__
+REGION_HEADER=__REGION_HEADER__
 APP_REGION=$(metadata placement/region)
 APP_ZONE=$(metadata placement/availability-zone)
 APP_INSTANCE_ID=$(metadata instance-id)
@@ -39,7 +40,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 E = os.environ
 REGION, PORT = E["APP_REGION"], int(E["APP_PORT"])
-LIVE, PRIMARY = E["HEALTH_CHECK_PATH"], E["PRIMARY_PATH"]
+LIVE, PRIMARY, REGION_HEADER = E["HEALTH_CHECK_PATH"], E["PRIMARY_PATH"], E["REGION_HEADER"]
 REFRESH, HOLD = int(E["PRIMARY_REFRESH_SECONDS"]), int(E["PRIMARY_HOLD_SECONDS"])
 WHERE = {"region": REGION, "availabilityZone": E["APP_ZONE"], "instanceId": E["APP_INSTANCE_ID"]}
 
@@ -129,6 +130,10 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(data)
+
+    def end_headers(self):  # every response, http.server's own errors too, names the region
+        self.send_header(REGION_HEADER, REGION)
+        super().end_headers()
 
     def do_GET(self):
         path = self.path.split("?", 1)[0]

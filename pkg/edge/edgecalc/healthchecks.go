@@ -64,6 +64,10 @@ const (
 	// PrimaryHoldSeconds is how long the application keeps its last topology answer while the
 	// database does not answer (an in-region writer failover or a reboot takes well under this).
 	PrimaryHoldSeconds = 60
+	// RegionHeader is the response header in which the application names the region that
+	// answered (the default application sends it on every response; `go run . drill` reads it to
+	// see which region serves viewers, falling back to a JSON body's "region" field).
+	RegionHeader = "X-Served-By-Region"
 )
 
 // HealthSettings are the settings of the endpoint checks.

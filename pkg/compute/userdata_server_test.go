@@ -1,0 +1,94 @@
+package compute
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/edge/edgecalc"
+)
+
+// The rendered default application names its region in the X-Served-By-Region header on every
+// response (what `go run . drill` reads to see who serves): the Python server is cut out of the
+// rendered user data and run, and each kind of answer (liveness, global primary 503, the page,
+// a 404 write path, http.server's own 501 error) is asked.
+func TestDefaultApplicationSendsItsRegionOnEveryResponse(t *testing.T) {
+	script := decodeUserData(t, userDataArgs("", RolePrimary))
+	assert.Contains(t, script, "REGION_HEADER="+edgecalc.RegionHeader+"\n", "the renderer fills the header name")
+	assert.Equal(t, "X-Served-By-Region", edgecalc.RegionHeader)
+
+	shim, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed: cannot run the default application")
+	}
+	// The interpreter itself (not a version manager's shim), so the server can run with an empty PATH.
+	real, err := exec.Command(shim, "-c", "import sys; print(sys.executable)").Output()
+	require.NoError(t, err)
+	python := strings.TrimSpace(string(real))
+	server := regexp.MustCompile(`(?s)cat > /opt/webapp/server.py <<'PY'\n(.*?)\nPY\n`).FindStringSubmatch(script)
+	require.NotNil(t, server, "the user data writes the server from a quoted heredoc")
+	path := filepath.Join(t.TempDir(), "server.py")
+	require.NoError(t, os.WriteFile(path, []byte(server[1]), 0o600))
+
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	require.NoError(t, l.Close())
+
+	cmd := exec.Command(python, path)
+	// The env file's values as systemd hands them over; the region is what IMDS would answer.
+	cmd.Env = append(os.Environ(), "APP_REGION=eu-west-1", "APP_ZONE=eu-west-1a", "APP_INSTANCE_ID=i-0123",
+		fmt.Sprintf("APP_PORT=%d", port), "HEALTH_CHECK_PATH=/health", "PRIMARY_PATH="+PrimaryPath,
+		"PRIMARY_REFRESH_SECONDS=5", "PRIMARY_HOLD_SECONDS=60", "GLOBAL_CLUSTER_ID=g", "DB_SECRET_PREFIX=p",
+		"STACK=prod", "REGION_HEADER="+edgecalc.RegionHeader, "PATH=/nonexistent") // no aws CLI: topology unknown
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Log(stderr.String())
+		}
+	})
+
+	base := fmt.Sprintf("http://127.0.0.1:%d", port)
+	client := &http.Client{Timeout: 5 * time.Second}
+	require.Eventually(t, func() bool {
+		resp, err := client.Get(base + "/health")
+		if err == nil {
+			resp.Body.Close()
+		}
+		return err == nil
+	}, 10*time.Second, 100*time.Millisecond, "the default application starts")
+
+	for _, tc := range []struct {
+		method, path string
+		status       int
+	}{
+		{http.MethodGet, "/health", 200},
+		{http.MethodHead, "/health", 200},
+		{http.MethodGet, PrimaryPath, 503}, // no topology read yet: not the global primary
+		{http.MethodGet, "/", 200},
+		{http.MethodPost, "/nowhere", 404},
+		{http.MethodPut, "/", 501}, // http.server's own error page
+	} {
+		req, err := http.NewRequest(tc.method, base+tc.path, strings.NewReader(""))
+		require.NoError(t, err)
+		resp, err := client.Do(req)
+		require.NoError(t, err, "%s %s", tc.method, tc.path)
+		resp.Body.Close()
+		assert.Equal(t, tc.status, resp.StatusCode, "%s %s", tc.method, tc.path)
+		assert.Equal(t, "eu-west-1", resp.Header.Get(edgecalc.RegionHeader), "%s %s names its region", tc.method, tc.path)
+	}
+}
