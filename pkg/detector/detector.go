@@ -103,7 +103,7 @@ func (d *Detector) build(ctx *pulumi.Context, name string, args *Args) error {
 	policyDoc := pulumi.All(group.Arn, args.GlobalClusterIdentifier, args.WatchedClusterArn, args.StateMachineArn).
 		ApplyT(func(v []any) string {
 			return FunctionPolicy(PolicyParams{
-				Partition: acct.Partition, AccountID: acct.ID, Region: acct.Region,
+				Partition: acct.Partition, AccountID: acct.ID, Region: acct.Region, WatchedRegion: args.WatchedRegion,
 				LogGroupArn: v[0].(string), GlobalClusterIdentifier: v[1].(string),
 				WatchedClusterArn: v[2].(string), StateMachineArn: v[3].(string),
 			}).JSON()

@@ -161,8 +161,18 @@ func TestFunctionPolicyIsLeastPrivilege(t *testing.T) {
 	assert.NotContains(t, actions, "states:StartExecution")
 	assert.ElementsMatch(t, []string{
 		"logs:CreateLogStream", "logs:PutLogEvents", "cloudwatch:PutMetricData", "cloudwatch:GetMetricData",
-		"rds:DescribeGlobalClusters", "rds:DescribeDBClusters", "states:ListExecutions", "states:DescribeExecution",
+		"rds:DescribeGlobalClusters", "rds:DescribeGlobalClusters", "states:ListExecutions", "states:DescribeExecution",
 	}, actions)
+	// DescribeGlobalClusters twice: its own role (this region's API) and the veto (the watched
+	// region's API), each pinned to one region.
+	var regions []any
+	for _, raw := range policy["Statement"].([]any) {
+		st := raw.(map[string]any)
+		if st["Action"].([]any)[0] == "rds:DescribeGlobalClusters" {
+			regions = append(regions, st["Condition"].(map[string]any)["StringEquals"].(map[string]any)["aws:RequestedRegion"])
+		}
+	}
+	assert.ElementsMatch(t, []any{here, there}, regions)
 	assert.Equal(t, map[string]any{"Service": []any{"lambda.amazonaws.com"}},
 		m.Named("aws:iam/role:Role", name+"-role").JSON("assumeRolePolicy")["Statement"].([]any)[0].(map[string]any)["Principal"])
 }

@@ -11,10 +11,12 @@ import (
 // PolicyParams are the resolved resources the detector's function may read or write.
 type PolicyParams struct {
 	Partition, AccountID, Region string
-	LogGroupArn                  string
-	GlobalClusterIdentifier      string
-	WatchedClusterArn            string
-	StateMachineArn              string
+	// WatchedRegion is where the veto reads the global cluster (that region's RDS API).
+	WatchedRegion           string
+	LogGroupArn             string
+	GlobalClusterIdentifier string
+	WatchedClusterArn       string
+	StateMachineArn         string
 }
 
 // StateMachineName is the name part of a state machine ARN (arn:...:stateMachine:<name>).
@@ -68,10 +70,12 @@ func FunctionPolicy(p PolicyParams) iampolicy.Document {
 			Condition: map[string]map[string]any{"StringEquals": inRegion},
 		},
 		iampolicy.Statement{
-			Sid:      "ReadWatchedWriter",
-			Effect:   "Allow",
-			Action:   []string{"rds:DescribeDBClusters"},
-			Resource: []string{p.WatchedClusterArn},
+			// The veto: the watched region's own RDS API shows the global cluster and its writer.
+			Sid:       "ReadWatchedWriter",
+			Effect:    "Allow",
+			Action:    []string{"rds:DescribeGlobalClusters"},
+			Resource:  []string{fmt.Sprintf("arn:%s:rds::%s:global-cluster:%s", p.Partition, p.AccountID, p.GlobalClusterIdentifier)},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:RequestedRegion": p.WatchedRegion}},
 		},
 		iampolicy.Statement{
 			Sid:      "ListOwnRunbookExecutions",
