@@ -267,6 +267,27 @@ func TestInputTemplateRendersToJSON(t *testing.T) {
 	assert.Equal(t, "auto", v["mode"])
 	assert.Equal(t, TriggerDetector, v["trigger"])
 	assert.Equal(t, there, v["evidence"].(map[string]any)["watchedRegion"])
+	// The runbook's auto rule reads this (failover.EvidenceWriterAvailable): a detector's start is
+	// never a switchover.
+	assert.Equal(t, false, v["evidence"].(map[string]any)["writerAvailable"])
+}
+
+// evidence.writerAvailable = false is true by construction: no minute with a PromoteSignal had the
+// watched region's RDS API show the writer available (the veto), in any scenario.
+func TestPromoteSignalNeverWhileTheWriterIsShownAvailable(t *testing.T) {
+	signals := 0
+	for _, tc := range scenarios() {
+		out := Simulate(tc.sc)
+		for i, v := range out.Verdicts {
+			if v.PromoteSignal {
+				signals++
+				p := out.Probes[i]
+				assert.False(t, p.WriterAPIAnswers && p.WriterAvailable, "%s minute %d", tc.name, i)
+				assert.Equal(t, Failover, v.Mode, "%s minute %d", tc.name, i)
+			}
+		}
+	}
+	assert.Greater(t, signals, 10)
 }
 
 func TestArgsAreChecked(t *testing.T) {
