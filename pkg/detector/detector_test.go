@@ -215,6 +215,50 @@ func TestAlarmsAreNofNInThisRegionAndPage(t *testing.T) {
 	}
 }
 
+// F8: a detector that stops running must page. Its decision alarms treat missing data as not
+// breaching, so the heartbeat watches a metric it publishes every minute with missing data as
+// breaching, and Lambda's own Errors names a function that runs and fails. Both in this region, to
+// this region's topic, in every mode the detector exists in.
+func TestADetectorThatStopsRunningPages(t *testing.T) {
+	for _, mode := range []string{ModeNotify, ModeAuto} {
+		m := mustRun(t, testArgs(mode))
+		fn := m.Named("aws:lambda/function:Function", name+"-fn")
+		hb := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-heartbeat")
+		require.NotNil(t, hb, mode)
+		assert.Equal(t, Namespace, hb.Str("namespace"))
+		assert.Equal(t, "Degraded", hb.Str("metricName"), "published on every run, watching or not")
+		assert.Contains(t, Source, `for key, name in METRICS.items()]`, "the function publishes every verdict metric each run")
+		assert.Equal(t, there, hb.Str("dimensions.WatchedRegion"))
+		assert.Equal(t, "SampleCount", hb.Str("statistic"))
+		assert.Equal(t, "LessThanThreshold", hb.Str("comparisonOperator"))
+		assert.Equal(t, 1.0, hb.Num("threshold"))
+		assert.Equal(t, 60.0, hb.Num("period"))
+		assert.Equal(t, float64(HeartbeatMinutes), hb.Num("evaluationPeriods"))
+		assert.Equal(t, float64(HeartbeatMinutes), hb.Num("datapointsToAlarm"))
+		assert.Equal(t, "breaching", hb.Str("treatMissingData"), "silence is the failure it exists for")
+		assert.Equal(t, []string{topicArn}, hb.Strings("alarmActions"))
+		assert.Equal(t, []string{topicArn}, hb.Strings("okActions"))
+		assert.LessOrEqual(t, len(hb.Str("alarmDescription")), 1024)
+
+		errs := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-errors")
+		require.NotNil(t, errs, mode)
+		assert.Equal(t, "AWS/Lambda", errs.Str("namespace"))
+		assert.Equal(t, "Errors", errs.Str("metricName"))
+		assert.Equal(t, fn.Outputs["name"].StringValue(), errs.Str("dimensions.FunctionName"))
+		assert.Len(t, errs.Prop("dimensions").ObjectValue(), 1, "FunctionName only: the pair Lambda publishes")
+		assert.Equal(t, "Sum", errs.Str("statistic"))
+		assert.Equal(t, "GreaterThanThreshold", errs.Str("comparisonOperator"))
+		assert.Equal(t, 0.0, errs.Num("threshold"))
+		assert.Equal(t, []string{topicArn}, errs.Strings("alarmActions"))
+		component := m.Named("multi-region-ha:detector:Detector", name)
+		require.NotNil(t, component)
+		for _, a := range []*offline.Resource{hb, errs} {
+			assert.Equal(t, here, a.Region, "%s in the detector's own region", a.Name)
+			assert.Equal(t, component.URN, a.Parent, a.Name)
+		}
+	}
+}
+
 func TestNotifyNeverStartsTheRunbook(t *testing.T) {
 	m := mustRun(t, testArgs(ModeNotify))
 	for _, target := range m.OfType("aws:cloudwatch/eventTarget:EventTarget") {
