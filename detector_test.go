@@ -141,6 +141,32 @@ func TestEachRegionsDetectorWatchesTheOtherAndPromotesOnlyItself(t *testing.T) {
 	}
 }
 
+// F8, whole program: each region's detector pages its own region's topic when it stops running
+// (heartbeat on a metric it publishes every minute, missing data breaching) or fails (Lambda Errors
+// of its own function). The offline model accepts both only on pairs CloudWatch publishes.
+func TestEachDetectorHasAHeartbeatThatPagesItsRegion(t *testing.T) {
+	m := offlinetest.MustRun(t, "prod", withDatabase(stackConfig(t, "prod"), `{"autoFailover":"auto"}`), run)
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		name := "detector-" + region
+		topics := m.InRegion("aws:sns/topic:Topic", region)
+		require.Len(t, topics, 1)
+		topic := topics[0].Outputs["arn"].StringValue()
+		hb := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-heartbeat")
+		require.NotNil(t, hb, name)
+		assert.Equal(t, region, hb.Region)
+		assert.Equal(t, detector.Namespace, hb.Str("namespace"))
+		assert.Equal(t, "SampleCount", hb.Str("statistic"))
+		assert.Equal(t, "breaching", hb.Str("treatMissingData"))
+		assert.Equal(t, []string{topic}, hb.Strings("alarmActions"))
+		errs := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-errors")
+		require.NotNil(t, errs, name)
+		assert.Equal(t, region, errs.Region)
+		assert.Equal(t, "AWS/Lambda", errs.Str("namespace"))
+		assert.Equal(t, m.Named("aws:lambda/function:Function", name+"-fn").Outputs["name"].StringValue(), errs.Str("dimensions.FunctionName"))
+		assert.Equal(t, []string{topic}, errs.Strings("alarmActions"))
+	}
+}
+
 func TestNotifyPagesButNeverStartsARunbook(t *testing.T) {
 	m := offlinetest.MustRun(t, "staging", withDatabase(stackConfig(t, "staging"), `{"autoFailover":"notify"}`), run)
 	require.Len(t, m.OfType(detectorType), 2)
@@ -232,7 +258,7 @@ func TestPlanBudgetsDetectionAndPricesTheDetectors(t *testing.T) {
 	assert.Equal(t, 6*60+plan.PromotionSeconds, auto.RTOSeconds)
 	assert.True(t, auto.WriteForwarding)
 	assert.Contains(t, auto.StandbyWrites, "forwards writes")
-	// Two detectors: Lambda, 8 custom metrics, API calls, probe requests, 2 alarms and a log key each.
+	// Two detectors: Lambda, 8 custom metrics, API calls, probe requests, 4 alarms and a log key each.
 	assert.Greater(t, auto.ProbeMonthlyUsd, 5.0)
 	assert.Less(t, auto.ProbeMonthlyUsd, 20.0)
 

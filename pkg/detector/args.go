@@ -35,8 +35,8 @@ type Args struct {
 	// GlobalClusterIdentifier is the Aurora global cluster; ClusterIdentifier and ClusterArn this
 	// region's member (the lag metric's dimension, the role lookup).
 	GlobalClusterIdentifier, ClusterIdentifier, ClusterArn pulumi.StringInput
-	// WatchedClusterArn is the watched region's member, a probe target: read (DescribeDBClusters) to
-	// tell whether the old writer still answers, which makes a switchover possible.
+	// WatchedClusterArn is the watched region's member: the veto looks for it as the writer of the
+	// global cluster in the watched region's DescribeGlobalClusters.
 	WatchedClusterArn pulumi.StringInput
 	// StateMachineArn is this region's runbook (failover component output StateMachineArn).
 	StateMachineArn pulumi.StringInput

@@ -84,9 +84,11 @@ type Probe struct {
 	LagMs         *float64 `json:"lagMs"`
 	PrevLagMs     *float64 `json:"prevLagMs"`
 	LagAgeSeconds int64    `json:"lagAgeSeconds"`
-	// WriterAPIAnswers: the watched region's RDS API answered DescribeDBClusters for its cluster;
-	// WriterAvailable: and reported it "available". Evidence for switchover vs failover only: an RDS
-	// API outage is never evidence of a dark region.
+	// WriterAPIAnswers: the watched region's RDS API answered DescribeGlobalClusters;
+	// WriterAvailable: and showed the global cluster "available" with the watched cluster as its
+	// writer member. Both true is proof the watched region is not dark: it vetoes a promotion (a
+	// bad deploy plus a heavy write burst looks dark by app and lag alone). An RDS API that does
+	// not answer is no evidence either way: it never vetoes and never counts as dark by itself.
 	WriterAPIAnswers bool `json:"writerApiAnswers"`
 	WriterAvailable  bool `json:"writerAvailable"`
 	// OwnRole is this region's cluster's role (Role* constants).
@@ -128,7 +130,10 @@ type Verdict struct {
 	// ReplicationStopped: the effective lag is at or above the stall threshold and not shrinking
 	// (or the metric has gone silent).
 	ReplicationStopped bool `json:"replicationStopped"`
-	// RegionDark: application unreachable AND replication stopped: region-level evidence.
+	// WriterVeto: the watched region's RDS API answered and showed the global cluster available
+	// with its writer member present: the region is not dark, whatever the app and the lag say.
+	WriterVeto bool `json:"writerVeto"`
+	// RegionDark: application unreachable AND replication stopped AND no WriterVeto.
 	RegionDark bool `json:"regionDark"`
 	// Degraded: some evidence is bad (application, replication, missing lag, the watched region's
 	// RDS API): a page after N minutes, never a promotion by itself.
@@ -139,6 +144,8 @@ type Verdict struct {
 	// PromoteSignal = RegionDark and not Blocked: the metric the promote alarm watches.
 	PromoteSignal bool `json:"promoteSignal"`
 	// Mode is the least-loss promotion on this evidence: switchover while the old writer answers.
+	// Since the veto, a minute with PromoteSignal always has Mode failover (the runbook's auto rule
+	// agrees: the detector's start says writerAvailable false in its evidence).
 	Mode string `json:"mode"`
 }
 
@@ -154,7 +161,8 @@ func Classify(s Settings, p Probe) Verdict {
 	if !v.Watching {
 		return v
 	}
-	v.RegionDark = !v.WriterAppUp && v.ReplicationStopped
+	v.WriterVeto = p.WriterAPIAnswers && p.WriterAvailable
+	v.RegionDark = !v.WriterAppUp && v.ReplicationStopped && !v.WriterVeto
 	v.Degraded = !v.WriterAppUp || v.ReplicationStopped || p.LagMs == nil || !p.WriterAPIAnswers
 	v.Blocked = blocked(s, p)
 	v.PromoteSignal = v.RegionDark && !v.Blocked

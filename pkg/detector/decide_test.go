@@ -63,17 +63,19 @@ func TestClassify(t *testing.T) {
 		want   Verdict
 	}{
 		{"healthy", func(p *Probe) { p.AppStatus, p.LagMs = 200, ms(100) },
-			Verdict{Watching: true, WriterAppUp: true, Mode: Switchover}},
+			Verdict{Watching: true, WriterAppUp: true, WriterVeto: true, Mode: Switchover}},
 		{"3xx is not up", func(p *Probe) { p.AppStatus, p.LagMs = 301, ms(100) },
-			Verdict{Watching: true, Degraded: true, Mode: Switchover}},
+			Verdict{Watching: true, WriterVeto: true, Degraded: true, Mode: Switchover}},
 		{"lag exactly at the threshold and equal to the previous counts as stopped", func(p *Probe) {
 			p.AppStatus, p.LagMs, p.PrevLagMs, p.WriterAPIAnswers = 0, ms(DefaultStallMs), ms(DefaultStallMs), false
 		}, Verdict{Watching: true, ReplicationStopped: true, RegionDark: true, Degraded: true, PromoteSignal: true, Mode: Failover}},
 		{"lag just below the threshold is flowing", func(p *Probe) { p.AppStatus, p.LagMs = 0, ms(DefaultStallMs-1) },
-			Verdict{Watching: true, Degraded: true, Mode: Switchover}},
+			Verdict{Watching: true, WriterVeto: true, Degraded: true, Mode: Switchover}},
 		{"available but API answered is needed for switchover", func(p *Probe) {
 			p.AppStatus, p.LagMs, p.WriterAvailable = 0, ms(60000), false
 		}, Verdict{Watching: true, ReplicationStopped: true, RegionDark: true, Degraded: true, PromoteSignal: true, Mode: Failover}},
+		{"the writer the RDS API shows available vetoes a dark-looking minute", func(p *Probe) { p.AppStatus, p.LagMs = 503, ms(60000) },
+			Verdict{Watching: true, ReplicationStopped: true, WriterVeto: true, Degraded: true, Mode: Switchover}},
 		{"writer role is idle", func(p *Probe) { p.OwnRole, p.AppStatus, p.LagMs = RoleWriter, 0, ms(90000) },
 			Verdict{ReplicationStopped: true, Mode: Switchover}},
 	} {

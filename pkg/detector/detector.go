@@ -23,6 +23,11 @@ type Detector struct {
 	LogGroupName      pulumi.StringOutput `pulumi:"logGroupName"`
 	PromoteAlarmName  pulumi.StringOutput `pulumi:"promoteAlarmName"`
 	DegradedAlarmName pulumi.StringOutput `pulumi:"degradedAlarmName"`
+	// HeartbeatAlarmName and ErrorsAlarmName page when the detector itself stops working: the
+	// promote and degraded alarms treat missing data as not breaching, so without these a detector
+	// that stops running would turn "auto" into "off" silently.
+	HeartbeatAlarmName pulumi.StringOutput `pulumi:"heartbeatAlarmName"`
+	ErrorsAlarmName    pulumi.StringOutput `pulumi:"errorsAlarmName"`
 	// ScheduleRuleName runs the probe; StartRuleName (auto only, else empty) starts the runbook:
 	// disabling it pauses automation during an incident.
 	ScheduleRuleName pulumi.StringOutput `pulumi:"scheduleRuleName"`
@@ -61,12 +66,14 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("detector %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{
-		"functionName":      d.FunctionName,
-		"logGroupName":      d.LogGroupName,
-		"promoteAlarmName":  d.PromoteAlarmName,
-		"degradedAlarmName": d.DegradedAlarmName,
-		"scheduleRuleName":  d.ScheduleRuleName,
-		"startRuleName":     d.StartRuleName,
+		"functionName":       d.FunctionName,
+		"logGroupName":       d.LogGroupName,
+		"promoteAlarmName":   d.PromoteAlarmName,
+		"degradedAlarmName":  d.DegradedAlarmName,
+		"heartbeatAlarmName": d.HeartbeatAlarmName,
+		"errorsAlarmName":    d.ErrorsAlarmName,
+		"scheduleRuleName":   d.ScheduleRuleName,
+		"startRuleName":      d.StartRuleName,
 	}); err != nil {
 		return nil, fmt.Errorf("detector %s: %w", name, err)
 	}
@@ -103,7 +110,7 @@ func (d *Detector) build(ctx *pulumi.Context, name string, args *Args) error {
 	policyDoc := pulumi.All(group.Arn, args.GlobalClusterIdentifier, args.WatchedClusterArn, args.StateMachineArn).
 		ApplyT(func(v []any) string {
 			return FunctionPolicy(PolicyParams{
-				Partition: acct.Partition, AccountID: acct.ID, Region: acct.Region,
+				Partition: acct.Partition, AccountID: acct.ID, Region: acct.Region, WatchedRegion: args.WatchedRegion,
 				LogGroupArn: v[0].(string), GlobalClusterIdentifier: v[1].(string),
 				WatchedClusterArn: v[2].(string), StateMachineArn: v[3].(string),
 			}).JSON()
@@ -155,6 +162,9 @@ func (d *Detector) build(ctx *pulumi.Context, name string, args *Args) error {
 	}
 	promote, err := d.alarms(ctx, name, args, group.Name, tags)
 	if err != nil {
+		return err
+	}
+	if err := d.heartbeat(ctx, name, args, fn, group.Name, tags); err != nil {
 		return err
 	}
 	d.StartRuleName = pulumi.String("").ToStringOutput()
@@ -248,6 +258,66 @@ func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, logGroup
 	d.PromoteAlarmName = promote.Name
 	d.DegradedAlarmName = degraded.Name
 	return promote, nil
+}
+
+// HeartbeatMinutes is how long the detector may publish nothing before its heartbeat alarm pages,
+// and ErrorMinutes how many consecutive minutes with a failed invocation page.
+const (
+	HeartbeatMinutes = 5
+	ErrorMinutes     = 3
+)
+
+// heartbeat pages when the detector itself stops working (F8). The function publishes Degraded on
+// every run that reaches its end, watching or not (the writer region's detector publishes 0), so
+// fewer than one sample a minute for HeartbeatMinutes means it did not run, failed before
+// publishing, or lost its permissions; missing data is breaching here, unlike the decision alarms.
+// AWS/Lambda Errors by FunctionName (published per invocation) names a function that runs and
+// fails; its missing data is the heartbeat's job, so not breaching.
+func (d *Detector) heartbeat(ctx *pulumi.Context, name string, args *Args, fn *lambda.Function, logGroup pulumi.StringOutput, tags func(string) pulumi.StringMap) error {
+	child := pulumi.Parent(d)
+	hb, err := cloudwatch.NewMetricAlarm(ctx, name+"-heartbeat", &cloudwatch.MetricAlarmArgs{
+		AlarmDescription: pulumi.Sprintf("The failover detector in %s watching %s has published nothing for %d minutes: it is not running or fails before publishing, so automatic failover (mode %s) is OFF in effect until it is fixed. See the function %s and log group %s.",
+			args.Region, args.WatchedRegion, HeartbeatMinutes, args.Mode, fn.Name, logGroup),
+		Namespace:          pulumi.String(Namespace),
+		MetricName:         pulumi.String("Degraded"),
+		Dimensions:         pulumi.StringMap{"WatchedRegion": pulumi.String(args.WatchedRegion)},
+		Statistic:          pulumi.String("SampleCount"),
+		Period:             pulumi.Int(60),
+		EvaluationPeriods:  pulumi.Int(HeartbeatMinutes),
+		DatapointsToAlarm:  pulumi.Int(HeartbeatMinutes),
+		Threshold:          pulumi.Float64(1),
+		ComparisonOperator: pulumi.String("LessThanThreshold"),
+		TreatMissingData:   pulumi.String("breaching"),
+		AlarmActions:       pulumi.Array{args.TopicArn},
+		OkActions:          pulumi.Array{args.TopicArn},
+		Tags:               tags(name + "-heartbeat"),
+	}, child)
+	if err != nil {
+		return err
+	}
+	errs, err := cloudwatch.NewMetricAlarm(ctx, name+"-errors", &cloudwatch.MetricAlarmArgs{
+		AlarmDescription: pulumi.Sprintf("The failover detector function %s in %s failed in %d consecutive minutes (AWS/Lambda Errors): its verdicts about %s may be missing, so automatic failover (mode %s) may be OFF in effect. See log group %s.",
+			fn.Name, args.Region, ErrorMinutes, args.WatchedRegion, args.Mode, logGroup),
+		Namespace:          pulumi.String("AWS/Lambda"),
+		MetricName:         pulumi.String("Errors"),
+		Dimensions:         pulumi.StringMap{"FunctionName": fn.Name},
+		Statistic:          pulumi.String("Sum"),
+		Period:             pulumi.Int(60),
+		EvaluationPeriods:  pulumi.Int(ErrorMinutes),
+		DatapointsToAlarm:  pulumi.Int(ErrorMinutes),
+		Threshold:          pulumi.Float64(0),
+		ComparisonOperator: pulumi.String("GreaterThanThreshold"),
+		TreatMissingData:   pulumi.String("notBreaching"),
+		AlarmActions:       pulumi.Array{args.TopicArn},
+		OkActions:          pulumi.Array{args.TopicArn},
+		Tags:               tags(name + "-errors"),
+	}, child)
+	if err != nil {
+		return err
+	}
+	d.HeartbeatAlarmName = hb.Name
+	d.ErrorsAlarmName = errs.Name
+	return nil
 }
 
 func stallOrDefault(ms int) int {

@@ -11,8 +11,9 @@ Evidence, all read-only:
     origin (PROBE_URL): the ALBs admit only CloudFront, and the probe needs no VPC;
   * AuroraGlobalDBReplicationLag of this region's own cluster, from CloudWatch in this region;
   * this region's role in the global database (DescribeGlobalClusters, this region's RDS API);
-  * the watched region's RDS API (DescribeDBClusters of its cluster): whether the old writer still
-    answers, which decides switchover (no loss) over failover; never evidence of a dark region;
+  * the watched region's RDS API (DescribeGlobalClusters there): when it answers and shows the global
+    cluster available with the watched cluster as writer, the region is not dark and promotion is
+    vetoed (page only); when it does not answer, that is no evidence either way;
   * this region's runbook executions (ListExecutions/DescribeExecution): never two promotions at
     once, at most one automatic promotion in 24 hours.
 """
@@ -57,6 +58,7 @@ def classify(p, stall_ms=DEFAULT_STALL_MS, cap_seconds=CAP_SECONDS):
         "watching": False,
         "writerAppUp": False,
         "replicationStopped": False,
+        "writerVeto": False,
         "regionDark": False,
         "degraded": False,
         "blocked": False,
@@ -72,7 +74,11 @@ def classify(p, stall_ms=DEFAULT_STALL_MS, cap_seconds=CAP_SECONDS):
         v["mode"] = SWITCHOVER
     if not v["watching"]:
         return v
-    v["regionDark"] = not v["writerAppUp"] and v["replicationStopped"]
+    # The veto (decide.go's WriterVeto): the watched region's RDS API answered and showed the global
+    # cluster available with its writer present, so the region is not dark (a bad deploy plus a write
+    # burst looks dark by app and lag alone). An API that does not answer never vetoes.
+    v["writerVeto"] = bool(p.get("writerApiAnswers") and p.get("writerAvailable"))
+    v["regionDark"] = not v["writerAppUp"] and v["replicationStopped"] and not v["writerVeto"]
     v["degraded"] = (not v["writerAppUp"]) or v["replicationStopped"] or lag is None or not p.get("writerApiAnswers")
     v["blocked"] = blocked(p, cap_seconds)
     v["promoteSignal"] = v["regionDark"] and not v["blocked"]
@@ -173,14 +179,22 @@ def own_role(rds, global_cluster_id, own_cluster_arn):
     return ROLE_DETACHED
 
 
-def writer_status(rds, cluster_arn):
-    """(answers, available) of the watched region's cluster, from that region's RDS API."""
+def writer_status(rds, global_cluster_id, cluster_arn):
+    """(answers, available) from the watched region's RDS API: whether it answered
+    DescribeGlobalClusters, and whether it showed the global cluster "available" with the watched
+    cluster as its writer member (the veto). An error answers (False, False): no evidence."""
     try:
-        clusters = rds.describe_db_clusters(DBClusterIdentifier=cluster_arn)["DBClusters"]
+        clusters = rds.describe_global_clusters(GlobalClusterIdentifier=global_cluster_id)["GlobalClusters"]
     except Exception as e:
-        print(json.dumps({"error": "DescribeDBClusters", "detail": str(e)}))
+        print(json.dumps({"error": "DescribeGlobalClusters", "region": "watched", "detail": str(e)}))
         return False, False
-    return True, bool(clusters) and clusters[0].get("Status") == "available"
+    for c in clusters:
+        if c.get("Status") != "available":
+            continue
+        for m in c.get("GlobalClusterMembers") or []:
+            if m.get("DBClusterArn") == cluster_arn and m.get("IsWriter"):
+                return True, True
+    return True, False
 
 
 def executions(sfn, state_machine_arn, now, cap_seconds=CAP_SECONDS):
@@ -225,7 +239,7 @@ def handler(event, context, clients=None):
     stall_ms = float(env.get("STALL_MS", DEFAULT_STALL_MS))
     cloudwatch = clients("cloudwatch", own)
     lag, prev, lag_age = read_lag(cloudwatch, env["OWN_CLUSTER_ID"], watched, now)
-    answers, available = writer_status(clients("rds", watched), env["WATCHED_CLUSTER_ARN"])
+    answers, available = writer_status(clients("rds", watched), env["GLOBAL_CLUSTER_ID"], env["WATCHED_CLUSTER_ARN"])
     known, execs = executions(clients("stepfunctions", own), env["STATE_MACHINE_ARN"], now)
     probe = {
         "now": now,

@@ -161,8 +161,18 @@ func TestFunctionPolicyIsLeastPrivilege(t *testing.T) {
 	assert.NotContains(t, actions, "states:StartExecution")
 	assert.ElementsMatch(t, []string{
 		"logs:CreateLogStream", "logs:PutLogEvents", "cloudwatch:PutMetricData", "cloudwatch:GetMetricData",
-		"rds:DescribeGlobalClusters", "rds:DescribeDBClusters", "states:ListExecutions", "states:DescribeExecution",
+		"rds:DescribeGlobalClusters", "rds:DescribeGlobalClusters", "states:ListExecutions", "states:DescribeExecution",
 	}, actions)
+	// DescribeGlobalClusters twice: its own role (this region's API) and the veto (the watched
+	// region's API), each pinned to one region.
+	var regions []any
+	for _, raw := range policy["Statement"].([]any) {
+		st := raw.(map[string]any)
+		if st["Action"].([]any)[0] == "rds:DescribeGlobalClusters" {
+			regions = append(regions, st["Condition"].(map[string]any)["StringEquals"].(map[string]any)["aws:RequestedRegion"])
+		}
+	}
+	assert.ElementsMatch(t, []any{here, there}, regions)
 	assert.Equal(t, map[string]any{"Service": []any{"lambda.amazonaws.com"}},
 		m.Named("aws:iam/role:Role", name+"-role").JSON("assumeRolePolicy")["Statement"].([]any)[0].(map[string]any)["Principal"])
 }
@@ -202,6 +212,50 @@ func TestAlarmsAreNofNInThisRegionAndPage(t *testing.T) {
 		assert.Contains(t, promote.Str("alarmDescription"), StartCommand(here, machineArn), "the page carries the exact command")
 		group := m.Named("aws:cloudwatch/logGroup:LogGroup", name+"-logs").Outputs["name"].StringValue()
 		assert.Contains(t, promote.Str("alarmDescription"), group, "and where the evidence is")
+	}
+}
+
+// F8: a detector that stops running must page. Its decision alarms treat missing data as not
+// breaching, so the heartbeat watches a metric it publishes every minute with missing data as
+// breaching, and Lambda's own Errors names a function that runs and fails. Both in this region, to
+// this region's topic, in every mode the detector exists in.
+func TestADetectorThatStopsRunningPages(t *testing.T) {
+	for _, mode := range []string{ModeNotify, ModeAuto} {
+		m := mustRun(t, testArgs(mode))
+		fn := m.Named("aws:lambda/function:Function", name+"-fn")
+		hb := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-heartbeat")
+		require.NotNil(t, hb, mode)
+		assert.Equal(t, Namespace, hb.Str("namespace"))
+		assert.Equal(t, "Degraded", hb.Str("metricName"), "published on every run, watching or not")
+		assert.Contains(t, Source, `for key, name in METRICS.items()]`, "the function publishes every verdict metric each run")
+		assert.Equal(t, there, hb.Str("dimensions.WatchedRegion"))
+		assert.Equal(t, "SampleCount", hb.Str("statistic"))
+		assert.Equal(t, "LessThanThreshold", hb.Str("comparisonOperator"))
+		assert.Equal(t, 1.0, hb.Num("threshold"))
+		assert.Equal(t, 60.0, hb.Num("period"))
+		assert.Equal(t, float64(HeartbeatMinutes), hb.Num("evaluationPeriods"))
+		assert.Equal(t, float64(HeartbeatMinutes), hb.Num("datapointsToAlarm"))
+		assert.Equal(t, "breaching", hb.Str("treatMissingData"), "silence is the failure it exists for")
+		assert.Equal(t, []string{topicArn}, hb.Strings("alarmActions"))
+		assert.Equal(t, []string{topicArn}, hb.Strings("okActions"))
+		assert.LessOrEqual(t, len(hb.Str("alarmDescription")), 1024)
+
+		errs := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-errors")
+		require.NotNil(t, errs, mode)
+		assert.Equal(t, "AWS/Lambda", errs.Str("namespace"))
+		assert.Equal(t, "Errors", errs.Str("metricName"))
+		assert.Equal(t, fn.Outputs["name"].StringValue(), errs.Str("dimensions.FunctionName"))
+		assert.Len(t, errs.Prop("dimensions").ObjectValue(), 1, "FunctionName only: the pair Lambda publishes")
+		assert.Equal(t, "Sum", errs.Str("statistic"))
+		assert.Equal(t, "GreaterThanThreshold", errs.Str("comparisonOperator"))
+		assert.Equal(t, 0.0, errs.Num("threshold"))
+		assert.Equal(t, []string{topicArn}, errs.Strings("alarmActions"))
+		component := m.Named("multi-region-ha:detector:Detector", name)
+		require.NotNil(t, component)
+		for _, a := range []*offline.Resource{hb, errs} {
+			assert.Equal(t, here, a.Region, "%s in the detector's own region", a.Name)
+			assert.Equal(t, component.URN, a.Parent, a.Name)
+		}
 	}
 }
 
@@ -257,6 +311,27 @@ func TestInputTemplateRendersToJSON(t *testing.T) {
 	assert.Equal(t, "auto", v["mode"])
 	assert.Equal(t, TriggerDetector, v["trigger"])
 	assert.Equal(t, there, v["evidence"].(map[string]any)["watchedRegion"])
+	// The runbook's auto rule reads this (failover.EvidenceWriterAvailable): a detector's start is
+	// never a switchover.
+	assert.Equal(t, false, v["evidence"].(map[string]any)["writerAvailable"])
+}
+
+// evidence.writerAvailable = false is true by construction: no minute with a PromoteSignal had the
+// watched region's RDS API show the writer available (the veto), in any scenario.
+func TestPromoteSignalNeverWhileTheWriterIsShownAvailable(t *testing.T) {
+	signals := 0
+	for _, tc := range scenarios() {
+		out := Simulate(tc.sc)
+		for i, v := range out.Verdicts {
+			if v.PromoteSignal {
+				signals++
+				p := out.Probes[i]
+				assert.False(t, p.WriterAPIAnswers && p.WriterAvailable, "%s minute %d", tc.name, i)
+				assert.Equal(t, Failover, v.Mode, "%s minute %d", tc.name, i)
+			}
+		}
+	}
+	assert.Greater(t, signals, 10)
 }
 
 func TestArgsAreChecked(t *testing.T) {

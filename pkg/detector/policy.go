@@ -11,10 +11,12 @@ import (
 // PolicyParams are the resolved resources the detector's function may read or write.
 type PolicyParams struct {
 	Partition, AccountID, Region string
-	LogGroupArn                  string
-	GlobalClusterIdentifier      string
-	WatchedClusterArn            string
-	StateMachineArn              string
+	// WatchedRegion is where the veto reads the global cluster (that region's RDS API).
+	WatchedRegion           string
+	LogGroupArn             string
+	GlobalClusterIdentifier string
+	WatchedClusterArn       string
+	StateMachineArn         string
 }
 
 // StateMachineName is the name part of a state machine ARN (arn:...:stateMachine:<name>).
@@ -68,10 +70,12 @@ func FunctionPolicy(p PolicyParams) iampolicy.Document {
 			Condition: map[string]map[string]any{"StringEquals": inRegion},
 		},
 		iampolicy.Statement{
-			Sid:      "ReadWatchedWriter",
-			Effect:   "Allow",
-			Action:   []string{"rds:DescribeDBClusters"},
-			Resource: []string{p.WatchedClusterArn},
+			// The veto: the watched region's own RDS API shows the global cluster and its writer.
+			Sid:       "ReadWatchedWriter",
+			Effect:    "Allow",
+			Action:    []string{"rds:DescribeGlobalClusters"},
+			Resource:  []string{fmt.Sprintf("arn:%s:rds::%s:global-cluster:%s", p.Partition, p.AccountID, p.GlobalClusterIdentifier)},
+			Condition: map[string]map[string]any{"StringEquals": {"aws:RequestedRegion": p.WatchedRegion}},
 		},
 		iampolicy.Statement{
 			Sid:      "ListOwnRunbookExecutions",
@@ -127,8 +131,15 @@ var InputPaths = map[string]string{
 // answers and fails over with data loss allowed otherwise, and reports the lag it decided on), the
 // trigger the 24-hour cap counts, and the evidence. Placeholders stand unquoted: EventBridge inserts
 // each as a JSON value.
+//
+// evidence.writerAvailable is false by construction: the promote alarm fires only on N minutes of
+// PromoteSignal, and a minute in which the watched region's RDS API showed the global cluster
+// available with its writer is vetoed (WriterVeto), never a PromoteSignal. The runbook's auto mode
+// reads it as its third condition of "the old writer answers" (pkg/failover, EvidenceWriterAvailable),
+// so both decide on one rule: a detector's start fails over, and a lag series that keeps arriving
+// while the old region is dark cannot make it a switchover that the dark region then fails.
 func InputTemplate(region, watched string) string {
-	return fmt.Sprintf(`{"mode":"auto","trigger":%q,"evidence":{"region":%q,"watchedRegion":%q,"alarm":<alarm>,"reason":<reason>,"reasonData":<data>,"time":<time>,"lagMetric":"%s ReplicationLagMs WatchedRegion=%s"}}`,
+	return fmt.Sprintf(`{"mode":"auto","trigger":%q,"evidence":{"writerAvailable":false,"region":%q,"watchedRegion":%q,"alarm":<alarm>,"reason":<reason>,"reasonData":<data>,"time":<time>,"lagMetric":"%s ReplicationLagMs WatchedRegion=%s"}}`,
 		TriggerDetector, region, watched, Namespace, watched)
 }
 

@@ -56,6 +56,7 @@ func TestInlineCodeDecidesLikeGo(t *testing.T) {
 	assert.Contains(t, string(out), "OK")
 	assert.Contains(t, string(out), "test_every_probe_of_every_scenario")
 	assert.Contains(t, string(out), "test_silent_lag_metric_counts_as_stopped")
+	assert.Contains(t, string(out), "test_bad_deploy_with_a_write_burst_is_vetoed")
 }
 
 // Source compiles as Python (when python3 is here) and imports only what the pinned runtime ships.

@@ -158,9 +158,37 @@ func scenarios() []scenarioCase {
 			sc:   auto(3, concat(healthy(1), dark(2, 400), []Step{{NoData: true}}, []Step{{AppStatus: 0, LagMs: ms(240400)}, {AppStatus: 0, LagMs: ms(300400)}}, healthy(3))),
 		},
 		{
-			name: "reachable old writer gets switchover", sc: auto(3, concat(healthy(3), cutOff(5))),
-			wantPromotions: []int{5}, wantMode: Switchover, wantLastLag: 180000,
-			wantPromotePages: []int{5}, wantDegradedPages: []int{5},
+			// F2: the old writer's RDS API shows it the writer of an available global cluster: the
+			// region is not dark, whatever the app and the lag say. Page, never promote.
+			name: "a writer the RDS API shows available vetoes the promotion", sc: auto(3, concat(healthy(3), cutOff(10))),
+			wantDegradedPages: []int{5},
+		},
+		{
+			// F2: a bad deploy plus a heavy write burst (backfill, migration): 503s and a lag of 45 s
+			// that keeps rising 5 s a minute, while the writer region's RDS API answers available.
+			name: "bad deploy with a write burst never promotes (API answers available)",
+			sc: auto(3, func() []Step {
+				s := make([]Step, 10)
+				for i := range s {
+					s[i] = Step{AppStatus: 503, LagMs: ms(45000 + float64(i)*5000), WriterAPIAnswers: true, WriterAvailable: true}
+				}
+				return s
+			}()),
+			wantDegradedPages: []int{2},
+		},
+		{
+			// The same lag with nothing of the writer region answering (its RDS API neither): an
+			// unanswered API is no veto, so this promotes after N.
+			name: "app unreachable, lag growing, RDS API unreachable promotes after N",
+			sc: auto(3, func() []Step {
+				s := make([]Step, 10)
+				for i := range s {
+					s[i] = Step{AppStatus: 0, LagMs: ms(45000 + float64(i)*5000)}
+				}
+				return s
+			}()),
+			wantPromotions: []int{2}, wantMode: Failover, wantLastLag: 55000,
+			wantPromotePages: []int{2}, wantDegradedPages: []int{2},
 		},
 		{
 			name: "a dark region that stays dark promotes once", sc: auto(3, concat(healthy(1), dark(60, 400))),

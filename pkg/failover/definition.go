@@ -48,8 +48,24 @@ const (
 )
 
 // LagFreshSeconds: a replication-lag datapoint of this region's cluster younger than this means the
-// writer's region still ships its log here, i.e. it answers (mode auto then switches over).
+// writer's region still ships its log here (one half of "the old writer answers", below).
 const LagFreshSeconds = 180
+
+// The rule for "the old writer answers", the one condition under which mode auto switches over
+// (RPO 0) instead of failing over (data loss allowed). The runbook and the detector use it alike:
+//
+//  1. this region's RDS API shows the global cluster "available" (before.status), AND
+//  2. a replication-lag datapoint of this region's cluster is at most LagFreshSeconds old, AND
+//  3. when the input carries evidence.writerAvailable (the detector's start does), it is true.
+//
+// The detector (pkg/detector, Classify) starts the runbook only on minutes in which the watched
+// region's own RDS API did NOT show the global cluster available with its writer (an answer that
+// does is its veto), so its start carries evidence.writerAvailable = false and auto fails over: a
+// lag series that keeps arriving while the old region is dark cannot turn it into a switchover.
+// A person's {"mode":"auto"} without evidence is decided on 1 and 2. And if the switchover still
+// fails without an RDS refusal (the relay cannot reach the old primary's region), auto falls back
+// to failover (FallBackToFailover); an explicit "switchover" fails loudly instead.
+const EvidenceWriterAvailable = "writerAvailable"
 
 // State names. They show in the console and in the reports, so they read as the runbook's steps.
 const (
@@ -72,6 +88,8 @@ const (
 	StRelayAnswered     = "SwitchoverRelayAnswered"
 	StRelayRefused      = "SwitchoverRefusedByRDS"
 	StRelayFailed       = "SwitchoverRelayFailed"
+	StFallBack          = "FallBackToFailover"
+	StRelayFailedReport = "ReportSwitchoverRelayFailure"
 	StFailover          = "FailoverGlobalCluster"
 	StWaitForWriter     = "WaitForWriter"
 	StDescribeAfter     = "DescribeGlobalClusterAgain"
@@ -315,13 +333,15 @@ func Definition(p Params) StateMachine {
 		},
 		StDecide: {
 			Type: TypePass, QueryLanguage: JSONata,
-			Comment: "switchover when asked, or (auto) while the writer's region answers: the global cluster is available and its log reached this region within the last 3 minutes. failover (data loss) when asked, or (auto) otherwise.",
-			Output: fmt.Sprintf(`{%% ($i := $states.input; $answers := $i.before.status = "available" and $i.lag.fresh; `+
+			Comment: "switchover when asked, or (auto) while the old writer answers: the global cluster is available, its log reached this region within the last 3 minutes and the detector's evidence (when present) saw the writer available. failover (data loss) when asked, or (auto) otherwise.",
+			Output: fmt.Sprintf(`{%% ($i := $states.input; $ev := $i.evidence.%s; `+
+				`$answers := $i.before.status = "available" and $i.lag.fresh and ($exists($ev) ? $ev = true : true); `+
 				`$action := $i.mode = "%s" ? "%s" : ($i.mode = "%s" ? "%s" : ($answers ? "%s" : "%s")); `+
 				`$reason := $i.mode = "auto" ? ($answers ? "auto: the writer's region answers (global cluster available, replication lag datapoint at " & $i.lag.at & ")" `+
-				`: "auto: the writer's region does not answer (global cluster " & $i.before.status & ", newest lag datapoint " & $i.lag.at & ")") : "asked: mode " & $i.mode; `+
+				`: "auto: the writer's region does not answer (global cluster " & $i.before.status & ", newest lag datapoint " & $i.lag.at & `+
+				`($exists($ev) ? ", detector saw the writer available: " & $string($ev) : "") & ")") : "asked: mode " & $i.mode; `+
 				`$merge([$i, {"decision": {"action": $action, "reason": $reason, "lagMs": $i.lag.ms, "lagAt": $i.lag.at, "at": $now()}}])) %%}`,
-				ModeSwitchover, ActionSwitchover, ModeFailover, ActionFailover, ActionSwitchover, ActionFailover),
+				EvidenceWriterAvailable, ModeSwitchover, ActionSwitchover, ModeFailover, ActionFailover, ActionSwitchover, ActionFailover),
 			Next: StRecordPromotion,
 		},
 		StRecordPromotion: {Type: TypePass, Parameters: now, ResultPath: "$.timings.promotion", Next: StPromoteBy},
@@ -430,7 +450,7 @@ func Definition(p Params) StateMachine {
 		StFailed: {Type: TypeFail, Error: "FailoverFailed", Cause: "see the SNS report and the execution history"},
 	}
 	if p.SwitchoverRelayArn != "" {
-		addRelayStates(states, p, catchAllJSONata)
+		addRelayStates(states, p)
 	}
 	return StateMachine{
 		Comment:        "Runbook of " + p.Region + ": promote " + p.TargetClusterArn + " (this region only), raise capacity, report.",
@@ -443,8 +463,11 @@ func Definition(p Params) StateMachine {
 // addRelayStates replaces the in-region switchover call with the relay: the function in this region
 // that makes SwitchoverGlobalCluster in the current primary's region (AWS's guide), and reads its
 // answer: ok -> wait for the writer; refused (a promotion under way or done) -> re-read the
-// topology like a refusal of the runbook's own calls; anything else -> report.
-func addRelayStates(states map[string]State, p Params, catch []Catcher) {
+// topology like a refusal of the runbook's own calls; anything else (an error answer, a function
+// error or timeout, an invoke that fails) -> SwitchoverRelayFailed: mode auto falls back to failover
+// (the old primary's region does not answer, which is what failover is for), an explicit switchover
+// reports and fails.
+func addRelayStates(states map[string]State, p Params) {
 	states[StSwitchover] = State{
 		Type: TypeTask, QueryLanguage: JSONata, Resource: sdk("lambda:invoke"),
 		Comment:   "SwitchoverGlobalCluster from the current primary's region, through this region's relay function.",
@@ -456,8 +479,15 @@ func addRelayStates(states map[string]State, p Params, catch []Catcher) {
 			`? {"ok": false, "refused": false, "error": "Lambda." & $r.FunctionError, "message": $string($a)} ` +
 			`: {"ok": $a.ok = true, "refused": $a.refused = true, "error": $exists($a.error) ? $a.error : "", "message": $exists($a.message) ? $a.message : ""}}])) %}`,
 		Retry: []Retrier{retryTransient("Lambda")},
-		Catch: catch,
-		Next:  StRelayAnswered,
+		// The invoke itself failed (after the retries): no answer from the relay, like a relay that
+		// could not reach the old primary. SwitchoverRelayFailed decides by mode.
+		Catch: []Catcher{{
+			ErrorEquals: []string{"States.ALL"},
+			Output: `{% $merge([$states.input, {"relay": {"ok": false, "refused": false, "error": $states.errorOutput.Error, ` +
+				`"message": $exists($states.errorOutput.Cause) ? $states.errorOutput.Cause : ""}}]) %}`,
+			Next: StRelayFailed,
+		}},
+		Next: StRelayAnswered,
 	}
 	states[StRelayAnswered] = State{
 		Type: TypeChoice,
@@ -472,6 +502,23 @@ func addRelayStates(states map[string]State, p Params, catch []Catcher) {
 		ResultPath: "$.promotionRefused", Next: StDescribeAfter,
 	}
 	states[StRelayFailed] = State{
+		Type:    TypeChoice,
+		Comment: "The switchover failed without an RDS refusal: auto falls back to failover (data loss allowed, as auto permits); an explicit switchover fails loudly.",
+		Choices: []ChoiceRule{{Variable: "$.mode", StringEquals: strp(ModeAuto), Next: StFallBack}},
+		Default: StRelayFailedReport,
+	}
+	// A switchover that did start after all (the relay lost only its answer) is safe here: RDS then
+	// refuses the failover (a promotion is under way), and the refusal re-reads the topology.
+	states[StFallBack] = State{
+		Type: TypePass, QueryLanguage: JSONata,
+		Comment: "Record the fallback and its reason in the decision: the report says so.",
+		Output: fmt.Sprintf(`{%% ($i := $states.input; $why := "the switchover through the relay failed without an RDS refusal (" & $i.relay.error & ": " & $i.relay.message & `+
+			`"), so the old primary's region does not answer: auto falls back to failover with data loss allowed"; `+
+			`$merge([$i, {"decision": $merge([$i.decision, {"action": "%s", `+
+			`"fallback": {"from": "%s", "to": "%s", "reason": $why, "at": $now()}}])}])) %%}`, ActionFailover, ActionSwitchover, ActionFailover),
+		Next: StFailover,
+	}
+	states[StRelayFailedReport] = State{
 		Type: TypePass, Parameters: map[string]any{"Error.$": "$.relay.error", "Cause.$": "$.relay.message"},
 		ResultPath: "$.error", Next: StNotifyFailure,
 	}
@@ -491,6 +538,7 @@ func successMessage(p Params) string {
 		`$promo := $exists($i.decision) ? ("promotion by " & $i.decision.action & " (" & $i.decision.reason & "); replication lag at the decision: " & `,
 		`($i.decision.lagMs >= 0 ? $string($i.decision.lagMs) & " ms (datapoint " & $i.decision.lagAt & ")" : "unknown (" & $i.decision.lagAt & ")")) `,
 		`: ("no promotion: " & $p.skipped); `,
+		`$promo := $exists($i.decision.fallback) ? $promo & ". FELL BACK from " & $i.decision.fallback.from & " to " & $i.decision.fallback.to & ": " & $i.decision.fallback.reason : $promo; `,
 		lit("Runbook in "+p.Region+" finished (mode ") + ` & $i.mode & ` + lit("). "+p.TargetClusterArn+" is the writer of "+p.GlobalClusterIdentifier+". ") + ` & $promo & `,
 		lit(". Auto Scaling group "+p.AutoScalingGroupName+" desired capacity ") + ` & $string($i.capacity.before) & " -> " & $string($i.capacity.target) & `,
 		lit(fmt.Sprintf(" (min and max untouched; target tracking scales on up to max %d). ", p.MaxSize)),

@@ -61,10 +61,12 @@ func TestDefinitionStatesAndTransitions(t *testing.T) {
 		{StDecide, TypePass, []string{StRecordPromotion}},
 		{StRecordPromotion, TypePass, []string{StPromoteBy}},
 		{StPromoteBy, TypeChoice, []string{StFailover, StSwitchover}},
-		{StSwitchover, TypeTask, []string{StRelayAnswered, StNotifyFailure}},
+		{StSwitchover, TypeTask, []string{StRelayAnswered, StRelayFailed}},
 		{StRelayAnswered, TypeChoice, []string{StRelayFailed, StWaitForWriter, StRelayRefused}},
 		{StRelayRefused, TypePass, []string{StDescribeAfter}},
-		{StRelayFailed, TypePass, []string{StNotifyFailure}},
+		{StRelayFailed, TypeChoice, []string{StFallBack, StRelayFailedReport}},
+		{StFallBack, TypePass, []string{StFailover}},
+		{StRelayFailedReport, TypePass, []string{StNotifyFailure}},
 		{StFailover, TypeTask, []string{StWaitForWriter, StDescribeAfter, StNotifyFailure}},
 		{StWaitForWriter, TypeWait, []string{StDescribeAfter}},
 		{StDescribeAfter, TypeTask, []string{StIsWriter, StNotifyFailure}},
@@ -119,9 +121,12 @@ func TestEveryCallRetriesThrottlingAndTransientErrors(t *testing.T) {
 		}
 		last := s.Catch[len(s.Catch)-1]
 		assert.Equal(t, []string{"States.ALL"}, last.ErrorEquals, name)
-		if name == StReadLag {
+		switch name {
+		case StReadLag:
 			assert.Equal(t, StDecide, last.Next, "an unknown lag must not stop a failover")
-		} else {
+		case StSwitchover:
+			assert.Equal(t, StRelayFailed, last.Next, "a relay that cannot be invoked is a failed switchover: auto falls back")
+		default:
 			assert.Equal(t, StNotifyFailure, last.Next, name)
 		}
 	}
@@ -252,12 +257,55 @@ func TestModesChooseTheRightPromotion(t *testing.T) {
 		`$i.mode = "switchover" ? "switchover"`,
 		`($i.mode = "failover" ? "failover"`,
 		`($answers ? "switchover" : "failover")`,
-		`$answers := $i.before.status = "available" and $i.lag.fresh`,
 		`"lagMs": $i.lag.ms`,
 	} {
 		assert.Contains(t, decide, want)
 	}
 	assert.Contains(t, sm.States[StReadLag].Output, "<= 180000", "a datapoint within 3 minutes means the writer's region ships its log")
+}
+
+// F1: in auto, a switchover the relay could not make (no RDS refusal: the old primary's region does
+// not answer) falls back to failover, and the decision records it; an explicit switchover fails.
+func TestAutoFallsBackToFailoverWhenTheRelayFails(t *testing.T) {
+	sm := Definition(testParams)
+	failed := sm.States[StRelayFailed]
+	require.Equal(t, TypeChoice, failed.Type)
+	require.Len(t, failed.Choices, 1)
+	assert.Equal(t, "$.mode", failed.Choices[0].Variable)
+	assert.Equal(t, ModeAuto, *failed.Choices[0].StringEquals)
+	assert.Equal(t, StFallBack, failed.Choices[0].Next)
+	assert.Equal(t, StRelayFailedReport, failed.Default, "explicit switchover keeps failing loudly")
+	assert.Equal(t, StNotifyFailure, sm.States[StRelayFailedReport].Next)
+	assert.Equal(t, "$.error", sm.States[StRelayFailedReport].ResultPath)
+
+	fb := sm.States[StFallBack]
+	assert.Equal(t, StFailover, fb.Next)
+	assert.Equal(t, JSONata, fb.QueryLanguage)
+	out := fb.Output.(string)
+	for _, want := range []string{`"action": "failover"`, `"fallback": {"from": "switchover", "to": "failover", "reason": $why`,
+		"$i.relay.error", "$i.relay.message", "$merge([$i.decision"} {
+		assert.Contains(t, out, want)
+	}
+	assert.Equal(t, true, sm.States[StFailover].Parameters["AllowDataLoss"])
+	// The relay's answers: ok waits, refused re-reads, anything else (and an invoke that fails)
+	// goes to SwitchoverRelayFailed.
+	answered := sm.States[StRelayAnswered]
+	assert.Equal(t, StRelayFailed, answered.Default)
+	assert.Equal(t, StRelayFailed, sm.States[StSwitchover].Catch[0].Next)
+	assert.Contains(t, sm.States[StSwitchover].Catch[0].Output, `"ok": false, "refused": false`)
+	// The report says it fell back.
+	msg := sm.States[StNotifySuccess].Arguments["Message"].(string)
+	assert.Contains(t, msg, "$exists($i.decision.fallback)")
+	assert.Contains(t, msg, "FELL BACK from")
+}
+
+// F1: one rule for "the old writer answers": the runbook's auto switches over only when the global
+// cluster is available, the lag datapoint is fresh AND the detector's evidence (when present) saw the
+// writer available; the detector's start says it did not.
+func TestAutoDecisionUsesTheDetectorsEvidence(t *testing.T) {
+	decide := Definition(testParams).States[StDecide].Output.(string)
+	assert.Contains(t, decide, `$ev := $i.evidence.writerAvailable`)
+	assert.Contains(t, decide, `$answers := $i.before.status = "available" and $i.lag.fresh and ($exists($ev) ? $ev = true : true)`)
 }
 
 // A start while a promotion of the same global cluster is under way never promotes again.

@@ -14,7 +14,7 @@ import (
 // Sources: the Application Load Balancer guide ("CloudWatch metrics for your Application Load
 // Balancer", metric dimensions), the EC2 Auto Scaling guide (group metrics), the Aurora user guide
 // (cluster- and instance-level metrics; "Amazon CloudWatch dimensions for Aurora"), Route 53
-// (health check metrics, us-east-1), CloudFront (distribution metrics with Region=Global), WAF
+// (health check metrics, us-east-1), Lambda (function metrics, FunctionName), CloudFront (distribution metrics with Region=Global), WAF
 // (CLOUDFRONT-scope web ACLs without a Region dimension).
 //
 // Aurora global database metrics (AuroraGlobalDBReplicationLag, AuroraGlobalDBRPOLag,
@@ -54,6 +54,12 @@ var publishedMetrics = map[string]map[string][][]string{
 	"multi-region-ha/Drills": {"AbortDrill": {{"Stack"}}}, // an operator's put-metric-data (pkg/drills)
 	// The detector's function publishes each probe result by the region it watches (pkg/detector).
 	"MultiRegionHA/Detector": {"PromoteSignal": {{"WatchedRegion"}}, "Degraded": {{"WatchedRegion"}}},
+	// Lambda publishes per-function invocation metrics by FunctionName (and by FunctionName +
+	// Resource for versions and aliases); the detector's heartbeat watches Errors by FunctionName.
+	"AWS/Lambda": {
+		"Errors":      {{"FunctionName"}, {"FunctionName", "Resource"}},
+		"Invocations": {{"FunctionName"}, {"FunctionName", "Resource"}},
+	},
 	"AWS/WAFV2": {
 		"BlockedRequests": {{"Rule", "WebACL"}, {"Region", "Rule", "WebACL"}},
 		"AllowedRequests": {{"Rule", "WebACL"}, {"Region", "Rule", "WebACL"}},

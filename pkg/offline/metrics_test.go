@@ -24,6 +24,9 @@ func TestCheckMetricKnowsWhatCloudWatchPublishes(t *testing.T) {
 		{"AWS/ApplicationELB", "HealthyHostCount", []string{"TargetGroup", "LoadBalancer"}, true},
 		{"AWS/RDS", "ReplicationLag", []string{"DBClusterIdentifier"}, false},
 		{"Custom/App", "Errors", nil, false},
+		{"AWS/Lambda", "Errors", []string{"FunctionName"}, true}, // the detector's heartbeat
+		{"AWS/Lambda", "Errors", []string{"FunctionName", "Resource"}, true},
+		{"AWS/Lambda", "Errors", []string{"FunctionArn"}, false},
 	}
 	for _, tc := range cases {
 		err := CheckMetric(tc.namespace, tc.metric, tc.dims)

@@ -35,7 +35,8 @@ class SameVerdictsAsGo(unittest.TestCase):
 class FakeClients:
     """boto3 stand-ins recording what the handler sends."""
 
-    def __init__(self, lag_values, own_writer=False, watched_api_fails=False, executions=(), lag_age=60):
+    def __init__(self, lag_values, own_writer=False, watched_api_fails=False, executions=(), lag_age=60,
+                 global_status="available"):
         self.calls = []
         self.lag_values = lag_values
         self.lag_age = lag_age
@@ -43,6 +44,7 @@ class FakeClients:
         self.watched_api_fails = watched_api_fails
         self.executions = list(executions)
         self.metrics = None
+        self.global_status = global_status
 
     def __call__(self, service, region):
         test = self
@@ -60,7 +62,9 @@ class FakeClients:
 
             def describe_global_clusters(self, **kw):
                 test.calls.append(("describe_global_clusters", region, kw))
-                return {"GlobalClusters": [{"GlobalClusterMembers": [
+                if region == "us-east-1" and test.watched_api_fails:
+                    raise RuntimeError("connect timeout")
+                return {"GlobalClusters": [{"Status": test.global_status, "GlobalClusterMembers": [
                     {"DBClusterArn": "arn:own", "IsWriter": test.own_writer},
                     {"DBClusterArn": "arn:watched", "IsWriter": not test.own_writer},
                 ]}]}
@@ -135,6 +139,25 @@ class Handler(unittest.TestCase):
         self.assertFalse(v["promoteSignal"])
         self.assertEqual(1.0, fake.metrics["Degraded"], "the application is unreachable: a page")
         self.assertEqual("switchover", v["mode"])
+
+    def test_bad_deploy_with_a_write_burst_is_vetoed(self):
+        # 503s (nothing listens on the probe URL) and a lag of 45 s rising, but the writer region's
+        # RDS API shows the global cluster available with its writer: not dark, never a promotion.
+        fake = FakeClients([50000.0, 45000.0])
+        v = detector.handler({}, None, clients=fake)
+        self.assertTrue(v["replicationStopped"])
+        self.assertTrue(v["writerVeto"])
+        self.assertFalse(v["regionDark"])
+        self.assertEqual(0.0, fake.metrics["PromoteSignal"])
+        self.assertEqual(1.0, fake.metrics["Degraded"], "a page for a person")
+        watched = [c for c in fake.calls if c[1] == "us-east-1"]
+        self.assertEqual([("describe_global_clusters", "us-east-1", {"GlobalClusterIdentifier": "global"})], watched)
+
+    def test_global_cluster_not_available_is_no_veto(self):
+        fake = FakeClients([50000.0, 45000.0], global_status="failing-over")
+        v = detector.handler({}, None, clients=fake)
+        self.assertFalse(v["writerVeto"])
+        self.assertTrue(v["promoteSignal"])
 
     def test_writer_region_idles(self):
         fake = FakeClients([], own_writer=True)
