@@ -739,12 +739,14 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 			return err
 		}
 		out[region] = pulumi.Map{
-			stackoutputs.DetectorFunctionName:  det.FunctionName,
-			stackoutputs.DetectorLogGroupName:  det.LogGroupName,
-			stackoutputs.DetectorPromoteAlarm:  det.PromoteAlarmName,
-			stackoutputs.DetectorDegradedAlarm: det.DegradedAlarmName,
-			stackoutputs.DetectorStartRule:     det.StartRuleName,
-			stackoutputs.DetectorScheduleRule:  det.ScheduleRuleName,
+			stackoutputs.DetectorFunctionName:   det.FunctionName,
+			stackoutputs.DetectorLogGroupName:   det.LogGroupName,
+			stackoutputs.DetectorPromoteAlarm:   det.PromoteAlarmName,
+			stackoutputs.DetectorDegradedAlarm:  det.DegradedAlarmName,
+			stackoutputs.DetectorHeartbeatAlarm: det.HeartbeatAlarmName,
+			stackoutputs.DetectorErrorsAlarm:    det.ErrorsAlarmName,
+			stackoutputs.DetectorStartRule:      det.StartRuleName,
+			stackoutputs.DetectorScheduleRule:   det.ScheduleRuleName,
 		}
 	}
 	export(ctx, stackoutputs.FailoverDetectors, out)

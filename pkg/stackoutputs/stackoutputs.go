@@ -63,6 +63,9 @@ const (
 	DetectorLogGroupName  = "logGroupName"
 	DetectorPromoteAlarm  = "promoteAlarmName"
 	DetectorDegradedAlarm = "degradedAlarmName"
-	DetectorStartRule     = "startRuleName"
-	DetectorScheduleRule  = "scheduleRuleName"
+	// DetectorHeartbeatAlarm and DetectorErrorsAlarm page when the detector itself stops working.
+	DetectorHeartbeatAlarm = "heartbeatAlarmName"
+	DetectorErrorsAlarm    = "errorsAlarmName"
+	DetectorStartRule      = "startRuleName"
+	DetectorScheduleRule   = "scheduleRuleName"
 )
