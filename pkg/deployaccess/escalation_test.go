@@ -23,10 +23,7 @@ var (
 // deployRole is what the deploy role holds: PowerUserAccess (every action but IAM, Organizations
 // and Account, plus a few IAM reads and service-linked roles) and the inline policy.
 func deployRole() []iampolicy.Document {
-	powerUser := iampolicy.New(
-		NotActionAllow("PowerUserAccess", []string{"iam:*", "organizations:*", "account:*"}),
-		iampolicy.Statement{Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles"}, Resource: []string{"*"}},
-	)
+	powerUser := PowerUserAccess()
 	inline := RolePolicy(PolicyArgs{Partition: "aws", AccountID: acct, Issuer: issuer, RoleName: "multi-region-ha-prod-deploy", Prefix: prefix, BoundaryArn: boundaryArn})
 	return []iampolicy.Document{powerUser, inline}
 }
@@ -54,6 +51,9 @@ func TestDeployRoleCanDeployTheProgram(t *testing.T) {
 		{"iam:TagRole", programRole, nil},
 		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}},
 		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "states.amazonaws.com"}},
+		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}},
+		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "fis.amazonaws.com"}},
+		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "ssm.amazonaws.com"}},
 		{"iam:CreateInstanceProfile", "arn:aws:iam::" + acct + ":instance-profile/" + prefix + "profile-1", nil},
 		{"iam:CreateServiceLinkedRole", "arn:aws:iam::" + acct + ":role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS", nil},
 		// A refresh reads everything, the deploy role and the provider included; a tag change re-tags them.
@@ -101,7 +101,9 @@ func TestDeployRoleCannotEscalate(t *testing.T) {
 		// Inline policies on a role that lacks the boundary (one the deploy role did not create).
 		{"inline policy on an unbounded role", Request{"iam:PutRolePolicy", programRole, nil}},
 		// Handing a role to a service that could run arbitrary code with it.
-		{"pass a role to Lambda", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}}},
+		// (Lambda, FIS and SSM receive program roles, so they are allowed; Glue never does.)
+		{"pass a role to Glue", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "glue.amazonaws.com"}}},
+		{"pass a role to CodeBuild", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "codebuild.amazonaws.com"}}},
 		{"pass a role to CloudFormation", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "cloudformation.amazonaws.com"}}},
 		{"pass another role", Request{"iam:PassRole", otherRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
 		// The OIDC provider and long-lived credentials.

@@ -1,6 +1,8 @@
 package deployaccess
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -117,4 +119,23 @@ func toStrings(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// ParsePolicy reads a policy document as the program registers it (a RolePolicy's or Policy's
+// policy input), for Evaluate.
+func ParsePolicy(s string) (iampolicy.Document, error) {
+	var doc iampolicy.Document
+	if err := json.Unmarshal([]byte(s), &doc); err != nil {
+		return doc, fmt.Errorf("deployaccess: parse policy: %w", err)
+	}
+	return doc, nil
+}
+
+// PowerUserAccess models the AWS managed policy the deploy role holds by default, for Evaluate:
+// every action but IAM, Organizations and Account, plus the few IAM calls it grants itself.
+func PowerUserAccess() iampolicy.Document {
+	return iampolicy.New(
+		NotActionAllow("PowerUserAccess", []string{"iam:*", "organizations:*", "account:*"}),
+		iampolicy.Statement{Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles"}, Resource: []string{"*"}},
+	)
 }
