@@ -164,11 +164,12 @@ func (d *deployment) newProviders(ctx *pulumi.Context) error {
 
 // providerArgs are the settings of region's provider. Every provider refuses credentials of another
 // account (allowedAccountIds), so a deploy with the wrong credentials stops before it changes
-// anything. The provider of unavailableRegion instead configures without any network call: the
+// anything. The provider of unavailableRegion instead configures without any call to that region: the
 // engine configures every provider the program registers, even under --target (pulumi/pulumi#17746),
 // and an aws provider calls STS (credential validation), IAM/STS/the metadata API (account id) and
 // the EC2 metadata API at configure time unless told not to. allowedAccountIds needs the account id
-// those calls return, so that provider goes without it. Nothing else differs.
+// those calls return, so that provider goes without it, and its STS calls (assuming a role) go to the
+// surviving region (stsRegion). Nothing else differs.
 func providerArgs(cfg *stacks.Config, region string) *aws.ProviderArgs {
 	args := &aws.ProviderArgs{
 		Region: pulumi.String(region),
@@ -182,8 +183,23 @@ func providerArgs(cfg *stacks.Config, region string) *aws.ProviderArgs {
 		args.SkipCredentialsValidation = pulumi.Bool(true)
 		args.SkipRequestingAccountId = pulumi.Bool(true)
 		args.SkipMetadataApiCheck = pulumi.Bool(true)
+		// Credentials that assume a role (a profile's role_arn, SSO, web identity) call STS in the
+		// provider's region unless stsRegion says otherwise; the dark region's STS cannot answer.
+		args.StsRegion = pulumi.String(survivingRegion(cfg, region))
 	}
 	return args
+}
+
+// survivingRegion is the region whose STS the provider of dark uses: the first of the stack's two
+// regions that is not dark (the primary when the edge region us-east-1 is the dark one and neither
+// of the pair).
+func survivingRegion(cfg *stacks.Config, dark string) string {
+	for _, r := range cfg.Regions() {
+		if r != dark {
+			return r
+		}
+	}
+	return cfg.PrimaryRegion
 }
 
 // provider returns the provider of region.

@@ -180,14 +180,14 @@ func TestStaticStabilityChangesNothingTheLookupsFed(t *testing.T) {
 // network-free, and nothing else: no other provider, no resource, no URN.
 func TestUnavailableRegionChangesOnlyThatProvider(t *testing.T) {
 	cases := []struct {
-		name, stack string
-		config      func(t *testing.T) map[string]string
-		dark        string
+		name, stack    string
+		config         func(t *testing.T) map[string]string
+		dark, survivor string
 	}{
-		{"prod, secondary dark", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }, "us-west-2"},
-		{"prod, home region dark", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }, "us-east-1"},
-		{"eu pair, edge region dark", "prod", euConfig, "us-east-1"},
-		{"eu pair, primary dark", "prod", euConfig, "eu-west-1"},
+		{"prod, secondary dark", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }, "us-west-2", "us-east-1"},
+		{"prod, home region dark", "prod", func(t *testing.T) map[string]string { return stackConfig(t, "prod") }, "us-east-1", "us-west-2"},
+		{"eu pair, edge region dark", "prod", euConfig, "us-east-1", "eu-west-1"},
+		{"eu pair, primary dark", "prod", euConfig, "eu-west-1", "eu-central-1"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -210,7 +210,10 @@ func TestUnavailableRegionChangesOnlyThatProvider(t *testing.T) {
 					assert.Equal(t, true, a["skipCredentialsValidation"])
 					assert.Equal(t, true, a["skipRequestingAccountId"])
 					assert.Equal(t, true, a["skipMetadataApiCheck"])
-					for _, k := range []string{"allowedAccountIds", "skipCredentialsValidation", "skipRequestingAccountId", "skipMetadataApiCheck"} {
+					assert.NotContains(t, b, "stsRegion", "normally STS is the provider's own region")
+					assert.Equal(t, tc.survivor, a["stsRegion"], "assumed-role credentials go to the surviving region's STS")
+					assert.NotEqual(t, tc.dark, a["stsRegion"])
+					for _, k := range []string{"allowedAccountIds", "skipCredentialsValidation", "skipRequestingAccountId", "skipMetadataApiCheck", "stsRegion"} {
 						delete(a, k)
 						delete(b, k)
 					}

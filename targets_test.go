@@ -27,6 +27,14 @@ func TestTargetsSelectTheSurvivingRegionOnly(t *testing.T) {
 					selected[urn] = true
 				}
 				types := map[string]bool{}
+				providers := 0
+				for _, r := range m.OfType("pulumi:providers:aws") {
+					assert.Equal(t, r.Str("region") == surviving, selected[r.URN], "provider %s: only the surviving region's is targeted", r.Name)
+					if selected[r.URN] {
+						providers++
+					}
+				}
+				assert.Equal(t, 1, providers, "the surviving region's provider is targeted, so it takes the program's settings")
 				for _, r := range m.Resources() {
 					if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
 						continue
@@ -64,6 +72,7 @@ func TestTargetsCommandPrintsFlags(t *testing.T) {
 		assert.NotContains(t, l, "aws:iam/", l)
 	}
 	assert.Contains(t, errOut.String(), "unavailableRegion us-east-1")
+	assert.Contains(t, lines, "--target=urn:pulumi:prod::multi-region-ha::pulumi:providers:aws::aws-us-west-2", "the surviving region's provider takes the program's settings")
 
 	out.Reset()
 	errOut.Reset()
@@ -78,7 +87,7 @@ func TestTargetsCommandPrintsFlags(t *testing.T) {
 			custom++
 		}
 	}
-	assert.Equal(t, custom, len(lines)+len(excludes), "every resource is either targeted or excluded")
+	assert.Equal(t, custom+1, len(lines)+len(excludes), "every resource is either targeted or excluded, and the surviving region's provider is targeted")
 
 	assert.Equal(t, targets.ExitUsage, targets.Main([]string{"--stack", "prod", "--region", "eu-west-1"}, run, &out, &errOut), "a region of no stack")
 }

@@ -22,17 +22,41 @@ func BoundaryArn(partition, accountID, prefix string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:policy/%s", partition, accountID, BoundaryName(prefix))
 }
 
-// BoundaryPolicy caps every role a deployment creates: whatever policies are attached to it, it
-// can do nothing in IAM, AWS Organizations or Account management, and cannot assume other roles. The
-// program's service roles (instances, flow logs, enhanced monitoring, Step Functions, EventBridge,
-// Config, Backup) need none of that.
-func BoundaryPolicy() iampolicy.Document {
+// BoundaryPolicy caps every role a deployment creates. A permissions boundary grants nothing; it is
+// the most a role's own policies can take effect for, and what it does not allow is denied. It
+// allows every action outside IAM, Organizations and Account management except sts:AssumeRole (no
+// chaining), and within IAM only:
+//   - reads (iam:Get*, iam:List*): AWS Config's recorder (AWS_ConfigRole) records the account's IAM
+//     roles, policies and users in the home region;
+//   - iam:PassRole of the stack's own roles (role/<prefix>*) to the services the program uses
+//     (PassedToServices): the patch window's role hands the automation role to
+//     ssm:StartAutomationExecution.
+//
+// No IAM write is allowed, so a program role can never create, change or attach anything in IAM,
+// and it can hand a role only to a service the deploy role could hand it to itself. The explicit
+// deny keeps Organizations, Account and role chaining out even if the allow is ever widened.
+func BoundaryPolicy(partition, accountID, prefix string) iampolicy.Document {
 	return iampolicy.New(
-		iampolicy.Statement{Sid: "ServiceRolesMayDoTheirJob", Effect: "Allow", Action: []string{"*"}, Resource: []string{"*"}},
 		iampolicy.Statement{
-			Sid:      "NeverIAMOrganizationsOrRoleChaining",
+			Sid: "ServiceRolesMayDoTheirJob", Effect: "Allow",
+			NotAction: []string{"iam:*", "organizations:*", "account:*", "sts:AssumeRole"}, Resource: []string{"*"},
+		},
+		iampolicy.Statement{Sid: "ReadIAM", Effect: "Allow", Action: []string{"iam:Get*", "iam:List*"}, Resource: []string{"*"}},
+		iampolicy.Statement{
+			Sid: "PassTheStacksRolesToItsServices", Effect: "Allow", Action: []string{"iam:PassRole"},
+			Resource:  []string{fmt.Sprintf("arn:%s:iam::%s:role/%s*", partition, accountID, prefix)},
+			Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": PassedToServices}},
+		},
+		// The deploy role is under the prefix too; its trust admits only Pulumi's web identities, so
+		// no service could use it, but no program role has a reason to hand it anywhere.
+		iampolicy.Statement{
+			Sid: "NeverPassTheDeployRole", Effect: "Deny", Action: []string{"iam:PassRole"},
+			Resource: []string{fmt.Sprintf("arn:%s:iam::%s:role/%sdeploy", partition, accountID, prefix)},
+		},
+		iampolicy.Statement{
+			Sid:      "NeverOrganizationsAccountOrRoleChaining",
 			Effect:   "Deny",
-			Action:   []string{"iam:*", "organizations:*", "account:*", "sts:AssumeRole"},
+			Action:   []string{"organizations:*", "account:*", "sts:AssumeRole"},
 			Resource: []string{"*"},
 		},
 	)
@@ -56,7 +80,8 @@ func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...p
 	if args == nil || args.Prefix == "" {
 		return nil, fmt.Errorf("deployaccess %s: Prefix is required", name)
 	}
-	if err := awsenv.AccountIn(args.AccountId, "us-east-1").Validate(); err != nil {
+	acct := awsenv.AccountIn(args.AccountId, "us-east-1")
+	if err := acct.Validate(); err != nil {
 		return nil, fmt.Errorf("deployaccess %s: %w", name, err)
 	}
 	b := &Boundary{}
@@ -64,9 +89,12 @@ func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...p
 		return nil, err
 	}
 	p, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
-		Name:        pulumi.String(BoundaryName(args.Prefix)),
+		Name: pulumi.String(BoundaryName(args.Prefix)),
+		// The description predates the IAM reads and PassRole of the stack's roles; IAM replaces a
+		// policy whose description changes, and this one has a fixed name every role references, so
+		// it stays as it was.
 		Description: pulumi.String("Permissions boundary of every role the " + args.Prefix + " stack creates: no IAM, Organizations, Account or role chaining"),
-		Policy:      pulumi.String(BoundaryPolicy().JSON()),
+		Policy:      pulumi.String(BoundaryPolicy(acct.Partition, acct.ID, args.Prefix).JSON()),
 		Tags:        pulumi.StringMap{"Name": pulumi.String(BoundaryName(args.Prefix))},
 	}, pulumi.Parent(b))
 	if err != nil {

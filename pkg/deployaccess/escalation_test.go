@@ -23,10 +23,7 @@ var (
 // deployRole is what the deploy role holds: PowerUserAccess (every action but IAM, Organizations
 // and Account, plus a few IAM reads and service-linked roles) and the inline policy.
 func deployRole() []iampolicy.Document {
-	powerUser := iampolicy.New(
-		NotActionAllow("PowerUserAccess", []string{"iam:*", "organizations:*", "account:*"}),
-		iampolicy.Statement{Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles"}, Resource: []string{"*"}},
-	)
+	powerUser := PowerUserAccess()
 	inline := RolePolicy(PolicyArgs{Partition: "aws", AccountID: acct, Issuer: issuer, RoleName: "multi-region-ha-prod-deploy", Prefix: prefix, BoundaryArn: boundaryArn})
 	return []iampolicy.Document{powerUser, inline}
 }
@@ -54,6 +51,9 @@ func TestDeployRoleCanDeployTheProgram(t *testing.T) {
 		{"iam:TagRole", programRole, nil},
 		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}},
 		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "states.amazonaws.com"}},
+		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}},
+		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "fis.amazonaws.com"}},
+		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "ssm.amazonaws.com"}},
 		{"iam:CreateInstanceProfile", "arn:aws:iam::" + acct + ":instance-profile/" + prefix + "profile-1", nil},
 		{"iam:CreateServiceLinkedRole", "arn:aws:iam::" + acct + ":role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS", nil},
 		// A refresh reads everything, the deploy role and the provider included; a tag change re-tags them.
@@ -101,7 +101,9 @@ func TestDeployRoleCannotEscalate(t *testing.T) {
 		// Inline policies on a role that lacks the boundary (one the deploy role did not create).
 		{"inline policy on an unbounded role", Request{"iam:PutRolePolicy", programRole, nil}},
 		// Handing a role to a service that could run arbitrary code with it.
-		{"pass a role to Lambda", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}}},
+		// (Lambda, FIS and SSM receive program roles, so they are allowed; Glue never does.)
+		{"pass a role to Glue", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "glue.amazonaws.com"}}},
+		{"pass a role to CodeBuild", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "codebuild.amazonaws.com"}}},
 		{"pass a role to CloudFormation", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "cloudformation.amazonaws.com"}}},
 		{"pass another role", Request{"iam:PassRole", otherRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
 		// The OIDC provider and long-lived credentials.
@@ -117,16 +119,61 @@ func TestDeployRoleCannotEscalate(t *testing.T) {
 	}
 }
 
-// The boundary caps every program role: whatever is attached, no IAM, Organizations or chaining.
+// boundedDecides is what a program role may do whatever its own policies say (as if it held
+// AdministratorAccess): a request takes effect only if the boundary allows it too.
+func boundedDecides(req Request) string {
+	return Evaluate(req, BoundaryPolicy("aws", acct, prefix))
+}
+
+// The boundary caps every program role: no IAM write, Organizations, Account or chaining; IAM reads
+// and PassRole of the stack's roles to the program's services only.
 func TestBoundaryCapsEveryProgramRole(t *testing.T) {
-	b := BoundaryPolicy()
-	for _, a := range []string{"iam:CreateRole", "iam:AttachRolePolicy", "iam:PassRole", "organizations:LeaveOrganization", "sts:AssumeRole"} {
-		assert.Equal(t, ExplicitDeny, Evaluate(Request{Action: a, Resource: "*"}, b), a)
+	for _, a := range []string{"organizations:LeaveOrganization", "account:PutAlternateContact", "sts:AssumeRole"} {
+		assert.Equal(t, ExplicitDeny, boundedDecides(Request{Action: a, Resource: "*"}), a)
 	}
-	for _, a := range []string{"logs:PutLogEvents", "rds:FailoverGlobalCluster", "autoscaling:UpdateAutoScalingGroup", "s3:PutObject"} {
-		assert.Equal(t, Allowed, Evaluate(Request{Action: a, Resource: "*"}, b), a)
+	for _, a := range []string{"logs:PutLogEvents", "rds:FailoverGlobalCluster", "autoscaling:UpdateAutoScalingGroup", "s3:PutObject",
+		"ssm:StartAutomationExecution", "sts:GetCallerIdentity", "iam:GetRole", "iam:ListRoles", "iam:GetAccountAuthorizationDetails", "iam:ListPolicies"} {
+		assert.Equal(t, Allowed, boundedDecides(Request{Action: a, Resource: "*"}), a)
+	}
+	// The patch window's role hands the automation role to Systems Manager.
+	assert.Equal(t, Allowed, boundedDecides(Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "ssm.amazonaws.com"}}))
+	for _, svc := range PassedToServices {
+		assert.Equal(t, Allowed, boundedDecides(Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": svc}}), svc)
 	}
 	assert.Equal(t, "arn:aws:iam::123456789012:policy/multi-region-ha-prod-boundary", boundaryArn)
+}
+
+// Every escalation path of a program role (one that, through a bad commit, held
+// AdministratorAccess) is refused by the boundary alone.
+func TestBoundedRoleCannotEscalate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		req  Request
+	}{
+		{"create a role", Request{"iam:CreateRole", programRole, bounded()}},
+		{"create a role outside the prefix", Request{"iam:CreateRole", otherRole, nil}},
+		{"attach AdministratorAccess", Request{"iam:AttachRolePolicy", programRole, bounded("iam:PolicyARN", adminPolicy)}},
+		{"inline policy on itself", Request{"iam:PutRolePolicy", programRole, bounded()}},
+		{"widen a trust", Request{"iam:UpdateAssumeRolePolicy", programRole, nil}},
+		{"remove its boundary", Request{"iam:DeleteRolePermissionsBoundary", programRole, nil}},
+		{"new version of the boundary", Request{"iam:CreatePolicyVersion", boundaryArn, nil}},
+		{"default version of the boundary", Request{"iam:SetDefaultPolicyVersion", boundaryArn, nil}},
+		{"create a user", Request{"iam:CreateUser", "arn:aws:iam::" + acct + ":user/x", nil}},
+		{"create an access key", Request{"iam:CreateAccessKey", "arn:aws:iam::" + acct + ":user/x", nil}},
+		{"service-linked role", Request{"iam:CreateServiceLinkedRole", "arn:aws:iam::" + acct + ":role/aws-service-role/x", nil}},
+		{"change the OIDC provider", Request{"iam:AddClientIDToOpenIDConnectProvider", provider, nil}},
+		{"account alias", Request{"iam:CreateAccountAlias", "*", nil}},
+		{"pass a role outside the prefix", Request{"iam:PassRole", otherRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
+		{"pass a prefixed role of another account", Request{"iam:PassRole", "arn:aws:iam::210987654321:role/" + prefix + "x", map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
+		{"pass a role to Glue", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "glue.amazonaws.com"}}},
+		{"pass a role to CloudFormation", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "cloudformation.amazonaws.com"}}},
+		{"pass a role with no service", Request{"iam:PassRole", programRole, nil}},
+		{"pass the deploy role", Request{"iam:PassRole", self, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
+		{"assume a role", Request{"sts:AssumeRole", programRole, nil}},
+		{"leave the organization", Request{"organizations:LeaveOrganization", "*", nil}},
+	} {
+		assert.NotEqual(t, Allowed, boundedDecides(tc.req), "%s: %s on %s is allowed", tc.name, tc.req.Action, tc.req.Resource)
+	}
 }
 
 func TestEvaluateConditions(t *testing.T) {

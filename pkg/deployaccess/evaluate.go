@@ -1,6 +1,8 @@
 package deployaccess
 
 import (
+	"encoding/json"
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -25,14 +27,14 @@ const (
 
 // Evaluate decides a request against identity policies the way IAM does within one account: an
 // explicit deny in any policy wins, then an allow, else the implicit deny. It understands Action,
-// Resource (with * and ? wildcards) and the condition operators the deploy role's policies use
+// NotAction, Resource (with * and ? wildcards) and the condition operators the deploy role's policies use
 // (StringEquals, StringNotEquals, StringLike, ArnLike, ArnNotLike); a negated operator matches when
 // the key is absent, the others do not, as in IAM.
 func Evaluate(req Request, docs ...iampolicy.Document) string {
 	decision := ImplicitDeny
 	for _, doc := range docs {
 		for _, s := range doc.Statement {
-			if !matchesAny(s.Action, req.Action) || (len(s.Resource) > 0 && !matchesAny(s.Resource, req.Resource)) || !conditionsHold(s.Condition, req.Context) {
+			if !actionMatches(s, req.Action) || (len(s.Resource) > 0 && !matchesAny(s.Resource, req.Resource)) || !conditionsHold(s.Condition, req.Context) {
 				continue
 			}
 			if s.Effect == "Deny" {
@@ -42,6 +44,15 @@ func Evaluate(req Request, docs ...iampolicy.Document) string {
 		}
 	}
 	return decision
+}
+
+// actionMatches reports whether s applies to action: through Action, or through NotAction (every
+// action but those listed).
+func actionMatches(s iampolicy.Statement, action string) bool {
+	if len(s.NotAction) > 0 {
+		return !matchesAny(s.NotAction, action)
+	}
+	return matchesAny(s.Action, action)
 }
 
 // NotActionAllow is a statement granting every action except the listed ones (PowerUserAccess's
@@ -117,4 +128,23 @@ func toStrings(v any) []string {
 		return out
 	}
 	return nil
+}
+
+// ParsePolicy reads a policy document as the program registers it (a RolePolicy's or Policy's
+// policy input), for Evaluate.
+func ParsePolicy(s string) (iampolicy.Document, error) {
+	var doc iampolicy.Document
+	if err := json.Unmarshal([]byte(s), &doc); err != nil {
+		return doc, fmt.Errorf("deployaccess: parse policy: %w", err)
+	}
+	return doc, nil
+}
+
+// PowerUserAccess models the AWS managed policy the deploy role holds by default, for Evaluate:
+// every action but IAM, Organizations and Account, plus the few IAM calls it grants itself.
+func PowerUserAccess() iampolicy.Document {
+	return iampolicy.New(
+		NotActionAllow("PowerUserAccess", []string{"iam:*", "organizations:*", "account:*"}),
+		iampolicy.Statement{Effect: "Allow", Action: []string{"iam:CreateServiceLinkedRole", "iam:DeleteServiceLinkedRole", "iam:ListRoles"}, Resource: []string{"*"}},
+	)
 }

@@ -73,10 +73,17 @@ var (
 )
 
 // PassedToServices are the services the program hands its roles to: instances (EC2), VPC flow
-// logs, RDS enhanced monitoring, Step Functions, EventBridge, AWS Config and AWS Backup.
+// logs, RDS enhanced monitoring, Step Functions, EventBridge, AWS Config, AWS Backup, Lambda (the
+// switchover relay and the failover detector), AWS FIS (the drills' experiment templates) and
+// Systems Manager (the patch window's task role and its automation role). Every service principal a
+// role of the program trusts must be here: the root test
+// TestDeployRoleMayPassEveryProgramRoleToTheServiceItTrusts runs the whole program with every
+// feature on and fails on a trusted service missing from this list. Any other service (Glue,
+// CloudFormation, CodeBuild, ...) could run code of the deployment's choosing with a program role.
 var PassedToServices = []string{
 	"ec2.amazonaws.com", "vpc-flow-logs.amazonaws.com", "monitoring.rds.amazonaws.com", "rds.amazonaws.com",
 	"states.amazonaws.com", "events.amazonaws.com", "config.amazonaws.com", "backup.amazonaws.com",
+	"lambda.amazonaws.com", "fis.amazonaws.com", "ssm.amazonaws.com",
 }
 
 // attachablePolicies are the managed policies a deployment may attach to the program's roles: the

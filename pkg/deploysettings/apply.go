@@ -111,6 +111,13 @@ func execute(o options, getenv func(string) string, client *http.Client, stdout 
 	if err := Check(&f.Settings, o.stack); err != nil {
 		return fmt.Errorf("%s violates the deployment invariants:\n%w", o.file, err)
 	}
+	seconds, err := SessionSeconds(ProjectDir(o.file), o.stack)
+	if err != nil {
+		return fmt.Errorf("%s: the session must match the stack's deployments.sessionSeconds: %w", o.file, err)
+	}
+	if err := CheckSession(&f.Settings, seconds); err != nil {
+		return fmt.Errorf("%s violates the deployment invariants:\n%w", o.file, err)
+	}
 	if o.command == "check" {
 		fmt.Fprintf(stdout, "%s: ok for stack %s\n", o.file, o.stack)
 		return nil

@@ -46,6 +46,31 @@ var (
 	sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
 )
 
+// MinSession and MaxSession bound operationContext.oidc.aws.duration: AssumeRoleWithWebIdentity
+// accepts DurationSeconds from 900 up to the role's MaxSessionDuration, which IAM caps at 12 hours.
+// Pulumi Cloud reads the field as a Go duration string ("12h0m0s"; apitype.DeploymentDuration).
+const (
+	MinSession = 15 * time.Minute
+	MaxSession = 12 * time.Hour
+)
+
+// CheckSession requires the file's OIDC session to last exactly the stack's
+// deployments.sessionSeconds, the deploy role's MaxSessionDuration. Longer fails every
+// AssumeRoleWithWebIdentity ("the requested DurationSeconds exceeds the MaxSessionDuration"); shorter
+// quietly caps every deployment below what the key promises, so an update longer than the file's
+// duration (a global engine upgrade) loses its credentials mid-way: equal, so the config key is the
+// one place that decides.
+func CheckSession(s *apitype.DeploymentSettings, sessionSeconds int) error {
+	want := time.Duration(sessionSeconds) * time.Second
+	if s.Operation == nil || s.Operation.OIDC == nil || s.Operation.OIDC.AWS == nil {
+		return errors.New("operationContext.oidc.aws is required")
+	}
+	if got := time.Duration(s.Operation.OIDC.AWS.Duration); got != want {
+		return fmt.Errorf("operationContext.oidc.aws.duration %s: must equal the stack's deployments.sessionSeconds (%d, i.e. %s), the deploy role's MaxSessionDuration", got, sessionSeconds, want)
+	}
+	return nil
+}
+
 // Check verifies the project's invariants for stack and returns every violation at once.
 func Check(s *apitype.DeploymentSettings, stack string) error {
 	var errs []error
@@ -181,8 +206,8 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		if !sessionNameRe.MatchString(a.SessionName) {
 			bad("operationContext.oidc.aws.sessionName %q: allowed 2-64 characters of [A-Za-z0-9+=,.@_-]", a.SessionName)
 		}
-		if d := time.Duration(a.Duration); d != 0 && (d < 15*time.Minute || d > time.Hour) {
-			bad("operationContext.oidc.aws.duration %s: allowed 15m to 1h (the deploy role's maximum session)", d)
+		if d := time.Duration(a.Duration); d < MinSession || d > MaxSession {
+			bad("operationContext.oidc.aws.duration %s: allowed %s to %s, and it must equal the stack's deployments.sessionSeconds (AssumeRoleWithWebIdentity grants 15 minutes up to the role's MaxSessionDuration)", d, MinSession, MaxSession)
 		}
 	}
 	if op.Options == nil || !op.Options.SkipIntermediateDeployments {

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/apitype"
 	"github.com/stretchr/testify/assert"
@@ -99,9 +100,13 @@ func TestCheckCatchesEachViolation(t *testing.T) {
 		{"other stack's role", Prod, func(s *apitype.DeploymentSettings) {
 			s.Operation.OIDC.AWS.RoleARN = "arn:aws:iam::123456789012:role/multi-region-ha-staging-deploy"
 		}, "roleArn"},
-		{"long session", Prod, func(s *apitype.DeploymentSettings) {
-			s.Operation.OIDC.AWS.Duration = apitype.DeploymentDuration(2 * 3600e9)
-		}, "15m to 1h"},
+		{"session beyond IAM's maximum", Prod, func(s *apitype.DeploymentSettings) {
+			s.Operation.OIDC.AWS.Duration = apitype.DeploymentDuration(13 * 3600e9)
+		}, "allowed 15m0s to 12h0m0s"},
+		{"session below STS's minimum", Prod, func(s *apitype.DeploymentSettings) {
+			s.Operation.OIDC.AWS.Duration = apitype.DeploymentDuration(10 * 60e9)
+		}, "allowed 15m0s to 12h0m0s"},
+		{"no session duration", Prod, func(s *apitype.DeploymentSettings) { s.Operation.OIDC.AWS.Duration = 0 }, "duration 0s"},
 		{"push-to-deploy on prod", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.DeployCommits = true }, "never on a branch push"},
 		{"prod on any tag", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.TagFilters = []string{"*"} }, "any tag"},
 		{"prod without tags", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.DeployTags = false }, "deployTags"},
@@ -183,4 +188,35 @@ func TestFilesCarryNoSecrets(t *testing.T) {
 			assert.False(t, strings.Contains(strings.ToLower(text), strings.ToLower(bad)), "%s contains %q", stack, bad)
 		}
 	}
+}
+
+// The committed files ask for exactly the session the stack's deploy role allows
+// (deployments.sessionSeconds, MaxSessionDuration): longer fails AssumeRoleWithWebIdentity, shorter
+// cuts a long update's credentials below what the key promises.
+func TestCommittedSessionEqualsTheStacksSessionSeconds(t *testing.T) {
+	for _, stack := range []string{Prod, Staging} {
+		t.Run(stack, func(t *testing.T) {
+			seconds, err := SessionSeconds(ProjectDir(committed(stack)), stack)
+			require.NoError(t, err)
+			assert.Equal(t, 43200, seconds, "the committed stacks use the default")
+			f := loadCommitted(t, stack)
+			assert.Equal(t, "12h0m0s", time.Duration(f.Settings.Operation.OIDC.AWS.Duration).String())
+			require.NoError(t, CheckSession(&f.Settings, seconds))
+			assert.Contains(t, string(f.JSON), `"duration":"12h0m0s"`, "Pulumi Cloud receives a Go duration string")
+		})
+	}
+}
+
+func TestCheckSessionRequiresEquality(t *testing.T) {
+	f := loadCommitted(t, Prod)
+	require.NoError(t, CheckSession(&f.Settings, 43200))
+	err := CheckSession(&f.Settings, 7200)
+	require.Error(t, err, "a file asking for more than the role allows fails every AssumeRoleWithWebIdentity")
+	assert.Contains(t, err.Error(), "must equal the stack's deployments.sessionSeconds (7200, i.e. 2h0m0s)")
+	f.Settings.Operation.OIDC.AWS.Duration = apitype.DeploymentDuration(time.Hour)
+	err = CheckSession(&f.Settings, 43200)
+	require.Error(t, err, "a shorter session makes deployments.sessionSeconds meaningless")
+	assert.Contains(t, err.Error(), "duration 1h0m0s")
+	f.Settings.Operation.OIDC = nil
+	assert.Error(t, CheckSession(&f.Settings, 43200))
 }

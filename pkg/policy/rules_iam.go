@@ -50,10 +50,12 @@ func wildcardActions(doc map[string]any) []string {
 }
 
 // isPermissionsBoundary reports whether a managed policy is the program's permissions boundary
-// (pkg/deployaccess): named "<prefix>boundary" and explicitly denying every IAM action, so the
-// Allow "*" a boundary needs (it only ever intersects with a role's own policies) can never be
-// used to grant IAM. Attached as an identity policy it would still be refused: it is only ever
-// a role's permissionsBoundary.
+// (pkg/deployaccess): named "<prefix>boundary", and no statement of it can grant an IAM write, so
+// the broad Allow a boundary needs (it only ever intersects with a role's own policies) can never be
+// used to change IAM. Two shapes qualify: an unconditioned Deny of iam:*, or a catch-all Allow whose
+// NotAction excludes iam:* while the only IAM it allows are reads (iam:Get*, iam:List*) and a
+// conditioned iam:PassRole. Attached as an identity policy it would still be refused: it is only
+// ever a role's permissionsBoundary.
 func isPermissionsBoundary(r *Resource) bool {
 	if !strings.HasSuffix(r.str("name"), "-boundary") {
 		return false
@@ -63,16 +65,49 @@ func isPermissionsBoundary(r *Resource) bool {
 		return false
 	}
 	statements, _ := doc["Statement"].([]any)
+	excludesIAM, grantsIAMWrite := false, false
 	for _, raw := range statements {
 		st, _ := raw.(map[string]any)
-		actions, _ := st["Action"].([]any)
+		actions := policyStrings(st["Action"])
+		if st["Effect"] == "Deny" {
+			for _, a := range actions {
+				if a == "iam:*" && st["Condition"] == nil {
+					return true
+				}
+			}
+			continue
+		}
+		if st["NotAction"] != nil {
+			if containsString(policyStrings(st["NotAction"]), "iam:*") {
+				excludesIAM = true
+			} else {
+				grantsIAMWrite = true
+			}
+		}
 		for _, a := range actions {
-			if st["Effect"] == "Deny" && a == "iam:*" && st["Condition"] == nil {
-				return true
+			switch {
+			case a == "iam:PassRole" && st["Condition"] != nil, strings.HasPrefix(a, "iam:Get"), strings.HasPrefix(a, "iam:List"):
+			case a == "*" || strings.HasPrefix(a, "iam:"):
+				grantsIAMWrite = true
 			}
 		}
 	}
-	return false
+	return excludesIAM && !grantsIAMWrite
+}
+
+// policyStrings reads an Action or NotAction element: one string or a list.
+func policyStrings(v any) []string {
+	if s, ok := v.(string); ok {
+		return []string{s}
+	}
+	var out []string
+	list, _ := v.([]any)
+	for _, e := range list {
+		if s, ok := e.(string); ok {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 var iamRules = []Rule{

@@ -249,6 +249,15 @@ func ruleCases() []ruleCase {
 		fail("iam-least-privilege", "NotAction", res(TypeIamRolePolicy, "p", map[string]any{"policy": `{"Statement":[{"Effect":"Allow","NotAction":"iam:*","Resource":"*"}]}`})),
 		pass("iam-least-privilege", "the permissions boundary", res(TypeIamPolicy, "b", map[string]any{"name": "multi-region-ha-prod-boundary", "policy": `{"Statement":[
 			{"Effect":"Allow","Action":["*"],"Resource":["*"]},{"Effect":"Deny","Action":["iam:*","organizations:*"],"Resource":["*"]}]}`})),
+		pass("iam-least-privilege", "the boundary that allows IAM reads and a conditioned PassRole", res(TypeIamPolicy, "b", map[string]any{"name": "multi-region-ha-prod-boundary", "policy": `{"Statement":[
+			{"Effect":"Allow","NotAction":["iam:*","organizations:*"],"Resource":["*"]},{"Effect":"Allow","Action":["iam:Get*","iam:List*"],"Resource":["*"]},
+			{"Effect":"Allow","Action":["iam:PassRole"],"Resource":["arn:aws:iam::1:role/p-*"],"Condition":{"StringEquals":{"iam:PassedToService":"ec2.amazonaws.com"}}}]}`})),
+		fail("iam-least-privilege", "a boundary whose NotAction lets IAM through", res(TypeIamPolicy, "b", map[string]any{"name": "x-boundary", "policy": `{"Statement":[
+			{"Effect":"Allow","NotAction":["organizations:*"],"Resource":["*"]}]}`})),
+		fail("iam-least-privilege", "a boundary that allows an IAM write", res(TypeIamPolicy, "b", map[string]any{"name": "x-boundary", "policy": `{"Statement":[
+			{"Effect":"Allow","NotAction":["iam:*"],"Resource":["*"]},{"Effect":"Allow","Action":["iam:CreateRole"],"Resource":["*"]}]}`})),
+		fail("iam-least-privilege", "a boundary with an unconditioned PassRole", res(TypeIamPolicy, "b", map[string]any{"name": "x-boundary", "policy": `{"Statement":[
+			{"Effect":"Allow","NotAction":["iam:*"],"Resource":["*"]},{"Effect":"Allow","Action":["iam:PassRole"],"Resource":["*"]}]}`})),
 		fail("iam-least-privilege", "a boundary name without the IAM deny", res(TypeIamPolicy, "b", map[string]any{"name": "x-boundary", "policy": `{"Statement":[
 			{"Effect":"Allow","Action":["*"],"Resource":["*"]}]}`})),
 		fail("iam-least-privilege", "AdministratorAccess", res(TypeIamRolePolicyAttach, "a", map[string]any{"policyArn": "arn:aws:iam::aws:policy/AdministratorAccess"})),

@@ -62,8 +62,19 @@ func Select(resources []*offline.Resource, region string, dark []string) Selecti
 	}
 	s := Selection{Region: region, Dark: dark, Targets: []string{}, Excluded: []Skipped{}}
 	for _, r := range resources {
+		if r.Type == "pulumi:providers:aws" && (r.Region == region || r.Str("region") == region) {
+			// The surviving region's provider is targeted explicitly. Older engines treat every provider
+			// as implicitly targeted (pulumi/pulumi#17746); pulumi/pulumi#24259 (2026) stops configuring
+			// untargeted providers, and whether one that targeted resources use then takes the program's
+			// new settings (defaultTags after a `tags` change) or its old state is not documented.
+			// Targeting it removes the doubt, and a provider update is state-only (it touches no AWS
+			// resource). The dark region's provider stays untargeted: newer engines do not configure it,
+			// older ones configure it with unavailableRegion's settings, which call no API of that region.
+			s.Targets = append(s.Targets, r.URN)
+			continue
+		}
 		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
-			continue // components hold nothing; providers are configured, never targeted
+			continue // components hold nothing; other providers are configured, never targeted
 		}
 		reason := reasonToSkip(r, region, viewerCerts, cloudFrontAcls)
 		if reason == "" {

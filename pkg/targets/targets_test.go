@@ -43,7 +43,7 @@ func TestSelectKeepsRegionalNonIAMResourcesOfTheSurvivingRegion(t *testing.T) {
 		{Type: "multi-region-ha:compute:Compute", Name: "compute-us-east-1", URN: "component"},
 	}
 	east := Select(rs, "us-east-1", []string{"us-west-2"})
-	assert.Equal(t, []string{rs[9].URN, rs[0].URN, rs[12].URN}, east.Targets, "the VPC, the ALB certificate and a REGIONAL WebACL of us-east-1")
+	assert.Equal(t, []string{"provider", rs[9].URN, rs[0].URN, rs[12].URN}, east.Targets, "the VPC, the ALB certificate, a REGIONAL WebACL and the provider of us-east-1")
 	reasons := map[string]string{}
 	for _, s := range east.Excluded {
 		reasons[s.URN] = s.Reason
@@ -63,7 +63,7 @@ func TestSelectKeepsRegionalNonIAMResourcesOfTheSurvivingRegion(t *testing.T) {
 	assert.Equal(t, ReasonNoRegion, reasons[rs[13].URN])
 
 	west := Select(rs, "us-west-2", []string{"us-east-1"})
-	assert.Equal(t, []string{rs[1].URN}, west.Targets, "nothing of the dark region or the global control planes")
+	assert.Equal(t, []string{rs[1].URN}, west.Targets, "nothing of the dark region (its provider included) or the global control planes")
 }
 
 func TestMainRefusesBadFlags(t *testing.T) {

@@ -12,10 +12,12 @@ type Document struct {
 
 // Statement is one policy statement. Principal is nil for identity policies.
 type Statement struct {
-	Sid       string                    `json:"Sid,omitempty"`
-	Effect    string                    `json:"Effect"`
-	Principal map[string]any            `json:"Principal,omitempty"`
-	Action    []string                  `json:"Action"`
+	Sid       string         `json:"Sid,omitempty"`
+	Effect    string         `json:"Effect"`
+	Principal map[string]any `json:"Principal,omitempty"`
+	Action    []string       `json:"Action,omitempty"`
+	// NotAction matches every action but these (set it instead of Action).
+	NotAction []string                  `json:"NotAction,omitempty"`
 	Resource  []string                  `json:"Resource,omitempty"`
 	Condition map[string]map[string]any `json:"Condition,omitempty"`
 }
