@@ -325,6 +325,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			// Traffic (issue #12): Route 53's checkers' prefix list, and where the default application
 			// finds the database.
 			HealthCheckPrefixListId: pulumi.String(d.cfg.PrefixLists(region).HealthCheck),
+			HealthCheckHost:         d.cfg.Edge.Names().Regional(region),
 			Database: compute.DatabaseDiscovery{
 				GlobalClusterIdentifier: database.GlobalClusterIdentifier(ctx.Project(), ctx.Stack(), databaseName),
 				SecretNamePrefix:        database.SecretNamePrefix(databaseName),

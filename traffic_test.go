@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -221,6 +222,16 @@ func TestHealthCheckWiringOnTheRealInputs(t *testing.T) {
 				rule := m.Named("aws:lb/listenerRule:ListenerRule", "compute-"+r+"-health-paths")
 				require.NotNil(t, rule, r)
 				assert.ElementsMatch(t, []string{byKey[r+"-live"].Path, byKey[r+"-primary"].Path}, rule.Strings("conditions[0].pathPattern.values"))
+				// Only Route 53's checks of this stack: the Host they send is the checks' own name.
+				assert.Equal(t, []string{m.Named(healthCheckType, "edge-"+r+"-live").Str("fqdn")}, rule.Strings("conditions[2].hostHeader.values"),
+					"the health paths admit only the Host this stack's checks send")
+				values := 0
+				for i := 0; i < rule.Len("conditions"); i++ {
+					for _, k := range []string{"pathPattern", "httpRequestMethod", "hostHeader"} {
+						values += len(rule.Strings(fmt.Sprintf("conditions[%d].%s.values", i, k)))
+					}
+				}
+				assert.LessOrEqual(t, values, 5, "an ALB rule takes at most five condition values")
 				hc := m.Named("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "compute-"+r+"-alb-in-https-route53")
 				require.NotNil(t, hc, r)
 				assert.Equal(t, cfg.PrefixLists(r).HealthCheck, hc.Str("prefixListId"), "the region's own route53-healthchecks list")

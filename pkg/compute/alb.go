@@ -142,7 +142,7 @@ func (c *Compute) newLoadBalancing(ctx *pulumi.Context, name string, args *Args,
 	healthRule, err := lb.NewListenerRule(ctx, name+"-health-paths", &lb.ListenerRuleArgs{
 		ListenerArn: listener.Arn,
 		Priority:    pulumi.Int(healthPathsRulePriority),
-		Conditions: lb.ListenerRuleConditionArray{
+		Conditions: append(lb.ListenerRuleConditionArray{
 			&lb.ListenerRuleConditionArgs{
 				PathPattern: &lb.ListenerRuleConditionPathPatternArgs{
 					Values: pulumi.ToStringArray(HealthPaths(args.HealthCheckPath)),
@@ -153,7 +153,7 @@ func (c *Compute) newLoadBalancing(ctx *pulumi.Context, name string, args *Args,
 					Values: pulumi.ToStringArray(HealthCheckerMethods),
 				},
 			},
-		},
+		}, healthHostCondition(args.HealthCheckHost)...),
 		Actions: lb.ListenerRuleActionArray{&lb.ListenerRuleActionArgs{
 			Type:           pulumi.String("forward"),
 			TargetGroupArn: target.Arn,
@@ -169,3 +169,14 @@ func (c *Compute) newLoadBalancing(ctx *pulumi.Context, name string, args *Args,
 // HealthPaths are the paths the ALB forwards without the origin secret: the liveness path (the
 // target group's health check path) and the global-primary path.
 func HealthPaths(livenessPath string) []string { return []string{livenessPath, PrimaryPath} }
+
+// healthHostCondition requires the Host Route 53's checks send (their fully qualified domain name).
+// With the two paths and two methods it makes five condition values, the most a rule may have.
+func healthHostCondition(host string) lb.ListenerRuleConditionArray {
+	if host == "" {
+		return nil
+	}
+	return lb.ListenerRuleConditionArray{&lb.ListenerRuleConditionArgs{
+		HostHeader: &lb.ListenerRuleConditionHostHeaderArgs{Values: pulumi.StringArray{pulumi.String(host)}},
+	}}
+}

@@ -61,6 +61,11 @@ type Args struct {
 	// com.amazonaws.<region>.route53-healthchecks (Route53HealthChecksPrefixList): Route 53's health
 	// checkers reach the liveness and primary paths from it, through a second security group.
 	HealthCheckPrefixListId pulumi.StringInput
+	// HealthCheckHost is the name Route 53's health checks of this region send as Host (the region's
+	// origin name): the rule that admits the health paths without the origin secret also requires it,
+	// so another account's checks or CloudFront distributions cannot reach them by the ALB's name.
+	// Empty leaves the host unchecked.
+	HealthCheckHost string
 	// Role is RolePrimary or RoleSecondary: it only reaches user data and tags.
 	Role string
 
