@@ -60,6 +60,12 @@ WRITE = {
 }
 state = {"primary": False, "at": 0.0, "primaryRegion": None, "error": "not checked yet"}
 db = {}
+# A cluster that left the global database (detached after a failover) may still read itself as the
+# primary from its own views. Every MEMBERSHIP s this region's RDS API says whether this region's
+# cluster is still a member; only "not a member" vetoes the claim (an API that does not answer, or a
+# member list that lags a switchover, never does), so a stale old primary never gets traffic.
+MEMBERSHIP = int(E.get("MEMBERSHIP_SECONDS", "30"))
+member = {"present": None, "at": -1e9}
 
 
 def aws(*args):
@@ -102,6 +108,18 @@ def sql(host, statement, timeout=3):
     return [line.split("\t")[0] for line in out.stdout.splitlines() if line.strip()]
 
 
+def is_member():
+    """True/False: this region's cluster is / is not a member of the global cluster; None: unknown."""
+    if time.time() - member["at"] >= MEMBERSHIP:
+        try:
+            members = aws("rds", "describe-global-clusters", "--global-cluster-identifier", E["GLOBAL_CLUSTER_ID"])["GlobalClusters"][0]["GlobalClusterMembers"]
+            member["present"] = any(m["DBClusterArn"].split(":")[3] == REGION for m in members)
+        except Exception:
+            member["present"] = None
+        member["at"] = time.time()
+    return member["present"]
+
+
 def refresh_forever():
     """Re-reads the topology every REFRESH s in the background; the path answers from memory."""
     while True:
@@ -110,7 +128,9 @@ def refresh_forever():
             status, instances = (sql(d["local"], q) for q in TOPOLOGY[d["engine"]])
             # Both views must agree; during a switchover they may not, and the last answer holds.
             if status and instances and status[0] == instances[0]:
-                state.update(primary=status[0] == REGION, primaryRegion=status[0], at=time.time(), error=None)
+                claims = status[0] == REGION and is_member() is not False
+                state.update(primary=claims, primaryRegion=status[0], at=time.time(),
+                             error=None if claims or status[0] != REGION else "this region's cluster left the global cluster")
             else:
                 state["error"] = "topology in transition: %s / %s" % (status, instances)
         except Exception as e:  # keep the last answer through a blip, for at most HOLD seconds
