@@ -27,40 +27,10 @@ func TestDefaultApplicationSendsItsRegionOnEveryResponse(t *testing.T) {
 	assert.Contains(t, script, "REGION_HEADER="+edgecalc.RegionHeader+"\n", "the renderer fills the header name")
 	assert.Equal(t, "X-Served-By-Region", edgecalc.RegionHeader)
 
-	shim, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed: cannot run the default application")
-	}
-	// The interpreter itself (not a version manager's shim), so the server can run with an empty PATH.
-	real, err := exec.Command(shim, "-c", "import sys; print(sys.executable)").Output()
-	require.NoError(t, err)
-	python := strings.TrimSpace(string(real))
-	server := regexp.MustCompile(`(?s)cat > /opt/webapp/server.py <<'PY'\n(.*?)\nPY\n`).FindStringSubmatch(script)
-	require.NotNil(t, server, "the user data writes the server from a quoted heredoc")
-	path := filepath.Join(t.TempDir(), "server.py")
-	require.NoError(t, os.WriteFile(path, []byte(server[1]), 0o600))
-
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := l.Addr().(*net.TCPAddr).Port
-	require.NoError(t, l.Close())
-
-	cmd := exec.Command(python, path)
-	// The env file's values as systemd hands them over; the region is what IMDS would answer.
-	cmd.Env = append(os.Environ(), "APP_REGION=eu-west-1", "APP_ZONE=eu-west-1a", "APP_INSTANCE_ID=i-0123",
-		fmt.Sprintf("APP_PORT=%d", port), "HEALTH_CHECK_PATH=/health", "PRIMARY_PATH="+PrimaryPath,
-		"PRIMARY_REFRESH_SECONDS=5", "PRIMARY_HOLD_SECONDS=60", "GLOBAL_CLUSTER_ID=g", "DB_SECRET_PREFIX=p",
-		"STACK=prod", "REGION_HEADER="+edgecalc.RegionHeader, "PATH=/nonexistent") // no aws CLI: topology unknown
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Log(stderr.String())
-		}
-	})
+	python := pythonInterpreter(t)
+	path := writeServer(t, script, t.TempDir())
+	// No aws CLI on PATH: the topology stays unknown.
+	port := startServer(t, python, path, "PRIMARY_REFRESH_SECONDS=5", "PATH=/nonexistent")
 
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	client := &http.Client{Timeout: 5 * time.Second}
@@ -99,19 +69,9 @@ func TestDefaultApplicationSendsItsRegionOnEveryResponse(t *testing.T) {
 // commands: the views always name this region; the member list says first that this region's cluster
 // is a member (200), then that it is not (503), then nothing (the API fails: the views decide, 200).
 func TestDefaultApplicationNeverClaimsThePrimaryOnceItsClusterLeftTheGlobalCluster(t *testing.T) {
-	shim, err := exec.LookPath("python3")
-	if err != nil {
-		t.Skip("python3 not installed: cannot run the default application")
-	}
-	real, err := exec.Command(shim, "-c", "import sys; print(sys.executable)").Output()
-	require.NoError(t, err)
-	python := strings.TrimSpace(string(real))
-	script := decodeUserData(t, userDataArgs("", RolePrimary))
-	server := regexp.MustCompile(`(?s)cat > /opt/webapp/server.py <<'PY'\n(.*?)\nPY\n`).FindStringSubmatch(script)
-	require.NotNil(t, server)
+	python := pythonInterpreter(t)
 	dir := t.TempDir()
-	path := filepath.Join(dir, "server.py")
-	require.NoError(t, os.WriteFile(path, []byte(server[1]), 0o600))
+	path := writeServer(t, decodeUserData(t, userDataArgs("", RolePrimary)), dir)
 
 	members := filepath.Join(dir, "members.json")
 	setMembers := func(v string) { require.NoError(t, os.WriteFile(members, []byte(v), 0o600)) }
@@ -133,25 +93,7 @@ else: sys.exit(2)
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "aws"), []byte(fakeAws), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(bin, "psql"), []byte("#!/bin/sh\necho eu-west-1\n"), 0o755))
 
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	require.NoError(t, err)
-	port := l.Addr().(*net.TCPAddr).Port
-	require.NoError(t, l.Close())
-	cmd := exec.Command(python, path)
-	cmd.Env = append(os.Environ(), "APP_REGION=eu-west-1", "APP_ZONE=eu-west-1a", "APP_INSTANCE_ID=i-0123",
-		fmt.Sprintf("APP_PORT=%d", port), "HEALTH_CHECK_PATH=/health", "PRIMARY_PATH="+PrimaryPath,
-		"PRIMARY_REFRESH_SECONDS=1", "PRIMARY_HOLD_SECONDS=60", "MEMBERSHIP_SECONDS=0", "GLOBAL_CLUSTER_ID=g",
-		"DB_SECRET_PREFIX=p", "STACK=prod", "REGION_HEADER="+edgecalc.RegionHeader, "PATH="+bin)
-	var stderr strings.Builder
-	cmd.Stderr = &stderr
-	require.NoError(t, cmd.Start())
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-		if t.Failed() {
-			t.Log(stderr.String())
-		}
-	})
+	port := startServer(t, python, path, "PRIMARY_REFRESH_SECONDS=1", "MEMBERSHIP_SECONDS=0", "PATH="+bin)
 	client := &http.Client{Timeout: 5 * time.Second}
 	status := func() int {
 		resp, err := client.Get(fmt.Sprintf("http://127.0.0.1:%d%s", port, PrimaryPath))
@@ -168,4 +110,53 @@ else: sys.exit(2)
 
 	setMembers(`null`) // the API fails: no veto, the views decide
 	assert.Eventually(t, func() bool { return status() == 200 }, 15*time.Second, 200*time.Millisecond, "an RDS API that does not answer vetoes nothing")
+}
+
+// pythonInterpreter is the interpreter itself (not a version manager's shim), so the server can run
+// with a PATH of the test's choosing; the test is skipped where python3 is absent.
+func pythonInterpreter(t *testing.T) string {
+	t.Helper()
+	shim, err := exec.LookPath("python3")
+	if err != nil {
+		t.Skip("python3 not installed: cannot run the default application")
+	}
+	real, err := exec.Command(shim, "-c", "import sys; print(sys.executable)").Output()
+	require.NoError(t, err)
+	return strings.TrimSpace(string(real))
+}
+
+// writeServer cuts the Python server out of the rendered user data into dir and returns its path.
+func writeServer(t *testing.T, script, dir string) string {
+	t.Helper()
+	server := regexp.MustCompile(`(?s)cat > /opt/webapp/server.py <<'PY'\n(.*?)\nPY\n`).FindStringSubmatch(script)
+	require.NotNil(t, server, "the user data writes the server from a quoted heredoc")
+	path := filepath.Join(dir, "server.py")
+	require.NoError(t, os.WriteFile(path, []byte(server[1]), 0o600))
+	return path
+}
+
+// startServer runs the server on a free loopback port with the env file's values as systemd hands
+// them over (the region is what IMDS would answer), plus env, and stops it when the test ends.
+func startServer(t *testing.T, python, path string, env ...string) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	port := l.Addr().(*net.TCPAddr).Port
+	require.NoError(t, l.Close())
+	cmd := exec.Command(python, path)
+	cmd.Env = append(append(os.Environ(), "APP_REGION=eu-west-1", "APP_ZONE=eu-west-1a", "APP_INSTANCE_ID=i-0123",
+		fmt.Sprintf("APP_PORT=%d", port), "HEALTH_CHECK_PATH=/health", "PRIMARY_PATH="+PrimaryPath,
+		"PRIMARY_HOLD_SECONDS=60", "GLOBAL_CLUSTER_ID=g", "DB_SECRET_PREFIX=p", "STACK=prod",
+		"REGION_HEADER="+edgecalc.RegionHeader), env...)
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	require.NoError(t, cmd.Start())
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		_ = cmd.Wait()
+		if t.Failed() {
+			t.Log(stderr.String())
+		}
+	})
+	return port
 }
