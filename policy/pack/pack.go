@@ -1,93 +1,92 @@
-// Package pack adapts the rules of pkg/policy to Pulumi's Go policy SDK (policyx): one mandatory
-// resource policy per rule, one mandatory stack policy per stack rule.
+// Package pack serves the rules of pkg/policy as a Pulumi policy pack over the analyzer gRPC
+// protocol: one mandatory resource policy per rule, one mandatory stack policy per stack rule.
+//
+// It implements the SDK's generated pulumirpc.AnalyzerServer itself instead of using policyx,
+// because policyx builds its pack only in ConfigureStack and so cannot answer GetPluginInfo or
+// GetAnalyzerInfo before a stack is configured, which is exactly how `pulumi policy publish` asks
+// (pulumi/pulumi#24646, open). Here the pack's metadata is static: every call answers at any time.
 package pack
 
 import (
-	"context"
-
-	"github.com/blang/semver"
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/policy"
 )
 
-// PackName and PackVersion identify the policy pack in previews and in Pulumi Cloud.
+// PackName and PackVersion identify the policy pack in previews and in Pulumi Cloud. Publishing
+// refuses a version that already exists: bump PackVersion (or pass --version to policy/bundle)
+// for every publish.
 const (
 	PackName    = "multi-region-ha-guardrails"
 	PackVersion = "0.1.0"
+	// Description is what Pulumi Cloud shows for the pack.
+	Description = "Guardrails of multi-region-ha (encryption, TLS, network exposure, IAM, tags, protection), all mandatory."
 )
 
-// NewPack builds the policy pack: one mandatory resource policy per Rule and one mandatory stack
-// policy per StackRule. policy/main.go serves it with policyx.Main.
-func NewPack(*pulumi.Context) (policyx.PolicyPack, error) {
-	return policyx.NewPolicyPack(PackName, semver.MustParse(PackVersion), policyx.EnforcementLevelMandatory, Policies())
+// Kind says which analyzer call evaluates a policy: Analyze (one resource) or AnalyzeStack (all).
+type Kind int
+
+// The two kinds of policy.
+const (
+	ResourcePolicy Kind = iota
+	StackPolicy
+)
+
+// Policy is one policy of the pack as Pulumi sees it.
+type Policy struct {
+	Name        string
+	Description string
+	Kind        Kind
+	// Enforcement is the level the pack ships with. Every policy is mandatory; a Pulumi Cloud
+	// policy group may lower one through its configuration (an admin act outside the commit).
+	Enforcement Enforcement
 }
 
-// Policies adapts every rule to a policyx policy.
-func Policies() []policyx.Policy {
-	var out []policyx.Policy
-	for _, rule := range policy.Rules() {
-		out = append(out, resourcePolicy(rule))
+// Policies lists every policy: the rules of pkg/policy (per resource), then its stack rules.
+func Policies() []Policy {
+	var out []Policy
+	for _, r := range policy.Rules() {
+		out = append(out, Policy{Name: r.Name, Description: r.Description, Kind: ResourcePolicy, Enforcement: Mandatory})
 	}
-	for _, rule := range policy.StackRules() {
-		out = append(out, stackPolicy(rule))
+	for _, r := range policy.StackRules() {
+		out = append(out, Policy{Name: r.Name, Description: r.Description, Kind: StackPolicy, Enforcement: Mandatory})
 	}
 	return out
 }
 
-func resourcePolicy(rule policy.Rule) policyx.ResourceValidationPolicy {
-	return policyx.NewResourceValidationPolicy(rule.Name, policyx.ResourceValidationPolicyArgs{
-		Description:      rule.Description,
-		EnforcementLevel: policyx.EnforcementLevelMandatory,
-		ValidateResource: func(_ context.Context, args policyx.ResourceValidationArgs) error {
-			r := FromAnalyzer(args.Resource)
-			if !rule.AppliesTo(r.Type) {
-				return nil
-			}
-			for _, msg := range rule.Check(r) {
-				args.Manager.ReportViolation(msg, args.Resource.URN)
-			}
-			return nil
-		},
-	})
+// Analyzed is one resource as the engine hands it to an analyzer, its properties already
+// unmarshalled (unknowns and secrets kept).
+type Analyzed struct {
+	Type, Name, URN      string
+	Properties           resource.PropertyMap
+	Protect              bool
+	Dependencies         []string
+	PropertyDependencies map[string][]string
+	Provider             *AnalyzedProvider // nil when the engine sent none
 }
 
-func stackPolicy(rule policy.StackRule) policyx.StackValidationPolicy {
-	return policyx.NewStackValidationPolicy(rule.Name, policyx.StackValidationPolicyArgs{
-		Description:      rule.Description,
-		EnforcementLevel: policyx.EnforcementLevelMandatory,
-		ValidateStack: func(_ context.Context, args policyx.StackValidationArgs) error {
-			all := make([]*policy.Resource, 0, len(args.Resources))
-			for _, r := range args.Resources {
-				all = append(all, FromAnalyzer(r))
-			}
-			for _, f := range rule.Check(all) {
-				args.Manager.ReportViolation(f.Message, f.URN)
-			}
-			return nil
-		},
-	})
+// AnalyzedProvider is the explicit provider of an analyzed resource.
+type AnalyzedProvider struct {
+	Type, Name, URN string
+	Properties      resource.PropertyMap
 }
 
-// FromAnalyzer converts what the engine hands a policy into the rules' Resource. The provider's
-// defaultTags and region come from the provider's inputs, which the engine may send as an object or
-// (as the bridge stores nested provider config) as JSON text.
-func FromAnalyzer(ar policyx.AnalyzerResource) *policy.Resource {
-	props := resource.ToResourcePropertyMap(ar.Properties)
+// ToRule converts what the engine hands a policy into the rules' Resource. The provider's
+// defaultTags and region come from the provider's inputs, which the engine may send as an object
+// or (as the bridge stores nested provider config) as JSON text.
+func ToRule(a Analyzed) *policy.Resource {
 	r := &policy.Resource{
-		Type:                 ar.Type,
-		Name:                 ar.Name,
-		URN:                  ar.URN,
-		Inputs:               props,
-		Outputs:              props,
-		Protect:              ar.Options.Protect,
-		Dependencies:         ar.Dependencies,
-		PropertyDependencies: ar.PropertyDependencies,
+		Type:                 a.Type,
+		Name:                 a.Name,
+		URN:                  a.URN,
+		Inputs:               a.Properties,
+		Outputs:              a.Properties,
+		Protect:              a.Protect,
+		Dependencies:         a.Dependencies,
+		PropertyDependencies: a.PropertyDependencies,
 	}
-	if ar.Provider.Type != "" || ar.Provider.URN != "" {
-		r.Provider = policy.ProviderFromInputs(ar.Provider.Name, resource.ToResourcePropertyMap(ar.Provider.Properties))
+	if a.Provider != nil && (a.Provider.Type != "" || a.Provider.URN != "") {
+		r.Provider = policy.ProviderFromInputs(a.Provider.Name, a.Provider.Properties)
 	}
 	return r
 }
