@@ -2,14 +2,18 @@ package main
 
 import (
 	"context"
+	"net"
 	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
-	"github.com/pulumi/pulumi/sdk/v3/go/pulumi/policyx"
+	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
+	pulumirpc "github.com/pulumi/pulumi/sdk/v3/proto/go"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
+	"google.golang.org/protobuf/types/known/structpb"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/guardrails"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
@@ -184,9 +188,10 @@ func TestReachabilityCatchesAnOpenedPathInTheProgram(t *testing.T) {
 }
 
 // analyzerResources is what the engine would hand the policy pack for the recorded program: each
-// resource's properties (with its id, as the stack analysis of an update sees them) and its
-// provider's inputs.
-func analyzerResources(m *offline.Mocks) []policyx.AnalyzerResource {
+// resource's properties (with its id, as the stack analysis of an update sees them), options,
+// dependencies and its provider's inputs, marshalled as the engine marshals them.
+func analyzerResources(t *testing.T, m *offline.Mocks) []*pulumirpc.AnalyzerResource {
+	t.Helper()
 	recorded := m.Resources()
 	providers := map[string]*offline.Resource{}
 	for _, r := range recorded {
@@ -194,48 +199,64 @@ func analyzerResources(m *offline.Mocks) []policyx.AnalyzerResource {
 			providers[r.Name] = r
 		}
 	}
-	var out []policyx.AnalyzerResource
+	marshal := func(pm resource.PropertyMap) *structpb.Struct {
+		s, err := plugin.MarshalProperties(pm, plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true})
+		require.NoError(t, err)
+		return s
+	}
+	var out []*pulumirpc.AnalyzerResource
 	for _, r := range recorded {
 		props := r.Outputs.Copy()
 		if r.ID != "" {
 			props["id"] = resource.NewStringProperty(r.ID)
 		}
-		ar := policyx.AnalyzerResource{
-			Type: r.Type, Name: r.Name, URN: r.URN, Parent: r.Parent, Dependencies: r.Dependencies,
-			Properties: resource.FromResourcePropertyMap(props),
-			Options:    pulumi.ResourceOptions{Protect: r.Protect},
+		ar := &pulumirpc.AnalyzerResource{
+			Type: r.Type, Name: r.Name, Urn: r.URN, Parent: r.Parent, Dependencies: r.Dependencies,
+			Properties: marshal(props),
+			Options:    &pulumirpc.AnalyzerResourceOptions{Protect: r.Protect, IgnoreChanges: r.IgnoreChanges},
 		}
 		if p := providers[r.ProviderName]; p != nil {
-			ar.Provider = policyx.AnalyzerProviderResource{Type: p.Type, Name: p.Name, URN: p.URN, Properties: resource.FromResourcePropertyMap(p.Inputs)}
+			ar.Provider = &pulumirpc.AnalyzerProviderResource{Type: p.Type, Name: p.Name, Urn: p.URN, Properties: marshal(p.Inputs)}
 		}
 		out = append(out, ar)
 	}
 	return out
 }
 
-type packReports struct{ reports []string }
-
-func (p *packReports) ReportViolation(message, urn string) {
-	p.reports = append(p.reports, urn+": "+message)
+// analyze is one engine pass through an analyzer: Analyze for every resource, then AnalyzeStack.
+// It returns "policy: urn" for every diagnostic, and the diagnostics themselves.
+func analyze(t *testing.T, a pulumirpc.AnalyzerClient, resources []*pulumirpc.AnalyzerResource) ([]string, []*pulumirpc.AnalyzeDiagnostic) {
+	t.Helper()
+	ctx := context.Background()
+	var all []*pulumirpc.AnalyzeDiagnostic
+	for _, r := range resources {
+		resp, err := a.Analyze(ctx, &pulumirpc.AnalyzeRequest{Type: r.Type, Name: r.Name, Urn: r.Urn, Properties: r.Properties, Options: r.Options, Provider: r.Provider})
+		require.NoError(t, err, r.Urn)
+		all = append(all, resp.GetDiagnostics()...)
+	}
+	resp, err := a.AnalyzeStack(ctx, &pulumirpc.AnalyzeStackRequest{Resources: resources})
+	require.NoError(t, err)
+	all = append(all, resp.GetDiagnostics()...)
+	var short []string
+	for _, d := range all {
+		short = append(short, d.GetPolicyName()+": "+d.GetUrn()+": "+d.GetMessage())
+	}
+	return short, all
 }
 
-// runPack runs every policy of the pack the way the analyzer server does.
-func runPack(t *testing.T, resources []policyx.AnalyzerResource) []string {
+// inProcess is the pack's analyzer served on a loopback port inside the test.
+func inProcess(t *testing.T) pulumirpc.AnalyzerClient {
 	t.Helper()
-	pk, err := pack.NewPack(nil)
+	lis, err := net.Listen("tcp", "127.0.0.1:0")
 	require.NoError(t, err)
-	rec := &packReports{}
-	for _, p := range pk.Policies() {
-		switch p := p.(type) {
-		case policyx.ResourceValidationPolicy:
-			for _, r := range resources {
-				require.NoError(t, p.Validate(context.Background(), policyx.ResourceValidationArgs{Manager: rec, Resource: r}))
-			}
-		case policyx.StackValidationPolicy:
-			require.NoError(t, p.Validate(context.Background(), policyx.StackValidationArgs{Manager: rec, Resources: resources}))
-		}
-	}
-	return rec.reports
+	srv := grpc.NewServer()
+	pulumirpc.RegisterAnalyzerServer(srv, pack.NewServer(""))
+	go func() { _ = srv.Serve(lis) }()
+	t.Cleanup(srv.Stop)
+	conn, err := grpc.NewClient(lis.Addr().String(), grpc.WithTransportCredentials(insecure.NewCredentials()))
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = conn.Close() })
+	return pulumirpc.NewAnalyzerClient(conn)
 }
 
 // The policy pack, fed what the engine would send for the whole program, agrees with the tests:
@@ -244,8 +265,10 @@ func TestPolicyPackPassesTheWholeProgram(t *testing.T) {
 	for _, tc := range guardrailCases {
 		t.Run(tc.name, func(t *testing.T) {
 			m := offlinetest.MustRun(t, tc.stack, tc.config(t), run)
-			resources := analyzerResources(m)
-			assert.Empty(t, runPack(t, resources))
+			resources := analyzerResources(t, m)
+			client := inProcess(t)
+			found, _ := analyze(t, client, resources)
+			assert.Empty(t, found)
 
 			for i, r := range resources {
 				if r.Type == policy.TypeFlowLog {
@@ -253,7 +276,8 @@ func TestPolicyPackPassesTheWholeProgram(t *testing.T) {
 					break
 				}
 			}
-			assert.NotEmpty(t, runPack(t, resources), "a VPC without its flow log is reported")
+			found, _ = analyze(t, client, resources)
+			assert.NotEmpty(t, found, "a VPC without its flow log is reported")
 		})
 	}
 }

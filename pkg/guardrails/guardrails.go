@@ -1,8 +1,11 @@
 // Package guardrails is `go run . guardrails`: it runs the program for a stack under the offline
 // model (no AWS account, no engine), evaluates every rule of the policy pack (pkg/policy, the same
 // rules policy/ serves to `pulumi preview --policy-pack policy`) on every registered resource, and
-// prints each violation with its resource, rule and fix. It exits 1 on any mandatory violation, so
-// Pulumi Deployments runs it as a pre-run command and a violating commit never deploys.
+// prints each violation with its resource, rule and fix. It exits 1 on any mandatory violation.
+// It is fast feedback, not the gate: it is built from the commit it checks and sees only the stack
+// file, never the values of ESC environments the stack imports (it exits 3 then, unless
+// --allow-unseen-environment). The gate is the same rules published as a policy pack to Pulumi
+// Cloud and enabled for the stack's policy group (policy/, docs/deployments.md).
 package guardrails
 
 import (
@@ -24,6 +27,9 @@ type Result struct {
 	Mandatory  int         `json:"mandatory"` // mandatory violations; any fails the command
 	Passed     bool        `json:"passed"`
 	Violations []Violation `json:"violations"`
+	// UnseenEnvironments are the Pulumi ESC environments the stack file imports: their values
+	// never reach this offline run, so Passed says nothing about them (see docs/deployments.md).
+	UnseenEnvironments []string `json:"unseenEnvironments"`
 }
 
 // Violation is one broken rule on one resource, with what a compliant resource does.
@@ -71,7 +77,7 @@ func Evaluate(stack string, recorded []*offline.Resource) Result {
 	for _, r := range policy.StackRules() {
 		fixes[r.Name] = r.Description
 	}
-	res := Result{Stack: stack, Rules: RuleCount(), Violations: []Violation{}}
+	res := Result{Stack: stack, Rules: RuleCount(), Violations: []Violation{}, UnseenEnvironments: []string{}}
 	for _, r := range recorded {
 		if r.Custom && !offline.IsProviderType(r.Type) {
 			res.Resources++

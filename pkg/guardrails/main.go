@@ -19,6 +19,10 @@ const (
 	ExitOK        = 0
 	ExitViolation = 1 // a mandatory rule is broken, or the program could not be evaluated
 	ExitUsage     = 2 // bad flags or format
+	// ExitUnseenEnvironment: every rule passed on what this command can see, but the stack file
+	// imports Pulumi ESC environments whose values it cannot see (--allow-unseen-environment
+	// turns this into ExitOK; the notice stays).
+	ExitUnseenEnvironment = 3
 )
 
 // Formats are the output formats of `guardrails`.
@@ -41,10 +45,13 @@ func Run(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	stack := fs.String("stack", "", "stack to check (reads Pulumi.<stack>.yaml); required")
 	format := fs.String("format", "text", "output format: "+strings.Join(Formats, ", "))
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
+	allowUnseen := fs.Bool("allow-unseen-environment", false, "exit 0 even when Pulumi.<stack>.yaml imports ESC environments this offline check cannot see (the published policy pack still gates them)")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . guardrails --stack <stack> [--format text|json] [--dir .]")
+		fmt.Fprintln(stderr, "usage: go run . guardrails --stack <stack> [--format text|json] [--dir .] [--allow-unseen-environment]")
 		fmt.Fprintln(stderr, "Runs the program offline (no AWS account, no engine) and evaluates every rule of the policy pack on every resource.")
-		fmt.Fprintln(stderr, "Exit status: 0 when every rule passes, 1 on any mandatory violation (or when the program fails), 2 on usage errors.")
+		fmt.Fprintln(stderr, "It is fast feedback built from this commit; the gate is the policy pack published to Pulumi Cloud (docs/deployments.md).")
+		fmt.Fprintln(stderr, "Exit status: 0 when every rule passes, 1 on any mandatory violation (or when the program fails), 2 on usage errors,")
+		fmt.Fprintln(stderr, "3 when every rule passes but the stack file imports ESC environments (`environment:`) whose values this check cannot see.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -81,6 +88,12 @@ func Run(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 		return ExitViolation
 	}
 	res := Evaluate(*stack, m.Resources())
+	unseen, err := UnseenEnvironments(*dir, *stack)
+	if err != nil {
+		fmt.Fprintf(stderr, "guardrails: %v\n", err)
+		return ExitViolation
+	}
+	res.UnseenEnvironments = append([]string{}, unseen...)
 	if err := render(stdout, res, *format); err != nil {
 		fmt.Fprintf(stderr, "guardrails: %v\n", err)
 		return ExitViolation
@@ -89,7 +102,30 @@ func Run(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "guardrails: %d mandatory violation(s) in stack %s\n", res.Mandatory, res.Stack)
 		return ExitViolation
 	}
+	if len(unseen) > 0 {
+		fmt.Fprint(stderr, unseenNotice(res.Stack, unseen))
+		if !*allowUnseen {
+			fmt.Fprintln(stderr, "guardrails: failing because of the unseen environment(s); pass --allow-unseen-environment once the published pack is enabled for this stack's policy group")
+			return ExitUnseenEnvironment
+		}
+	}
 	return ExitOK
+}
+
+// unseenNotice says plainly what this command could not check and what does.
+func unseenNotice(stack string, envs []string) string {
+	names := make([]string, len(envs))
+	for i, e := range envs {
+		names[i] = e
+		if e == InlineEnvironment {
+			names[i] = "(an inline environment definition)"
+		}
+	}
+	return fmt.Sprintf("guardrails: WARNING: Pulumi.%s.yaml imports Pulumi ESC environment(s) %s through `environment:`.\n"+
+		"guardrails: this offline check CANNOT SEE their values: any pulumiConfig they set reaches the program only in a real preview or update.\n"+
+		"guardrails: the rules above passed on the stack file alone. The gate for what those environments set is the policy pack published\n"+
+		"guardrails: to Pulumi Cloud and enabled for this stack's policy group (docs/deployments.md), which sees what the engine sends AWS.\n",
+		stack, strings.Join(names, ", "))
 }
 
 func render(w io.Writer, res Result, format string) error {
@@ -100,7 +136,9 @@ func render(w io.Writer, res Result, format string) error {
 		return enc.Encode(res)
 	}
 	b := &strings.Builder{}
-	if res.Passed {
+	if res.Passed && len(res.UnseenEnvironments) > 0 {
+		fmt.Fprintf(b, "guardrails: stack %s passes on what this check can see (%d rules on %d resources), but its ESC environment(s) %s are unseen\n", res.Stack, res.Rules, res.Resources, strings.Join(res.UnseenEnvironments, ", "))
+	} else if res.Passed {
 		fmt.Fprintf(b, "guardrails: stack %s passes: %d rules on %d resources, no violations\n", res.Stack, res.Rules, res.Resources)
 	} else {
 		fmt.Fprintf(b, "guardrails: stack %s FAILS: %d mandatory violation(s) of %d rules on %d resources\n", res.Stack, res.Mandatory, res.Rules, res.Resources)

@@ -1,0 +1,37 @@
+package guardrails
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+)
+
+// InlineEnvironment names an `environment:` that is an inline ESC definition with `values:` of its
+// own (the SDK's workspace.Environment.Imports reports it as "yaml").
+const InlineEnvironment = "yaml"
+
+// UnseenEnvironments returns the Pulumi ESC environments that Pulumi.<stack>.yaml imports through
+// its `environment:` key, read with the SDK's loader (the CLI's): a list of environment names, or
+// an inline definition whose `imports:` it lists (plus InlineEnvironment when it has `values:`).
+// Their values, including any `pulumiConfig`, reach the program only when the CLI opens them in a
+// real preview or update, so an offline run cannot see them.
+func UnseenEnvironments(dir, stack string) ([]string, error) {
+	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("load Pulumi.yaml: %w", err)
+	}
+	ps, err := workspace.LoadProjectStack(nil, project, filepath.Join(dir, "Pulumi."+stack+".yaml"))
+	if err != nil {
+		return nil, fmt.Errorf("load Pulumi.%s.yaml: %w", stack, err)
+	}
+	if ps.Environment == nil {
+		return nil, nil
+	}
+	names := ps.Environment.Imports()
+	if len(names) == 0 && len(ps.Environment.Definition()) > 0 && string(ps.Environment.Definition()) != "null\n" {
+		// A definition the ESC loader cannot read still imports something the CLI will try to open.
+		names = []string{InlineEnvironment}
+	}
+	return names, nil
+}
