@@ -184,7 +184,7 @@ func (s *Server) diagnostic(p Policy, level Enforcement, urn, msg string) *pulum
 		PolicyPackName:    PackName,
 		PolicyPackVersion: s.version,
 		Description:       p.Description,
-		Message:           msg,
+		Message:           p.Description + "\n" + msg, // what the CLI prints: the fix, then the problem
 		EnforcementLevel:  level,
 		Urn:               urn,
 		Severity:          pulumirpc.PolicySeverity_POLICY_SEVERITY_HIGH,
