@@ -329,6 +329,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			Database: compute.DatabaseDiscovery{
 				GlobalClusterIdentifier: database.GlobalClusterIdentifier(ctx.Project(), ctx.Stack(), databaseName),
 				SecretNamePrefix:        database.SecretNamePrefix(databaseName),
+				WriteForwarding:         d.cfg.Database.WriteForwarding,
 			},
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
