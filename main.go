@@ -618,7 +618,7 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 				SecurityGroupId:     at(d.database.SecurityGroupIds, other),
 				ParameterGroupName:  at(d.database.ParameterGroupNames, other),
 				InstanceIdentifiers: d.database.InstanceIdentifiers.MapIndex(pulumi.String(other)),
-				Engine:              db.Engine, EngineVersion: db.EngineVersion, InstanceClass: db.InstanceClass, Port: db.Port(),
+				Engine:              db.Engine, InstanceClass: db.InstanceClass, Port: db.Port(),
 			},
 			ClusterArns: pulumi.StringArray{
 				at(d.database.ClusterArns, region),

@@ -61,7 +61,7 @@ type PeerArgs struct {
 	ClusterIdentifier, KmsKeyArn, SubnetGroupName pulumi.StringInput
 	SecurityGroupId, ParameterGroupName           pulumi.StringInput
 	InstanceIdentifiers                           pulumi.StringArrayInput
-	Engine, EngineVersion, InstanceClass          string
+	Engine, InstanceClass                         string
 	Port                                          int
 }
 

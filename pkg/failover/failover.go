@@ -176,7 +176,7 @@ func definitionJSON(args *Args, relayArn pulumi.StringInput) pulumi.StringOutput
 				RunbookRegion: args.Region, Region: pa.Region, GlobalClusterIdentifier: str(0),
 				ClusterIdentifier: str(7), KmsKeyArn: str(8), SubnetGroupName: str(9), SecurityGroupId: str(10),
 				ParameterGroupName: str(11), InstanceIdentifiers: v[12].([]string),
-				Engine: pa.Engine, EngineVersion: pa.EngineVersion, InstanceClass: pa.InstanceClass, Port: pa.Port,
+				Engine: pa.Engine, InstanceClass: pa.InstanceClass, Port: pa.Port,
 			}
 		}
 		sm := Definition(p)

@@ -141,16 +141,6 @@ func EventsTrust(accountID string) iampolicy.Document {
 	return iampolicy.AssumeRole("events.amazonaws.com", accountID)
 }
 
-// DefaultBusArn is the ARN of a region's default event bus.
-func DefaultBusArn(partition, region, accountID string) string {
-	return fmt.Sprintf("arn:%s:events:%s:%s:event-bus/default", partition, region, accountID)
-}
-
-// ForwardPolicy lets the forwarding rule put events on Region's default bus.
-func ForwardPolicy(busArn string) iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{Effect: "Allow", Action: []string{"events:PutEvents"}, Resource: []string{busArn}})
-}
-
 // StartPolicy lets the starting rule start exactly this state machine.
 func StartPolicy(stateMachineArn string) iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{Effect: "Allow", Action: []string{"states:StartExecution"}, Resource: []string{stateMachineArn}})
@@ -166,7 +156,3 @@ func AlarmPattern(alarmArn string) string {
 		"detail":      map[string]any{"state": map[string]any{"value": []string{"ALARM"}}},
 	})
 }
-
-// FailoverInput is the execution input of an automatic start (database.autoFailover, issue #14's
-// detector decides what it sends; the runbook accepts any mode plus extra fields).
-const FailoverInput = `{"mode":"failover"}`

@@ -109,12 +109,6 @@ func TestTrustPolicies(t *testing.T) {
 }
 
 func TestEventPlumbingPolicies(t *testing.T) {
-	bus := DefaultBusArn("aws", "us-west-2", "123456789012")
-	assert.Equal(t, "arn:aws:events:us-west-2:123456789012:event-bus/default", bus)
-	fw := ForwardPolicy(bus).Statement
-	require.Len(t, fw, 1)
-	assert.Equal(t, []string{"events:PutEvents"}, fw[0].Action)
-	assert.Equal(t, []string{bus}, fw[0].Resource)
 	sp := StartPolicy("arn:aws:states:us-west-2:123456789012:stateMachine:x").Statement
 	require.Len(t, sp, 1)
 	assert.Equal(t, []string{"states:StartExecution"}, sp[0].Action)
