@@ -9,8 +9,8 @@ import (
 )
 
 var (
-	ownArn = testParams.TargetClusterArn
-	homeArn   = testParams.PeerClusterArn
+	ownArn  = testParams.TargetClusterArn
+	homeArn = testParams.PeerClusterArn
 	// homeWrites: the home (peer) cluster is the writer, nothing under way.
 	homeWrites = globalCluster("available", "", member(homeArn, true), member(ownArn, false))
 	// standbyWrites: this region's cluster writes and the operation is over.
