@@ -630,6 +630,8 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 			MaxSize:              maxSize,
 			TopicArn:             at(d.observability.TopicArns, region),
 			TopicKmsKeyArn:       at(d.observability.KmsKeyArns, region),
+			DatabaseKmsKeyArn:    at(d.database.KmsKeyArns, region),
+			SnapshotTags:         d.cfg.DefaultTags(),
 			LogRetentionDays:     d.runbookLogDays(),
 			Protect:              d.cfg.IsProd(),
 		}, pulumi.Provider(d.provider(region)))

@@ -22,6 +22,10 @@ type Params struct {
 	// Rejoin describes the peer cluster for the rejoin commands reported when it is no longer a
 	// member of the global cluster. Optional: without it the report says to rebuild it by hand.
 	Rejoin *RejoinParams
+	// DatabaseKmsKeyArn is this region's database key: keep-lost-writes copies the failover snapshot
+	// with it ("" keeps the source's key). SnapshotTags are the stack's tags the copy carries.
+	DatabaseKmsKeyArn string
+	SnapshotTags      map[string]string
 	// AutoScalingGroupName is this region's group. DesiredCapacity is what the runbook raises it to
 	// at once (never lower than it runs already); MaxSize only bounds it in the report: the runbook
 	// never sends MinSize or MaxSize (UpdateAutoScalingGroup with a lower MaxSize clamps desired).
@@ -39,6 +43,9 @@ const (
 	ModeSwitchover = "switchover" // planned: RPO 0, the old writer becomes a secondary
 	ModeFailover   = "failover"   // unplanned: the primary is unreachable, data loss allowed
 	ModeAuto       = "auto"       // switchover when the writer's region answers, failover otherwise
+	// ModeKeepLostWrites runs in the OLD primary's region once it is back after a failover with
+	// data loss: it keeps AWS's failover snapshot as a manual one and reports write fencing.
+	ModeKeepLostWrites = "keep-lost-writes"
 )
 
 // Decisions the runbook takes (decision.action in the execution's output).
@@ -109,6 +116,12 @@ const (
 	StPromotedBefore    = "PromotedBeforeFailing"
 	StFailed            = "Failed"
 	StFailedPromoted    = "FailedAfterPromotion"
+
+	StFindLostWrites   = "FindFailoverSnapshot"
+	StHasLostWrites    = "FailoverSnapshotToKeep"
+	StCopyLostWrites   = "KeepFailoverSnapshot"
+	StReadFencing      = "ReadWriteFencingEvents"
+	StNotifyLostWrites = "NotifyLostWrites"
 )
 
 // The errors a failed execution ends with (DescribeExecution's error): the detector's 24 h cap
@@ -264,6 +277,7 @@ func Definition(p Params) StateMachine {
 				{Variable: "$.mode", StringEquals: strp(ModeSwitchover), Next: StListRunning},
 				{Variable: "$.mode", StringEquals: strp(ModeFailover), Next: StListRunning},
 				{Variable: "$.mode", StringEquals: strp(ModeAuto), Next: StListRunning},
+				{Variable: "$.mode", StringEquals: strp(ModeKeepLostWrites), Next: StFindLostWrites},
 			},
 			Default: StInvalidInput,
 		},
@@ -489,6 +503,7 @@ func Definition(p Params) StateMachine {
 	if p.SwitchoverRelayArn != "" {
 		addRelayStates(states, p)
 	}
+	addKeepLostWritesStates(states, p, catchAllJSONata)
 	return StateMachine{
 		Comment:        "Runbook of " + p.Region + ": promote " + p.TargetClusterArn + " (this region only), raise capacity, report.",
 		StartAt:        StInit,
@@ -587,6 +602,8 @@ func successMessage(p Params) string {
 		`& "Started " & $i.timings.startedAt & ", promotion " & $p.at & ", writer confirmed " & $i.timings.writerConfirmed.at & ", report " & $now() & ". " & `,
 		`($i.final.peerIsMember ? ` + lit("The old primary "+p.PeerClusterArn+" is a member of the global cluster (a secondary once its region is back).") +
 			` : ` + lit("The old primary "+p.PeerClusterArn+" is NOT a member of the global cluster any more; pulumi up does not bring it back: "+rejoin) + `) & `,
+		`(($exists($i.decision) and $i.decision.action = "failover") ? ` + lit(" Writes not replicated before the failover are not here. When "+orPlaceholder(regionFromArn(p.PeerClusterArn), "the old primary's region")+
+			" is back, AWS keeps them only in its snapshot "+FailoverSnapshotPrefix+clusterIDFromArn(p.PeerClusterArn)+"-<time>, which expires: start the runbook of that region with {\"mode\":\""+ModeKeepLostWrites+"\"} (docs/failover.md, \"Lost writes\").") + ` : "") & `,
 		`($exists($i.trigger) ? " Trigger: " & $string($i.trigger) & "." : "") & ($exists($i.evidence) ? " Evidence: " & $string($i.evidence) & "." : "") & `,
 		lit(" No config change and no pulumi up are needed (docs/failover.md).") + `)`,
 	}

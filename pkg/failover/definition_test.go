@@ -48,7 +48,12 @@ func TestDefinitionStatesAndTransitions(t *testing.T) {
 	}{
 		{StInit, TypePass, []string{StInitPoll}},
 		{StInitPoll, TypePass, []string{StChooseMode}},
-		{StChooseMode, TypeChoice, []string{StInvalidInput, StInvalidInput, StListRunning, StListRunning, StListRunning}},
+		{StChooseMode, TypeChoice, []string{StInvalidInput, StInvalidInput, StListRunning, StListRunning, StListRunning, StFindLostWrites}},
+		{StFindLostWrites, TypeTask, []string{StHasLostWrites, StNotifyFailure}},
+		{StHasLostWrites, TypeChoice, []string{StReadFencing, StCopyLostWrites}},
+		{StCopyLostWrites, TypeTask, []string{StReadFencing, StNotifyFailure}},
+		{StReadFencing, TypeTask, []string{StNotifyLostWrites, StNotifyLostWrites}},
+		{StNotifyLostWrites, TypeTask, []string{StSucceeded, StNotifyFailure}},
 		{StListRunning, TypeTask, []string{StIsDuplicate, StNotifyFailure}},
 		{StIsDuplicate, TypeChoice, []string{StDescribeBefore, StJoinEarlier}},
 		{StJoinEarlier, TypePass, []string{StDescribeAfter}},
@@ -128,6 +133,8 @@ func TestEveryCallRetriesThrottlingAndTransientErrors(t *testing.T) {
 		switch name {
 		case StReadLag:
 			assert.Equal(t, StDecide, last.Next, "an unknown lag must not stop a failover")
+		case StReadFencing:
+			assert.Equal(t, StNotifyLostWrites, last.Next, "an unknown fencing result must not lose the snapshot report")
 		case StSwitchover:
 			assert.Equal(t, StRelayFailed, last.Next, "a relay that cannot be invoked is a failed switchover: auto falls back")
 		default:
@@ -239,14 +246,16 @@ func TestTasksCallExactlyTheRunbooksAPIs(t *testing.T) {
 func TestModesChooseTheRightPromotion(t *testing.T) {
 	sm := Definition(testParams)
 	mode := sm.States[StChooseMode]
-	require.Len(t, mode.Choices, 4)
+	require.Len(t, mode.Choices, 5)
 	assert.Equal(t, StInvalidInput, mode.Choices[0].Next, "a missing mode is refused first")
 	var modes []string
-	for _, c := range mode.Choices[1:] {
+	for _, c := range mode.Choices[1:4] {
 		modes = append(modes, *c.StringEquals)
 		assert.Equal(t, StListRunning, c.Next)
 	}
 	assert.Equal(t, []string{ModeSwitchover, ModeFailover, ModeAuto}, modes)
+	assert.Equal(t, ModeKeepLostWrites, *mode.Choices[4].StringEquals)
+	assert.Equal(t, StFindLostWrites, mode.Choices[4].Next, "keeping lost writes promotes nothing")
 	assert.Equal(t, StInvalidInput, mode.Default)
 
 	by := sm.States[StPromoteBy]

@@ -20,6 +20,10 @@ type PolicyParams struct {
 	StateMachineNamePrefix string
 	// RelayFunctionArn is the switchover relay the runbook invokes; "" when there is none.
 	RelayFunctionArn string
+	// TargetClusterIdentifier is this region's cluster (whose failover snapshot keep-lost-writes
+	// copies); DatabaseKmsKeyArn the key the copy is encrypted with ("" for the source's key).
+	TargetClusterIdentifier string
+	DatabaseKmsKeyArn       string
 }
 
 // GlobalClusterArn is the ARN of a global cluster (global clusters have no region in their ARN).
@@ -112,6 +116,7 @@ func RolePolicy(p PolicyParams) iampolicy.Document {
 			Resource: []string{"*"},
 		},
 	}
+	statements = append(statements, keepLostWritesStatements(p)...)
 	if p.RelayFunctionArn != "" {
 		statements = append(statements, iampolicy.Statement{
 			Sid: "InvokeSwitchoverRelay", Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{p.RelayFunctionArn},

@@ -445,6 +445,8 @@ type world struct {
 	lagFresh             bool
 	desired              float64
 	described            int
+	// snapshots and events answer keep-lost-writes' describe calls.
+	snapshots, events []map[string]any
 }
 
 // member is a global cluster member.
@@ -484,6 +486,12 @@ func (w *world) answer(state, resource string, args map[string]any) (any, *taskE
 		return map[string]any{}, w.failover
 	case sdk("autoscaling:describeAutoScalingGroups"):
 		return map[string]any{"AutoScalingGroups": []any{map[string]any{"DesiredCapacity": w.desired}}}, nil
+	case sdk("rds:describeDBClusterSnapshots"):
+		return map[string]any{"DbClusterSnapshots": w.snapshots}, nil
+	case sdk("rds:describeEvents"):
+		return map[string]any{"Events": w.events}, nil
+	case sdk("rds:copyDBClusterSnapshot"):
+		return map[string]any{"DbClusterSnapshot": map[string]any{"Status": "creating"}}, nil
 	case sdk("autoscaling:updateAutoScalingGroup"), "arn:aws:states:::sns:publish":
 		return map[string]any{}, nil
 	}
