@@ -87,7 +87,7 @@ func TestDatabaseWriterRegionIsRefused(t *testing.T) {
 // Instance counts go by home and standby region, never by which region writes.
 func TestDatabaseInstancesGoByHomeRegion(t *testing.T) {
 	c, err := parseT("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
-		"network": `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16"}}`,
+		"network":  `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16"}}`,
 		"database": `{"secondaryInstances":1}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, c.DatabaseInstances("eu-west-1"), "the home region gets primaryInstances")
