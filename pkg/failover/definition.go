@@ -477,20 +477,9 @@ func Definition(p Params) StateMachine {
 				`{"mode":"failover"} (unplanned, data loss allowed) or {"mode":"auto"} (the runbook chooses)`},
 			ResultPath: "$.error", Next: StNotifyFailure,
 		},
-		StNotifyFailure: {
-			Type: TypeTask, QueryLanguage: JSONata,
-			Resource: "arn:aws:states:::sns:publish",
-			Arguments: map[string]any{
-				"TopicArn": p.TopicArn,
-				"Subject":  subject("Runbook in " + p.Region + " FAILED"),
-				"Message":  failureMessage(p),
-			},
-			Output: "{% $states.input %}",
-			Retry:  []Retrier{retryTransient("SNS"), retryRead},
-			// The report failing must not hide the failure: end in the right Fail state either way.
-			Catch: []Catcher{{ErrorEquals: []string{"States.ALL"}, Output: "{% $states.input %}", Next: StPromotedBefore}},
-			Next:  StPromotedBefore,
-		},
+		// The report failing must not hide the failure: end in the right Fail state either way.
+		StNotifyFailure: publish(p, "Runbook in "+p.Region+" FAILED", failureMessage(p),
+			[]Catcher{{ErrorEquals: []string{"States.ALL"}, Output: "{% $states.input %}", Next: StPromotedBefore}}, StPromotedBefore),
 		StPromotedBefore: {
 			Type:    TypeChoice,
 			Comment: "A failed run that had a promotion accepted ends in its own error: the detector's 24 h cap counts only runs that promoted.",

@@ -76,18 +76,7 @@ func addKeepLostWritesStates(states map[string]State, p Params, catch []Catcher)
 			Next:   StNotifyLostWrites}},
 		Next: StNotifyLostWrites,
 	}
-	states[StNotifyLostWrites] = State{
-		Type: TypeTask, QueryLanguage: JSONata, Resource: "arn:aws:states:::sns:publish",
-		Arguments: map[string]any{
-			"TopicArn": p.TopicArn,
-			"Subject":  subject("Runbook in " + p.Region + ": writes lost by the last failover"),
-			"Message":  lostWritesMessage(p),
-		},
-		Output: "{% $states.input %}",
-		Retry:  []Retrier{retryTransient("SNS"), retryRead},
-		Catch:  catch,
-		Next:   StSucceeded,
-	}
+	states[StNotifyLostWrites] = publish(p, "Runbook in "+p.Region+": writes lost by the last failover", lostWritesMessage(p), catch, StSucceeded)
 }
 
 // snapshotTags are the stack's tags for the kept copy, plus what it is (sorted: a stable definition).
@@ -125,4 +114,16 @@ func lostWritesMessage(p Params) string {
 		`)`,
 	}
 	return "{% ($i := $states.input; " + strings.Join(parts, "") + ") %}"
+}
+
+// publish is a JSONata Task that sends a report to the alarm topic and passes its input on.
+func publish(p Params, subj, message string, catch []Catcher, next string) State {
+	return State{
+		Type: TypeTask, QueryLanguage: JSONata, Resource: "arn:aws:states:::sns:publish",
+		Arguments: map[string]any{"TopicArn": p.TopicArn, "Subject": subject(subj), "Message": message},
+		Output:    "{% $states.input %}",
+		Retry:     []Retrier{retryTransient("SNS"), retryRead},
+		Catch:     catch,
+		Next:      next,
+	}
 }
