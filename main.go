@@ -329,6 +329,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			Database: compute.DatabaseDiscovery{
 				GlobalClusterIdentifier: database.GlobalClusterIdentifier(ctx.Project(), ctx.Stack(), databaseName),
 				SecretNamePrefix:        database.SecretNamePrefix(databaseName),
+				WriteForwarding:         d.cfg.Database.WriteForwarding,
 			},
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
@@ -617,7 +618,7 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 				SecurityGroupId:     at(d.database.SecurityGroupIds, other),
 				ParameterGroupName:  at(d.database.ParameterGroupNames, other),
 				InstanceIdentifiers: d.database.InstanceIdentifiers.MapIndex(pulumi.String(other)),
-				Engine:              db.Engine, EngineVersion: db.EngineVersion, InstanceClass: db.InstanceClass, Port: db.Port(),
+				Engine:              db.Engine, InstanceClass: db.InstanceClass, Port: db.Port(),
 			},
 			ClusterArns: pulumi.StringArray{
 				at(d.database.ClusterArns, region),
@@ -629,6 +630,8 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 			MaxSize:              maxSize,
 			TopicArn:             at(d.observability.TopicArns, region),
 			TopicKmsKeyArn:       at(d.observability.KmsKeyArns, region),
+			DatabaseKmsKeyArn:    at(d.database.KmsKeyArns, region),
+			SnapshotTags:         d.cfg.DefaultTags(),
 			LogRetentionDays:     d.runbookLogDays(),
 			Protect:              d.cfg.IsProd(),
 		}, pulumi.Provider(d.provider(region)))

@@ -112,6 +112,7 @@ func TestRenderUserData(t *testing.T) {
 		"APP_PORT=8080", "HEALTH_CHECK_PATH=/health", "PRIMARY_PATH=/health/global-primary",
 		"PRIMARY_REFRESH_SECONDS=5", "PRIMARY_HOLD_SECONDS=60",
 		"GLOBAL_CLUSTER_ID=multi-region-ha-prod-database", "DB_SECRET_PREFIX=database-credentials-", "STACK=prod",
+		"WRITE_FORWARDING=false",
 	} {
 		assert.Contains(t, script, want)
 	}
@@ -119,7 +120,7 @@ func TestRenderUserData(t *testing.T) {
 	assert.Contains(t, script, "X-aws-ec2-metadata-token", "IMDSv2")
 	assert.Contains(t, script, "systemctl enable --now webapp.service")
 	for _, p := range []string{PlaceholderAppPort, PlaceholderHealthCheckPath, PlaceholderPrimaryPath, PlaceholderPrimaryRefresh,
-		PlaceholderPrimaryHold, PlaceholderGlobalCluster, PlaceholderSecretPrefix, PlaceholderStack} {
+		PlaceholderPrimaryHold, PlaceholderGlobalCluster, PlaceholderSecretPrefix, PlaceholderStack, PlaceholderWriteForwarding} {
 		assert.Contains(t, DefaultUserData, p)
 		assert.NotContains(t, script, p)
 	}
@@ -147,8 +148,8 @@ func TestDefaultApplicationContract(t *testing.T) {
 		"FROM information_schema.aurora_global_db_instance_status WHERE SESSION_ID = 'MASTER_SESSION_ID'",
 		// Cached in the background, answered from memory, last answer held for HOLD seconds.
 		"threading.Thread(target=refresh_forever", "time.time() - state[\"at\"] <= HOLD", "200 if ok else 503",
-		// Topology from this region's own cluster; writes through the secret's host, the global writer endpoint.
-		`cluster["ReaderEndpoint"]`, `sql(d["host"], WRITE`,
+		// Topology from this region's own cluster (writes: TestDefaultApplicationForwardsWritesWhileSecondary runs them).
+		`cluster["ReaderEndpoint"]`,
 		"sslmode=require", "--ssl",
 	} {
 		assert.Contains(t, script, want)

@@ -67,6 +67,11 @@ type Execution struct {
 	// Start is the execution's start, unix seconds.
 	Start   int64  `json:"start"`
 	Trigger string `json:"trigger"`
+	// Promoted: RDS accepted a switchover or failover request of this execution (a SUCCEEDED run
+	// whose output carries "promoted", a FAILED run ending in FailoverFailedAfterPromotion, and, not
+	// knowing, a TIMED_OUT or ABORTED one). Only automatic runs that promoted use the 24 h budget: a
+	// run that found its region already writing, or failed before promoting, does not.
+	Promoted bool `json:"promoted"`
 }
 
 // Probe is what the detector observes in one minute, all of it from its own region's data plane
@@ -188,8 +193,8 @@ func replicationStopped(s Settings, p Probe) bool {
 }
 
 // blocked reports whether a promotion must not start now: one is running (never two at once), an
-// automatic one started within the cap window (a second is a person's decision), or the detector
-// cannot tell (fail safe).
+// automatic one that promoted started within the cap window (a second is a person's decision), or
+// the detector cannot tell (fail safe).
 func blocked(s Settings, p Probe) bool {
 	if !p.ExecutionsKnown {
 		return true
@@ -198,7 +203,7 @@ func blocked(s Settings, p Probe) bool {
 		if e.Status == StatusRunning {
 			return true
 		}
-		if e.Trigger == TriggerDetector && p.Now-e.Start < s.capSeconds() {
+		if e.Trigger == TriggerDetector && e.Promoted && p.Now-e.Start < s.capSeconds() {
 			return true
 		}
 	}

@@ -15,7 +15,7 @@ Evidence, all read-only:
     cluster available with the watched cluster as writer, the region is not dark and promotion is
     vetoed (page only); when it does not answer, that is no evidence either way;
   * this region's runbook executions (ListExecutions/DescribeExecution): never two promotions at
-    once, at most one automatic promotion in 24 hours.
+    once, at most one automatic promotion in 24 hours (only runs that promoted count).
 """
 
 import json
@@ -103,7 +103,7 @@ def blocked(p, cap_seconds=CAP_SECONDS):
     for e in p.get("executions") or []:
         if e.get("status") == STATUS_RUNNING:
             return True
-        if e.get("trigger") == TRIGGER_DETECTOR and p["now"] - e["start"] < cap_seconds:
+        if e.get("trigger") == TRIGGER_DETECTOR and e.get("promoted") and p["now"] - e["start"] < cap_seconds:
             return True
     return False
 
@@ -197,6 +197,20 @@ def writer_status(rds, global_cluster_id, cluster_arn):
     return True, False
 
 
+def promoted(status, detail):
+    """Whether the runbook execution had a promotion accepted (the runbook records "promoted" in its
+    output, and a failed run that promoted ends in FailoverFailedAfterPromotion). Not knowing (a run
+    timed out or aborted) counts as promoted: the budget errs on the side of a person deciding."""
+    if status == "SUCCEEDED":
+        try:
+            return "promoted" in json.loads(detail.get("output") or "{}")
+        except ValueError:
+            return True
+    if status == "FAILED":
+        return detail.get("error") == "FailoverFailedAfterPromotion"
+    return True
+
+
 def executions(sfn, state_machine_arn, now, cap_seconds=CAP_SECONDS):
     """(known, executions) of this region's runbook: every running one, and those started in the cap window."""
     try:
@@ -212,7 +226,8 @@ def executions(sfn, state_machine_arn, now, cap_seconds=CAP_SECONDS):
                 trigger = json.loads(detail.get("input") or "{}").get("trigger", "")
             except ValueError:
                 trigger = ""
-            seen[e["executionArn"]] = {"status": e["status"], "start": start, "trigger": trigger}
+            seen[e["executionArn"]] = {"status": e["status"], "start": start, "trigger": trigger,
+                                       "promoted": promoted(e["status"], detail)}
         return True, list(seen.values())
     except Exception as e:
         print(json.dumps({"error": "ListExecutions", "detail": str(e)}))

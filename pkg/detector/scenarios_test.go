@@ -209,13 +209,13 @@ func scenarios() []scenarioCase {
 		{
 			name: "at most one automatic promotion in 24 hours",
 			sc: withExecutions(auto(3, dark(30, 400)), 0,
-				Execution{Status: StatusSucceeded, Start: t0 - 3*3600, Trigger: TriggerDetector}),
+				Execution{Status: StatusSucceeded, Start: t0 - 3*3600, Trigger: TriggerDetector, Promoted: true}),
 			wantDegradedPages: []int{2},
 		},
 		{
 			name: "an automatic promotion 25 hours ago does not block",
 			sc: withExecutions(auto(3, dark(5, 400)), 0,
-				Execution{Status: StatusSucceeded, Start: t0 - 25*3600, Trigger: TriggerDetector}),
+				Execution{Status: StatusSucceeded, Start: t0 - 25*3600, Trigger: TriggerDetector, Promoted: true}),
 			wantPromotions: []int{2}, wantMode: Failover, wantLastLag: 180400,
 			wantPromotePages: []int{2}, wantDegradedPages: []int{2},
 		},
@@ -262,6 +262,38 @@ func scenarios() []scenarioCase {
 			}()),
 			wantPromotions: []int{2}, wantMode: Failover, wantLastLag: 180400,
 			wantPromotePages: []int{2}, wantDegradedPages: []int{2},
+		},
+		// Issue 22, case 2: only automatic runs that promoted use the 24 h budget.
+		{
+			name: "an automatic run that failed before promoting does not use the budget",
+			sc: withExecutions(auto(3, dark(5, 400)), 0,
+				Execution{Status: StatusFailed, Start: t0 - 3*3600, Trigger: TriggerDetector}),
+			wantPromotions: []int{2}, wantMode: Failover, wantLastLag: 180400,
+			wantPromotePages: []int{2}, wantDegradedPages: []int{2},
+		},
+		{
+			name: "an automatic run that failed after promoting uses the budget",
+			sc: withExecutions(auto(3, dark(5, 400)), 0,
+				Execution{Status: StatusFailed, Start: t0 - 3*3600, Trigger: TriggerDetector, Promoted: true}),
+			wantDegradedPages: []int{2},
+		},
+		// Issue 22, case 2: the home database is lost while home's application and RDS API still
+		// answer (the writer instance and its replicas are gone, or the cluster cannot write). The
+		// liveness path answers 200, so the region is not dark and the detector never promotes; its
+		// RDS API shows no available writer and replication stops, so it pages "degraded" after N
+		// minutes. Route 53 has already moved reads (home's global-primary path answers 503). The
+		// page's remedy is the runbook with {"mode":"auto"}: RDS refuses its switchover (the home
+		// primary is unhealthy) and auto falls back to a failover (pkg/failover, refusal_test.go).
+		{
+			name: "home database lost, home application and RDS API up: pages, never promotes by itself",
+			sc: auto(3, concat(healthy(2), func() []Step {
+				s := dark(10, 400)
+				for i := range s {
+					s[i].AppStatus, s[i].WriterAPIAnswers, s[i].WriterAvailable = 200, true, false
+				}
+				return s
+			}())),
+			wantDegradedPages: []int{4},
 		},
 	}
 }

@@ -160,7 +160,7 @@ func Simulate(sc Scenario) Outcome {
 			continue
 		}
 		execs = append(execs, &simExecution{
-			Execution: Execution{Status: StatusRunning, Start: now, Trigger: TriggerDetector},
+			Execution: Execution{Status: StatusRunning, Start: now, Trigger: TriggerDetector, Promoted: true},
 			endMinute: i + promotionMinutes,
 		})
 		out.Promotions = append(out.Promotions, Promotion{Minute: i, Mode: v.Mode, LastLagMs: lastLag})

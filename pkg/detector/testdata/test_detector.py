@@ -43,6 +43,7 @@ class FakeClients:
         self.own_writer = own_writer
         self.watched_api_fails = watched_api_fails
         self.executions = list(executions)
+        self.details = {}
         self.metrics = None
         self.global_status = global_status
 
@@ -83,7 +84,8 @@ class FakeClients:
 
             def describe_execution(self, **kw):
                 test.calls.append(("describe_execution", region, kw))
-                return {"input": json.dumps({"mode": "auto", "trigger": "detector"})}
+                return {"input": json.dumps({"mode": "auto", "trigger": "detector"}),
+                        **test.details.get(kw["executionArn"], {"output": json.dumps({"promoted": {"by": "failover"}})})}
 
         return Client()
 
@@ -174,6 +176,22 @@ class Handler(unittest.TestCase):
         self.assertTrue(v["regionDark"])
         self.assertTrue(v["blocked"])
         self.assertEqual(0.0, fake.metrics["PromoteSignal"])
+
+    def test_only_automatic_runs_that_promoted_use_the_budget(self):
+        start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+        for status, detail, blocks in [
+            ("SUCCEEDED", {"output": json.dumps({"mode": "auto", "timings": {"promotion": {"skipped": "already the writer"}}})}, False),
+            ("FAILED", {"error": "FailoverFailed"}, False),
+            ("FAILED", {"error": "FailoverFailedAfterPromotion"}, True),
+            ("TIMED_OUT", {}, True),
+            ("ABORTED", {}, True),
+        ]:
+            fake = FakeClients([120000.0, 60000.0], watched_api_fails=True,
+                               executions=[{"executionArn": "arn:exec:1", "status": status, "startDate": start}])
+            fake.details["arn:exec:1"] = detail
+            v = detector.handler({}, None, clients=fake)
+            self.assertTrue(v["regionDark"], status)
+            self.assertEqual(blocks, v["blocked"], (status, detail))
 
 
 if __name__ == "__main__":
