@@ -746,6 +746,8 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 			Mode:                    db.AutoFailover,
 			AfterMinutes:            db.AutoFailoverAfterMinutes,
 			ProbeUrl:                edge.ProbeURL(d.cfg.Edge.Names().Viewer(), other, d.cfg.Compute.HealthCheckPath),
+			FailoverName:            d.cfg.Edge.Names().FailoverOrigin(),
+			OwnOriginName:           d.cfg.Edge.Names().Regional(region),
 			GlobalClusterIdentifier: d.database.GlobalClusterId,
 			ClusterIdentifier:       d.database.ClusterIdentifiers.MapIndex(pulumi.String(region)),
 			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
@@ -759,14 +761,15 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 			return err
 		}
 		out[region] = pulumi.Map{
-			stackoutputs.DetectorFunctionName:   det.FunctionName,
-			stackoutputs.DetectorLogGroupName:   det.LogGroupName,
-			stackoutputs.DetectorPromoteAlarm:   det.PromoteAlarmName,
-			stackoutputs.DetectorDegradedAlarm:  det.DegradedAlarmName,
-			stackoutputs.DetectorHeartbeatAlarm: det.HeartbeatAlarmName,
-			stackoutputs.DetectorErrorsAlarm:    det.ErrorsAlarmName,
-			stackoutputs.DetectorStartRule:      det.StartRuleName,
-			stackoutputs.DetectorScheduleRule:   det.ScheduleRuleName,
+			stackoutputs.DetectorFunctionName:    det.FunctionName,
+			stackoutputs.DetectorLogGroupName:    det.LogGroupName,
+			stackoutputs.DetectorPromoteAlarm:    det.PromoteAlarmName,
+			stackoutputs.DetectorDegradedAlarm:   det.DegradedAlarmName,
+			stackoutputs.DetectorSwitchoverAlarm: det.SwitchoverAlarmName,
+			stackoutputs.DetectorHeartbeatAlarm:  det.HeartbeatAlarmName,
+			stackoutputs.DetectorErrorsAlarm:     det.ErrorsAlarmName,
+			stackoutputs.DetectorStartRule:       det.StartRuleName,
+			stackoutputs.DetectorScheduleRule:    det.ScheduleRuleName,
 		}
 	}
 	export(ctx, stackoutputs.FailoverDetectors, out)
