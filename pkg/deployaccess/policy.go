@@ -16,30 +16,45 @@ func ProviderArn(partition, accountID, issuer string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", partition, accountID, IssuerHost(issuer))
 }
 
-// Subjects are the token subjects the role accepts. Pulumi Deployments tokens carry
-// sub = pulumi:deploy:org:<org>:project:<project>:stack:<stack>:operation:<op>:scope:write, so the
-// pattern pins organisation, project and stack and lets any operation (preview, update, refresh,
-// destroy) through.
+// Operations are the Pulumi Deployments operations that may assume the deploy role: the ones that
+// change the stack (update, destroy) or its state (refresh). Never "preview": Pulumi Deployments
+// previews pull requests, and a preview runs the pull request's own program and pre-run commands
+// with the role's credentials, so a role trusting preview lets any branch act in the account.
+var Operations = []string{"update", "refresh", "destroy"}
+
+// AllOperations are every operation kind a Deployments token can carry (Pulumi Cloud, "OIDC
+// token claims": operation is one of preview, update, refresh or destroy).
+var AllOperations = []string{"preview", "update", "refresh", "destroy"}
+
+// Subject is the sub claim of a Pulumi Deployments token for one operation of one stack:
+// pulumi:deploy:org:<org>:project:<project>:stack:<stack>:operation:<op>:scope:write.
+func Subject(org, project, stack, operation string) string {
+	return fmt.Sprintf("pulumi:deploy:org:%s:project:%s:stack:%s:operation:%s:scope:write", org, project, stack, operation)
+}
+
+// Subjects are the exact token subjects the role accepts: Operations of each listed stack. Exact
+// (StringEquals), so no other operation, stack, project or scope gets through a wildcard.
 func Subjects(org, project string, stacks []string) []string {
-	out := make([]string, 0, len(stacks))
+	out := make([]string, 0, len(stacks)*len(Operations))
 	for _, s := range stacks {
-		out = append(out, fmt.Sprintf("pulumi:deploy:org:%s:project:%s:stack:%s:operation:*", org, project, s))
+		for _, op := range Operations {
+			out = append(out, Subject(org, project, s, op))
+		}
 	}
 	return out
 }
 
-// TrustPolicy lets only web identities from the provider, with this organisation as audience and one
-// of the listed stacks as subject, assume the role.
+// TrustPolicy lets only web identities from the provider, with this organisation as audience and
+// one of Subjects as subject, assume the role.
 func TrustPolicy(providerArn, issuer, org, project string, stacks []string) iampolicy.Document {
 	host := IssuerHost(issuer)
 	return iampolicy.New(iampolicy.Statement{
-		Sid:       "PulumiDeploymentsOfThisProject",
+		Sid:       "PulumiDeploymentsUpdatesOfThisStack",
 		Effect:    "Allow",
 		Principal: map[string]any{"Federated": providerArn},
 		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
 		Condition: map[string]map[string]any{
-			"StringEquals": {host + ":aud": org},
-			"StringLike":   {host + ":sub": Subjects(org, project, stacks)},
+			"StringEquals": {host + ":aud": org, host + ":sub": Subjects(org, project, stacks)},
 		},
 	})
 }

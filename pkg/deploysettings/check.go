@@ -121,8 +121,8 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		if repo != "" && gh.Repository != repo {
 			bad("gitHub.repository is %q but sourceContext.git.repoUrl names %q", gh.Repository, repo)
 		}
-		if !gh.PreviewPullRequests {
-			bad("gitHub.previewPullRequests must be true: every pull request shows its preview")
+		if gh.PreviewPullRequests {
+			bad("%s", previewRefusal(stack))
 		}
 		switch stack {
 		case Staging:
@@ -214,6 +214,18 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		bad("operationContext.options.skipIntermediateDeployments must be true: only the newest queued commit or tag deploys")
 	}
 	return errors.Join(errs...)
+}
+
+// previewRefusal says why a stack may not preview pull requests. A preview runs the pull request's
+// own Go program and pre-run commands with the stack's AWS credentials; the deploy role
+// (pkg/deployaccess) trusts only update, refresh and destroy, and Pulumi Deployments names one
+// role per stack (operationContext.oidc.aws.roleArn), so a preview could only run with a role that
+// also deploys.
+func previewRefusal(stack string) string {
+	if stack == Prod {
+		return "gitHub.previewPullRequests must be false for prod: a pull request's preview runs the branch's own code with prod's credentials"
+	}
+	return "gitHub.previewPullRequests must be false: the deploy role trusts no preview (a pull request's preview runs the branch's own code with the stack's credentials), and Pulumi Deployments names one role per stack, so every preview would fail; see docs/deployments.md"
 }
 
 // GuardrailsCommand is the pre-run command that evaluates the policy pack on stack offline and

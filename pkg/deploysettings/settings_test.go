@@ -33,7 +33,7 @@ func TestCommittedFilesDecodeStrictlyAndHoldTheInvariants(t *testing.T) {
 			assert.Equal(t, "https://github.com/${GITHUB_REPOSITORY}.git", s.SourceContext.Git.RepoURL, "no fixed repository: a fork deploys its own code")
 			assert.Equal(t, RepositoryPlaceholder, s.GitHub.Repository)
 			assert.Equal(t, "refs/heads/main", s.SourceContext.Git.Branch)
-			assert.True(t, s.GitHub.PreviewPullRequests)
+			assert.False(t, s.GitHub.PreviewPullRequests, "no stack previews pull requests")
 			assert.Equal(t, stack == Staging, s.GitHub.DeployCommits, "push-to-deploy on main for staging only")
 			assert.Equal(t, stack == Prod, s.GitHub.DeployTags, "prod deploys on tags")
 			assert.Equal(t, "arn:aws:iam::${AWS_ACCOUNT_ID}:role/multi-region-ha-"+stack+"-deploy", s.Operation.OIDC.AWS.RoleARN)
@@ -111,7 +111,8 @@ func TestCheckCatchesEachViolation(t *testing.T) {
 		{"prod on any tag", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.TagFilters = []string{"*"} }, "any tag"},
 		{"prod without tags", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.DeployTags = false }, "deployTags"},
 		{"staging without push-to-deploy", Staging, func(s *apitype.DeploymentSettings) { s.GitHub.DeployCommits = false }, "every push to main"},
-		{"no previews", Staging, func(s *apitype.DeploymentSettings) { s.GitHub.PreviewPullRequests = false }, "previewPullRequests"},
+		{"prod previews pull requests", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.PreviewPullRequests = true }, "previewPullRequests must be false for prod"},
+		{"staging previews pull requests", Staging, func(s *apitype.DeploymentSettings) { s.GitHub.PreviewPullRequests = true }, "names one role per stack"},
 		{"other branch", Staging, func(s *apitype.DeploymentSettings) { s.SourceContext.Git.Branch = "refs/heads/dev" }, "branch"},
 		{"not github", Staging, func(s *apitype.DeploymentSettings) { s.SourceContext.Git.RepoURL = "https://gitlab.com/a/b.git" }, "repoUrl"},
 		{"repository mismatch", Staging, func(s *apitype.DeploymentSettings) { s.GitHub.Repository = "other/repo" }, "names"},
