@@ -24,11 +24,10 @@ func testArgs() *Args {
 		AccountId:      offline.AccountID,
 		Organization:   "acme",
 		Project:        "multi-region-ha",
+		Stack:          "prod",
 		Stacks:         []string{"prod"},
 		Issuer:         issuer,
 		CreateProvider: true,
-		RoleName:       RoleName("multi-region-ha", "prod"),
-		Prefix:         NamePrefix("multi-region-ha", "prod"),
 		PolicyArns:     []string{"arn:aws:iam::aws:policy/PowerUserAccess"},
 	}
 }
@@ -60,6 +59,8 @@ func TestProviderAndRole(t *testing.T) {
 	role := m.Named("aws:iam/role:Role", name+"-role")
 	require.NotNil(t, role)
 	assert.Equal(t, "multi-region-ha-prod-deploy", role.Str("name"))
+	assert.Equal(t, "/multi-region-ha/prod/", role.Str("path"))
+	assert.True(t, role.DeleteBeforeReplace, "a fixed name cannot be created beside the old role when the path changes")
 	assert.EqualValues(t, 3600, role.Num("maxSessionDuration"))
 	assert.True(t, role.DependsOn(oidc))
 

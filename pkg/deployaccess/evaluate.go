@@ -43,3 +43,7 @@ func PowerUserAccess() iampolicy.Document {
 // ParsePolicy reads a policy document as the program registers it (a RolePolicy's or Policy's
 // policy input), for Evaluate.
 func ParsePolicy(s string) (iampolicy.Document, error) { return iampolicy.Parse(s) }
+
+// Document is a policy document, for callers outside pkg/ (the whole-program tests) that evaluate
+// the program's policies.
+type Document = iampolicy.Document

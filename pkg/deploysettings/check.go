@@ -41,6 +41,10 @@ const placeholderRepoURL = "https://github.com/" + RepositoryPlaceholder + ".git
 // RoleName is the deploy role pkg/deployaccess creates for a stack (deployaccess.RoleName).
 func RoleName(stack string) string { return Project + "-" + stack + "-deploy" }
 
+// RoleResource is the deploy role's resource in its ARN: the stack's IAM path and the role's name
+// ("role/multi-region-ha/prod/multi-region-ha-prod-deploy"; deployaccess.Scope.DeployRoleArn).
+func RoleResource(stack string) string { return "role/" + Project + "/" + stack + "/" + RoleName(stack) }
+
 var (
 	repoURLRe     = regexp.MustCompile(`^https://github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(\.git)?$`)
 	sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
@@ -199,9 +203,9 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		bad("operationContext.oidc.aws is required: AWS credentials come from OIDC, never static keys")
 	} else {
 		a := op.OIDC.AWS
-		roleRe := regexp.MustCompile(`^arn:aws:iam::([0-9]{12}|` + regexp.QuoteMeta(AccountIDPlaceholder) + `):role/` + regexp.QuoteMeta(RoleName(stack)) + `$`)
+		roleRe := regexp.MustCompile(`^arn:aws:iam::([0-9]{12}|` + regexp.QuoteMeta(AccountIDPlaceholder) + `):` + regexp.QuoteMeta(RoleResource(stack)) + `$`)
 		if !roleRe.MatchString(a.RoleARN) {
-			bad("operationContext.oidc.aws.roleArn %q: allowed arn:aws:iam::<account or %s>:role/%s (the role pkg/deployaccess creates)", a.RoleARN, AccountIDPlaceholder, RoleName(stack))
+			bad("operationContext.oidc.aws.roleArn %q: allowed arn:aws:iam::<account or %s>:%s (the role pkg/deployaccess creates, under the stack's IAM path)", a.RoleARN, AccountIDPlaceholder, RoleResource(stack))
 		}
 		if !sessionNameRe.MatchString(a.SessionName) {
 			bad("operationContext.oidc.aws.sessionName %q: allowed 2-64 characters of [A-Za-z0-9+=,.@_-]", a.SessionName)
