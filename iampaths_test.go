@@ -31,7 +31,7 @@ type stackIAM struct {
 	boundary  deployaccess.Document
 	deployer  []deployaccess.Document            // PowerUserAccess and the deploy role's inline policy
 	roles     map[string][]deployaccess.Document // program role -> its inline policies
-	ownBounds string                          // the stack's boundary ARN
+	ownBounds string                             // the stack's boundary ARN
 }
 
 func loadStackIAM(t *testing.T, stack string) stackIAM {

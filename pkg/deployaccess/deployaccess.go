@@ -124,7 +124,7 @@ func (d *DeployAccess) build(ctx *pulumi.Context, name string, args *Args) error
 		return err
 	}
 	if _, err := iam.NewRolePolicy(ctx, name+"-iam", &iam.RolePolicyArgs{
-		Role: role.ID(),
+		Role:   role.ID(),
 		Policy: pulumi.String(RolePolicy(sc, args.Issuer).JSON()),
 	}, child); err != nil {
 		return err

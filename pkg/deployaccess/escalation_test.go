@@ -18,8 +18,8 @@ var (
 	programRole = sc.Arn("role", "multi-region-ha-prod-flow-logs-1a2b3c4")
 	// prefixedRole has the stack's name prefix but not its path: the pre-path match would take it.
 	prefixedRole = "arn:aws:iam::" + acct + ":role/multi-region-ha-prod-eu-flow-logs-1a2b3c4"
-	otherRole   = "arn:aws:iam::" + acct + ":role/admin"
-	adminPolicy = "arn:aws:iam::aws:policy/AdministratorAccess"
+	otherRole    = "arn:aws:iam::" + acct + ":role/admin"
+	adminPolicy  = "arn:aws:iam::aws:policy/AdministratorAccess"
 )
 
 // deployRole is what the deploy role holds: PowerUserAccess (every action but IAM, Organizations

@@ -134,7 +134,6 @@ var deniedIAMActions = []string{
 	"iam:CreateServiceSpecificCredential",
 }
 
-
 // RolePolicy is the deploy role's inline policy. PowerUserAccess (the default managed policy)
 // grants no IAM, so this is all the IAM a deployment has: it reads the account's IAM; it creates and
 // changes only roles, instance profiles and policies under the stack's IAM path (Scope); every role it

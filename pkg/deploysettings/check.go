@@ -43,7 +43,9 @@ func RoleName(stack string) string { return Project + "-" + stack + "-deploy" }
 
 // RoleResource is the deploy role's resource in its ARN: the stack's IAM path and the role's name
 // ("role/multi-region-ha/prod/multi-region-ha-prod-deploy"; deployaccess.Scope.DeployRoleArn).
-func RoleResource(stack string) string { return "role/" + Project + "/" + stack + "/" + RoleName(stack) }
+func RoleResource(stack string) string {
+	return "role/" + Project + "/" + stack + "/" + RoleName(stack)
+}
 
 var (
 	repoURLRe     = regexp.MustCompile(`^https://github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(\.git)?$`)
