@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -82,6 +83,7 @@ func run(ctx *pulumi.Context) error {
 	}{
 		{"providers", d.newProviders},
 		{"boundary", d.newBoundary},
+		{"key users", d.newKeyUsers},
 		{"network", d.newNetworks},
 		{"certificates", d.newCertificates},
 		{"compute", d.newComputes},
@@ -736,6 +738,39 @@ func (d *deployment) newBoundary(ctx *pulumi.Context) error {
 			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
 		}
 		return nil
+	})
+}
+
+// newKeyUsers adds deployments.operatorRoleArns to the users of every KMS key the components
+// write with kmskey.Policy (the stack's roles and deploy role, by IAM path): the operators run
+// `pulumi up` from workstations and create the encrypted resources then. Components know only
+// the stack's path; the operators are config, which only main.go reads.
+func (d *deployment) newKeyUsers(ctx *pulumi.Context) error {
+	operators := d.cfg.Deployments.OperatorRoleArns
+	if len(operators) == 0 {
+		return nil
+	}
+	return ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		props, ok := args.Props.(*kms.KeyArgs)
+		if !ok || props == nil || props.Policy == nil {
+			return nil
+		}
+		if plain, ok := props.Policy.(pulumi.String); ok {
+			out, err := deployaccess.KeyPolicyWithOperators(string(plain), operators)
+			if err != nil {
+				return nil // kmskey.Policy wrote it; an unparsable policy is left for AWS to refuse
+			}
+			props.Policy = pulumi.String(out)
+		} else {
+			props.Policy = props.Policy.ToStringPtrOutput().ApplyT(func(p *string) (*string, error) {
+				if p == nil {
+					return nil, nil
+				}
+				out, err := deployaccess.KeyPolicyWithOperators(*p, operators)
+				return &out, err
+			}).(pulumi.StringPtrOutput)
+		}
+		return &pulumi.ResourceTransformationResult{Props: props, Opts: args.Opts}
 	})
 }
 

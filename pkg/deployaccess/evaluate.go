@@ -47,3 +47,15 @@ func ParsePolicy(s string) (iampolicy.Document, error) { return iampolicy.Parse(
 // Document is a policy document, for callers outside pkg/ (the whole-program tests) that evaluate
 // the program's policies.
 type Document = iampolicy.Document
+
+// DecideAs evaluates req made by the role roleArn against a resource policy (a key policy, a trust
+// policy) and the role's identity policies, within one account (iampolicy.Decide).
+func DecideAs(roleArn string, req Request, resourcePolicy Document, identity ...Document) string {
+	return iampolicy.Decide(iampolicy.Request{Principal: iampolicy.Role(roleArn), Action: req.Action, Resource: req.Resource, Context: req.Context}, resourcePolicy, identity...)
+}
+
+// DecideForService evaluates req made by an AWS service principal on its own against a resource
+// policy (iampolicy.Decide).
+func DecideForService(service string, req Request, resourcePolicy Document) string {
+	return iampolicy.Decide(iampolicy.Request{Principal: iampolicy.ServicePrincipal(service), Action: req.Action, Resource: req.Resource, Context: req.Context}, resourcePolicy)
+}
