@@ -551,6 +551,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		BackupRetentionDays:   o.BackupRetentionDays,
 		BackupSchedule:        o.BackupSchedule,
 		EnableAwsConfig:       o.EnableAwsConfig,
+		AccessAnalyzer:        o.AccessAnalyzer,
 		AwsConfigRecorder:     o.AwsConfigRecorder,
 		ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
 		Protect:               d.cfg.IsProd(),
