@@ -16,7 +16,6 @@ func trustOf(stmts ...map[string]any) *Resource {
 	return res(TypeIamRole, "r", map[string]any{"assumeRolePolicy": doc(stmts...)})
 }
 
-
 func oidcTrust(cond map[string]any) map[string]any {
 	return map[string]any{"Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
 		"Principal": map[string]any{"Federated": "arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc"}, "Condition": cond}
@@ -30,7 +29,9 @@ func subjects(ops ...string) []any {
 	return out
 }
 
-func fmtSub(op string) string { return "pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:" + op + ":scope:write" }
+func fmtSub(op string) string {
+	return "pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:" + op + ":scope:write"
+}
 
 func TestTrustPoliciesNameOnlyServicesAndThisStack(t *testing.T) {
 	const rule = "iam-trust-only-services-and-this-stack"
