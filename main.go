@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -82,6 +83,7 @@ func run(ctx *pulumi.Context) error {
 	}{
 		{"providers", d.newProviders},
 		{"boundary", d.newBoundary},
+		{"key users", d.newKeyUsers},
 		{"network", d.newNetworks},
 		{"certificates", d.newCertificates},
 		{"compute", d.newComputes},
@@ -550,6 +552,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		BackupRetentionDays:   o.BackupRetentionDays,
 		BackupSchedule:        o.BackupSchedule,
 		EnableAwsConfig:       o.EnableAwsConfig,
+		AccessAnalyzer:        o.AccessAnalyzer,
 		AwsConfigRecorder:     o.AwsConfigRecorder,
 		ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
 		Protect:               d.cfg.IsProd(),
@@ -681,39 +684,97 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 	return nil
 }
 
-// newBoundary, when deployments.oidc is on, creates the permissions boundary the deploy role demands
-// of every role it creates or changes, and makes every role and instance profile of the program
-// carry it and a name under the stack's prefix (the only names the deploy role may touch). Turning
-// deployments.oidc on therefore replaces the program's roles once (their names change).
+// newBoundary places every role, customer-managed policy and instance profile of the program under
+// the stack's IAM path (/multi-region-ha/<stack>/), which every grant, boundary condition and
+// guardrail matches, and, when deployments.oidc is on, creates the permissions boundary the deploy
+// role demands of every role it creates or changes and makes every program role carry it (and, as
+// before, a name starting with the stack's prefix, for people reading the console). Every name is
+// generated (a prefix and a random suffix), so a change of path creates the new role beside the old
+// one and deletes the old one last (docs/security.md,
+// "Upgrading to IAM paths").
 func (d *deployment) newBoundary(ctx *pulumi.Context) error {
-	if !d.cfg.Deployments.Oidc {
-		return nil
-	}
+	path := deployaccess.StackPath(stacks.Namespace, d.cfg.Stack)
 	prefix := deployaccess.NamePrefix(stacks.Namespace, d.cfg.Stack)
-	b, err := deployaccess.NewBoundary(ctx, "deploy-boundary", &deployaccess.BoundaryArgs{AccountId: d.cfg.AccountId, Prefix: prefix},
-		pulumi.Provider(d.edgeProvider()))
-	if err != nil {
-		return err
+	var boundary pulumi.StringInput
+	var deps []pulumi.Resource
+	if d.cfg.Deployments.Oidc {
+		b, err := deployaccess.NewBoundary(ctx, "deploy-boundary", &deployaccess.BoundaryArgs{
+			AccountId: d.cfg.AccountId, Project: stacks.Namespace, Stack: d.cfg.Stack,
+		}, pulumi.Provider(d.edgeProvider()))
+		if err != nil {
+			return err
+		}
+		boundary, deps = b.PolicyArn, []pulumi.Resource{b}
 	}
 	return ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
-		opts := append(args.Opts, pulumi.DependsOn([]pulumi.Resource{b}))
+		opts := append(args.Opts, pulumi.DependsOn(deps))
 		switch props := args.Props.(type) {
 		case *iam.RoleArgs:
 			if args.Name == "deploy-access-role" || props == nil {
 				return nil // the deploy role is created by an administrator, outside its own boundary
 			}
-			if props.Name == nil && props.NamePrefix == nil {
+			if props.Path == nil {
+				props.Path = pulumi.String(path)
+			}
+			if boundary != nil && props.Name == nil && props.NamePrefix == nil {
 				props.NamePrefix = pulumi.String(prefix)
 			}
-			props.PermissionsBoundary = b.PolicyArn
+			if boundary != nil {
+				props.PermissionsBoundary = boundary
+			}
 			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
 		case *iam.InstanceProfileArgs:
-			if props != nil && props.Name == nil && props.NamePrefix == nil {
-				props.NamePrefix = pulumi.String(prefix)
-				return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
+			if props == nil {
+				return nil
 			}
+			if props.Path == nil {
+				props.Path = pulumi.String(path)
+			}
+			if boundary != nil && props.Name == nil && props.NamePrefix == nil {
+				props.NamePrefix = pulumi.String(prefix)
+			}
+			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
+		case *iam.PolicyArgs:
+			if props == nil || props.Path != nil {
+				return nil
+			}
+			props.Path = pulumi.String(path)
+			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
 		}
 		return nil
+	})
+}
+
+// newKeyUsers adds deployments.operatorRoleArns to the users of every KMS key the components
+// write with kmskey.Policy (the stack's roles and deploy role, by IAM path): the operators run
+// `pulumi up` from workstations and create the encrypted resources then. Components know only
+// the stack's path; the operators are config, which only main.go reads.
+func (d *deployment) newKeyUsers(ctx *pulumi.Context) error {
+	operators := d.cfg.Deployments.OperatorRoleArns
+	if len(operators) == 0 {
+		return nil
+	}
+	return ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		props, ok := args.Props.(*kms.KeyArgs)
+		if !ok || props == nil || props.Policy == nil {
+			return nil
+		}
+		if plain, ok := props.Policy.(pulumi.String); ok {
+			out, err := deployaccess.KeyPolicyWithOperators(string(plain), operators)
+			if err != nil {
+				return nil // kmskey.Policy wrote it; an unparsable policy is left for AWS to refuse
+			}
+			props.Policy = pulumi.String(out)
+		} else {
+			props.Policy = props.Policy.ToStringPtrOutput().ApplyT(func(p *string) (*string, error) {
+				if p == nil {
+					return nil, nil
+				}
+				out, err := deployaccess.KeyPolicyWithOperators(*p, operators)
+				return &out, err
+			}).(pulumi.StringPtrOutput)
+		}
+		return &pulumi.ResourceTransformationResult{Props: props, Opts: args.Opts}
 	})
 }
 
@@ -791,8 +852,7 @@ func (d *deployment) newDeployAccess(ctx *pulumi.Context) error {
 		Stacks:            dep.Stacks,
 		Issuer:            dep.Issuer,
 		CreateProvider:    dep.CreateProvider,
-		RoleName:          deployaccess.RoleName(stacks.Namespace, d.cfg.Stack),
-		Prefix:            deployaccess.NamePrefix(stacks.Namespace, d.cfg.Stack),
+		Stack:             d.cfg.Stack,
 		PolicyArns:        dep.PolicyArns,
 		MaxSessionSeconds: dep.SessionSeconds,
 	}, pulumi.Provider(d.edgeProvider()))

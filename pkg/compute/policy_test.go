@@ -29,11 +29,11 @@ func TestAccessLogBucketPolicy(t *testing.T) {
 }
 
 func TestEbsKeyPolicyAdmitsTheServiceLinkedRoleOfThePartitionWithoutNamingIt(t *testing.T) {
-	doc := ebsKeyPolicy(kmskey.Account{ID: "111122223333", Partition: "aws-us-gov", Region: "us-gov-west-1"})
-	require.Len(t, doc.Statement, 3)
+	doc := ebsKeyPolicy(kmskey.Account{ID: "111122223333", Partition: "aws-us-gov", Region: "us-gov-west-1"}, kmskey.Users{Path: "/multi-region-ha/prod/"})
+	require.Len(t, doc.Statement, 5)
 	slr := "arn:aws-us-gov:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 	assert.Equal(t, map[string]any{"AWS": []string{"arn:aws-us-gov:iam::111122223333:root"}}, doc.Statement[0].Principal)
-	for _, st := range doc.Statement[1:] {
+	for _, st := range doc.Statement[3:] {
 		// KMS rejects a key policy whose principal is a role that does not exist yet, and the
 		// service-linked role only exists once the account had an Auto Scaling group.
 		assert.NotContains(t, st.Principal["AWS"], slr, "%s: the service-linked role may not exist yet", st.Sid)
@@ -42,10 +42,10 @@ func TestEbsKeyPolicyAdmitsTheServiceLinkedRoleOfThePartitionWithoutNamingIt(t *
 		assert.Equal(t, "111122223333", st.Condition["StringEquals"]["kms:CallerAccount"], "%s admits only this account", st.Sid)
 		assert.Equal(t, "Allow", st.Effect)
 	}
-	assert.Equal(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, doc.Statement[1].Action)
-	assert.Equal(t, []string{"kms:CreateGrant"}, doc.Statement[2].Action)
-	assert.Equal(t, true, doc.Statement[2].Condition["Bool"]["kms:GrantIsForAWSResource"])
-	assert.Nil(t, doc.Statement[1].Condition["Bool"], "using the key needs no grant condition")
+	assert.Equal(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, doc.Statement[3].Action)
+	assert.Equal(t, []string{"kms:CreateGrant"}, doc.Statement[4].Action)
+	assert.Equal(t, true, doc.Statement[4].Condition["Bool"]["kms:GrantIsForAWSResource"])
+	assert.Nil(t, doc.Statement[3].Condition["Bool"], "using the key needs no grant condition")
 }
 
 func TestInstanceManagedPolicies(t *testing.T) {
