@@ -667,6 +667,7 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 			AzCount:                 d.cfg.Network.AzCount,
 			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
 			RegionUnhealthyAlarmArn: d.observability.RegionUnhealthyAlarmArns.MapIndex(pulumi.String(region)),
+			AlarmTopicArn:           d.observability.TopicArns.MapIndex(pulumi.String(region)),
 			InstancePercent:         dr.InstancePercent,
 			DurationMinutes:         dr.DurationMinutes,
 			LogRetentionDays:        d.runbookLogDays(),
