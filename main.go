@@ -168,10 +168,13 @@ func (d *deployment) newProviders(ctx *pulumi.Context) error {
 // account (allowedAccountIds), so a deploy with the wrong credentials stops before it changes
 // anything. The provider of unavailableRegion instead configures without any call to that region: the
 // engine configures every provider the program registers, even under --target (pulumi/pulumi#17746),
-// and an aws provider calls STS (credential validation), IAM/STS/the metadata API (account id) and
-// the EC2 metadata API at configure time unless told not to. allowedAccountIds needs the account id
-// those calls return, so that provider goes without it, and its STS calls (assuming a role) go to the
-// surviving region (stsRegion). Nothing else differs.
+// and an aws provider calls STS (credential validation) and IAM/STS (account id) at configure time
+// unless told not to. allowedAccountIds needs the account id those calls return, so that provider
+// goes without it, and its STS calls (assuming a role) go to the surviving region (stsRegion).
+// The metadata API stays on, explicitly: it is local to the host, not to a region, and
+// skipMetadataApiCheck would also stop the provider authenticating with the host's instance role
+// (an EC2 or CodeBuild runner); pulumi-aws defaulted it to true before pulumi/pulumi-aws#3960.
+// Nothing else differs.
 func providerArgs(cfg *stacks.Config, region string) *aws.ProviderArgs {
 	args := &aws.ProviderArgs{
 		Region: pulumi.String(region),
@@ -184,7 +187,7 @@ func providerArgs(cfg *stacks.Config, region string) *aws.ProviderArgs {
 		args.AllowedAccountIds = nil
 		args.SkipCredentialsValidation = pulumi.Bool(true)
 		args.SkipRequestingAccountId = pulumi.Bool(true)
-		args.SkipMetadataApiCheck = pulumi.Bool(true)
+		args.SkipMetadataApiCheck = pulumi.Bool(false) // keep instance-role credentials (see above)
 		// Credentials that assume a role (a profile's role_arn, SSO, web identity) call STS in the
 		// provider's region unless stsRegion says otherwise; the dark region's STS cannot answer.
 		args.StsRegion = pulumi.String(survivingRegion(cfg, region))
@@ -670,6 +673,7 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 			AzCount:                 d.cfg.Network.AzCount,
 			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
 			RegionUnhealthyAlarmArn: d.observability.RegionUnhealthyAlarmArns.MapIndex(pulumi.String(region)),
+			AlarmTopicArn:           d.observability.TopicArns.MapIndex(pulumi.String(region)),
 			InstancePercent:         dr.InstancePercent,
 			DurationMinutes:         dr.DurationMinutes,
 			LogRetentionDays:        d.runbookLogDays(),
