@@ -221,62 +221,42 @@ func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, logGroup
 	dims := pulumi.StringMap{"WatchedRegion": pulumi.String(args.WatchedRegion)}
 	start := args.StateMachineArn.ToStringOutput().ApplyT(func(arn string) string { return StartCommand(args.Region, arn) })
 	switchTo := args.StateMachineArn.ToStringOutput().ApplyT(func(arn string) string { return SwitchoverCommand(args.Region, arn) })
-	promote, err := cloudwatch.NewMetricAlarm(ctx, name+"-promote", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("%s Evidence of every minute: %s metrics and log group %s. Start: %s",
-			PromoteText(args.WatchedRegion, args.Region, n, stallOrDefault(args.StallMs), args.Mode, args.FailoverName), Namespace, logGroup, start),
-		Namespace:          pulumi.String(Namespace),
-		MetricName:         pulumi.String("PromoteSignal"),
-		Dimensions:         dims,
-		Statistic:          pulumi.String("Maximum"),
-		Period:             pulumi.Int(60),
-		EvaluationPeriods:  pulumi.Int(n),
-		DatapointsToAlarm:  pulumi.Int(n),
-		Threshold:          pulumi.Float64(1),
-		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
-		TreatMissingData:   pulumi.String("notBreaching"),
-		AlarmActions:       pulumi.Array{args.TopicArn},
-		Tags:               tags(name + "-promote"),
-	}, child)
+	// signal is one N-of-N alarm on a detector metric of this region; pageOnOK also pages when it
+	// recovers (the promote alarm does not: its OK is the runbook's own report).
+	signal := func(suffix, metric string, description pulumi.StringInput, pageOnOK bool) (*cloudwatch.MetricAlarm, error) {
+		var okActions pulumi.ArrayInput
+		if pageOnOK {
+			okActions = pulumi.Array{args.TopicArn}
+		}
+		return cloudwatch.NewMetricAlarm(ctx, name+suffix, &cloudwatch.MetricAlarmArgs{
+			AlarmDescription:   description,
+			Namespace:          pulumi.String(Namespace),
+			MetricName:         pulumi.String(metric),
+			Dimensions:         dims,
+			Statistic:          pulumi.String("Maximum"),
+			Period:             pulumi.Int(60),
+			EvaluationPeriods:  pulumi.Int(n),
+			DatapointsToAlarm:  pulumi.Int(n),
+			Threshold:          pulumi.Float64(1),
+			ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
+			TreatMissingData:   pulumi.String("notBreaching"),
+			AlarmActions:       pulumi.Array{args.TopicArn},
+			OkActions:          okActions,
+			Tags:               tags(name + suffix),
+		}, child)
+	}
+	promote, err := signal("-promote", "PromoteSignal", pulumi.Sprintf("%s Evidence of every minute: %s metrics and log group %s. Start: %s",
+		PromoteText(args.WatchedRegion, args.Region, n, stallOrDefault(args.StallMs), args.Mode, args.FailoverName), Namespace, logGroup, start), false)
 	if err != nil {
 		return nil, err
 	}
-	switchover, err := cloudwatch.NewMetricAlarm(ctx, name+"-switchover", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("%s Evidence: %s metrics and log group %s. Start: %s",
-			SwitchoverText(args.WatchedRegion, args.Region, n, args.FailoverName), Namespace, logGroup, switchTo),
-		Namespace:          pulumi.String(Namespace),
-		MetricName:         pulumi.String("SwitchoverRecommended"),
-		Dimensions:         dims,
-		Statistic:          pulumi.String("Maximum"),
-		Period:             pulumi.Int(60),
-		EvaluationPeriods:  pulumi.Int(n),
-		DatapointsToAlarm:  pulumi.Int(n),
-		Threshold:          pulumi.Float64(1),
-		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
-		TreatMissingData:   pulumi.String("notBreaching"),
-		AlarmActions:       pulumi.Array{args.TopicArn},
-		OkActions:          pulumi.Array{args.TopicArn},
-		Tags:               tags(name + "-switchover"),
-	}, child)
+	switchover, err := signal("-switchover", "SwitchoverRecommended", pulumi.Sprintf("%s Evidence: %s metrics and log group %s. Start: %s",
+		SwitchoverText(args.WatchedRegion, args.Region, n, args.FailoverName), Namespace, logGroup, switchTo), true)
 	if err != nil {
 		return nil, err
 	}
-	degraded, err := cloudwatch.NewMetricAlarm(ctx, name+"-degraded", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("%s See %s metrics and log group %s.",
-			DegradedText(args.WatchedRegion, args.Region, n), Namespace, logGroup),
-		Namespace:          pulumi.String(Namespace),
-		MetricName:         pulumi.String("Degraded"),
-		Dimensions:         dims,
-		Statistic:          pulumi.String("Maximum"),
-		Period:             pulumi.Int(60),
-		EvaluationPeriods:  pulumi.Int(n),
-		DatapointsToAlarm:  pulumi.Int(n),
-		Threshold:          pulumi.Float64(1),
-		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
-		TreatMissingData:   pulumi.String("notBreaching"),
-		AlarmActions:       pulumi.Array{args.TopicArn},
-		OkActions:          pulumi.Array{args.TopicArn},
-		Tags:               tags(name + "-degraded"),
-	}, child)
+	degraded, err := signal("-degraded", "Degraded", pulumi.Sprintf("%s See %s metrics and log group %s.",
+		DegradedText(args.WatchedRegion, args.Region, n), Namespace, logGroup), true)
 	if err != nil {
 		return nil, err
 	}
