@@ -1,10 +1,7 @@
 package guardrails
 
 import (
-	"fmt"
-	"path/filepath"
-
-	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
+	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
 
 // InlineEnvironment names an `environment:` that is an inline ESC definition with `values:` of its
@@ -17,13 +14,9 @@ const InlineEnvironment = "yaml"
 // Their values, including any `pulumiConfig`, reach the program only when the CLI opens them in a
 // real preview or update, so an offline run cannot see them.
 func UnseenEnvironments(dir, stack string) ([]string, error) {
-	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	_, ps, err := offline.LoadStackFiles(dir, stack)
 	if err != nil {
-		return nil, fmt.Errorf("load Pulumi.yaml: %w", err)
-	}
-	ps, err := workspace.LoadProjectStack(nil, project, filepath.Join(dir, "Pulumi."+stack+".yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("load Pulumi.%s.yaml: %w", stack, err)
+		return nil, err
 	}
 	if ps.Environment == nil {
 		return nil, nil

@@ -9,6 +9,20 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/common/workspace"
 )
 
+// LoadStackFiles reads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the SDK's workspace loader
+// (the one the CLI uses).
+func LoadStackFiles(dir, stack string) (*workspace.Project, *workspace.ProjectStack, error) {
+	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load Pulumi.yaml: %w", err)
+	}
+	ps, err := workspace.LoadProjectStack(nil, project, filepath.Join(dir, "Pulumi."+stack+".yaml"))
+	if err != nil {
+		return nil, nil, fmt.Errorf("load Pulumi.%s.yaml: %w", stack, err)
+	}
+	return project, ps, nil
+}
+
 // SecretPlaceholder stands in for every `secure:` value, which cannot be decrypted offline.
 const SecretPlaceholder = "offline-placeholder-for-secret"
 
@@ -17,13 +31,9 @@ const SecretPlaceholder = "offline-placeholder-for-secret"
 // declares, applies the project's declared defaults, and returns the config the engine would hand
 // the program: full keys mapped to raw strings (JSON text for objects).
 func StackConfig(dir, stack string) (map[string]string, error) {
-	project, err := workspace.LoadProject(filepath.Join(dir, "Pulumi.yaml"))
+	project, ps, err := LoadStackFiles(dir, stack)
 	if err != nil {
-		return nil, fmt.Errorf("load Pulumi.yaml: %w", err)
-	}
-	ps, err := workspace.LoadProjectStack(nil, project, filepath.Join(dir, "Pulumi."+stack+".yaml"))
-	if err != nil {
-		return nil, fmt.Errorf("load Pulumi.%s.yaml: %w", stack, err)
+		return nil, err
 	}
 	out := map[string]string{}
 	for key, value := range ps.Config {
