@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"time"
 
@@ -68,7 +69,7 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 		return ExitUsage
 	}
 	o.Kind = kind
-	if !contains(drills.Kinds, kind) {
+	if !slices.Contains(drills.Kinds, kind) {
 		fmt.Fprintf(stderr, "drill: say which drill: %s\n", strings.Join(drills.Kinds, ", "))
 		fs.Usage()
 		return ExitUsage
@@ -77,7 +78,7 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 		fmt.Fprintln(stderr, "drill: --stack is required")
 		return ExitUsage
 	}
-	if !contains(Formats, *format) {
+	if !slices.Contains(Formats, *format) {
 		fmt.Fprintf(stderr, "drill: unknown format %q; allowed: %s\n", *format, strings.Join(Formats, ", "))
 		return ExitUsage
 	}
@@ -121,13 +122,4 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 		return ExitFailed
 	}
 	return ExitPassed
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

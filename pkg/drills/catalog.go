@@ -12,6 +12,7 @@ package drills
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -328,7 +329,7 @@ func validateTarget(tg Target, add func(string, ...any)) {
 		}
 	}
 	for _, f := range tg.Filters {
-		if !contains(paths, f.Path) {
+		if !slices.Contains(paths, f.Path) {
 			add("target %q: filter path %q is not one of %v for %s", tg.Name, f.Path, paths, tg.ResourceType)
 		}
 		if len(f.Values) == 0 {
@@ -336,7 +337,7 @@ func validateTarget(tg Target, add func(string, ...any)) {
 		}
 	}
 	for k := range tg.Parameters {
-		if !contains(TargetParams[tg.ResourceType], k) {
+		if !slices.Contains(TargetParams[tg.ResourceType], k) {
 			add("target %q: %s takes no target parameter %q", tg.Name, tg.ResourceType, k)
 		}
 	}
@@ -367,7 +368,7 @@ func validateParams(a Action, spec ActionSpec, add func(string, ...any)) {
 				add("action %q: %s is %q; want true or false", a.Name, name, value)
 			}
 		case Enum:
-			if !contains(p.Values, value) {
+			if !slices.Contains(p.Values, value) {
 				add("action %q: %s is %q; allowed: %s", a.Name, name, value, strings.Join(p.Values, ", "))
 			}
 		}
@@ -397,13 +398,4 @@ func Permissions(t Template) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

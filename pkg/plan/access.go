@@ -3,6 +3,7 @@ package plan
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -27,7 +28,7 @@ func accessAnalysis(g *graph) AccessAnalysis {
 		var pattern struct {
 			Source []string `json:"source"`
 		}
-		if json.Unmarshal([]byte(r.Str("eventPattern")), &pattern) == nil && contains(pattern.Source, "aws.access-analyzer") {
+		if json.Unmarshal([]byte(r.Str("eventPattern")), &pattern) == nil && slices.Contains(pattern.Source, "aws.access-analyzer") {
 			if name := r.Outputs["name"]; name.IsString() {
 				rules[name.StringValue()] = r.Region
 			}
@@ -41,15 +42,6 @@ func accessAnalysis(g *graph) AccessAnalysis {
 	sort.Strings(out.Analyzers)
 	sort.Strings(out.Paged)
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, e := range list {
-		if e == s {
-			return true
-		}
-	}
-	return false
 }
 
 // accessLine is the summary's line on access analysis.
