@@ -128,7 +128,7 @@ const (
 func (s Statement) principalMatch(p Principal) int {
 	best := noMatch
 	for typ, v := range s.Principal {
-		for _, id := range toStrings(v) {
+		for _, id := range Strings(v) {
 			switch {
 			case id == "*":
 				return directMatch
@@ -192,7 +192,7 @@ func conditionsHold(conditions map[string]map[string]any, ctx map[string]string)
 		for key, want := range keys {
 			got, present := ctx[key]
 			match := false
-			for _, v := range toStrings(want) {
+			for _, v := range Strings(want) {
 				switch strings.Replace(strings.TrimSuffix(op, "IfExists"), "Not", "", 1) {
 				case "StringEquals", "ArnEquals":
 					match = match || (present && got == v)
@@ -219,7 +219,9 @@ func conditionsHold(conditions map[string]map[string]any, ctx map[string]string)
 	return true
 }
 
-func toStrings(v any) []string {
+// Strings reads a policy element that IAM allows as one string or a list (Action, Resource, a
+// condition's values) as a list; non-string entries are skipped.
+func Strings(v any) []string {
 	switch x := v.(type) {
 	case string:
 		return []string{x}

@@ -5,6 +5,7 @@ package kmskey
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -160,25 +161,8 @@ func WithOperators(policy string, roleArns []string) (string, error) {
 		if !usersSids[st.Sid] || st.Condition["ArnLike"] == nil {
 			continue
 		}
-		patterns := append(toStrings(st.Condition["ArnLike"]["aws:PrincipalArn"]), roleArns...)
+		patterns := slices.Concat(iampolicy.Strings(st.Condition["ArnLike"]["aws:PrincipalArn"]), roleArns)
 		doc.Statement[i].Condition["ArnLike"]["aws:PrincipalArn"] = patterns
 	}
 	return doc.JSON(), nil
-}
-
-func toStrings(v any) []string {
-	var out []string
-	switch x := v.(type) {
-	case string:
-		out = append(out, x)
-	case []string:
-		out = append(out, x...)
-	case []any:
-		for _, e := range x {
-			if s, ok := e.(string); ok {
-				out = append(out, s)
-			}
-		}
-	}
-	return out
 }
