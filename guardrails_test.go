@@ -187,6 +187,15 @@ func TestReachabilityCatchesAnOpenedPathInTheProgram(t *testing.T) {
 	assert.NotEmpty(t, problems)
 }
 
+// marshalForAnalyzer marshals properties as the engine sends them to an analyzer: unknowns,
+// secrets, resource references and output values kept.
+func marshalForAnalyzer(t *testing.T, pm resource.PropertyMap) *structpb.Struct {
+	t.Helper()
+	s, err := plugin.MarshalProperties(pm, plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true})
+	require.NoError(t, err)
+	return s
+}
+
 // analyzerResources is what the engine would hand the policy pack for the recorded program: each
 // resource's properties (with its id, as the stack analysis of an update sees them), options,
 // dependencies and its provider's inputs, marshalled as the engine marshals them.
@@ -199,11 +208,7 @@ func analyzerResources(t *testing.T, m *offline.Mocks) []*pulumirpc.AnalyzerReso
 			providers[r.Name] = r
 		}
 	}
-	marshal := func(pm resource.PropertyMap) *structpb.Struct {
-		s, err := plugin.MarshalProperties(pm, plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true})
-		require.NoError(t, err)
-		return s
-	}
+	marshal := func(pm resource.PropertyMap) *structpb.Struct { return marshalForAnalyzer(t, pm) }
 	var out []*pulumirpc.AnalyzerResource
 	for _, r := range recorded {
 		props := r.Outputs.Copy()

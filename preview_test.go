@@ -9,7 +9,6 @@ import (
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/common/resource"
-	"github.com/pulumi/pulumi/sdk/v3/go/common/resource/plugin"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -70,10 +69,7 @@ func TestPolicyPackPassesAFirstPreview(t *testing.T) {
 				for k, v := range recorded[i].Inputs {
 					inputs[k] = v
 				}
-				props, err := plugin.MarshalProperties(blank(resource.NewObjectProperty(inputs)).ObjectValue(),
-					plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true})
-				require.NoError(t, err)
-				resources[i].Properties = props
+				resources[i].Properties = marshalForAnalyzer(t, blank(resource.NewObjectProperty(inputs)).ObjectValue())
 			}
 			require.Greater(t, unknowns, 500, "the preview has unknowns to tolerate")
 			found, _ := analyze(t, inProcess(t), resources)
