@@ -199,11 +199,7 @@ func analyzerResources(t *testing.T, m *offline.Mocks) []*pulumirpc.AnalyzerReso
 			providers[r.Name] = r
 		}
 	}
-	marshal := func(pm resource.PropertyMap) *structpb.Struct {
-		s, err := plugin.MarshalProperties(pm, plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true})
-		require.NoError(t, err)
-		return s
-	}
+	marshal := func(pm resource.PropertyMap) *structpb.Struct { return engineProperties(t, pm) }
 	var out []*pulumirpc.AnalyzerResource
 	for _, r := range recorded {
 		props := r.Outputs.Copy()
@@ -221,6 +217,15 @@ func analyzerResources(t *testing.T, m *offline.Mocks) []*pulumirpc.AnalyzerReso
 		out = append(out, ar)
 	}
 	return out
+}
+
+// engineProperties marshals properties as the engine sends them to an analyzer: unknowns and
+// secrets kept.
+func engineProperties(t *testing.T, pm resource.PropertyMap) *structpb.Struct {
+	t.Helper()
+	s, err := plugin.MarshalProperties(pm, plugin.MarshalOptions{KeepUnknowns: true, KeepSecrets: true, KeepResources: true, KeepOutputValues: true})
+	require.NoError(t, err)
+	return s
 }
 
 // analyze is one engine pass through an analyzer: Analyze for every resource, then AnalyzeStack.
