@@ -20,10 +20,11 @@ func TestWithDeploymentsEveryRoleCarriesTheBoundary(t *testing.T) {
 	m := offlinetest.MustRun(t, "prod", cfg, run)
 	boundary := m.Named("aws:iam/policy:Policy", "deploy-boundary-policy")
 	require.NotNil(t, boundary)
-	assert.Equal(t, "multi-region-ha-prod-boundary", boundary.Str("name"))
+	assert.Equal(t, "multi-region-ha-prod-role-boundary", boundary.Str("name"))
+	assert.Equal(t, "/multi-region-ha/prod/", boundary.Str("path"))
 	assert.Equal(t, "us-east-1", boundary.Region)
 	arn := boundary.Outputs["arn"].StringValue()
-	assert.Equal(t, deployaccess.BoundaryArn("aws", "123456789012", "multi-region-ha-prod-"), arn)
+	assert.Equal(t, deployaccess.NewScope("aws", "123456789012", "multi-region-ha", "prod").BoundaryArn(), arn)
 	roles := m.OfType("aws:iam/role:Role")
 	require.Greater(t, len(roles), 8)
 	for _, r := range roles {
@@ -34,10 +35,12 @@ func TestWithDeploymentsEveryRoleCarriesTheBoundary(t *testing.T) {
 		}
 		assert.Equal(t, arn, r.Str("permissionsBoundary"), r.Name)
 		assert.Equal(t, "multi-region-ha-prod-", r.Str("namePrefix"), r.Name)
+		assert.Equal(t, "/multi-region-ha/prod/", r.Str("path"), r.Name)
 		assert.True(t, r.DependsOn(boundary) || len(r.Dependencies) > 0, "%s waits for the boundary", r.Name)
 	}
 	for _, p := range m.OfType("aws:iam/instanceProfile:InstanceProfile") {
 		assert.True(t, strings.HasPrefix(p.Str("namePrefix"), "multi-region-ha-prod-"), p.Name)
+		assert.Equal(t, "/multi-region-ha/prod/", p.Str("path"), p.Name)
 	}
 	doc := m.Named("aws:iam/rolePolicy:RolePolicy", "deploy-access-iam").JSON("policy")
 	assert.Contains(t, toJSON(t, doc), arn, "the deploy role demands exactly this boundary")

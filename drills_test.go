@@ -156,6 +156,11 @@ func checkTemplate(t *testing.T, m *offline.Mocks, stack string, tpl *offline.Re
 	// Stop conditions: the stack's own alarms, in the template's region.
 	abort := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", "drills-"+region+"-abort")
 	require.NotNil(t, abort)
+	// When the stop condition fires, FIS stops the drill: somebody must be told, and told again when it clears.
+	topics := m.InRegion("aws:sns/topic:Topic", region)
+	require.Len(t, topics, 1)
+	assert.Equal(t, []string{topics[0].Outputs["arn"].StringValue()}, abort.Strings("alarmActions"), "the abort pages its own region's topic")
+	assert.Equal(t, []string{topics[0].Outputs["arn"].StringValue()}, abort.Strings("okActions"), "and its recovery")
 	composite := m.Named("aws:cloudwatch/compositeAlarm:CompositeAlarm", "observability-"+region+"-region-unhealthy")
 	require.NotNil(t, composite)
 	var stops []string

@@ -11,6 +11,7 @@ import (
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/iam"
+	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/kms"
 	"github.com/pulumi/pulumi-random/sdk/v4/go/random"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
@@ -82,6 +83,7 @@ func run(ctx *pulumi.Context) error {
 	}{
 		{"providers", d.newProviders},
 		{"boundary", d.newBoundary},
+		{"key users", d.newKeyUsers},
 		{"network", d.newNetworks},
 		{"certificates", d.newCertificates},
 		{"compute", d.newComputes},
@@ -166,10 +168,13 @@ func (d *deployment) newProviders(ctx *pulumi.Context) error {
 // account (allowedAccountIds), so a deploy with the wrong credentials stops before it changes
 // anything. The provider of unavailableRegion instead configures without any call to that region: the
 // engine configures every provider the program registers, even under --target (pulumi/pulumi#17746),
-// and an aws provider calls STS (credential validation), IAM/STS/the metadata API (account id) and
-// the EC2 metadata API at configure time unless told not to. allowedAccountIds needs the account id
-// those calls return, so that provider goes without it, and its STS calls (assuming a role) go to the
-// surviving region (stsRegion). Nothing else differs.
+// and an aws provider calls STS (credential validation) and IAM/STS (account id) at configure time
+// unless told not to. allowedAccountIds needs the account id those calls return, so that provider
+// goes without it, and its STS calls (assuming a role) go to the surviving region (stsRegion).
+// The metadata API stays on, explicitly: it is local to the host, not to a region, and
+// skipMetadataApiCheck would also stop the provider authenticating with the host's instance role
+// (an EC2 or CodeBuild runner); pulumi-aws defaulted it to true before pulumi/pulumi-aws#3960.
+// Nothing else differs.
 func providerArgs(cfg *stacks.Config, region string) *aws.ProviderArgs {
 	args := &aws.ProviderArgs{
 		Region: pulumi.String(region),
@@ -182,7 +187,7 @@ func providerArgs(cfg *stacks.Config, region string) *aws.ProviderArgs {
 		args.AllowedAccountIds = nil
 		args.SkipCredentialsValidation = pulumi.Bool(true)
 		args.SkipRequestingAccountId = pulumi.Bool(true)
-		args.SkipMetadataApiCheck = pulumi.Bool(true)
+		args.SkipMetadataApiCheck = pulumi.Bool(false) // keep instance-role credentials (see above)
 		// Credentials that assume a role (a profile's role_arn, SSO, web identity) call STS in the
 		// provider's region unless stsRegion says otherwise; the dark region's STS cannot answer.
 		args.StsRegion = pulumi.String(survivingRegion(cfg, region))
@@ -329,6 +334,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 			Database: compute.DatabaseDiscovery{
 				GlobalClusterIdentifier: database.GlobalClusterIdentifier(ctx.Project(), ctx.Stack(), databaseName),
 				SecretNamePrefix:        database.SecretNamePrefix(databaseName),
+				WriteForwarding:         d.cfg.Database.WriteForwarding,
 			},
 		}, pulumi.Provider(d.provider(region)))
 		if err != nil {
@@ -549,6 +555,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		BackupRetentionDays:   o.BackupRetentionDays,
 		BackupSchedule:        o.BackupSchedule,
 		EnableAwsConfig:       o.EnableAwsConfig,
+		AccessAnalyzer:        o.AccessAnalyzer,
 		AwsConfigRecorder:     o.AwsConfigRecorder,
 		ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
 		Protect:               d.cfg.IsProd(),
@@ -617,7 +624,7 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 				SecurityGroupId:     at(d.database.SecurityGroupIds, other),
 				ParameterGroupName:  at(d.database.ParameterGroupNames, other),
 				InstanceIdentifiers: d.database.InstanceIdentifiers.MapIndex(pulumi.String(other)),
-				Engine:              db.Engine, EngineVersion: db.EngineVersion, InstanceClass: db.InstanceClass, Port: db.Port(),
+				Engine:              db.Engine, InstanceClass: db.InstanceClass, Port: db.Port(),
 			},
 			ClusterArns: pulumi.StringArray{
 				at(d.database.ClusterArns, region),
@@ -629,6 +636,8 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 			MaxSize:              maxSize,
 			TopicArn:             at(d.observability.TopicArns, region),
 			TopicKmsKeyArn:       at(d.observability.KmsKeyArns, region),
+			DatabaseKmsKeyArn:    at(d.database.KmsKeyArns, region),
+			SnapshotTags:         d.cfg.DefaultTags(),
 			LogRetentionDays:     d.runbookLogDays(),
 			Protect:              d.cfg.IsProd(),
 		}, pulumi.Provider(d.provider(region)))
@@ -664,6 +673,7 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 			AzCount:                 d.cfg.Network.AzCount,
 			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
 			RegionUnhealthyAlarmArn: d.observability.RegionUnhealthyAlarmArns.MapIndex(pulumi.String(region)),
+			AlarmTopicArn:           d.observability.TopicArns.MapIndex(pulumi.String(region)),
 			InstancePercent:         dr.InstancePercent,
 			DurationMinutes:         dr.DurationMinutes,
 			LogRetentionDays:        d.runbookLogDays(),
@@ -678,39 +688,97 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 	return nil
 }
 
-// newBoundary, when deployments.oidc is on, creates the permissions boundary the deploy role demands
-// of every role it creates or changes, and makes every role and instance profile of the program
-// carry it and a name under the stack's prefix (the only names the deploy role may touch). Turning
-// deployments.oidc on therefore replaces the program's roles once (their names change).
+// newBoundary places every role, customer-managed policy and instance profile of the program under
+// the stack's IAM path (/multi-region-ha/<stack>/), which every grant, boundary condition and
+// guardrail matches, and, when deployments.oidc is on, creates the permissions boundary the deploy
+// role demands of every role it creates or changes and makes every program role carry it (and, as
+// before, a name starting with the stack's prefix, for people reading the console). Every name is
+// generated (a prefix and a random suffix), so a change of path creates the new role beside the old
+// one and deletes the old one last (docs/security.md,
+// "Upgrading to IAM paths").
 func (d *deployment) newBoundary(ctx *pulumi.Context) error {
-	if !d.cfg.Deployments.Oidc {
-		return nil
-	}
+	path := deployaccess.StackPath(stacks.Namespace, d.cfg.Stack)
 	prefix := deployaccess.NamePrefix(stacks.Namespace, d.cfg.Stack)
-	b, err := deployaccess.NewBoundary(ctx, "deploy-boundary", &deployaccess.BoundaryArgs{AccountId: d.cfg.AccountId, Prefix: prefix},
-		pulumi.Provider(d.edgeProvider()))
-	if err != nil {
-		return err
+	var boundary pulumi.StringInput
+	var deps []pulumi.Resource
+	if d.cfg.Deployments.Oidc {
+		b, err := deployaccess.NewBoundary(ctx, "deploy-boundary", &deployaccess.BoundaryArgs{
+			AccountId: d.cfg.AccountId, Project: stacks.Namespace, Stack: d.cfg.Stack,
+		}, pulumi.Provider(d.edgeProvider()))
+		if err != nil {
+			return err
+		}
+		boundary, deps = b.PolicyArn, []pulumi.Resource{b}
 	}
 	return ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
-		opts := append(args.Opts, pulumi.DependsOn([]pulumi.Resource{b}))
+		opts := append(args.Opts, pulumi.DependsOn(deps))
 		switch props := args.Props.(type) {
 		case *iam.RoleArgs:
 			if args.Name == "deploy-access-role" || props == nil {
 				return nil // the deploy role is created by an administrator, outside its own boundary
 			}
-			if props.Name == nil && props.NamePrefix == nil {
+			if props.Path == nil {
+				props.Path = pulumi.String(path)
+			}
+			if boundary != nil && props.Name == nil && props.NamePrefix == nil {
 				props.NamePrefix = pulumi.String(prefix)
 			}
-			props.PermissionsBoundary = b.PolicyArn
+			if boundary != nil {
+				props.PermissionsBoundary = boundary
+			}
 			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
 		case *iam.InstanceProfileArgs:
-			if props != nil && props.Name == nil && props.NamePrefix == nil {
-				props.NamePrefix = pulumi.String(prefix)
-				return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
+			if props == nil {
+				return nil
 			}
+			if props.Path == nil {
+				props.Path = pulumi.String(path)
+			}
+			if boundary != nil && props.Name == nil && props.NamePrefix == nil {
+				props.NamePrefix = pulumi.String(prefix)
+			}
+			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
+		case *iam.PolicyArgs:
+			if props == nil || props.Path != nil {
+				return nil
+			}
+			props.Path = pulumi.String(path)
+			return &pulumi.ResourceTransformationResult{Props: props, Opts: opts}
 		}
 		return nil
+	})
+}
+
+// newKeyUsers adds deployments.operatorRoleArns to the users of every KMS key the components
+// write with kmskey.Policy (the stack's roles and deploy role, by IAM path): the operators run
+// `pulumi up` from workstations and create the encrypted resources then. Components know only
+// the stack's path; the operators are config, which only main.go reads.
+func (d *deployment) newKeyUsers(ctx *pulumi.Context) error {
+	operators := d.cfg.Deployments.OperatorRoleArns
+	if len(operators) == 0 {
+		return nil
+	}
+	return ctx.RegisterStackTransformation(func(args *pulumi.ResourceTransformationArgs) *pulumi.ResourceTransformationResult {
+		props, ok := args.Props.(*kms.KeyArgs)
+		if !ok || props == nil || props.Policy == nil {
+			return nil
+		}
+		if plain, ok := props.Policy.(pulumi.String); ok {
+			out, err := deployaccess.KeyPolicyWithOperators(string(plain), operators)
+			if err != nil {
+				return nil // kmskey.Policy wrote it; an unparsable policy is left for AWS to refuse
+			}
+			props.Policy = pulumi.String(out)
+		} else {
+			props.Policy = props.Policy.ToStringPtrOutput().ApplyT(func(p *string) (*string, error) {
+				if p == nil {
+					return nil, nil
+				}
+				out, err := deployaccess.KeyPolicyWithOperators(*p, operators)
+				return &out, err
+			}).(pulumi.StringPtrOutput)
+		}
+		return &pulumi.ResourceTransformationResult{Props: props, Opts: args.Opts}
 	})
 }
 
@@ -743,6 +811,8 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 			Mode:                    db.AutoFailover,
 			AfterMinutes:            db.AutoFailoverAfterMinutes,
 			ProbeUrl:                edge.ProbeURL(d.cfg.Edge.Names().Viewer(), other, d.cfg.Compute.HealthCheckPath),
+			FailoverName:            d.cfg.Edge.Names().FailoverOrigin(),
+			OwnOriginName:           d.cfg.Edge.Names().Regional(region),
 			GlobalClusterIdentifier: d.database.GlobalClusterId,
 			ClusterIdentifier:       d.database.ClusterIdentifiers.MapIndex(pulumi.String(region)),
 			ClusterArn:              d.database.ClusterArns.MapIndex(pulumi.String(region)),
@@ -756,14 +826,15 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 			return err
 		}
 		out[region] = pulumi.Map{
-			stackoutputs.DetectorFunctionName:   det.FunctionName,
-			stackoutputs.DetectorLogGroupName:   det.LogGroupName,
-			stackoutputs.DetectorPromoteAlarm:   det.PromoteAlarmName,
-			stackoutputs.DetectorDegradedAlarm:  det.DegradedAlarmName,
-			stackoutputs.DetectorHeartbeatAlarm: det.HeartbeatAlarmName,
-			stackoutputs.DetectorErrorsAlarm:    det.ErrorsAlarmName,
-			stackoutputs.DetectorStartRule:      det.StartRuleName,
-			stackoutputs.DetectorScheduleRule:   det.ScheduleRuleName,
+			stackoutputs.DetectorFunctionName:    det.FunctionName,
+			stackoutputs.DetectorLogGroupName:    det.LogGroupName,
+			stackoutputs.DetectorPromoteAlarm:    det.PromoteAlarmName,
+			stackoutputs.DetectorDegradedAlarm:   det.DegradedAlarmName,
+			stackoutputs.DetectorSwitchoverAlarm: det.SwitchoverAlarmName,
+			stackoutputs.DetectorHeartbeatAlarm:  det.HeartbeatAlarmName,
+			stackoutputs.DetectorErrorsAlarm:     det.ErrorsAlarmName,
+			stackoutputs.DetectorStartRule:       det.StartRuleName,
+			stackoutputs.DetectorScheduleRule:    det.ScheduleRuleName,
 		}
 	}
 	export(ctx, stackoutputs.FailoverDetectors, out)
@@ -785,8 +856,7 @@ func (d *deployment) newDeployAccess(ctx *pulumi.Context) error {
 		Stacks:            dep.Stacks,
 		Issuer:            dep.Issuer,
 		CreateProvider:    dep.CreateProvider,
-		RoleName:          deployaccess.RoleName(stacks.Namespace, d.cfg.Stack),
-		Prefix:            deployaccess.NamePrefix(stacks.Namespace, d.cfg.Stack),
+		Stack:             d.cfg.Stack,
 		PolicyArns:        dep.PolicyArns,
 		MaxSessionSeconds: dep.SessionSeconds,
 	}, pulumi.Provider(d.edgeProvider()))

@@ -72,7 +72,7 @@ func TestDeployRoleMayPassEveryProgramRoleToTheServiceItTrusts(t *testing.T) {
 				// The offline model names a role by its logical name; AWS names it namePrefix plus a
 				// unique suffix, and the deploy role's grants key on that name.
 				require.NotEmpty(t, role.Str("namePrefix"), role.Name)
-				arn := "arn:aws:iam::" + offline.AccountID + ":role/" + role.Str("namePrefix") + "20261201000000000000000001"
+				arn := "arn:aws:iam::" + offline.AccountID + ":role" + role.Str("path") + role.Str("namePrefix") + "20261201000000000000000001"
 				for _, svc := range trustedServices(t, role) {
 					seen[svc] = true
 					req := deployaccess.Request{Action: "iam:PassRole", Resource: arn, Context: map[string]string{"iam:PassedToService": svc}}
@@ -167,7 +167,7 @@ func TestBoundaryAllowsWhatEveryProgramRoleIsGranted(t *testing.T) {
 			require.NoError(t, err)
 			realArn := map[string]string{}
 			for _, role := range m.OfType("aws:iam/role:Role") {
-				realArn[role.Outputs["arn"].StringValue()] = "arn:aws:iam::" + offline.AccountID + ":role/" + role.Str("namePrefix") + "20261201000000000000000001"
+				realArn[role.Outputs["arn"].StringValue()] = "arn:aws:iam::" + offline.AccountID + ":role" + role.Str("path") + role.Str("namePrefix") + "20261201000000000000000001"
 			}
 			checked := 0
 			for _, role := range m.OfType("aws:iam/role:Role") {

@@ -209,7 +209,7 @@ func TestUnavailableRegionChangesOnlyThatProvider(t *testing.T) {
 					assert.NotContains(t, a, "allowedAccountIds", "the account id a dark STS cannot confirm")
 					assert.Equal(t, true, a["skipCredentialsValidation"])
 					assert.Equal(t, true, a["skipRequestingAccountId"])
-					assert.Equal(t, true, a["skipMetadataApiCheck"])
+					assert.Equal(t, false, a["skipMetadataApiCheck"], "the metadata API is the host's, not the region's: instance-role credentials keep working")
 					assert.NotContains(t, b, "stsRegion", "normally STS is the provider's own region")
 					assert.Equal(t, tc.survivor, a["stsRegion"], "assumed-role credentials go to the surviving region's STS")
 					assert.NotEqual(t, tc.dark, a["stsRegion"])

@@ -2,13 +2,13 @@ package stacks
 
 // Default monthly budgets (observability.monthlyBudgetUsd), in USD. Each covers its stack's own
 // estimate with at least 1.2x headroom, and the estimate while failed over, at the list prices of
-// `go run . plan` (pkg/plan's price table, default usage): staging about $600 a month, prod about
-// $1,300 ($1,370 failed over). A test in pkg/plan recomputes the estimate of each committed stack
+// `go run . plan` (pkg/plan's price table, default usage): staging about $810 a month, prod about
+// $1,510 ($1,590 failed over; both include a second db.r6g.large, $190 a month: stacks/database.go). A test in pkg/plan recomputes the estimate of each committed stack
 // and fails when its default budget no longer covers it, so a change that raises the cost raises
 // the budget with it. The numbers live here because stacks owns the defaults, and pkg/plan
 // imports stacks, never the reverse.
 const (
-	StagingMonthlyBudgetUsd = 800.0
+	StagingMonthlyBudgetUsd = 1000.0
 	ProdMonthlyBudgetUsd    = 2000.0
 )
 

@@ -30,7 +30,8 @@ type Config struct {
 	// AccountId is the 12-digit account the stack deploys to: every provider's allowedAccountIds.
 	AccountId string `json:"accountId"`
 	// UnavailableRegion names a region whose APIs are down: its provider configures without calling
-	// STS, IAM or the metadata API, so a targeted update of the other region can run (see README).
+	// that region's STS or IAM (the host's metadata API stays on, for instance-role credentials), so
+	// a targeted update of the other region can run (see README).
 	UnavailableRegion string            `json:"unavailableRegion"`
 	PrimaryRegion     string            `json:"primaryRegion"`
 	SecondaryRegion   string            `json:"secondaryRegion"`

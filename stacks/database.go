@@ -43,13 +43,21 @@ type Database struct {
 	WriteForwarding bool `json:"writeForwarding"`
 }
 
-// Prod runs a writer and a replica in the writer region (an instance failure fails over within the
-// region) and keeps a month of backups; staging runs one instance per region and a week of backups.
+// Prod runs a writer and a replica in both regions and keeps a month of backups: the standby's second
+// instance is the new writer's replica from the moment of a promotion (with one, an instance or AZ
+// fault right after a failover means about 10 minutes without a database while Aurora rebuilds it).
+// It is preferred to a runbook that adds a reader after promotion: nothing to absorb in
+// ignoreChanges, no instance outside Pulumi's state, and the replica is warm when it is needed.
+// Staging runs two instances in its home region, one in the standby, and a week of backups: with a
+// single instance, replacing the writer (a failure, a class change) takes minutes, longer than the
+// 60 s the global-primary path holds its last answer (edgecalc.PrimaryHoldSeconds), so every such
+// replacement moved viewers to the read-only standby; a replica fails over in about 30 s, within
+// the hold. A longer hold would delay every real failover instead.
 func defaultDatabase(prod bool) Database {
 	d := Database{
 		Engine:                           dbspec.Postgres,
 		InstanceClass:                    "db.r6g.large",
-		PrimaryInstances:                 1,
+		PrimaryInstances:                 2,
 		SecondaryInstances:               1,
 		DatabaseName:                     "app",
 		MasterUsername:                   "dbadmin",
@@ -61,7 +69,7 @@ func defaultDatabase(prod bool) Database {
 		AutoFailoverAfterMinutes:         detector.DefaultAfterMinutes,
 	}
 	if prod {
-		d.PrimaryInstances = 2
+		d.SecondaryInstances = 2
 		d.BackupRetentionDays = 30
 		d.DeletionProtection = true
 		d.MonitoringIntervalSeconds = 15

@@ -15,8 +15,10 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 		backup, interval   int
 		deletionProtection bool
 	}{
-		{"prod", 2, 1, 30, 15, true},
-		{"staging", 1, 1, 7, 60, false},
+		// Prod: the standby's second instance is the new writer's replica after a promotion; staging:
+		// the home writer's replacement fails over to a replica within the primary path's 60 s hold.
+		{"prod", 2, 2, 30, 15, true},
+		{"staging", 2, 1, 7, 60, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.stack, func(t *testing.T) {
@@ -85,7 +87,8 @@ func TestDatabaseWriterRegionIsRefused(t *testing.T) {
 // Instance counts go by home and standby region, never by which region writes.
 func TestDatabaseInstancesGoByHomeRegion(t *testing.T) {
 	c, err := parseT("prod", withEdge(map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1",
-		"network": `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16"}}`}), nil)
+		"network":  `{"primary":{"cidr":"10.0.0.0/16"},"secondary":{"cidr":"10.1.0.0/16"}}`,
+		"database": `{"secondaryInstances":1}`}), nil)
 	require.NoError(t, err)
 	assert.Equal(t, 2, c.DatabaseInstances("eu-west-1"), "the home region gets primaryInstances")
 	assert.Equal(t, 1, c.DatabaseInstances("eu-central-1"))

@@ -16,6 +16,12 @@ type Deployments struct {
 	Stacks         []string `json:"stacks"`
 	CreateProvider bool     `json:"createProvider"`
 	PolicyArns     []string `json:"policyArns"`
+	// OperatorRoleArns are the exact ARNs of the roles people run `pulumi up` with from a
+	// workstation (the first deploy, changes to the deploy role, the region-outage runbook). Every
+	// key of the stack lets them, the stack's own roles and its deploy role (all under the stack's
+	// IAM path) use it, and no one else: without one, only a deployment through the deploy role
+	// can create the stack's encrypted resources.
+	OperatorRoleArns []string `json:"operatorRoleArns"`
 	// SessionSeconds is how long a deployment's credentials last (the deploy role's
 	// MaxSessionDuration): long enough for an Aurora global major-version upgrade.
 	SessionSeconds int `json:"sessionSeconds"`
@@ -43,6 +49,7 @@ func defaultDeployments(prod bool) Deployments {
 
 var (
 	pulumiNameRe    = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$`)
+	operatorRoleRe  = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::([0-9]{12}):role/[A-Za-z0-9+=,.@_/-]+$`)
 	managedPolicyRe = regexp.MustCompile(`^arn:aws(-[a-z]+)*:iam::(aws|[0-9]{12}):policy/[A-Za-z0-9+=,.@_/-]+$`)
 )
 
@@ -72,6 +79,18 @@ func validateDeployments(c *Config, p *problems) {
 	// suffix; IAM role names allow 64 characters, so the prefix may take 38.
 	if prefix := Namespace + "-" + c.Stack + "-"; d.Oidc && len(prefix) > 38 {
 		p.addf("deployments.oidc", "needs role names under %q, %d characters; IAM allows a name prefix of at most 38 (stack names up to 21 characters)", prefix, len(prefix))
+	}
+	for _, arn := range d.OperatorRoleArns {
+		m := operatorRoleRe.FindStringSubmatch(arn)
+		switch {
+		case m == nil:
+			p.addf("deployments.operatorRoleArns", "lists %q; allowed: exact IAM role ARNs (arn:aws:iam::<accountId>:role/<path/>name), no wildcards", arn)
+		case m[2] != c.AccountId:
+			p.addf("deployments.operatorRoleArns", "lists %q of account %s; allowed: roles of accountId %s", arn, m[2], c.AccountId)
+		}
+	}
+	if dup := firstDuplicate(d.OperatorRoleArns); dup != "" {
+		p.addf("deployments.operatorRoleArns", "lists %q twice", dup)
 	}
 	if d.SessionSeconds < 3600 || d.SessionSeconds > 43200 {
 		p.addf("deployments.sessionSeconds", "is %d; allowed: 3600 to 43200 seconds (IAM's MaxSessionDuration range; default %d, for global engine upgrades)", d.SessionSeconds, DefaultSessionSeconds)

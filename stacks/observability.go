@@ -20,6 +20,12 @@ type Observability struct {
 	// EnableAwsConfig turns on an AWS Config recorder, delivery channel and managed rules in both regions.
 	// An account allows one recorder per region: turn it off where one exists already.
 	EnableAwsConfig bool `json:"enableAwsConfig"`
+	// AccessAnalyzer (default true) creates an IAM Access Analyzer with the account as zone of
+	// trust in every region of the stack, and pages the region's alarm topic on each active finding
+	// (a role trust, key, bucket or topic policy open to a principal outside the account). Turn it
+	// off where an organization analyzer already watches the account, or where another stack of the
+	// account keeps one in the same regions.
+	AccessAnalyzer bool `json:"accessAnalyzer"`
 	// AwsConfigRecorder (default true; only read with EnableAwsConfig) creates the recorder and the
 	// delivery channel. false keeps the rules and relies on the account's existing recorder and
 	// delivery channel, where Control Tower, Security Hub or another stack owns them.
@@ -45,6 +51,7 @@ func defaultObservability(prod bool) Observability {
 		BackupSchedule:        DefaultBackupSchedule,
 		EnableAwsConfig:       false,
 		AwsConfigRecorder:     true,
+		AccessAnalyzer:        true,
 		ReplicationLagAlarmMs: 1000,
 
 		ActivateCostAllocationTag: false,

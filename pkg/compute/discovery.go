@@ -21,6 +21,9 @@ type DatabaseDiscovery struct {
 	// SecretNamePrefix starts the name of the credentials secret (a replica exists in every region);
 	// the application picks the one tagged with this stack's Stack tag.
 	SecretNamePrefix string
+	// WriteForwarding (database.writeForwarding) tells the application that the clusters forward
+	// writes: while its region is secondary it writes through its own region's cluster.
+	WriteForwarding bool
 }
 
 // set reports whether discovery is configured.

@@ -62,7 +62,7 @@ func (c *Compute) newInstances(ctx *pulumi.Context, name string, args *Args, acc
 		Description:          pulumi.String("Root volumes of the instances of " + name),
 		EnableKeyRotation:    pulumi.Bool(true),
 		DeletionWindowInDays: pulumi.Int(30),
-		Policy:               pulumi.String(ebsKeyPolicy(acct).JSON()),
+		Policy:               pulumi.String(ebsKeyPolicy(acct, kmskey.StackUsers(ctx, nil)).JSON()),
 		Tags:                 nameTag(name + "-ebs-key"),
 	}, append(opts, pulumi.Protect(args.DeletionProtection))...)
 	if err != nil {

@@ -40,7 +40,7 @@ func autoScalingServiceRoleArn(acct kmskey.Account) string {
 }
 
 // ebsKeyPolicy is the key policy of the instances' root volumes: the account administers the key
-// through IAM; the EC2 Auto Scaling service-linked role may use it and create grants for the volumes
+// through IAM; the stack's principals may use it (kmskey.Policy); the EC2 Auto Scaling service-linked role may use it and create grants for the volumes
 // it attaches (AWS's documented statements for encrypted volumes in Auto Scaling groups).
 //
 // The service-linked role is matched by aws:PrincipalArn under Principal "*", not named as the
@@ -48,8 +48,8 @@ func autoScalingServiceRoleArn(acct kmskey.Account) string {
 // KMS refuses a key policy naming a role that does not exist yet ("MalformedPolicyDocumentException:
 // Policy contains a statement with one or more invalid principals"), so naming it would fail the
 // first `pulumi up` in a fresh account. The conditions still admit exactly that role of this account.
-func ebsKeyPolicy(acct kmskey.Account) iampolicy.Document {
-	doc := kmskey.Policy(kmskey.Args{Account: acct})
+func ebsKeyPolicy(acct kmskey.Account, users kmskey.Users) iampolicy.Document {
+	doc := kmskey.Policy(kmskey.Args{Account: acct, Users: users})
 	onlyTheServiceLinkedRole := map[string]any{"aws:PrincipalArn": autoScalingServiceRoleArn(acct)}
 	inThisAccount := map[string]any{"kms:CallerAccount": acct.ID}
 	doc.Statement = append(doc.Statement,

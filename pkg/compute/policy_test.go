@@ -29,11 +29,11 @@ func TestAccessLogBucketPolicy(t *testing.T) {
 }
 
 func TestEbsKeyPolicyAdmitsTheServiceLinkedRoleOfThePartitionWithoutNamingIt(t *testing.T) {
-	doc := ebsKeyPolicy(kmskey.Account{ID: "111122223333", Partition: "aws-us-gov", Region: "us-gov-west-1"})
-	require.Len(t, doc.Statement, 3)
+	doc := ebsKeyPolicy(kmskey.Account{ID: "111122223333", Partition: "aws-us-gov", Region: "us-gov-west-1"}, kmskey.Users{Path: "/multi-region-ha/prod/"})
+	require.Len(t, doc.Statement, 5)
 	slr := "arn:aws-us-gov:iam::111122223333:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling"
 	assert.Equal(t, map[string]any{"AWS": []string{"arn:aws-us-gov:iam::111122223333:root"}}, doc.Statement[0].Principal)
-	for _, st := range doc.Statement[1:] {
+	for _, st := range doc.Statement[3:] {
 		// KMS rejects a key policy whose principal is a role that does not exist yet, and the
 		// service-linked role only exists once the account had an Auto Scaling group.
 		assert.NotContains(t, st.Principal["AWS"], slr, "%s: the service-linked role may not exist yet", st.Sid)
@@ -42,10 +42,10 @@ func TestEbsKeyPolicyAdmitsTheServiceLinkedRoleOfThePartitionWithoutNamingIt(t *
 		assert.Equal(t, "111122223333", st.Condition["StringEquals"]["kms:CallerAccount"], "%s admits only this account", st.Sid)
 		assert.Equal(t, "Allow", st.Effect)
 	}
-	assert.Equal(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, doc.Statement[1].Action)
-	assert.Equal(t, []string{"kms:CreateGrant"}, doc.Statement[2].Action)
-	assert.Equal(t, true, doc.Statement[2].Condition["Bool"]["kms:GrantIsForAWSResource"])
-	assert.Nil(t, doc.Statement[1].Condition["Bool"], "using the key needs no grant condition")
+	assert.Equal(t, []string{"kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey"}, doc.Statement[3].Action)
+	assert.Equal(t, []string{"kms:CreateGrant"}, doc.Statement[4].Action)
+	assert.Equal(t, true, doc.Statement[4].Condition["Bool"]["kms:GrantIsForAWSResource"])
+	assert.Nil(t, doc.Statement[3].Condition["Bool"], "using the key needs no grant condition")
 }
 
 func TestInstanceManagedPolicies(t *testing.T) {
@@ -112,6 +112,7 @@ func TestRenderUserData(t *testing.T) {
 		"APP_PORT=8080", "HEALTH_CHECK_PATH=/health", "PRIMARY_PATH=/health/global-primary",
 		"PRIMARY_REFRESH_SECONDS=5", "PRIMARY_HOLD_SECONDS=60",
 		"GLOBAL_CLUSTER_ID=multi-region-ha-prod-database", "DB_SECRET_PREFIX=database-credentials-", "STACK=prod",
+		"WRITE_FORWARDING=false",
 	} {
 		assert.Contains(t, script, want)
 	}
@@ -119,7 +120,7 @@ func TestRenderUserData(t *testing.T) {
 	assert.Contains(t, script, "X-aws-ec2-metadata-token", "IMDSv2")
 	assert.Contains(t, script, "systemctl enable --now webapp.service")
 	for _, p := range []string{PlaceholderAppPort, PlaceholderHealthCheckPath, PlaceholderPrimaryPath, PlaceholderPrimaryRefresh,
-		PlaceholderPrimaryHold, PlaceholderGlobalCluster, PlaceholderSecretPrefix, PlaceholderStack} {
+		PlaceholderPrimaryHold, PlaceholderGlobalCluster, PlaceholderSecretPrefix, PlaceholderStack, PlaceholderWriteForwarding} {
 		assert.Contains(t, DefaultUserData, p)
 		assert.NotContains(t, script, p)
 	}
@@ -147,8 +148,8 @@ func TestDefaultApplicationContract(t *testing.T) {
 		"FROM information_schema.aurora_global_db_instance_status WHERE SESSION_ID = 'MASTER_SESSION_ID'",
 		// Cached in the background, answered from memory, last answer held for HOLD seconds.
 		"threading.Thread(target=refresh_forever", "time.time() - state[\"at\"] <= HOLD", "200 if ok else 503",
-		// Topology from this region's own cluster; writes through the secret's host, the global writer endpoint.
-		`cluster["ReaderEndpoint"]`, `sql(d["host"], WRITE`,
+		// Topology from this region's own cluster (writes: TestDefaultApplicationForwardsWritesWhileSecondary runs them).
+		`cluster["ReaderEndpoint"]`,
 		"sslmode=require", "--ssl",
 	} {
 		assert.Contains(t, script, want)

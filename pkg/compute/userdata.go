@@ -34,6 +34,9 @@ const (
 	PlaceholderGlobalCluster = "__GLOBAL_CLUSTER_ID__"
 	PlaceholderSecretPrefix  = "__DB_SECRET_PREFIX__"
 	PlaceholderStack         = "__STACK__"
+	// PlaceholderWriteForwarding is "true" when database.writeForwarding is on: the default
+	// application then writes through its own region's cluster while that region is secondary.
+	PlaceholderWriteForwarding = "__WRITE_FORWARDING__"
 	// PlaceholderRegionHeader is the response header naming the answering region
 	// (edgecalc.RegionHeader), which the default application sends on every response.
 	PlaceholderRegionHeader = "__REGION_HEADER__"
@@ -57,6 +60,7 @@ func renderUserData(args *Args) (string, error) {
 		PlaceholderGlobalCluster, args.Database.GlobalClusterIdentifier,
 		PlaceholderSecretPrefix, args.Database.SecretNamePrefix,
 		PlaceholderStack, args.Tags["Stack"],
+		PlaceholderWriteForwarding, strconv.FormatBool(args.Database.WriteForwarding),
 		PlaceholderRegionHeader, edgecalc.RegionHeader,
 	).Replace(script)
 	if len(rendered) > MaxUserDataBytes {

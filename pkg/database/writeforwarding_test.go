@@ -13,12 +13,14 @@ import (
 func TestWriteForwardingOnBothClusters(t *testing.T) {
 	for _, tc := range []struct {
 		name, engine, version string
-		on, readConsistency   bool
+		on                    bool
+		// consistency is the parameter that enables forwarding for sessions, empty for none.
+		consistency string
 	}{
-		{"off by default", "aurora-postgresql", "16.6", false, false},
-		{"postgres", "aurora-postgresql", "16.6", true, false},
-		{"mysql needs read consistency in both groups", "aurora-mysql", "8.0.mysql_aurora.3.08.0", true, true},
-		{"mysql off", "aurora-mysql", "8.0.mysql_aurora.3.08.0", false, false},
+		{"off by default", "aurora-postgresql", "16.6", false, ""},
+		{"postgres enables sessions in both groups", "aurora-postgresql", "16.6", true, "apg_write_forward.consistency_mode"},
+		{"mysql needs read consistency in both groups", "aurora-mysql", "8.0.mysql_aurora.3.08.0", true, "aurora_replica_read_consistency"},
+		{"mysql off", "aurora-mysql", "8.0.mysql_aurora.3.08.0", false, ""},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := testArgs(regionA, regionB)
@@ -29,17 +31,17 @@ func TestWriteForwardingOnBothClusters(t *testing.T) {
 				require.True(t, c.Has("enableGlobalWriteForwarding"), region)
 				assert.Equal(t, tc.on, c.Bool("enableGlobalWriteForwarding"), region)
 				pg := named(t, m, tParams, "database-"+region+"-params")
-				got := ""
+				got := map[string]string{}
 				for i := 0; i < pg.Len("parameters"); i++ {
 					p := fmt.Sprintf("parameters[%d].", i)
-					if pg.Str(p+"name") == "aurora_replica_read_consistency" {
-						got = pg.Str(p + "value")
+					if n := pg.Str(p + "name"); n == "aurora_replica_read_consistency" || n == "apg_write_forward.consistency_mode" {
+						got[n] = pg.Str(p + "value")
 					}
 				}
-				if tc.readConsistency {
-					assert.Equal(t, "SESSION", got, region)
-				} else {
+				if tc.consistency == "" {
 					assert.Empty(t, got, region)
+				} else {
+					assert.Equal(t, map[string]string{tc.consistency: "SESSION"}, got, region)
 				}
 			}
 		})

@@ -12,6 +12,9 @@ type Args struct {
 	Organization string
 	// Project is the Pulumi project whose deployments may assume the role ("multi-region-ha").
 	Project string
+	// Stack is the stack the role deploys: its IAM path (Scope) holds the role and bounds what it
+	// may create or change.
+	Stack string
 	// Stacks lists the stacks whose deployments may assume the role (usually just this stack).
 	Stacks []string
 	// Issuer is Pulumi Cloud's OIDC issuer URL (https://api.pulumi.com/oidc).
@@ -20,17 +23,11 @@ type Args struct {
 	// per URL: when another stack of the same account already owns it, set false and the role
 	// trusts the existing provider by its ARN.
 	CreateProvider bool
-	// RoleName is the deploy role's fixed name: deployment settings files reference its ARN, so it
-	// must be predictable (see RoleName).
-	RoleName string
 	// PolicyArns are the managed policies attached to the role (default PowerUserAccess).
 	PolicyArns []string
 	// MaxSessionSeconds bounds a deployment's credentials and is the role's MaxSessionDuration
 	// (3600 to 43200; default 3600): an Aurora global major-version upgrade runs for hours.
 	MaxSessionSeconds int
-	// Prefix is NamePrefix of the stack: the only names the role may create or change IAM under.
-	// The program's roles carry the boundary (BoundaryArn) that the role demands.
-	Prefix string
 }
 
 // RoleName is the deploy role's name for a stack, e.g. "multi-region-ha-prod-deploy". IAM role

@@ -10,32 +10,20 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/internal/iampolicy"
 )
 
-// NamePrefix is what every IAM role, instance profile and policy a deployment may create or change
-// is named with ("multi-region-ha-prod-"): the deploy role's IAM grants stop at it.
-func NamePrefix(project, stack string) string { return project + "-" + stack + "-" }
-
-// BoundaryName is the permissions boundary policy's name under the prefix.
-func BoundaryName(prefix string) string { return prefix + "boundary" }
-
-// BoundaryArn is the ARN of the boundary policy: fixed, so the deploy role's policy names it.
-func BoundaryArn(partition, accountID, prefix string) string {
-	return fmt.Sprintf("arn:%s:iam::%s:policy/%s", partition, accountID, BoundaryName(prefix))
-}
-
 // BoundaryPolicy caps every role a deployment creates. A permissions boundary grants nothing; it is
 // the most a role's own policies can take effect for, and what it does not allow is denied. It
 // allows every action outside IAM, Organizations and Account management except sts:AssumeRole (no
 // chaining), and within IAM only:
 //   - reads (iam:Get*, iam:List*): AWS Config's recorder (AWS_ConfigRole) records the account's IAM
 //     roles, policies and users in the home region;
-//   - iam:PassRole of the stack's own roles (role/<prefix>*) to the services the program uses
+//   - iam:PassRole of the stack's own roles (role/<path>*) to the services the program uses
 //     (PassedToServices): the patch window's role hands the automation role to
 //     ssm:StartAutomationExecution.
 //
 // No IAM write is allowed, so a program role can never create, change or attach anything in IAM,
 // and it can hand a role only to a service the deploy role could hand it to itself. The explicit
 // deny keeps Organizations, Account and role chaining out even if the allow is ever widened.
-func BoundaryPolicy(partition, accountID, prefix string) iampolicy.Document {
+func BoundaryPolicy(sc Scope) iampolicy.Document {
 	return iampolicy.New(
 		iampolicy.Statement{
 			Sid: "ServiceRolesMayDoTheirJob", Effect: "Allow",
@@ -44,14 +32,14 @@ func BoundaryPolicy(partition, accountID, prefix string) iampolicy.Document {
 		iampolicy.Statement{Sid: "ReadIAM", Effect: "Allow", Action: []string{"iam:Get*", "iam:List*"}, Resource: []string{"*"}},
 		iampolicy.Statement{
 			Sid: "PassTheStacksRolesToItsServices", Effect: "Allow", Action: []string{"iam:PassRole"},
-			Resource:  []string{fmt.Sprintf("arn:%s:iam::%s:role/%s*", partition, accountID, prefix)},
+			Resource:  []string{sc.All("role")},
 			Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": PassedToServices}},
 		},
-		// The deploy role is under the prefix too; its trust admits only Pulumi's web identities, so
+		// The deploy role is under the path too; its trust admits only Pulumi's web identities, so
 		// no service could use it, but no program role has a reason to hand it anywhere.
 		iampolicy.Statement{
 			Sid: "NeverPassTheDeployRole", Effect: "Deny", Action: []string{"iam:PassRole"},
-			Resource: []string{fmt.Sprintf("arn:%s:iam::%s:role/%sdeploy", partition, accountID, prefix)},
+			Resource: []string{sc.DeployRoleArn()},
 		},
 		iampolicy.Statement{
 			Sid:      "NeverOrganizationsAccountOrRoleChaining",
@@ -65,8 +53,8 @@ func BoundaryPolicy(partition, accountID, prefix string) iampolicy.Document {
 // BoundaryArgs configures the boundary policy.
 type BoundaryArgs struct {
 	AccountId string
-	// Prefix is NamePrefix of the stack.
-	Prefix string
+	// Project and Stack place the boundary and name what it lets roles pass (Scope).
+	Project, Stack string
 }
 
 // Boundary is the permissions boundary every program role carries when deployments are on.
@@ -77,25 +65,29 @@ type Boundary struct {
 
 // NewBoundary creates the boundary policy (IAM is global: pass the us-east-1 provider).
 func NewBoundary(ctx *pulumi.Context, name string, args *BoundaryArgs, opts ...pulumi.ResourceOption) (*Boundary, error) {
-	if args == nil || args.Prefix == "" {
-		return nil, fmt.Errorf("deployaccess %s: Prefix is required", name)
+	if args == nil {
+		return nil, fmt.Errorf("deployaccess %s: args are required", name)
 	}
 	acct := awsenv.AccountIn(args.AccountId, "us-east-1")
 	if err := acct.Validate(); err != nil {
+		return nil, fmt.Errorf("deployaccess %s: %w", name, err)
+	}
+	sc := NewScope(acct.Partition, acct.ID, args.Project, args.Stack)
+	if err := sc.check(); err != nil {
 		return nil, fmt.Errorf("deployaccess %s: %w", name, err)
 	}
 	b := &Boundary{}
 	if err := ctx.RegisterComponentResource("multi-region-ha:deployaccess:Boundary", name, b, opts...); err != nil {
 		return nil, err
 	}
+	// Under the stack's path with a name of its own (not the pre-path "<prefix>boundary"), so an
+	// existing stack creates this one, moves its roles onto it and only then deletes the old one.
 	p, err := iam.NewPolicy(ctx, name+"-policy", &iam.PolicyArgs{
-		Name: pulumi.String(BoundaryName(args.Prefix)),
-		// The description predates the IAM reads and PassRole of the stack's roles; IAM replaces a
-		// policy whose description changes, and this one has a fixed name every role references, so
-		// it stays as it was.
-		Description: pulumi.String("Permissions boundary of every role the " + args.Prefix + " stack creates: no IAM, Organizations, Account or role chaining"),
-		Policy:      pulumi.String(BoundaryPolicy(acct.Partition, acct.ID, args.Prefix).JSON()),
-		Tags:        pulumi.StringMap{"Name": pulumi.String(BoundaryName(args.Prefix))},
+		Name:        pulumi.String(sc.BoundaryName()),
+		Path:        pulumi.String(sc.Path()),
+		Description: pulumi.String("Permissions boundary of every role of stack " + args.Stack + ": no IAM writes, Organizations, Account or role chaining"),
+		Policy:      pulumi.String(BoundaryPolicy(sc).JSON()),
+		Tags:        pulumi.StringMap{"Name": pulumi.String(sc.BoundaryName())},
 	}, pulumi.Parent(b))
 	if err != nil {
 		return nil, err

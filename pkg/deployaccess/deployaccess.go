@@ -40,9 +40,6 @@ func (a *Args) check() error {
 	if !strings.HasPrefix(a.Issuer, "https://") {
 		errs = append(errs, fmt.Errorf("Issuer %q must be an https:// URL", a.Issuer))
 	}
-	if a.RoleName == "" {
-		errs = append(errs, errors.New("RoleName is required (deployment settings reference the role by name)"))
-	}
 	seen := map[string]bool{}
 	for _, arn := range a.PolicyArns {
 		if seen[policyName(arn)] {
@@ -53,8 +50,8 @@ func (a *Args) check() error {
 	if len(a.PolicyArns) == 0 {
 		errs = append(errs, errors.New("PolicyArns must list at least one managed policy"))
 	}
-	if a.Prefix == "" || !strings.HasPrefix(a.RoleName, a.Prefix) {
-		errs = append(errs, fmt.Errorf("Prefix %q is required and must begin RoleName %q", a.Prefix, a.RoleName))
+	if err := NewScope("aws", a.AccountId, a.Project, a.Stack).check(); err != nil {
+		errs = append(errs, err)
 	}
 	if a.MaxSessionSeconds != 0 && (a.MaxSessionSeconds < 3600 || a.MaxSessionSeconds > 43200) {
 		errs = append(errs, fmt.Errorf("MaxSessionSeconds %d is outside IAM's 3600 to 43200", a.MaxSessionSeconds))
@@ -103,6 +100,7 @@ func (d *DeployAccess) build(ctx *pulumi.Context, name string, args *Args) error
 		d.ProviderArn = provider.Arn
 		deps = append(deps, provider)
 	}
+	sc := NewScope(acct.Partition, acct.ID, args.Project, args.Stack)
 	maxSession := args.MaxSessionSeconds
 	if maxSession == 0 {
 		maxSession = defaultMaxSessionSeconds
@@ -110,22 +108,24 @@ func (d *DeployAccess) build(ctx *pulumi.Context, name string, args *Args) error
 	trust := d.ProviderArn.ApplyT(func(arn string) string {
 		return TrustPolicy(arn, args.Issuer, args.Organization, args.Project, args.Stacks).JSON()
 	}).(pulumi.StringOutput)
+	// The name is fixed (deployment settings reference the role's ARN) and names are unique per
+	// account whatever the path, so a change of path (the move to /<project>/<stack>/) must delete
+	// the old role before creating the new one: the role is changed by an administrator from a
+	// workstation anyway (it denies itself every change), and is gone only for that moment.
 	role, err := iam.NewRole(ctx, name+"-role", &iam.RoleArgs{
-		Name:               pulumi.String(args.RoleName),
+		Name:               pulumi.String(sc.DeployRoleName()),
+		Path:               pulumi.String(sc.Path()),
 		Description:        pulumi.String(fmt.Sprintf("Pulumi Deployments of %s/%s (stacks %s) via OIDC", args.Organization, args.Project, strings.Join(args.Stacks, ", "))),
 		AssumeRolePolicy:   trust,
 		MaxSessionDuration: pulumi.Int(maxSession),
-		Tags:               pulumi.StringMap{"Name": pulumi.String(args.RoleName), "Role": pulumi.String("pulumi-deployments")},
-	}, child, pulumi.DependsOn(deps))
+		Tags:               pulumi.StringMap{"Name": pulumi.String(sc.DeployRoleName()), "Role": pulumi.String("pulumi-deployments")},
+	}, child, pulumi.DependsOn(deps), pulumi.DeleteBeforeReplace(true))
 	if err != nil {
 		return err
 	}
 	if _, err := iam.NewRolePolicy(ctx, name+"-iam", &iam.RolePolicyArgs{
-		Role: role.ID(),
-		Policy: pulumi.String(RolePolicy(PolicyArgs{
-			Partition: acct.Partition, AccountID: acct.ID, Issuer: args.Issuer, RoleName: args.RoleName,
-			Prefix: args.Prefix, BoundaryArn: BoundaryArn(acct.Partition, acct.ID, args.Prefix),
-		}).JSON()),
+		Role:   role.ID(),
+		Policy: pulumi.String(RolePolicy(sc, args.Issuer).JSON()),
 	}, child); err != nil {
 		return err
 	}

@@ -24,11 +24,10 @@ func testArgs() *Args {
 		AccountId:      offline.AccountID,
 		Organization:   "acme",
 		Project:        "multi-region-ha",
+		Stack:          "prod",
 		Stacks:         []string{"prod"},
 		Issuer:         issuer,
 		CreateProvider: true,
-		RoleName:       RoleName("multi-region-ha", "prod"),
-		Prefix:         NamePrefix("multi-region-ha", "prod"),
 		PolicyArns:     []string{"arn:aws:iam::aws:policy/PowerUserAccess"},
 	}
 }
@@ -60,6 +59,8 @@ func TestProviderAndRole(t *testing.T) {
 	role := m.Named("aws:iam/role:Role", name+"-role")
 	require.NotNil(t, role)
 	assert.Equal(t, "multi-region-ha-prod-deploy", role.Str("name"))
+	assert.Equal(t, "/multi-region-ha/prod/", role.Str("path"))
+	assert.True(t, role.DeleteBeforeReplace, "a fixed name cannot be created beside the old role when the path changes")
 	assert.EqualValues(t, 3600, role.Num("maxSessionDuration"))
 	assert.True(t, role.DependsOn(oidc))
 
@@ -71,8 +72,13 @@ func TestProviderAndRole(t *testing.T) {
 	assert.Equal(t, []any{"sts:AssumeRoleWithWebIdentity"}, s["Action"])
 	assert.Equal(t, map[string]any{"Federated": "arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc"}, s["Principal"])
 	cond := s["Condition"].(map[string]any)
-	assert.Equal(t, map[string]any{"api.pulumi.com/oidc:aud": "acme"}, cond["StringEquals"])
-	assert.Equal(t, map[string]any{"api.pulumi.com/oidc:sub": []any{"pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:*"}}, cond["StringLike"])
+	assert.Equal(t, "acme", cond["StringEquals"].(map[string]any)["api.pulumi.com/oidc:aud"])
+	assert.Nil(t, cond["StringLike"], "no wildcard subject")
+	assert.Equal(t, []any{
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:update:scope:write",
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:refresh:scope:write",
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:destroy:scope:write",
+	}, cond["StringEquals"].(map[string]any)["api.pulumi.com/oidc:sub"])
 
 	att := m.Named("aws:iam/rolePolicyAttachment:RolePolicyAttachment", name+"-PowerUserAccess")
 	require.NotNil(t, att)
@@ -101,13 +107,17 @@ func TestExistingProviderIsReferencedNotCreated(t *testing.T) {
 	role := m.Named("aws:iam/role:Role", name+"-role")
 	require.NotNil(t, role)
 	assert.Contains(t, role.Str("assumeRolePolicy"), `"Federated":"arn:aws:iam::123456789012:oidc-provider/api.pulumi.com/oidc"`)
-	assert.Contains(t, role.Str("assumeRolePolicy"), "stack:staging-eu:operation:*")
+	assert.Contains(t, role.Str("assumeRolePolicy"), "stack:staging-eu:operation:update:scope:write")
 }
 
 func TestSubjects(t *testing.T) {
 	assert.Equal(t, []string{
-		"pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:*",
-		"pulumi:deploy:org:acme:project:multi-region-ha:stack:staging:operation:*",
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:update:scope:write",
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:refresh:scope:write",
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:prod:operation:destroy:scope:write",
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:staging:operation:update:scope:write",
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:staging:operation:refresh:scope:write",
+		"pulumi:deploy:org:acme:project:multi-region-ha:stack:staging:operation:destroy:scope:write",
 	}, Subjects("acme", "multi-region-ha", []string{"prod", "staging"}))
 }
 

@@ -11,20 +11,22 @@ import (
 const acct = "123456789012"
 
 var (
-	prefix      = NamePrefix("multi-region-ha", "prod")
-	boundaryArn = BoundaryArn("aws", acct, prefix)
-	self        = "arn:aws:iam::" + acct + ":role/multi-region-ha-prod-deploy"
+	sc          = NewScope("aws", acct, "multi-region-ha", "prod")
+	boundaryArn = sc.BoundaryArn()
+	self        = sc.DeployRoleArn()
 	provider    = "arn:aws:iam::" + acct + ":oidc-provider/api.pulumi.com/oidc"
-	programRole = "arn:aws:iam::" + acct + ":role/multi-region-ha-prod-flow-logs-1a2b3c4"
-	otherRole   = "arn:aws:iam::" + acct + ":role/admin"
-	adminPolicy = "arn:aws:iam::aws:policy/AdministratorAccess"
+	programRole = sc.Arn("role", "multi-region-ha-prod-flow-logs-1a2b3c4")
+	// prefixedRole has the stack's name prefix but not its path: the pre-path match would take it.
+	prefixedRole = "arn:aws:iam::" + acct + ":role/multi-region-ha-prod-eu-flow-logs-1a2b3c4"
+	otherRole    = "arn:aws:iam::" + acct + ":role/admin"
+	adminPolicy  = "arn:aws:iam::aws:policy/AdministratorAccess"
 )
 
 // deployRole is what the deploy role holds: PowerUserAccess (every action but IAM, Organizations
 // and Account, plus a few IAM reads and service-linked roles) and the inline policy.
 func deployRole() []iampolicy.Document {
 	powerUser := PowerUserAccess()
-	inline := RolePolicy(PolicyArgs{Partition: "aws", AccountID: acct, Issuer: issuer, RoleName: "multi-region-ha-prod-deploy", Prefix: prefix, BoundaryArn: boundaryArn})
+	inline := RolePolicy(sc, issuer)
 	return []iampolicy.Document{powerUser, inline}
 }
 
@@ -54,7 +56,7 @@ func TestDeployRoleCanDeployTheProgram(t *testing.T) {
 		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "lambda.amazonaws.com"}},
 		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "fis.amazonaws.com"}},
 		{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "ssm.amazonaws.com"}},
-		{"iam:CreateInstanceProfile", "arn:aws:iam::" + acct + ":instance-profile/" + prefix + "profile-1", nil},
+		{"iam:CreateInstanceProfile", sc.Arn("instance-profile", "multi-region-ha-prod-profile-1"), nil},
 		{"iam:CreateServiceLinkedRole", "arn:aws:iam::" + acct + ":role/aws-service-role/rds.amazonaws.com/AWSServiceRoleForRDS", nil},
 		// A refresh reads everything, the deploy role and the provider included; a tag change re-tags them.
 		{"iam:GetRole", self, nil},
@@ -80,8 +82,10 @@ func TestDeployRoleCannotEscalate(t *testing.T) {
 		// A new admin role that trusts the deploy role: without the boundary, outside the prefix,
 		// with another boundary, AdministratorAccess attached, or assumed afterwards: all refused.
 		{"new role without the boundary", Request{"iam:CreateRole", programRole, nil}},
-		{"new role outside the prefix", Request{"iam:CreateRole", otherRole, bounded()}},
-		{"new role with another boundary", Request{"iam:CreateRole", programRole, map[string]string{"iam:PermissionsBoundary": "arn:aws:iam::" + acct + ":policy/" + prefix + "wide-open"}}},
+		{"new role outside the path", Request{"iam:CreateRole", otherRole, bounded()}},
+		{"new role with the name prefix but not the path", Request{"iam:CreateRole", prefixedRole, bounded()}},
+		{"change the trust of a role with the name prefix but not the path", Request{"iam:UpdateAssumeRolePolicy", prefixedRole, nil}},
+		{"new role with another boundary", Request{"iam:CreateRole", programRole, map[string]string{"iam:PermissionsBoundary": sc.Arn("policy", "wide-open")}}},
 		{"AdministratorAccess on a new role", Request{"iam:AttachRolePolicy", programRole, bounded("iam:PolicyARN", adminPolicy)}},
 		{"IAMFullAccess on a new role", Request{"iam:AttachRolePolicy", programRole, bounded("iam:PolicyARN", "arn:aws:iam::aws:policy/IAMFullAccess")}},
 		{"assume the new role", Request{"sts:AssumeRole", programRole, nil}},
@@ -110,8 +114,9 @@ func TestDeployRoleCannotEscalate(t *testing.T) {
 		{"trust another audience", Request{"iam:AddClientIDToOpenIDConnectProvider", provider, nil}},
 		{"create a user", Request{"iam:CreateUser", "arn:aws:iam::" + acct + ":user/x", nil}},
 		{"create an access key", Request{"iam:CreateAccessKey", "arn:aws:iam::" + acct + ":user/x", nil}},
-		{"policy outside the prefix", Request{"iam:CreatePolicy", "arn:aws:iam::" + acct + ":policy/admin", nil}},
-		{"another account", Request{"iam:CreateRole", "arn:aws:iam::210987654321:role/" + prefix + "x", bounded()}},
+		{"policy outside the path", Request{"iam:CreatePolicy", "arn:aws:iam::" + acct + ":policy/admin", nil}},
+		{"new version of a name-prefixed policy outside the path", Request{"iam:CreatePolicyVersion", "arn:aws:iam::" + acct + ":policy/multi-region-ha-prod-eu-boundary", nil}},
+		{"another account", Request{"iam:CreateRole", NewScope("aws", "210987654321", "multi-region-ha", "prod").Arn("role", "x"), bounded()}},
 	}
 	for _, tc := range cases {
 		got := decideFor(tc.req)
@@ -122,7 +127,7 @@ func TestDeployRoleCannotEscalate(t *testing.T) {
 // boundedDecides is what a program role may do whatever its own policies say (as if it held
 // AdministratorAccess): a request takes effect only if the boundary allows it too.
 func boundedDecides(req Request) string {
-	return Evaluate(req, BoundaryPolicy("aws", acct, prefix))
+	return Evaluate(req, BoundaryPolicy(sc))
 }
 
 // The boundary caps every program role: no IAM write, Organizations, Account or chaining; IAM reads
@@ -140,7 +145,8 @@ func TestBoundaryCapsEveryProgramRole(t *testing.T) {
 	for _, svc := range PassedToServices {
 		assert.Equal(t, Allowed, boundedDecides(Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": svc}}), svc)
 	}
-	assert.Equal(t, "arn:aws:iam::123456789012:policy/multi-region-ha-prod-boundary", boundaryArn)
+	assert.Equal(t, "arn:aws:iam::123456789012:policy/multi-region-ha/prod/multi-region-ha-prod-role-boundary", boundaryArn)
+	assert.NotEqual(t, Allowed, boundedDecides(Request{"iam:PassRole", prefixedRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}), "a role with the name prefix but not the path")
 }
 
 // Every escalation path of a program role (one that, through a bad commit, held
@@ -151,7 +157,7 @@ func TestBoundedRoleCannotEscalate(t *testing.T) {
 		req  Request
 	}{
 		{"create a role", Request{"iam:CreateRole", programRole, bounded()}},
-		{"create a role outside the prefix", Request{"iam:CreateRole", otherRole, nil}},
+		{"create a role outside the path", Request{"iam:CreateRole", otherRole, nil}},
 		{"attach AdministratorAccess", Request{"iam:AttachRolePolicy", programRole, bounded("iam:PolicyARN", adminPolicy)}},
 		{"inline policy on itself", Request{"iam:PutRolePolicy", programRole, bounded()}},
 		{"widen a trust", Request{"iam:UpdateAssumeRolePolicy", programRole, nil}},
@@ -163,8 +169,8 @@ func TestBoundedRoleCannotEscalate(t *testing.T) {
 		{"service-linked role", Request{"iam:CreateServiceLinkedRole", "arn:aws:iam::" + acct + ":role/aws-service-role/x", nil}},
 		{"change the OIDC provider", Request{"iam:AddClientIDToOpenIDConnectProvider", provider, nil}},
 		{"account alias", Request{"iam:CreateAccountAlias", "*", nil}},
-		{"pass a role outside the prefix", Request{"iam:PassRole", otherRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
-		{"pass a prefixed role of another account", Request{"iam:PassRole", "arn:aws:iam::210987654321:role/" + prefix + "x", map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
+		{"pass a role outside the path", Request{"iam:PassRole", otherRole, map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
+		{"pass a role of the path in another account", Request{"iam:PassRole", NewScope("aws", "210987654321", "multi-region-ha", "prod").Arn("role", "x"), map[string]string{"iam:PassedToService": "ec2.amazonaws.com"}}},
 		{"pass a role to Glue", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "glue.amazonaws.com"}}},
 		{"pass a role to CloudFormation", Request{"iam:PassRole", programRole, map[string]string{"iam:PassedToService": "cloudformation.amazonaws.com"}}},
 		{"pass a role with no service", Request{"iam:PassRole", programRole, nil}},

@@ -16,30 +16,45 @@ func ProviderArn(partition, accountID, issuer string) string {
 	return fmt.Sprintf("arn:%s:iam::%s:oidc-provider/%s", partition, accountID, IssuerHost(issuer))
 }
 
-// Subjects are the token subjects the role accepts. Pulumi Deployments tokens carry
-// sub = pulumi:deploy:org:<org>:project:<project>:stack:<stack>:operation:<op>:scope:write, so the
-// pattern pins organisation, project and stack and lets any operation (preview, update, refresh,
-// destroy) through.
+// Operations are the Pulumi Deployments operations that may assume the deploy role: the ones that
+// change the stack (update, destroy) or its state (refresh). Never "preview": Pulumi Deployments
+// previews pull requests, and a preview runs the pull request's own program and pre-run commands
+// with the role's credentials, so a role trusting preview lets any branch act in the account.
+var Operations = []string{"update", "refresh", "destroy"}
+
+// AllOperations are every operation kind a Deployments token can carry (Pulumi Cloud, "OIDC
+// token claims": operation is one of preview, update, refresh or destroy).
+var AllOperations = []string{"preview", "update", "refresh", "destroy"}
+
+// Subject is the sub claim of a Pulumi Deployments token for one operation of one stack:
+// pulumi:deploy:org:<org>:project:<project>:stack:<stack>:operation:<op>:scope:write.
+func Subject(org, project, stack, operation string) string {
+	return fmt.Sprintf("pulumi:deploy:org:%s:project:%s:stack:%s:operation:%s:scope:write", org, project, stack, operation)
+}
+
+// Subjects are the exact token subjects the role accepts: Operations of each listed stack. Exact
+// (StringEquals), so no other operation, stack, project or scope gets through a wildcard.
 func Subjects(org, project string, stacks []string) []string {
-	out := make([]string, 0, len(stacks))
+	out := make([]string, 0, len(stacks)*len(Operations))
 	for _, s := range stacks {
-		out = append(out, fmt.Sprintf("pulumi:deploy:org:%s:project:%s:stack:%s:operation:*", org, project, s))
+		for _, op := range Operations {
+			out = append(out, Subject(org, project, s, op))
+		}
 	}
 	return out
 }
 
-// TrustPolicy lets only web identities from the provider, with this organisation as audience and one
-// of the listed stacks as subject, assume the role.
+// TrustPolicy lets only web identities from the provider, with this organisation as audience and
+// one of Subjects as subject, assume the role.
 func TrustPolicy(providerArn, issuer, org, project string, stacks []string) iampolicy.Document {
 	host := IssuerHost(issuer)
 	return iampolicy.New(iampolicy.Statement{
-		Sid:       "PulumiDeploymentsOfThisProject",
+		Sid:       "PulumiDeploymentsUpdatesOfThisStack",
 		Effect:    "Allow",
 		Principal: map[string]any{"Federated": providerArn},
 		Action:    []string{"sts:AssumeRoleWithWebIdentity"},
 		Condition: map[string]map[string]any{
-			"StringEquals": {host + ":aud": org},
-			"StringLike":   {host + ":sub": Subjects(org, project, stacks)},
+			"StringEquals": {host + ":aud": org, host + ":sub": Subjects(org, project, stacks)},
 		},
 	})
 }
@@ -60,9 +75,9 @@ var boundedRoleActions = []string{
 	"iam:PutRolePermissionsBoundary",
 }
 
-// prefixedRoleActions carry no boundary key; they are limited to roles under the prefix, which a
-// deployment can only have created with the boundary (the deploy role, also under it, denies them
-// to itself below).
+// prefixedRoleActions carry no boundary key; they are limited to roles under the stack's path,
+// which a deployment can only have created with the boundary (the deploy role, also under it, denies
+// them to itself below).
 var prefixedRoleActions = []string{"iam:UpdateAssumeRolePolicy", "iam:UpdateRole", "iam:UpdateRoleDescription", "iam:DeleteRole"}
 
 // instanceProfileActions and policyActions manage the program's instance profiles and policies.
@@ -89,12 +104,12 @@ var PassedToServices = []string{
 // attachablePolicies are the managed policies a deployment may attach to the program's roles: the
 // two the instances use, AWS's service-role policies (scoped to one service each), and the stack's
 // own policies. AdministratorAccess, PowerUserAccess and IAMFullAccess are none of them.
-func attachablePolicies(partition, accountID, prefix string) []string {
+func attachablePolicies(sc Scope) []string {
 	return []string{
-		fmt.Sprintf("arn:%s:iam::aws:policy/AmazonSSMManagedInstanceCore", partition),
-		fmt.Sprintf("arn:%s:iam::aws:policy/CloudWatchAgentServerPolicy", partition),
-		fmt.Sprintf("arn:%s:iam::aws:policy/service-role/*", partition),
-		fmt.Sprintf("arn:%s:iam::%s:policy/%s*", partition, accountID, prefix),
+		fmt.Sprintf("arn:%s:iam::aws:policy/AmazonSSMManagedInstanceCore", sc.Partition),
+		fmt.Sprintf("arn:%s:iam::aws:policy/CloudWatchAgentServerPolicy", sc.Partition),
+		fmt.Sprintf("arn:%s:iam::aws:policy/service-role/*", sc.Partition),
+		sc.All("policy"),
 	}
 }
 
@@ -119,27 +134,21 @@ var deniedIAMActions = []string{
 	"iam:CreateServiceSpecificCredential",
 }
 
-// PolicyArgs describe the deploy role's inline policy.
-type PolicyArgs struct {
-	Partition, AccountID, Issuer, RoleName string
-	// Prefix is NamePrefix of the stack; BoundaryArn the program's permissions boundary.
-	Prefix, BoundaryArn string
-}
-
 // RolePolicy is the deploy role's inline policy. PowerUserAccess (the default managed policy)
 // grants no IAM, so this is all the IAM a deployment has: it reads the account's IAM; it creates and
-// changes only roles, instance profiles and policies named under the stack's prefix; every role it
+// changes only roles, instance profiles and policies under the stack's IAM path (Scope); every role it
 // creates or changes carries the program's permissions boundary; it passes those roles only to the
 // services the program uses; it may attach only the managed policies the program uses. It can never
 // change the boundary, remove a boundary, change its own role or the OIDC provider, assume another
 // role (no chaining into a role it created), or mint long-lived credentials.
-func RolePolicy(p PolicyArgs) iampolicy.Document {
+func RolePolicy(sc Scope, issuer string) iampolicy.Document {
 	iamArn := func(resource string) string {
-		return fmt.Sprintf("arn:%s:iam::%s:%s", p.Partition, p.AccountID, resource)
+		return fmt.Sprintf("arn:%s:iam::%s:%s", sc.Partition, sc.AccountID, resource)
 	}
-	provider := ProviderArn(p.Partition, p.AccountID, p.Issuer)
-	roles := iamArn("role/" + p.Prefix + "*")
-	withBoundary := map[string]map[string]any{"StringEquals": {"iam:PermissionsBoundary": p.BoundaryArn}}
+	provider := ProviderArn(sc.Partition, sc.AccountID, issuer)
+	roles, profiles, policies := sc.All("role"), sc.All("instance-profile"), sc.All("policy")
+	boundary := sc.BoundaryArn()
+	withBoundary := map[string]map[string]any{"StringEquals": {"iam:PermissionsBoundary": boundary}}
 	return iampolicy.New(
 		iampolicy.Statement{
 			Sid: "ReadTheAccountsIAM", Effect: "Allow", Action: readIAMActions,
@@ -147,7 +156,7 @@ func RolePolicy(p PolicyArgs) iampolicy.Document {
 		},
 		iampolicy.Statement{
 			Sid: "TagTheStacksIAM", Effect: "Allow", Action: append(append([]string(nil), tagActions...), "iam:TagOpenIDConnectProvider", "iam:UntagOpenIDConnectProvider"),
-			Resource: []string{roles, iamArn("instance-profile/" + p.Prefix + "*"), iamArn("policy/" + p.Prefix + "*"), provider},
+			Resource: []string{roles, profiles, policies, provider},
 		},
 		iampolicy.Statement{
 			Sid: "RolesCarryTheBoundary", Effect: "Allow", Action: boundedRoleActions,
@@ -158,8 +167,8 @@ func RolePolicy(p PolicyArgs) iampolicy.Document {
 			Sid: "PassTheStacksRolesToItsServices", Effect: "Allow", Action: []string{"iam:PassRole"},
 			Resource: []string{roles}, Condition: map[string]map[string]any{"StringEquals": {"iam:PassedToService": PassedToServices}},
 		},
-		iampolicy.Statement{Sid: "TheStacksInstanceProfiles", Effect: "Allow", Action: instanceProfileActions, Resource: []string{iamArn("instance-profile/" + p.Prefix + "*")}},
-		iampolicy.Statement{Sid: "TheStacksPolicies", Effect: "Allow", Action: policyActions, Resource: []string{iamArn("policy/" + p.Prefix + "*")}},
+		iampolicy.Statement{Sid: "TheStacksInstanceProfiles", Effect: "Allow", Action: instanceProfileActions, Resource: []string{profiles}},
+		iampolicy.Statement{Sid: "TheStacksPolicies", Effect: "Allow", Action: policyActions, Resource: []string{policies}},
 		iampolicy.Statement{
 			Sid:      "CreateServiceLinkedRoles",
 			Effect:   "Allow",
@@ -168,21 +177,21 @@ func RolePolicy(p PolicyArgs) iampolicy.Document {
 		},
 		iampolicy.Statement{
 			Sid: "AttachOnlyTheProgramsPolicies", Effect: "Deny", Action: []string{"iam:AttachRolePolicy"}, Resource: []string{"*"},
-			Condition: map[string]map[string]any{"ArnNotLike": {"iam:PolicyARN": attachablePolicies(p.Partition, p.AccountID, p.Prefix)}},
+			Condition: map[string]map[string]any{"ArnNotLike": {"iam:PolicyARN": attachablePolicies(sc)}},
 		},
 		iampolicy.Statement{
 			Sid: "TheBoundaryIsFixed", Effect: "Deny",
 			Action:   []string{"iam:CreatePolicyVersion", "iam:DeletePolicyVersion", "iam:SetDefaultPolicyVersion", "iam:DeletePolicy", "iam:TagPolicy", "iam:UntagPolicy"},
-			Resource: []string{p.BoundaryArn},
+			Resource: []string{boundary},
 		},
 		iampolicy.Statement{Sid: "NoRoleWithoutTheBoundary", Effect: "Deny", Action: []string{"iam:DeleteRolePermissionsBoundary"}, Resource: []string{"*"}},
 		iampolicy.Statement{
 			Sid: "NoOtherBoundary", Effect: "Deny", Action: []string{"iam:PutRolePermissionsBoundary", "iam:CreateRole"}, Resource: []string{"*"},
-			Condition: map[string]map[string]any{"StringNotEquals": {"iam:PermissionsBoundary": p.BoundaryArn}},
+			Condition: map[string]map[string]any{"StringNotEquals": {"iam:PermissionsBoundary": boundary}},
 		},
 		iampolicy.Statement{
 			Sid: "NoSelfEscalation", Effect: "Deny", Action: selfActions,
-			Resource: []string{iamArn("role/" + p.RoleName), provider},
+			Resource: []string{sc.DeployRoleArn(), provider},
 		},
 		iampolicy.Statement{Sid: "NoRoleChaining", Effect: "Deny", Action: []string{"sts:AssumeRole"}, Resource: []string{"*"}},
 		iampolicy.Statement{Sid: "NoLongLivedCredentials", Effect: "Deny", Action: deniedIAMActions, Resource: []string{"*"}},

@@ -57,7 +57,7 @@ func TestApplyPostsTheFile(t *testing.T) {
 	assert.Equal(t, "application/vnd.pulumi+8", rec.accept)
 
 	aws := rec.body["operationContext"].(map[string]any)["oidc"].(map[string]any)["aws"].(map[string]any)
-	assert.Equal(t, "arn:aws:iam::123456789012:role/multi-region-ha-prod-deploy", aws["roleArn"], "the placeholder is substituted")
+	assert.Equal(t, "arn:aws:iam::123456789012:role/multi-region-ha/prod/multi-region-ha-prod-deploy", aws["roleArn"], "the placeholder is substituted")
 	assert.Equal(t, false, rec.body["gitHub"].(map[string]any)["deployCommits"])
 	assert.NotContains(t, rec.body, "version", "nothing the file does not say is sent")
 	assert.Equal(t, "acme/multi-region-ha-fork", rec.body["gitHub"].(map[string]any)["repository"], "the checkout's origin remote names the repository")

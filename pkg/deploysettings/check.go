@@ -41,6 +41,12 @@ const placeholderRepoURL = "https://github.com/" + RepositoryPlaceholder + ".git
 // RoleName is the deploy role pkg/deployaccess creates for a stack (deployaccess.RoleName).
 func RoleName(stack string) string { return Project + "-" + stack + "-deploy" }
 
+// RoleResource is the deploy role's resource in its ARN: the stack's IAM path and the role's name
+// ("role/multi-region-ha/prod/multi-region-ha-prod-deploy"; deployaccess.Scope.DeployRoleArn).
+func RoleResource(stack string) string {
+	return "role/" + Project + "/" + stack + "/" + RoleName(stack)
+}
+
 var (
 	repoURLRe     = regexp.MustCompile(`^https://github\.com/([A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+?)(\.git)?$`)
 	sessionNameRe = regexp.MustCompile(`^[\w+=,.@-]{2,64}$`)
@@ -121,8 +127,8 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		if repo != "" && gh.Repository != repo {
 			bad("gitHub.repository is %q but sourceContext.git.repoUrl names %q", gh.Repository, repo)
 		}
-		if !gh.PreviewPullRequests {
-			bad("gitHub.previewPullRequests must be true: every pull request shows its preview")
+		if gh.PreviewPullRequests {
+			bad("%s", previewRefusal(stack))
 		}
 		switch stack {
 		case Staging:
@@ -199,9 +205,9 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		bad("operationContext.oidc.aws is required: AWS credentials come from OIDC, never static keys")
 	} else {
 		a := op.OIDC.AWS
-		roleRe := regexp.MustCompile(`^arn:aws:iam::([0-9]{12}|` + regexp.QuoteMeta(AccountIDPlaceholder) + `):role/` + regexp.QuoteMeta(RoleName(stack)) + `$`)
+		roleRe := regexp.MustCompile(`^arn:aws:iam::([0-9]{12}|` + regexp.QuoteMeta(AccountIDPlaceholder) + `):` + regexp.QuoteMeta(RoleResource(stack)) + `$`)
 		if !roleRe.MatchString(a.RoleARN) {
-			bad("operationContext.oidc.aws.roleArn %q: allowed arn:aws:iam::<account or %s>:role/%s (the role pkg/deployaccess creates)", a.RoleARN, AccountIDPlaceholder, RoleName(stack))
+			bad("operationContext.oidc.aws.roleArn %q: allowed arn:aws:iam::<account or %s>:%s (the role pkg/deployaccess creates, under the stack's IAM path)", a.RoleARN, AccountIDPlaceholder, RoleResource(stack))
 		}
 		if !sessionNameRe.MatchString(a.SessionName) {
 			bad("operationContext.oidc.aws.sessionName %q: allowed 2-64 characters of [A-Za-z0-9+=,.@_-]", a.SessionName)
@@ -214,6 +220,18 @@ func Check(s *apitype.DeploymentSettings, stack string) error {
 		bad("operationContext.options.skipIntermediateDeployments must be true: only the newest queued commit or tag deploys")
 	}
 	return errors.Join(errs...)
+}
+
+// previewRefusal says why a stack may not preview pull requests. A preview runs the pull request's
+// own Go program and pre-run commands with the stack's AWS credentials; the deploy role
+// (pkg/deployaccess) trusts only update, refresh and destroy, and Pulumi Deployments names one
+// role per stack (operationContext.oidc.aws.roleArn), so a preview could only run with a role that
+// also deploys.
+func previewRefusal(stack string) string {
+	if stack == Prod {
+		return "gitHub.previewPullRequests must be false for prod: a pull request's preview runs the branch's own code with prod's credentials"
+	}
+	return "gitHub.previewPullRequests must be false: the deploy role trusts no preview (a pull request's preview runs the branch's own code with the stack's credentials), and Pulumi Deployments names one role per stack, so every preview would fail; see docs/deployments.md"
 }
 
 // GuardrailsCommand is the pre-run command that evaluates the policy pack on stack offline and

@@ -33,10 +33,10 @@ func TestCommittedFilesDecodeStrictlyAndHoldTheInvariants(t *testing.T) {
 			assert.Equal(t, "https://github.com/${GITHUB_REPOSITORY}.git", s.SourceContext.Git.RepoURL, "no fixed repository: a fork deploys its own code")
 			assert.Equal(t, RepositoryPlaceholder, s.GitHub.Repository)
 			assert.Equal(t, "refs/heads/main", s.SourceContext.Git.Branch)
-			assert.True(t, s.GitHub.PreviewPullRequests)
+			assert.False(t, s.GitHub.PreviewPullRequests, "no stack previews pull requests")
 			assert.Equal(t, stack == Staging, s.GitHub.DeployCommits, "push-to-deploy on main for staging only")
 			assert.Equal(t, stack == Prod, s.GitHub.DeployTags, "prod deploys on tags")
-			assert.Equal(t, "arn:aws:iam::${AWS_ACCOUNT_ID}:role/multi-region-ha-"+stack+"-deploy", s.Operation.OIDC.AWS.RoleARN)
+			assert.Equal(t, "arn:aws:iam::${AWS_ACCOUNT_ID}:role/multi-region-ha/"+stack+"/multi-region-ha-"+stack+"-deploy", s.Operation.OIDC.AWS.RoleARN)
 			assert.Contains(t, s.Operation.PreRunCommands, "go build -o bin/multi-region-ha .")
 			assert.Contains(t, s.Operation.PreRunCommands, "go run . guardrails --stack "+stack, "the guardrails gate every deployment")
 			for name := range s.Operation.EnvironmentVariables {
@@ -98,8 +98,11 @@ func TestCheckCatchesEachViolation(t *testing.T) {
 		}, "plaintext secret"},
 		{"no oidc", Prod, func(s *apitype.DeploymentSettings) { s.Operation.OIDC = nil }, "oidc.aws is required"},
 		{"other stack's role", Prod, func(s *apitype.DeploymentSettings) {
-			s.Operation.OIDC.AWS.RoleARN = "arn:aws:iam::123456789012:role/multi-region-ha-staging-deploy"
+			s.Operation.OIDC.AWS.RoleARN = "arn:aws:iam::123456789012:role/multi-region-ha/staging/multi-region-ha-staging-deploy"
 		}, "roleArn"},
+		{"the deploy role without its path", Prod, func(s *apitype.DeploymentSettings) {
+			s.Operation.OIDC.AWS.RoleARN = "arn:aws:iam::123456789012:role/multi-region-ha-prod-deploy"
+		}, "under the stack's IAM path"},
 		{"session beyond IAM's maximum", Prod, func(s *apitype.DeploymentSettings) {
 			s.Operation.OIDC.AWS.Duration = apitype.DeploymentDuration(13 * 3600e9)
 		}, "allowed 15m0s to 12h0m0s"},
@@ -111,7 +114,8 @@ func TestCheckCatchesEachViolation(t *testing.T) {
 		{"prod on any tag", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.TagFilters = []string{"*"} }, "any tag"},
 		{"prod without tags", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.DeployTags = false }, "deployTags"},
 		{"staging without push-to-deploy", Staging, func(s *apitype.DeploymentSettings) { s.GitHub.DeployCommits = false }, "every push to main"},
-		{"no previews", Staging, func(s *apitype.DeploymentSettings) { s.GitHub.PreviewPullRequests = false }, "previewPullRequests"},
+		{"prod previews pull requests", Prod, func(s *apitype.DeploymentSettings) { s.GitHub.PreviewPullRequests = true }, "previewPullRequests must be false for prod"},
+		{"staging previews pull requests", Staging, func(s *apitype.DeploymentSettings) { s.GitHub.PreviewPullRequests = true }, "names one role per stack"},
 		{"other branch", Staging, func(s *apitype.DeploymentSettings) { s.SourceContext.Git.Branch = "refs/heads/dev" }, "branch"},
 		{"not github", Staging, func(s *apitype.DeploymentSettings) { s.SourceContext.Git.RepoURL = "https://gitlab.com/a/b.git" }, "repoUrl"},
 		{"repository mismatch", Staging, func(s *apitype.DeploymentSettings) { s.GitHub.Repository = "other/repo" }, "names"},

@@ -32,6 +32,11 @@ type Args struct {
 	// ProbeUrl is the watched region's liveness path through CloudFront's behaviour pinned to that
 	// region's origin (a probe target in the watched region, reached through the global edge).
 	ProbeUrl string
+	// FailoverName is the failover origin name (origin.<viewer>) and OwnOriginName this region's own
+	// origin name (<region>.origin.<viewer>): the detector resolves both through public DNS, and the
+	// failover name sharing an address with its own is the global signal that Route 53 answers this
+	// region (the world's checkers agree the watched region does not serve).
+	FailoverName, OwnOriginName string
 	// GlobalClusterIdentifier is the Aurora global cluster; ClusterIdentifier and ClusterArn this
 	// region's member (the lag metric's dimension, the role lookup).
 	GlobalClusterIdentifier, ClusterIdentifier, ClusterArn pulumi.StringInput
@@ -98,6 +103,10 @@ func (a *Args) check() error {
 	}
 	if !strings.HasPrefix(a.ProbeUrl, "https://") || !strings.Contains(a.ProbeUrl, ProbePathPrefix+a.WatchedRegion+"/") {
 		errs = append(errs, fmt.Errorf("ProbeUrl is %q; it must be https and pinned to %s (%s%s/...)", a.ProbeUrl, a.WatchedRegion, ProbePathPrefix, a.WatchedRegion))
+	}
+	if a.FailoverName == "" || a.OwnOriginName == "" || a.OwnOriginName == a.FailoverName ||
+		a.OwnOriginName != a.Region+"."+a.FailoverName {
+		errs = append(errs, fmt.Errorf("FailoverName %q and OwnOriginName %q must be origin.<viewer> and %s.origin.<viewer>", a.FailoverName, a.OwnOriginName, a.Region))
 	}
 	for field, v := range map[string]pulumi.StringInput{
 		"GlobalClusterIdentifier": a.GlobalClusterIdentifier, "ClusterIdentifier": a.ClusterIdentifier,

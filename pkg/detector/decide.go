@@ -67,6 +67,11 @@ type Execution struct {
 	// Start is the execution's start, unix seconds.
 	Start   int64  `json:"start"`
 	Trigger string `json:"trigger"`
+	// Promoted: RDS accepted a switchover or failover request of this execution (a SUCCEEDED run
+	// whose output carries "promoted", a FAILED run ending in FailoverFailedAfterPromotion, and, not
+	// knowing, a TIMED_OUT or ABORTED one). Only automatic runs that promoted use the 24 h budget: a
+	// run that found its region already writing, or failed before promoting, does not.
+	Promoted bool `json:"promoted"`
 }
 
 // Probe is what the detector observes in one minute, all of it from its own region's data plane
@@ -91,6 +96,14 @@ type Probe struct {
 	// not answer is no evidence either way: it never vetoes and never counts as dark by itself.
 	WriterAPIAnswers bool `json:"writerApiAnswers"`
 	WriterAvailable  bool `json:"writerAvailable"`
+	// DNSAnswers: the public DNS lookup of the failover origin name (origin.<viewer>) and of this
+	// region's own origin name answered; DNSOnStandby: and the failover name resolved to this (the
+	// standby) region's ALB, so Route 53's health checkers all over the world agree the watched
+	// region does not serve. The only global signal: the other three travel from this region
+	// towards the watched one, so a partition between the two regions fails them all while the
+	// world still reaches the watched region (and keeps writing there).
+	DNSAnswers   bool `json:"dnsAnswers"`
+	DNSOnStandby bool `json:"dnsOnStandby"`
 	// OwnRole is this region's cluster's role (Role* constants).
 	OwnRole string `json:"ownRole"`
 	// Executions of this region's runbook started within the cap window, and whether listing them
@@ -133,10 +146,18 @@ type Verdict struct {
 	// WriterVeto: the watched region's RDS API answered and showed the global cluster available
 	// with its writer member present: the region is not dark, whatever the app and the lag say.
 	WriterVeto bool `json:"writerVeto"`
-	// RegionDark: application unreachable AND replication stopped AND no WriterVeto.
+	// DNSOnStandby: public DNS names this region's ALB for the failover origin name.
+	DNSOnStandby bool `json:"dnsOnStandby"`
+	// RegionDark: application unreachable AND replication stopped AND DNS on the standby AND no
+	// WriterVeto.
 	RegionDark bool `json:"regionDark"`
+	// SwitchoverRecommended: the probe reaches the watched region's application but public DNS
+	// names the standby (Route 53's checkers are cut off from a healthy home, or home's database
+	// stopped answering its primary path): viewers sit on the read-only standby. A page after N
+	// minutes that says "switch over" (no data loss while both regions are up), never a promotion.
+	SwitchoverRecommended bool `json:"switchoverRecommended"`
 	// Degraded: some evidence is bad (application, replication, missing lag, the watched region's
-	// RDS API): a page after N minutes, never a promotion by itself.
+	// RDS API, the DNS lookup): a page after N minutes, never a promotion by itself.
 	Degraded bool `json:"degraded"`
 	// Blocked: a runbook execution is running, an automatic promotion happened within the cap
 	// window, or the executions could not be listed.
@@ -162,8 +183,13 @@ func Classify(s Settings, p Probe) Verdict {
 		return v
 	}
 	v.WriterVeto = p.WriterAPIAnswers && p.WriterAvailable
-	v.RegionDark = !v.WriterAppUp && v.ReplicationStopped && !v.WriterVeto
-	v.Degraded = !v.WriterAppUp || v.ReplicationStopped || p.LagMs == nil || !p.WriterAPIAnswers
+	v.DNSOnStandby = p.DNSAnswers && p.DNSOnStandby
+	v.RegionDark = !v.WriterAppUp && v.ReplicationStopped && v.DNSOnStandby && !v.WriterVeto
+	// Not when home's RDS API shows no available writer: a lost home database is no case for a
+	// switchover (RDS refuses it); the degraded page sends the operator to auto, which fails over.
+	writerGone := p.WriterAPIAnswers && !p.WriterAvailable
+	v.SwitchoverRecommended = v.WriterAppUp && v.DNSOnStandby && !writerGone
+	v.Degraded = !v.WriterAppUp || v.ReplicationStopped || p.LagMs == nil || !p.WriterAPIAnswers || !p.DNSAnswers
 	v.Blocked = blocked(s, p)
 	v.PromoteSignal = v.RegionDark && !v.Blocked
 	return v
@@ -188,8 +214,8 @@ func replicationStopped(s Settings, p Probe) bool {
 }
 
 // blocked reports whether a promotion must not start now: one is running (never two at once), an
-// automatic one started within the cap window (a second is a person's decision), or the detector
-// cannot tell (fail safe).
+// automatic one that promoted started within the cap window (a second is a person's decision), or
+// the detector cannot tell (fail safe).
 func blocked(s Settings, p Probe) bool {
 	if !p.ExecutionsKnown {
 		return true
@@ -198,7 +224,7 @@ func blocked(s Settings, p Probe) bool {
 		if e.Status == StatusRunning {
 			return true
 		}
-		if e.Trigger == TriggerDetector && p.Now-e.Start < s.capSeconds() {
+		if e.Trigger == TriggerDetector && e.Promoted && p.Now-e.Start < s.capSeconds() {
 			return true
 		}
 	}

@@ -23,6 +23,9 @@ type Detector struct {
 	LogGroupName      pulumi.StringOutput `pulumi:"logGroupName"`
 	PromoteAlarmName  pulumi.StringOutput `pulumi:"promoteAlarmName"`
 	DegradedAlarmName pulumi.StringOutput `pulumi:"degradedAlarmName"`
+	// SwitchoverAlarmName pages "switchover recommended": the watched region answers through
+	// CloudFront but public DNS sends viewers to this (read-only) region.
+	SwitchoverAlarmName pulumi.StringOutput `pulumi:"switchoverAlarmName"`
 	// HeartbeatAlarmName and ErrorsAlarmName page when the detector itself stops working: the
 	// promote and degraded alarms treat missing data as not breaching, so without these a detector
 	// that stops running would turn "auto" into "off" silently.
@@ -66,14 +69,15 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("detector %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{
-		"functionName":       d.FunctionName,
-		"logGroupName":       d.LogGroupName,
-		"promoteAlarmName":   d.PromoteAlarmName,
-		"degradedAlarmName":  d.DegradedAlarmName,
-		"heartbeatAlarmName": d.HeartbeatAlarmName,
-		"errorsAlarmName":    d.ErrorsAlarmName,
-		"scheduleRuleName":   d.ScheduleRuleName,
-		"startRuleName":      d.StartRuleName,
+		"functionName":        d.FunctionName,
+		"logGroupName":        d.LogGroupName,
+		"promoteAlarmName":    d.PromoteAlarmName,
+		"degradedAlarmName":   d.DegradedAlarmName,
+		"switchoverAlarmName": d.SwitchoverAlarmName,
+		"heartbeatAlarmName":  d.HeartbeatAlarmName,
+		"errorsAlarmName":     d.ErrorsAlarmName,
+		"scheduleRuleName":    d.ScheduleRuleName,
+		"startRuleName":       d.StartRuleName,
 	}); err != nil {
 		return nil, fmt.Errorf("detector %s: %w", name, err)
 	}
@@ -142,6 +146,8 @@ func (d *Detector) build(ctx *pulumi.Context, name string, args *Args) error {
 			"WATCHED_REGION":      pulumi.String(args.WatchedRegion),
 			"NAMESPACE":           pulumi.String(Namespace),
 			"PROBE_URL":           pulumi.String(args.ProbeUrl),
+			"FAILOVER_NAME":       pulumi.String(args.FailoverName),
+			"OWN_ORIGIN_NAME":     pulumi.String(args.OwnOriginName),
 			"GLOBAL_CLUSTER_ID":   args.GlobalClusterIdentifier,
 			"OWN_CLUSTER_ID":      args.ClusterIdentifier,
 			"OWN_CLUSTER_ARN":     args.ClusterArn,
@@ -205,20 +211,19 @@ func (d *Detector) schedule(ctx *pulumi.Context, name string, fn *lambda.Functio
 	return nil
 }
 
-// alarms are the N-of-N decision (PromoteSignal) and the page for a person (Degraded), both in this
-// region on this region's metrics. Missing data is not breaching: no evidence is never a promotion.
+// alarms are the N-of-N decision (PromoteSignal), the "switchover recommended" page
+// (SwitchoverRecommended) and the page for a person (Degraded), all in this region on this region's
+// metrics. Missing data is not breaching: no evidence is never a promotion. Their descriptions are
+// the pages' text (pages.go): each says which region is likely down and on what evidence.
 func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, logGroup pulumi.StringOutput, tags func(string) pulumi.StringMap) (*cloudwatch.MetricAlarm, error) {
 	child := pulumi.Parent(d)
 	n := args.AfterMinutes
 	dims := pulumi.StringMap{"WatchedRegion": pulumi.String(args.WatchedRegion)}
-	action := "pages this topic; start the runbook yourself"
-	if args.Mode == ModeAuto {
-		action = "pages this topic and starts the runbook (mode auto) through EventBridge"
-	}
+	start := args.StateMachineArn.ToStringOutput().ApplyT(func(arn string) string { return StartCommand(args.Region, arn) })
+	switchTo := args.StateMachineArn.ToStringOutput().ApplyT(func(arn string) string { return SwitchoverCommand(args.Region, arn) })
 	promote, err := cloudwatch.NewMetricAlarm(ctx, name+"-promote", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("%s looks dark from %s: for %d consecutive minutes its application did not answer through CloudFront AND replication from it stopped (lag at or above %d ms and not shrinking), and no runbook execution is running or automatic promotion happened in 24 h. Mode %s: %s. Evidence: %s metrics and log group %s. Start: %s",
-			args.WatchedRegion, args.Region, n, stallOrDefault(args.StallMs), args.Mode, action, Namespace, logGroup,
-			args.StateMachineArn.ToStringOutput().ApplyT(func(arn string) string { return StartCommand(args.Region, arn) })),
+		AlarmDescription: pulumi.Sprintf("%s Evidence of every minute: %s metrics and log group %s. Start: %s",
+			PromoteText(args.WatchedRegion, args.Region, n, stallOrDefault(args.StallMs), args.Mode, args.FailoverName), Namespace, logGroup, start),
 		Namespace:          pulumi.String(Namespace),
 		MetricName:         pulumi.String("PromoteSignal"),
 		Dimensions:         dims,
@@ -235,9 +240,29 @@ func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, logGroup
 	if err != nil {
 		return nil, err
 	}
+	switchover, err := cloudwatch.NewMetricAlarm(ctx, name+"-switchover", &cloudwatch.MetricAlarmArgs{
+		AlarmDescription: pulumi.Sprintf("%s Evidence: %s metrics and log group %s. Start: %s",
+			SwitchoverText(args.WatchedRegion, args.Region, n, args.FailoverName), Namespace, logGroup, switchTo),
+		Namespace:          pulumi.String(Namespace),
+		MetricName:         pulumi.String("SwitchoverRecommended"),
+		Dimensions:         dims,
+		Statistic:          pulumi.String("Maximum"),
+		Period:             pulumi.Int(60),
+		EvaluationPeriods:  pulumi.Int(n),
+		DatapointsToAlarm:  pulumi.Int(n),
+		Threshold:          pulumi.Float64(1),
+		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
+		TreatMissingData:   pulumi.String("notBreaching"),
+		AlarmActions:       pulumi.Array{args.TopicArn},
+		OkActions:          pulumi.Array{args.TopicArn},
+		Tags:               tags(name + "-switchover"),
+	}, child)
+	if err != nil {
+		return nil, err
+	}
 	degraded, err := cloudwatch.NewMetricAlarm(ctx, name+"-degraded", &cloudwatch.MetricAlarmArgs{
-		AlarmDescription: pulumi.Sprintf("Evidence about %s seen from %s has been bad for %d minutes (application unreachable through CloudFront, replication stopped or unmeasured, or %s's RDS API not answering), without a region-level outage: an incident for a person, never a promotion by itself. See %s metrics and log group %s.",
-			args.WatchedRegion, args.Region, n, args.WatchedRegion, Namespace, logGroup),
+		AlarmDescription: pulumi.Sprintf("%s See %s metrics and log group %s.",
+			DegradedText(args.WatchedRegion, args.Region, n), Namespace, logGroup),
 		Namespace:          pulumi.String(Namespace),
 		MetricName:         pulumi.String("Degraded"),
 		Dimensions:         dims,
@@ -255,6 +280,7 @@ func (d *Detector) alarms(ctx *pulumi.Context, name string, args *Args, logGroup
 	if err != nil {
 		return nil, err
 	}
+	d.SwitchoverAlarmName = switchover.Name
 	d.PromoteAlarmName = promote.Name
 	d.DegradedAlarmName = degraded.Name
 	return promote, nil

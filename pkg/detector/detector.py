@@ -14,12 +14,20 @@ Evidence, all read-only:
   * the watched region's RDS API (DescribeGlobalClusters there): when it answers and shows the global
     cluster available with the watched cluster as writer, the region is not dark and promotion is
     vetoed (page only); when it does not answer, that is no evidence either way;
+  * public DNS: the failover origin name (FAILOVER_NAME, origin.<viewer>) compared with this
+    region's own origin name (OWN_ORIGIN_NAME): when they share an address, Route 53 answers this
+    (the standby) region's ALB, so its checkers all over the world agree the watched region does not
+    serve. The only global signal: the others travel from this region towards the watched one, so a
+    partition between the two regions fails them all while the world still reaches the watched
+    region. A promotion needs it; the probe reaching the watched region while DNS names this one
+    pages "switchover recommended" instead;
   * this region's runbook executions (ListExecutions/DescribeExecution): never two promotions at
-    once, at most one automatic promotion in 24 hours.
+    once, at most one automatic promotion in 24 hours (only runs that promoted count).
 """
 
 import json
 import os
+import socket
 import time
 import urllib.error
 import urllib.request
@@ -45,7 +53,9 @@ METRICS = {
     "watching": "Watching",
     "writerAppUp": "WriterAppUp",
     "replicationStopped": "ReplicationStopped",
+    "dnsOnStandby": "DnsOnStandby",
     "regionDark": "RegionDark",
+    "switchoverRecommended": "SwitchoverRecommended",
     "degraded": "Degraded",
     "blocked": "Blocked",
     "promoteSignal": "PromoteSignal",
@@ -59,7 +69,9 @@ def classify(p, stall_ms=DEFAULT_STALL_MS, cap_seconds=CAP_SECONDS):
         "writerAppUp": False,
         "replicationStopped": False,
         "writerVeto": False,
+        "dnsOnStandby": False,
         "regionDark": False,
+        "switchoverRecommended": False,
         "degraded": False,
         "blocked": False,
         "promoteSignal": False,
@@ -78,8 +90,17 @@ def classify(p, stall_ms=DEFAULT_STALL_MS, cap_seconds=CAP_SECONDS):
     # cluster available with its writer present, so the region is not dark (a bad deploy plus a write
     # burst looks dark by app and lag alone). An API that does not answer never vetoes.
     v["writerVeto"] = bool(p.get("writerApiAnswers") and p.get("writerAvailable"))
-    v["regionDark"] = not v["writerAppUp"] and v["replicationStopped"] and not v["writerVeto"]
-    v["degraded"] = (not v["writerAppUp"]) or v["replicationStopped"] or lag is None or not p.get("writerApiAnswers")
+    # The global signal (decide.go's DNSOnStandby): Route 53 answers this region's ALB for the
+    # failover name. Without it a promotion could follow a partition between the two regions.
+    v["dnsOnStandby"] = bool(p.get("dnsAnswers") and p.get("dnsOnStandby"))
+    v["regionDark"] = not v["writerAppUp"] and v["replicationStopped"] and v["dnsOnStandby"] and not v["writerVeto"]
+    # The watched region answers, yet viewers are sent to this read-only region: switch over.
+    # Not when the RDS API shows no available writer (decide.go's writerGone): RDS refuses a
+    # switchover from a lost home database; the degraded page sends the operator to auto.
+    writer_gone = bool(p.get("writerApiAnswers") and not p.get("writerAvailable"))
+    v["switchoverRecommended"] = v["writerAppUp"] and v["dnsOnStandby"] and not writer_gone
+    v["degraded"] = ((not v["writerAppUp"]) or v["replicationStopped"] or lag is None
+                     or not p.get("writerApiAnswers") or not p.get("dnsAnswers"))
     v["blocked"] = blocked(p, cap_seconds)
     v["promoteSignal"] = v["regionDark"] and not v["blocked"]
     return v
@@ -103,7 +124,7 @@ def blocked(p, cap_seconds=CAP_SECONDS):
     for e in p.get("executions") or []:
         if e.get("status") == STATUS_RUNNING:
             return True
-        if e.get("trigger") == TRIGGER_DETECTOR and p["now"] - e["start"] < cap_seconds:
+        if e.get("trigger") == TRIGGER_DETECTOR and e.get("promoted") and p["now"] - e["start"] < cap_seconds:
             return True
     return False
 
@@ -124,6 +145,25 @@ def probe_app(url, timeout=5.0):
         return e.code
     except Exception:  # timeouts, DNS, TLS, connection resets: nothing answered
         return 0
+
+
+def resolve_addresses(name):
+    """The set of addresses public DNS gives name (A and AAAA), through the resolver Lambda uses."""
+    return {info[4][0] for info in socket.getaddrinfo(name, 443, proto=socket.IPPROTO_TCP)}
+
+
+def dns_on_standby(failover_name, own_name, resolve=resolve_addresses):
+    """(answers, on_standby): whether both names resolved, and whether the failover name shares an
+    address with this region's own origin name (Route 53 answers this region's ALB). Any lookup
+    error answers (False, False): no evidence, never a promotion."""
+    try:
+        failover, own = resolve(failover_name), resolve(own_name)
+    except Exception as e:  # NXDOMAIN, SERVFAIL, timeouts
+        print(json.dumps({"error": "DNS", "detail": str(e)}))
+        return False, False
+    if not failover or not own:
+        return False, False
+    return True, bool(set(failover) & set(own))
 
 
 def read_lag(cloudwatch, cluster_id, source_region, now):
@@ -197,6 +237,20 @@ def writer_status(rds, global_cluster_id, cluster_arn):
     return True, False
 
 
+def promoted(status, detail):
+    """Whether the runbook execution had a promotion accepted (the runbook records "promoted" in its
+    output, and a failed run that promoted ends in FailoverFailedAfterPromotion). Not knowing (a run
+    timed out or aborted) counts as promoted: the budget errs on the side of a person deciding."""
+    if status == "SUCCEEDED":
+        try:
+            return "promoted" in json.loads(detail.get("output") or "{}")
+        except ValueError:
+            return True
+    if status == "FAILED":
+        return detail.get("error") == "FailoverFailedAfterPromotion"
+    return True
+
+
 def executions(sfn, state_machine_arn, now, cap_seconds=CAP_SECONDS):
     """(known, executions) of this region's runbook: every running one, and those started in the cap window."""
     try:
@@ -212,15 +266,42 @@ def executions(sfn, state_machine_arn, now, cap_seconds=CAP_SECONDS):
                 trigger = json.loads(detail.get("input") or "{}").get("trigger", "")
             except ValueError:
                 trigger = ""
-            seen[e["executionArn"]] = {"status": e["status"], "start": start, "trigger": trigger}
+            seen[e["executionArn"]] = {"status": e["status"], "start": start, "trigger": trigger,
+                                       "promoted": promoted(e["status"], detail)}
         return True, list(seen.values())
     except Exception as e:
         print(json.dumps({"error": "ListExecutions", "detail": str(e)}))
         return False, []
 
 
-def handler(event, context, clients=None):
-    """The scheduled entry point. clients(service, region) returns a boto3 client (tests pass fakes)."""
+def evidence(probe, verdict, watched, own):
+    """One line a person reads in the log (and a page's reader finds there): each signal's value."""
+    app = probe.get("appStatus") or 0
+    lag = probe.get("lagMs")
+    parts = [
+        "%s application through CloudFront: %s" % (watched, ("HTTP %d" % app) if app else "no answer"),
+        "replication from %s: %s (newest lag %s, %d s old)" % (
+            watched, "stopped" if verdict["replicationStopped"] else "flowing",
+            "none" if lag is None else "%d ms" % lag, probe.get("lagAgeSeconds") or 0),
+        "%s RDS API: %s" % (watched, ("writer available" if probe.get("writerAvailable") else "answers, no available writer")
+                            if probe.get("writerApiAnswers") else "no answer"),
+        "public DNS of the failover name: %s" % (("names %s (standby)" % own) if verdict["dnsOnStandby"]
+                                                 else ("names %s" % watched) if probe.get("dnsAnswers") else "no answer"),
+    ]
+    if verdict["regionDark"]:
+        lead = "%s looks DARK (all four signals)" % watched
+    elif verdict["switchoverRecommended"]:
+        lead = "%s answers but viewers are sent to %s: SWITCHOVER RECOMMENDED" % (watched, own)
+    elif verdict["degraded"]:
+        lead = "evidence about %s is degraded, not region-level" % watched
+    else:
+        lead = "%s healthy" % watched
+    return lead + ": " + "; ".join(parts)
+
+
+def handler(event, context, clients=None, resolve=resolve_addresses):
+    """The scheduled entry point. clients(service, region) returns a boto3 client and resolve(name)
+    a set of addresses (tests pass fakes)."""
     env = os.environ
     own, watched = env["OWN_REGION"], env["WATCHED_REGION"]
     if clients is None:
@@ -241,6 +322,7 @@ def handler(event, context, clients=None):
     lag, prev, lag_age = read_lag(cloudwatch, env["OWN_CLUSTER_ID"], watched, now)
     answers, available = writer_status(clients("rds", watched), env["GLOBAL_CLUSTER_ID"], env["WATCHED_CLUSTER_ARN"])
     known, execs = executions(clients("stepfunctions", own), env["STATE_MACHINE_ARN"], now)
+    dns_answers, on_standby = dns_on_standby(env["FAILOVER_NAME"], env["OWN_ORIGIN_NAME"], resolve)
     probe = {
         "now": now,
         "appStatus": probe_app(env["PROBE_URL"]),
@@ -249,6 +331,8 @@ def handler(event, context, clients=None):
         "lagAgeSeconds": lag_age,
         "writerApiAnswers": answers,
         "writerAvailable": available,
+        "dnsAnswers": dns_answers,
+        "dnsOnStandby": on_standby,
         "ownRole": own_role(clients("rds", own), env["GLOBAL_CLUSTER_ID"], env["OWN_CLUSTER_ARN"]),
         "executions": execs,
         "executionsKnown": known,
@@ -261,5 +345,5 @@ def handler(event, context, clients=None):
         data.append({"MetricName": "ReplicationLagMs", "Dimensions": dims, "Value": float(lag), "Unit": "Milliseconds"})
     cloudwatch.put_metric_data(Namespace=env["NAMESPACE"], MetricData=data)
     # The evidence of this minute, for the page's reader and the post-incident review.
-    print(json.dumps({"probe": probe, "verdict": verdict}, default=str))
+    print(json.dumps({"probe": probe, "verdict": verdict, "evidence": evidence(probe, verdict, watched, own)}, default=str))
     return verdict

@@ -30,6 +30,7 @@ func testArgs(mode string) *Args {
 	return &Args{
 		AccountId: "123456789012",
 		Region:    here, WatchedRegion: there, Mode: mode, AfterMinutes: 3, ProbeUrl: probeURL,
+		FailoverName: "origin.app.example.com", OwnOriginName: here + ".origin.app.example.com",
 		GlobalClusterIdentifier: pulumi.String("database-global"),
 		ClusterIdentifier:       pulumi.String("database-us-west-2-cluster"),
 		ClusterArn:              pulumi.String(ownArn),
@@ -195,7 +196,7 @@ func TestAlarmsAreNofNInThisRegionAndPage(t *testing.T) {
 		args := testArgs(ModeNotify)
 		args.AfterMinutes = n
 		m := mustRun(t, args)
-		for _, suffix := range []string{"-promote", "-degraded"} {
+		for _, suffix := range []string{"-promote", "-switchover", "-degraded"} {
 			a := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+suffix)
 			require.NotNil(t, a, suffix)
 			assert.Equal(t, Namespace, a.Str("namespace"))
@@ -212,7 +213,34 @@ func TestAlarmsAreNofNInThisRegionAndPage(t *testing.T) {
 		assert.Contains(t, promote.Str("alarmDescription"), StartCommand(here, machineArn), "the page carries the exact command")
 		group := m.Named("aws:cloudwatch/logGroup:LogGroup", name+"-logs").Outputs["name"].StringValue()
 		assert.Contains(t, promote.Str("alarmDescription"), group, "and where the evidence is")
+		switchover := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-switchover")
+		assert.Equal(t, "SwitchoverRecommended", switchover.Str("metricName"))
+		assert.Equal(t, []string{topicArn}, switchover.Strings("okActions"), "and says when it is over")
+		assert.Contains(t, switchover.Str("alarmDescription"), SwitchoverCommand(here, machineArn), "the page carries the switchover command")
 	}
+}
+
+// Each page names the region that is likely down (the watched one), the region it is seen from,
+// and the evidence: a reader at 3 a.m. must not take the standby's page for the standby's outage.
+func TestPagesSayWhichRegionIsLikelyDown(t *testing.T) {
+	m := mustRun(t, testArgs(ModeNotify))
+	env := m.Named("aws:lambda/function:Function", name+"-fn").Plain("environment.variables").(map[string]any)
+	assert.Equal(t, "origin.app.example.com", env["FAILOVER_NAME"])
+	assert.Equal(t, here+".origin.app.example.com", env["OWN_ORIGIN_NAME"])
+	for suffix, lead := range map[string]string{
+		"-promote":    "REGION " + there + " IS LIKELY DOWN (seen from " + here + ")",
+		"-switchover": "SWITCHOVER RECOMMENDED: " + there + " is up but viewers are sent to " + here,
+		"-degraded":   there + " MAY BE IMPAIRED (seen from " + here + ")",
+	} {
+		d := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+suffix).Str("alarmDescription")
+		assert.True(t, strings.HasPrefix(d, lead), "%s: %s", suffix, d)
+	}
+	promote := m.Named("aws:cloudwatch/metricAlarm:MetricAlarm", name+"-promote").Str("alarmDescription")
+	for _, evidence := range []string{"did not answer through CloudFront", "replication from it stopped", "RDS API", "public DNS answered " + here + "'s ALB for origin.app.example.com"} {
+		assert.Contains(t, promote, evidence)
+	}
+	assert.Contains(t, PromoteText(there, here, 3, DefaultStallMs, ModeAuto, "origin.x"), "has been started (mode auto)")
+	assert.Contains(t, PromoteText(there, here, 3, DefaultStallMs, ModeNotify, "origin.x"), "a person decides")
 }
 
 // F8: a detector that stops running must page. Its decision alarms treat missing data as not
@@ -347,6 +375,8 @@ func TestArgsAreChecked(t *testing.T) {
 		{"probe not pinned", func(a *Args) { a.ProbeUrl = "https://app.example.com/health" }, "pinned to us-east-1"},
 		{"probe pinned to itself", func(a *Args) { a.ProbeUrl = "https://app.example.com/_probe/us-west-2/health" }, "pinned to us-east-1"},
 		{"no runbook", func(a *Args) { a.StateMachineArn = nil }, "StateMachineArn is required"},
+		{"no failover name", func(a *Args) { a.FailoverName = "" }, "origin.<viewer>"},
+		{"own origin of the other region", func(a *Args) { a.OwnOriginName = there + ".origin.app.example.com" }, "us-west-2.origin.<viewer>"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			args := testArgs(ModeAuto)

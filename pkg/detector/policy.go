@@ -148,6 +148,12 @@ func StartCommand(region, stateMachineArn string) string {
 	return fmt.Sprintf(`aws stepfunctions start-execution --region %s --state-machine-arn %s --input '{"mode":"auto","trigger":"operator"}'`, region, stateMachineArn)
 }
 
+// SwitchoverCommand is the CLI call that starts region's runbook as a planned switchover (RPO 0):
+// the remedy the "switchover recommended" page names.
+func SwitchoverCommand(region, stateMachineArn string) string {
+	return fmt.Sprintf(`aws stepfunctions start-execution --region %s --state-machine-arn %s --input '{"mode":"switchover","trigger":"operator"}'`, region, stateMachineArn)
+}
+
 func mustJSON(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {

@@ -64,7 +64,7 @@ func TestInlineCodeIsPinnedAndSelfContained(t *testing.T) {
 	assert.Equal(t, "python3.13", Runtime)
 	assert.True(t, strings.HasPrefix(Handler, strings.TrimSuffix(ModuleFile, ".py")+"."))
 	assert.Contains(t, Source, "def handler(event, context")
-	stdlib := map[string]bool{"json": true, "os": true, "time": true, "urllib": true, "boto3": true, "botocore": true}
+	stdlib := map[string]bool{"json": true, "os": true, "socket": true, "time": true, "urllib": true, "boto3": true, "botocore": true}
 	imports := Imports()
 	require.NotEmpty(t, imports)
 	for _, m := range imports {

@@ -34,13 +34,31 @@ func badDeploy(n int) []Step {
 	return repeat(n, Step{AppStatus: 502, LagMs: ms(450), WriterAPIAnswers: true, WriterAvailable: true})
 }
 
-// dark: nothing of the writer region answers, and the lag grows by a minute every minute.
+// dark: nothing of the writer region answers, the lag grows by a minute every minute, and public
+// DNS names the standby (Route 53's checkers agree: prod's checks move the name in under 2 min).
 func dark(n int, fromMs float64) []Step {
 	out := make([]Step, n)
 	for i := range out {
-		out[i] = Step{AppStatus: 0, LagMs: ms(fromMs + float64(i+1)*60000)}
+		out[i] = Step{AppStatus: 0, LagMs: ms(fromMs + float64(i+1)*60000), DNSOnStandby: true}
 	}
 	return out
+}
+
+// partitioned: a partition between the two regions. Seen from the standby, the writer's
+// application, replication and RDS API are all gone, but Route 53's checkers elsewhere still reach
+// home, so public DNS keeps naming it: home serves the world and keeps writing.
+func partitioned(n int, fromMs float64) []Step {
+	out := dark(n, fromMs)
+	for i := range out {
+		out[i].DNSOnStandby = false
+	}
+	return out
+}
+
+// checkersCutOff: home serves CloudFront (the probe answers 200), replicates and its RDS API
+// answers, but Route 53's checkers cannot reach it: public DNS names the read-only standby.
+func checkersCutOff(n int) []Step {
+	return repeat(n, Step{AppStatus: 200, LagMs: ms(400), WriterAPIAnswers: true, WriterAvailable: true, DNSOnStandby: true})
 }
 
 // cutOff: the application is unreachable and replication stopped, but the old writer's RDS API
@@ -61,10 +79,11 @@ type scenarioCase struct {
 	wantPromotions []int
 	wantMode       string
 	wantLastLag    float64
-	// wantPromotePages and wantDegradedPages are the minutes the two alarms page.
-	wantPromotePages  []int
-	wantDegradedPages []int
-	wantIgnoredStarts int
+	// wantPromotePages, wantSwitchoverPages and wantDegradedPages are the minutes the three alarms page.
+	wantPromotePages    []int
+	wantSwitchoverPages []int
+	wantDegradedPages   []int
+	wantIgnoredStarts   int
 }
 
 func scenarios() []scenarioCase {
@@ -132,7 +151,7 @@ func scenarios() []scenarioCase {
 		},
 		{
 			name: "a lag metric that goes silent while the application is unreachable counts as stopped",
-			sc:   auto(3, concat(healthy(2), repeat(10, Step{AppStatus: 0}))),
+			sc:   auto(3, concat(healthy(2), repeat(10, Step{AppStatus: 0, DNSOnStandby: true}))),
 			// minute 2: the newest datapoint is 2 min old (current); from minute 3 the silence adds
 			// to the lag: 400 ms + 60 s is past the stall threshold.
 			wantPromotions: []int{5}, wantMode: Failover, wantLastLag: 400,
@@ -155,7 +174,7 @@ func scenarios() []scenarioCase {
 		},
 		{
 			name: "missing detector data breaks the streak",
-			sc:   auto(3, concat(healthy(1), dark(2, 400), []Step{{NoData: true}}, []Step{{AppStatus: 0, LagMs: ms(240400)}, {AppStatus: 0, LagMs: ms(300400)}}, healthy(3))),
+			sc:   auto(3, concat(healthy(1), dark(2, 400), []Step{{NoData: true}}, []Step{{AppStatus: 0, LagMs: ms(240400), DNSOnStandby: true}, {AppStatus: 0, LagMs: ms(300400), DNSOnStandby: true}}, healthy(3))),
 		},
 		{
 			// F2: the old writer's RDS API shows it the writer of an available global cluster: the
@@ -183,7 +202,7 @@ func scenarios() []scenarioCase {
 			sc: auto(3, func() []Step {
 				s := make([]Step, 10)
 				for i := range s {
-					s[i] = Step{AppStatus: 0, LagMs: ms(45000 + float64(i)*5000)}
+					s[i] = Step{AppStatus: 0, LagMs: ms(45000 + float64(i)*5000), DNSOnStandby: true}
 				}
 				return s
 			}()),
@@ -203,19 +222,19 @@ func scenarios() []scenarioCase {
 		},
 		{
 			name:             "an operator's start in the minute the alarm fires: the runbook promotes once",
-			sc:               auto(3, concat(healthy(1), dark(2, 400), []Step{{AppStatus: 0, LagMs: ms(180400), PersonStarts: true}}, dark(5, 180400))),
+			sc:               auto(3, concat(healthy(1), dark(2, 400), []Step{{AppStatus: 0, LagMs: ms(180400), DNSOnStandby: true, PersonStarts: true}}, dark(5, 180400))),
 			wantPromotePages: []int{3}, wantDegradedPages: []int{3}, wantIgnoredStarts: 1,
 		},
 		{
 			name: "at most one automatic promotion in 24 hours",
 			sc: withExecutions(auto(3, dark(30, 400)), 0,
-				Execution{Status: StatusSucceeded, Start: t0 - 3*3600, Trigger: TriggerDetector}),
+				Execution{Status: StatusSucceeded, Start: t0 - 3*3600, Trigger: TriggerDetector, Promoted: true}),
 			wantDegradedPages: []int{2},
 		},
 		{
 			name: "an automatic promotion 25 hours ago does not block",
 			sc: withExecutions(auto(3, dark(5, 400)), 0,
-				Execution{Status: StatusSucceeded, Start: t0 - 25*3600, Trigger: TriggerDetector}),
+				Execution{Status: StatusSucceeded, Start: t0 - 25*3600, Trigger: TriggerDetector, Promoted: true}),
 			wantPromotions: []int{2}, wantMode: Failover, wantLastLag: 180400,
 			wantPromotePages: []int{2}, wantDegradedPages: []int{2},
 		},
@@ -262,6 +281,89 @@ func scenarios() []scenarioCase {
 			}()),
 			wantPromotions: []int{2}, wantMode: Failover, wantLastLag: 180400,
 			wantPromotePages: []int{2}, wantDegradedPages: []int{2},
+		},
+		// Issue 22, case 2: only automatic runs that promoted use the 24 h budget.
+		{
+			name: "an automatic run that failed before promoting does not use the budget",
+			sc: withExecutions(auto(3, dark(5, 400)), 0,
+				Execution{Status: StatusFailed, Start: t0 - 3*3600, Trigger: TriggerDetector}),
+			wantPromotions: []int{2}, wantMode: Failover, wantLastLag: 180400,
+			wantPromotePages: []int{2}, wantDegradedPages: []int{2},
+		},
+		{
+			name: "an automatic run that failed after promoting uses the budget",
+			sc: withExecutions(auto(3, dark(5, 400)), 0,
+				Execution{Status: StatusFailed, Start: t0 - 3*3600, Trigger: TriggerDetector, Promoted: true}),
+			wantDegradedPages: []int{2},
+		},
+		// Issue 22, case 2: the home database is lost while home's application and RDS API still
+		// answer (the writer instance and its replicas are gone, or the cluster cannot write). The
+		// liveness path answers 200, so the region is not dark and the detector never promotes; its
+		// RDS API shows no available writer and replication stops, so it pages "degraded" after N
+		// minutes. Route 53 has already moved reads (home's global-primary path answers 503). The
+		// page's remedy is the runbook with {"mode":"auto"}: RDS refuses its switchover (the home
+		// primary is unhealthy) and auto falls back to a failover (pkg/failover, refusal_test.go).
+		{
+			name: "home database lost, home application and RDS API up: pages, never promotes by itself",
+			sc: auto(3, concat(healthy(2), func() []Step {
+				s := dark(10, 400)
+				for i := range s {
+					s[i].AppStatus, s[i].WriterAPIAnswers, s[i].WriterAvailable = 200, true, false
+				}
+				return s
+			}())),
+			wantDegradedPages: []int{4},
+		},
+		{
+			// Issue 22 case 4: the three regional signals all travel from the standby towards home;
+			// a partition between the regions fails them all while the world still reaches home.
+			// Public DNS (Route 53's checkers everywhere) keeps naming home: never a promotion.
+			name: "a partition between the regions never promotes while DNS names home", sc: auto(3, concat(healthy(2), partitioned(20, 400))),
+			wantDegradedPages: []int{4},
+		},
+		{
+			name:              "a partition in notify mode pages degraded, never promote",
+			sc:                withMode(auto(3, concat(healthy(2), partitioned(20, 400))), ModeNotify),
+			wantDegradedPages: []int{4},
+		},
+		{
+			// DNS moves a minute after the region goes dark (checkers' detection plus the 60 s TTL):
+			// the N minutes start when all four signals agree.
+			name: "a dark region whose DNS moves a minute later promotes a minute later",
+			sc: auto(3, concat(healthy(5), func() []Step {
+				s := dark(10, 400)
+				s[0].DNSOnStandby = false
+				return s
+			}())),
+			wantPromotions: []int{8}, wantMode: Failover, wantLastLag: 240400,
+			wantPromotePages: []int{8}, wantDegradedPages: []int{7},
+		},
+		{
+			name: "a DNS lookup that fails is no evidence: page, never promote",
+			sc: auto(3, concat(healthy(1), func() []Step {
+				s := dark(10, 400)
+				for i := range s {
+					s[i].DNSFails = true
+				}
+				return s
+			}())),
+			wantDegradedPages: []int{3},
+		},
+		{
+			// Issue 22 case 6: home is healthy but Route 53's checkers cannot reach it, so viewers sit
+			// on the read-only standby. No promotion (home writes); after N minutes a page says
+			// "switchover recommended": no data loss, both regions up.
+			name: "checkers cut off from a healthy home page switchover recommended", sc: auto(3, concat(healthy(2), checkersCutOff(20))),
+			wantSwitchoverPages: []int{4},
+		},
+		{
+			name: "checkers cut off for less than N minutes pages nothing",
+			sc:   auto(3, concat(healthy(2), checkersCutOff(2), healthy(5))),
+		},
+		{
+			name:                "checkers cut off in notify mode page switchover recommended",
+			sc:                  withMode(auto(5, concat(healthy(2), checkersCutOff(20))), ModeNotify),
+			wantSwitchoverPages: []int{6},
 		},
 	}
 }

@@ -8,6 +8,9 @@ type Step struct {
 	// probe then sees the last one within LagWindowSeconds, older).
 	LagMs                             *float64
 	WriterAPIAnswers, WriterAvailable bool
+	// DNSFails: the detector's public DNS lookup got no answer this minute. DNSOnStandby: the
+	// failover origin name resolved to the standby's (the detector's own region's) ALB.
+	DNSFails, DNSOnStandby bool
 	// OwnRole defaults to RoleSecondary.
 	OwnRole string
 	// ListFails: ListExecutions failed this minute.
@@ -50,8 +53,15 @@ type Promotion struct {
 // Page is a notification to the detector's region's SNS topic.
 type Page struct {
 	Minute int
-	Alarm  string // "promote" or "degraded"
+	Alarm  string // AlarmPromote, AlarmSwitchover or AlarmDegraded
 }
+
+// The detector's paging alarms, as Page.Alarm names them.
+const (
+	AlarmPromote    = "promote"
+	AlarmSwitchover = "switchover"
+	AlarmDegraded   = "degraded"
+)
 
 // Outcome is what happened over a scenario.
 type Outcome struct {
@@ -69,7 +79,7 @@ type simExecution struct {
 	endMinute int // -1: never ends within the scenario
 }
 
-// Simulate runs a scenario through Classify, the two N-of-N alarms, the page and (in auto) the
+// Simulate runs a scenario through Classify, the three N-of-N alarms, the page and (in auto) the
 // EventBridge start of the runbook.
 func Simulate(sc Scenario) Outcome {
 	n := sc.AfterMinutes
@@ -89,7 +99,7 @@ func Simulate(sc Scenario) Outcome {
 		execs = append(execs, &simExecution{Execution: e, endMinute: end})
 	}
 	var out Outcome
-	promote, degraded := newAlarm(n), newAlarm(n)
+	promote, switchover, degraded := newAlarm(n), newAlarm(n), newAlarm(n)
 	type datapoint struct {
 		minute int
 		value  float64
@@ -110,6 +120,7 @@ func Simulate(sc Scenario) Outcome {
 		p := Probe{
 			Now: now, AppStatus: step.AppStatus,
 			WriterAPIAnswers: step.WriterAPIAnswers, WriterAvailable: step.WriterAvailable,
+			DNSAnswers: !step.DNSFails, DNSOnStandby: step.DNSOnStandby && !step.DNSFails,
 			OwnRole: step.OwnRole, ExecutionsKnown: !step.ListFails,
 		}
 		// The probe reads the datapoints of the last LagWindowSeconds; this minute's is about a
@@ -146,12 +157,15 @@ func Simulate(sc Scenario) Outcome {
 			})
 		}
 		if degraded.observe(v.Degraded) {
-			out.Pages = append(out.Pages, Page{Minute: i, Alarm: "degraded"})
+			out.Pages = append(out.Pages, Page{Minute: i, Alarm: AlarmDegraded})
+		}
+		if switchover.observe(v.SwitchoverRecommended) {
+			out.Pages = append(out.Pages, Page{Minute: i, Alarm: AlarmSwitchover})
 		}
 		if !promote.observe(v.PromoteSignal) {
 			continue
 		}
-		out.Pages = append(out.Pages, Page{Minute: i, Alarm: "promote"})
+		out.Pages = append(out.Pages, Page{Minute: i, Alarm: AlarmPromote})
 		if sc.Mode != ModeAuto {
 			continue
 		}
@@ -160,7 +174,7 @@ func Simulate(sc Scenario) Outcome {
 			continue
 		}
 		execs = append(execs, &simExecution{
-			Execution: Execution{Status: StatusRunning, Start: now, Trigger: TriggerDetector},
+			Execution: Execution{Status: StatusRunning, Start: now, Trigger: TriggerDetector, Promoted: true},
 			endMinute: i + promotionMinutes,
 		})
 		out.Promotions = append(out.Promotions, Promotion{Minute: i, Mode: v.Mode, LastLagMs: lastLag})

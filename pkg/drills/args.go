@@ -30,6 +30,9 @@ type Args struct {
 	// RegionUnhealthyAlarmArn is the region's composite "region unhealthy" alarm (stop condition of
 	// the instance and AZ drills).
 	RegionUnhealthyAlarmArn pulumi.StringInput
+	// AlarmTopicArn is the region's alarm topic: the abort alarm pages it when it fires (a drill
+	// hurt more than planned and FIS stopped it) and when it recovers.
+	AlarmTopicArn pulumi.StringInput
 	// InstancePercent is the share of instances the instance drill terminates (1-100).
 	InstancePercent int
 	// DurationMinutes bounds the AZ and region drills (1-720).
@@ -48,8 +51,8 @@ func (a *Args) validate() error {
 	if a.Region == "" || a.Project == "" || a.Stack == "" {
 		errs = append(errs, errors.New("Region, Project and Stack are required"))
 	}
-	if a.AutoScalingGroupName == nil || a.VpcId == nil || a.AvailabilityZones == nil || a.ClusterArn == nil || a.RegionUnhealthyAlarmArn == nil {
-		errs = append(errs, errors.New("AutoScalingGroupName, VpcId, AvailabilityZones, ClusterArn and RegionUnhealthyAlarmArn are required"))
+	if a.AutoScalingGroupName == nil || a.VpcId == nil || a.AvailabilityZones == nil || a.ClusterArn == nil || a.RegionUnhealthyAlarmArn == nil || a.AlarmTopicArn == nil {
+		errs = append(errs, errors.New("AutoScalingGroupName, VpcId, AvailabilityZones, ClusterArn, RegionUnhealthyAlarmArn and AlarmTopicArn are required"))
 	}
 	if a.AzCount < 1 {
 		errs = append(errs, fmt.Errorf("AzCount must be at least 1 (got %d)", a.AzCount))

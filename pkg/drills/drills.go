@@ -88,7 +88,10 @@ func (d *Drills) build(ctx *pulumi.Context, name string, args *Args) error {
 		ComparisonOperator: pulumi.String("GreaterThanOrEqualToThreshold"),
 		// No abort published means no abort.
 		TreatMissingData: pulumi.String("notBreaching"),
-		Tags:             nameTags(abortName, "all"),
+		// The stop condition stops a drill silently otherwise: page when it fires and when it clears.
+		AlarmActions: pulumi.Array{args.AlarmTopicArn},
+		OkActions:    pulumi.Array{args.AlarmTopicArn},
+		Tags:         nameTags(abortName, "all"),
 	}, child)
 	if err != nil {
 		return err

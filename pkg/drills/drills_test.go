@@ -15,6 +15,8 @@ import (
 
 const here = "us-west-2"
 
+const testTopic = "arn:aws:sns:us-west-2:123456789012:observability-us-west-2-alarms"
+
 func testArgs() *Args {
 	return &Args{
 		Region: here, AccountId: "123456789012", Project: "multi-region-ha", Stack: "staging",
@@ -24,6 +26,7 @@ func testArgs() *Args {
 		AzCount:                 3,
 		ClusterArn:              pulumi.String("arn:aws:rds:us-west-2:123456789012:cluster:database-us-west-2"),
 		RegionUnhealthyAlarmArn: pulumi.String("arn:aws:cloudwatch:us-west-2:123456789012:alarm:observability-staging-us-west-2-region-unhealthy"),
+		AlarmTopicArn:           pulumi.String(testTopic),
 		InstancePercent:         25, DurationMinutes: 30, LogRetentionDays: 90,
 	}
 }
@@ -72,6 +75,8 @@ func TestComponentShape(t *testing.T) {
 	assert.Equal(t, AbortNamespace, abort.Str("namespace"))
 	assert.Equal(t, "notBreaching", abort.Str("treatMissingData"))
 	assert.Equal(t, "staging", abort.Str("dimensions.Stack"))
+	assert.Equal(t, []string{testTopic}, abort.Strings("alarmActions"), "a drill FIS stopped pages the region's topic")
+	assert.Equal(t, []string{testTopic}, abort.Strings("okActions"), "and so does the recovery")
 }
 
 func TestTwoRunsRegisterTheSameInputs(t *testing.T) {

@@ -18,7 +18,7 @@ const (
 	SecurityHeadersPolicyID           = "67f7725c-6f97-4210-82d7-5512b31e9d03" // HSTS, nosniff, frame options, referrer policy, XSS
 )
 
-// StaticPathPattern is the cacheable path served by the regional origin group.
+// StaticPathPattern is the cacheable path served by the static origin group.
 const StaticPathPattern = "/static/*"
 
 // OriginFailoverStatusCodes make CloudFront retry a cacheable request at the secondary origin.
@@ -29,6 +29,23 @@ const (
 	failoverOriginID = "failover"
 	originGroupID    = "regions"
 )
+
+// StaticOriginGroupMembers are the static origin group's members in order (primary first): the
+// failover origin name (Route 53's answer), then the standby's regional origin. CloudFront origin
+// groups hold exactly two members, each an origin id of the same distribution (not a group), and
+// fail over on the configured status codes and on connection failures and timeouts (CloudFront
+// Developer Guide, "Optimize high availability with CloudFront origin failover").
+func StaticOriginGroupMembers(standbyOriginID string) []string {
+	return []string{failoverOriginID, standbyOriginID}
+}
+
+func staticGroupMembers(ids []string) cloudfront.DistributionOriginGroupMemberArray {
+	out := cloudfront.DistributionOriginGroupMemberArray{}
+	for _, id := range ids {
+		out = append(out, &cloudfront.DistributionOriginGroupMemberArgs{OriginId: pulumi.String(id)})
+	}
+	return out
+}
 
 var (
 	allMethods           = []string{"GET", "HEAD", "OPTIONS", "PUT", "PATCH", "POST", "DELETE"}
@@ -65,8 +82,14 @@ func origin(id, domain string, secret pulumi.StringInput) *cloudfront.Distributi
 }
 
 // newDistribution builds the distribution: every request to the failover origin name (Route 53
-// picks the region), cacheable static GET/HEAD through an origin group of the two regional origins
-// that fails over per request, the WebACL attached, access logs to S3.
+// picks the region), cacheable static GET/HEAD through an origin group that fails over per request,
+// the WebACL attached, access logs to S3.
+//
+// The static origin group's primary member is the failover origin name, its secondary the
+// standby's regional origin (StaticOriginGroupMembers): a miss follows Route 53 like every other
+// request, so once DNS has moved it goes straight to the serving region instead of waiting for a
+// dark home ALB on every miss for the whole outage; before DNS moves (or while the standby serves
+// on its own), the standby's regional origin answers the miss.
 func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, acct kmskey.Account, waf *wafv2.WebAcl, origins *originRecords) (*cloudfront.Distribution, error) {
 	opts := []pulumi.ResourceOption{pulumi.Parent(e), pulumi.Provider(args.EdgeProvider)}
 	logs, err := e.newAccessLogBucket(ctx, name, args, acct, opts...)
@@ -104,10 +127,7 @@ func (e *Edge) newDistribution(ctx *pulumi.Context, name string, args *Args, acc
 			FailoverCriteria: &cloudfront.DistributionOriginGroupFailoverCriteriaArgs{
 				StatusCodes: pulumi.ToIntArray(OriginFailoverStatusCodes),
 			},
-			Members: cloudfront.DistributionOriginGroupMemberArray{
-				&cloudfront.DistributionOriginGroupMemberArgs{OriginId: pulumi.String(primaryID)},
-				&cloudfront.DistributionOriginGroupMemberArgs{OriginId: pulumi.String(secondaryID)},
-			},
+			Members: staticGroupMembers(StaticOriginGroupMembers(secondaryID)),
 		}},
 		DefaultCacheBehavior: &cloudfront.DistributionDefaultCacheBehaviorArgs{
 			TargetOriginId:          pulumi.String(failoverOriginID),

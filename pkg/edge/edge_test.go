@@ -235,9 +235,14 @@ func TestDistributionInputs(t *testing.T) {
 		regionB:    regionB + ".origin.app.example.com",
 	}, origins)
 
-	// The origin group: primary first, failing over on 5xx.
+	// The static origin group: the failover name first (a miss follows Route 53, so after DNS moves
+	// it never waits for the dark home ALB), the standby's regional origin second, failing over on
+	// 5xx (and connection failures). Exactly two members, both origins of this distribution.
 	require.Equal(t, 1, d.Len("originGroups"))
-	assert.Equal(t, []any{map[string]any{"originId": regionA}, map[string]any{"originId": regionB}}, d.Plain("originGroups[0].members"))
+	assert.Equal(t, []any{map[string]any{"originId": "failover"}, map[string]any{"originId": regionB}}, d.Plain("originGroups[0].members"))
+	for i := 0; i < d.Len("originGroups[0].members"); i++ {
+		assert.Contains(t, origins, d.Str(fmt.Sprintf("originGroups[0].members[%d].originId", i)), "a member is an origin of the distribution")
+	}
 	assert.Equal(t, []any{500.0, 502.0, 503.0, 504.0}, d.Plain("originGroups[0].failoverCriteria.statusCodes"))
 	group := d.Str("originGroups[0].originId")
 
@@ -520,4 +525,16 @@ func TestEdgeArgsRejected(t *testing.T) {
 	}
 	_, err := offlinetest.Run(t, "test", nil, func(ctx *pulumi.Context) error { _, err := NewEdge(ctx, "edge", nil); return err })
 	assert.ErrorContains(t, err, "args are required")
+}
+
+// CloudFront accepts only these failover status codes on an origin group (CloudFront Developer
+// Guide, "Create an origin group"; the API's OriginGroupFailoverCriteria).
+func TestOriginFailoverStatusCodesAllowedByCloudFront(t *testing.T) {
+	allowed := map[int]bool{400: true, 403: true, 404: true, 416: true, 500: true, 502: true, 503: true, 504: true}
+	for _, c := range OriginFailoverStatusCodes {
+		assert.True(t, allowed[c], "%d is not a CloudFront origin-group failover code", c)
+	}
+	members := StaticOriginGroupMembers("us-west-2")
+	assert.Len(t, members, 2, "an origin group has exactly two members")
+	assert.NotEqual(t, members[0], members[1])
 }

@@ -50,6 +50,11 @@ type Args struct {
 	Tracing bool
 	// Protect marks the log group's KMS key protected (prod). (Added field.)
 	Protect bool
+	// DatabaseKmsKeyArn is this region's database key (customer-managed): keep-lost-writes copies the
+	// failover snapshot with it. SnapshotTags are the stack's tags the copy carries. Optional: without
+	// the key the copy keeps the source snapshot's key. (Added fields.)
+	DatabaseKmsKeyArn pulumi.StringInput
+	SnapshotTags      map[string]string
 	// PollSeconds and MaxPolls bound the wait for the promoted cluster to become the writer
 	// (defaults 30 s and 60 polls, i.e. 30 minutes). (Added fields.)
 	PollSeconds, MaxPolls int
@@ -61,7 +66,7 @@ type PeerArgs struct {
 	ClusterIdentifier, KmsKeyArn, SubnetGroupName pulumi.StringInput
 	SecurityGroupId, ParameterGroupName           pulumi.StringInput
 	InstanceIdentifiers                           pulumi.StringArrayInput
-	Engine, EngineVersion, InstanceClass          string
+	Engine, InstanceClass                         string
 	Port                                          int
 }
 

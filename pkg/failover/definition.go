@@ -22,6 +22,10 @@ type Params struct {
 	// Rejoin describes the peer cluster for the rejoin commands reported when it is no longer a
 	// member of the global cluster. Optional: without it the report says to rebuild it by hand.
 	Rejoin *RejoinParams
+	// DatabaseKmsKeyArn is this region's database key: keep-lost-writes copies the failover snapshot
+	// with it ("" keeps the source's key). SnapshotTags are the stack's tags the copy carries.
+	DatabaseKmsKeyArn string
+	SnapshotTags      map[string]string
 	// AutoScalingGroupName is this region's group. DesiredCapacity is what the runbook raises it to
 	// at once (never lower than it runs already); MaxSize only bounds it in the report: the runbook
 	// never sends MinSize or MaxSize (UpdateAutoScalingGroup with a lower MaxSize clamps desired).
@@ -39,6 +43,9 @@ const (
 	ModeSwitchover = "switchover" // planned: RPO 0, the old writer becomes a secondary
 	ModeFailover   = "failover"   // unplanned: the primary is unreachable, data loss allowed
 	ModeAuto       = "auto"       // switchover when the writer's region answers, failover otherwise
+	// ModeKeepLostWrites runs in the OLD primary's region once it is back after a failover with
+	// data loss: it keeps AWS's failover snapshot as a manual one and reports write fencing.
+	ModeKeepLostWrites = "keep-lost-writes"
 )
 
 // Decisions the runbook takes (decision.action in the execution's output).
@@ -89,6 +96,7 @@ const (
 	StRelayRefused      = "SwitchoverRefusedByRDS"
 	StRelayFailed       = "SwitchoverRelayFailed"
 	StFallBack          = "FallBackToFailover"
+	StFallBackRefused   = "FallBackToFailoverAfterRefusal"
 	StRelayFailedReport = "ReportSwitchoverRelayFailure"
 	StFailover          = "FailoverGlobalCluster"
 	StWaitForWriter     = "WaitForWriter"
@@ -105,7 +113,24 @@ const (
 	StSucceeded         = "Succeeded"
 	StInvalidInput      = "InvalidInput"
 	StNotifyFailure     = "NotifyFailure"
+	StPromotedBefore    = "PromotedBeforeFailing"
 	StFailed            = "Failed"
+	StFailedPromoted    = "FailedAfterPromotion"
+
+	StFindLostWrites   = "FindFailoverSnapshot"
+	StHasLostWrites    = "FailoverSnapshotToKeep"
+	StCopyLostWrites   = "KeepFailoverSnapshot"
+	StReadFencing      = "ReadWriteFencingEvents"
+	StNotifyLostWrites = "NotifyLostWrites"
+)
+
+// The errors a failed execution ends with (DescribeExecution's error): the detector's 24 h cap
+// counts an automatic run only when it promoted, and a failed run promoted only when it ends in
+// ErrorFailedAfterPromotion (RDS accepted a switchover or failover request before it failed).
+const (
+	ErrorFailed               = "FailoverFailed"
+	ErrorFailedAfterPromotion = "FailoverFailedAfterPromotion"
+	PromotedField             = "promoted"
 )
 
 // transientErrors are the errors a call may succeed after: throttling and transient service or
@@ -194,14 +219,21 @@ func Definition(p Params) StateMachine {
 				`"targetIsWriter": $count($m[IsWriter = true and (DbClusterArn = %s or DBClusterArn = %s)]) > 0, `+
 				`"peerIsMember": $count($m[DbClusterArn = %s or DBClusterArn = %s]) > 0, `+
 				`"operationDone": $not($exists($f.Status)), `+
-				`"operationTowardTarget": $exists($f.Status) and ($f.ToDbClusterArn = %s or $f.ToDBClusterArn = %s)}}])) %%}`,
-				key, target, target, peer, peer, target, target),
+				`"operationTowardTarget": $exists($f.Status) and ($f.ToDbClusterArn = %s or $f.ToDBClusterArn = %s), `+
+				// fallBackToFailover: auto asked for a switchover, RDS refused it (the relay or the call
+				// itself), and the topology read after the refusal shows no promotion under way and this
+				// region not the writer: the home writer is unavailable (an unhealthy home primary makes
+				// RDS refuse a switchover), so auto fails over, once (the decision then says failover).
+				`"fallBackToFailover": $exists($states.input.promotionRefused) and $states.input.mode = "%s" and `+
+				`$states.input.decision.action = "%s" and $not($exists($f.Status)) and `+
+				`$count($m[IsWriter = true and (DbClusterArn = %s or DBClusterArn = %s)]) = 0}}])) %%}`,
+				key, target, target, peer, peer, target, target, ModeAuto, ActionSwitchover, target, target),
 			Retry: []Retrier{retryTransient("Rds"), retryRead},
 			Catch: catchAllJSONata,
 			Next:  next,
 		}
 	}
-	promote := func(api string, extra map[string]any) State {
+	promote := func(api, action string, extra map[string]any) State {
 		params := map[string]any{
 			"GlobalClusterIdentifier":   p.GlobalClusterIdentifier,
 			"TargetDbClusterIdentifier": p.TargetClusterArn,
@@ -210,8 +242,12 @@ func Definition(p Params) StateMachine {
 			params[k] = v
 		}
 		return State{
-			Type: TypeTask, Resource: sdk(api), Parameters: params, ResultPath: Discard,
-			// No retry on a refusal: it means a promotion is under way or done; read the topology.
+			Type: TypeTask, Resource: sdk(api), Parameters: params,
+			// RDS accepted the request: the execution has promoted (the detector's cap counts it).
+			ResultSelector: map[string]any{"by": action, "at.$": "$$.State.EnteredTime"},
+			ResultPath:     "$." + PromotedField,
+			// No retry on a refusal: it means a promotion is under way or done, or RDS will not
+			// promote now; the topology read after it decides (wait, fall back, or report).
 			Retry: []Retrier{retryTransient("Rds")},
 			Catch: []Catcher{
 				{ErrorEquals: promotionRefusedErrors, ResultPath: "$.promotionRefused", Next: StDescribeAfter},
@@ -225,14 +261,6 @@ func Definition(p Params) StateMachine {
 		return State{Type: TypePass, Parameters: map[string]any{"at.$": "$$.State.EnteredTime", "skipped": why},
 			ResultPath: "$.timings.promotion", Next: next}
 	}
-
-	failureMessage := fmt.Sprintf("States.Format('Runbook in %s (promotes %s only) FAILED in execution {} (started {}). Error: {}. Cause: {}. "+
-		"The database and capacity may be half-way: follow docs/failover.md (describe the global cluster first). "+
-		"If RDS refused a switchover made from %s, make it from the current primary%ss region, then start this runbook again: "+
-		"aws rds switchover-global-cluster --region %s --global-cluster-identifier %s --target-db-cluster-identifier %s', "+
-		"$$.Execution.Name, $$.Execution.StartTime, $.error.Error, $.error.Cause)", format(p.Region), format(p.Region),
-		format(p.Region), `\'`, format(orPlaceholder(regionFromArn(p.PeerClusterArn), "<current primary region>")),
-		format(p.GlobalClusterIdentifier), format(p.TargetClusterArn))
 
 	states := map[string]State{
 		StInit: {
@@ -249,6 +277,7 @@ func Definition(p Params) StateMachine {
 				{Variable: "$.mode", StringEquals: strp(ModeSwitchover), Next: StListRunning},
 				{Variable: "$.mode", StringEquals: strp(ModeFailover), Next: StListRunning},
 				{Variable: "$.mode", StringEquals: strp(ModeAuto), Next: StListRunning},
+				{Variable: "$.mode", StringEquals: strp(ModeKeepLostWrites), Next: StFindLostWrites},
 			},
 			Default: StInvalidInput,
 		},
@@ -350,8 +379,8 @@ func Definition(p Params) StateMachine {
 			Choices: []ChoiceRule{{Variable: "$.decision.action", StringEquals: strp(ActionSwitchover), Next: StSwitchover}},
 			Default: StFailover,
 		},
-		StSwitchover:    promote("rds:switchoverGlobalCluster", nil),
-		StFailover:      promote("rds:failoverGlobalCluster", map[string]any{"AllowDataLoss": true}),
+		StSwitchover:    promote("rds:switchoverGlobalCluster", ActionSwitchover, nil),
+		StFailover:      promote("rds:failoverGlobalCluster", ActionFailover, map[string]any{"AllowDataLoss": true}),
 		StWaitForWriter: {Type: TypeWait, Seconds: p.PollSeconds, Next: StDescribeAfter},
 		StDescribeAfter: describe("after", StIsWriter),
 		StIsWriter: {
@@ -367,6 +396,8 @@ func Definition(p Params) StateMachine {
 						{Variable: "$.after.operationDone", BooleanEquals: boolp(true)},
 					}},
 				}, Next: StRecordWriter},
+				// auto's switchover was refused and nothing is under way: fail over instead.
+				{Variable: "$.after.fallBackToFailover", BooleanEquals: boolp(true), Next: StFallBackRefused},
 				// RDS refused the call and nothing moves towards this region: report, do not wait.
 				{And: []ChoiceRule{
 					{Variable: "$.promotionRefused", IsPresent: boolp(true)},
@@ -380,6 +411,16 @@ func Definition(p Params) StateMachine {
 		StCountPoll: {
 			Type: TypePass, Parameters: map[string]any{"count.$": "States.MathAdd($.poll.count, 1)"},
 			ResultPath: "$.poll", Next: StWaitForWriter,
+		},
+		StFallBackRefused: {
+			Type: TypePass, QueryLanguage: JSONata,
+			Comment: "Record the fallback in the decision and drop the refusal, so the failover's own answer is read afresh.",
+			Output: fmt.Sprintf(`{%% ($i := $states.input; $r := $i.promotionRefused; `+
+				`$why := "RDS refused the switchover (" & $r.Error & ": " & $r.Cause & ") and, read again, the global cluster shows no promotion under way and this region is not the writer: `+
+				`the home writer is unavailable, so auto falls back to failover with data loss allowed"; `+
+				`$merge([$sift($i, function($v, $k) { $k != "promotionRefused" }), {"decision": $merge([$i.decision, {"action": "%s", `+
+				`"fallback": {"from": "%s", "to": "%s", "reason": $why, "at": $now()}}])}])) %%}`, ActionFailover, ActionSwitchover, ActionFailover),
+			Next: StRecordPromotion,
 		},
 		StPromotionRefused: {
 			Type:       TypePass,
@@ -436,22 +477,22 @@ func Definition(p Params) StateMachine {
 				`{"mode":"failover"} (unplanned, data loss allowed) or {"mode":"auto"} (the runbook chooses)`},
 			ResultPath: "$.error", Next: StNotifyFailure,
 		},
-		StNotifyFailure: {
-			Type:     TypeTask,
-			Resource: "arn:aws:states:::sns:publish",
-			Parameters: map[string]any{
-				"TopicArn":  p.TopicArn,
-				"Subject":   subject("Runbook in " + p.Region + " FAILED"),
-				"Message.$": failureMessage,
-			},
-			Retry:      []Retrier{retryTransient("SNS"), retryRead},
-			ResultPath: Discard, Next: StFailed,
+		// The report failing must not hide the failure: end in the right Fail state either way.
+		StNotifyFailure: publish(p, "Runbook in "+p.Region+" FAILED", failureMessage(p),
+			[]Catcher{{ErrorEquals: []string{"States.ALL"}, Output: "{% $states.input %}", Next: StPromotedBefore}}, StPromotedBefore),
+		StPromotedBefore: {
+			Type:    TypeChoice,
+			Comment: "A failed run that had a promotion accepted ends in its own error: the detector's 24 h cap counts only runs that promoted.",
+			Choices: []ChoiceRule{{Variable: "$." + PromotedField, IsPresent: boolp(true), Next: StFailedPromoted}},
+			Default: StFailed,
 		},
-		StFailed: {Type: TypeFail, Error: "FailoverFailed", Cause: "see the SNS report and the execution history"},
+		StFailed:         {Type: TypeFail, Error: ErrorFailed, Cause: "no promotion was made; see the SNS report and the execution history"},
+		StFailedPromoted: {Type: TypeFail, Error: ErrorFailedAfterPromotion, Cause: "RDS accepted a promotion request before the run failed; see the SNS report and the execution history"},
 	}
 	if p.SwitchoverRelayArn != "" {
 		addRelayStates(states, p)
 	}
+	addKeepLostWritesStates(states, p, catchAllJSONata)
 	return StateMachine{
 		Comment:        "Runbook of " + p.Region + ": promote " + p.TargetClusterArn + " (this region only), raise capacity, report.",
 		StartAt:        StInit,
@@ -477,7 +518,9 @@ func addRelayStates(states map[string]State, p Params) {
 		Output: `{% ($r := $states.result; $a := $type($r.Payload) = "string" ? $parse($r.Payload) : $r.Payload; ` +
 			`$merge([$states.input, {"relay": $exists($r.FunctionError) ` +
 			`? {"ok": false, "refused": false, "error": "Lambda." & $r.FunctionError, "message": $string($a)} ` +
-			`: {"ok": $a.ok = true, "refused": $a.refused = true, "error": $exists($a.error) ? $a.error : "", "message": $exists($a.message) ? $a.message : ""}}])) %}`,
+			`: {"ok": $a.ok = true, "refused": $a.refused = true, "error": $exists($a.error) ? $a.error : "", "message": $exists($a.message) ? $a.message : ""}}, ` +
+			// RDS accepted the switchover in the primary's region: the execution has promoted.
+			`($not($exists($r.FunctionError)) and $a.ok = true) ? {"promoted": {"by": "switchover", "at": $now()}} : {}])) %}`,
 		Retry: []Retrier{retryTransient("Lambda")},
 		// The invoke itself failed (after the retries): no answer from the relay, like a relay that
 		// could not reach the old primary. SwitchoverRelayFailed decides by mode.
@@ -497,6 +540,9 @@ func addRelayStates(states map[string]State, p Params) {
 		},
 		Default: StRelayFailed,
 	}
+	// Refused: RDS answered InvalidGlobalClusterState/InvalidDBClusterState. That is a promotion under
+	// way or done, or a home primary too unhealthy to switch over: the topology read next tells them
+	// apart (TargetIsWriter: wait, fall back to failover in auto, or report).
 	states[StRelayRefused] = State{
 		Type: TypePass, Parameters: map[string]any{"Error.$": "$.relay.error", "Cause.$": "$.relay.message"},
 		ResultPath: "$.promotionRefused", Next: StDescribeAfter,
@@ -545,6 +591,8 @@ func successMessage(p Params) string {
 		`& "Started " & $i.timings.startedAt & ", promotion " & $p.at & ", writer confirmed " & $i.timings.writerConfirmed.at & ", report " & $now() & ". " & `,
 		`($i.final.peerIsMember ? ` + lit("The old primary "+p.PeerClusterArn+" is a member of the global cluster (a secondary once its region is back).") +
 			` : ` + lit("The old primary "+p.PeerClusterArn+" is NOT a member of the global cluster any more; pulumi up does not bring it back: "+rejoin) + `) & `,
+		`(($exists($i.decision) and $i.decision.action = "failover") ? ` + lit(" Writes not replicated before the failover are not here. When "+orPlaceholder(regionFromArn(p.PeerClusterArn), "the old primary's region")+
+			" is back, AWS keeps them only in its snapshot "+FailoverSnapshotPrefix+clusterIDFromArn(p.PeerClusterArn)+"-<time>, which expires: start the runbook of that region with {\"mode\":\""+ModeKeepLostWrites+"\"} (docs/failover.md, \"Lost writes\").") + ` : "") & `,
 		`($exists($i.trigger) ? " Trigger: " & $string($i.trigger) & "." : "") & ($exists($i.evidence) ? " Evidence: " & $string($i.evidence) & "." : "") & `,
 		lit(" No config change and no pulumi up are needed (docs/failover.md).") + `)`,
 	}

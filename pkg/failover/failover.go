@@ -117,7 +117,8 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 		relayArn = relay.Arn
 		f.RelayFunctionArn = relay.Arn
 	}
-	policyDoc := pulumi.All(args.GlobalClusterIdentifier, clusterArns, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn, args.TopicKmsKeyArn, relayArn).
+	policyDoc := pulumi.All(args.GlobalClusterIdentifier, clusterArns, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn, args.TopicKmsKeyArn, relayArn,
+		orEmpty(args.TargetClusterIdentifier), orEmpty(args.DatabaseKmsKeyArn)).
 		ApplyT(func(v []any) string {
 			arns := uniqueWith(v[1].([]string), v[2].(string))
 			return RolePolicy(PolicyParams{
@@ -125,6 +126,7 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 				GlobalClusterIdentifier: v[0].(string), ClusterArns: arns, AutoScalingGroupName: v[3].(string),
 				TopicArn: v[4].(string), TopicKmsKeyArn: v[5].(string), Tracing: args.Tracing,
 				StateMachineNamePrefix: name + "-", RelayFunctionArn: v[6].(string),
+				TargetClusterIdentifier: orString(v[7].(string), clusterIDFromArn(v[2].(string))), DatabaseKmsKeyArn: v[8].(string),
 			}).JSON()
 		}).(pulumi.StringOutput)
 	rolePolicy, err := iam.NewRolePolicy(ctx, name+"-runbook", &iam.RolePolicyArgs{Role: role.ID(), Policy: policyDoc}, child)
@@ -158,7 +160,7 @@ func (f *Failover) build(ctx *pulumi.Context, name string, args *Args) error {
 // ASL validator rejects (CreateStateMachine would).
 func definitionJSON(args *Args, relayArn pulumi.StringInput) pulumi.StringOutput {
 	inputs := []any{args.GlobalClusterIdentifier, args.TargetClusterArn, args.AutoScalingGroupName, args.TopicArn,
-		orEmpty(args.TargetClusterIdentifier), orEmpty(args.PeerClusterArn), relayArn}
+		orEmpty(args.TargetClusterIdentifier), orEmpty(args.PeerClusterArn), relayArn, orEmpty(args.DatabaseKmsKeyArn)}
 	if pa := args.Peer; pa != nil {
 		inputs = append(inputs, pa.ClusterIdentifier, pa.KmsKeyArn, pa.SubnetGroupName, pa.SecurityGroupId, pa.ParameterGroupName, pa.InstanceIdentifiers)
 	}
@@ -167,16 +169,16 @@ func definitionJSON(args *Args, relayArn pulumi.StringInput) pulumi.StringOutput
 		p := Params{
 			Region: args.Region, GlobalClusterIdentifier: str(0), TargetClusterArn: str(1),
 			AutoScalingGroupName: str(2), TopicArn: str(3), TargetClusterIdentifier: str(4), PeerClusterArn: str(5),
-			SwitchoverRelayArn: str(6),
-			DesiredCapacity:    args.DesiredCapacity, MaxSize: args.MaxSize,
+			SwitchoverRelayArn: str(6), DatabaseKmsKeyArn: str(7), SnapshotTags: args.SnapshotTags,
+			DesiredCapacity: args.DesiredCapacity, MaxSize: args.MaxSize,
 			PollSeconds: args.PollSeconds, MaxPolls: args.MaxPolls,
 		}
 		if pa := args.Peer; pa != nil {
 			p.Rejoin = &RejoinParams{
 				RunbookRegion: args.Region, Region: pa.Region, GlobalClusterIdentifier: str(0),
-				ClusterIdentifier: str(7), KmsKeyArn: str(8), SubnetGroupName: str(9), SecurityGroupId: str(10),
-				ParameterGroupName: str(11), InstanceIdentifiers: v[12].([]string),
-				Engine: pa.Engine, EngineVersion: pa.EngineVersion, InstanceClass: pa.InstanceClass, Port: pa.Port,
+				ClusterIdentifier: str(8), KmsKeyArn: str(9), SubnetGroupName: str(10), SecurityGroupId: str(11),
+				ParameterGroupName: str(12), InstanceIdentifiers: v[13].([]string),
+				Engine: pa.Engine, InstanceClass: pa.InstanceClass, Port: pa.Port,
 			}
 		}
 		sm := Definition(p)
@@ -185,6 +187,14 @@ func definitionJSON(args *Args, relayArn pulumi.StringInput) pulumi.StringOutput
 		}
 		return sm.JSON(), nil
 	}).(pulumi.StringOutput)
+}
+
+// orString is s, or fallback when s is empty.
+func orString(s, fallback string) string {
+	if s == "" {
+		return fallback
+	}
+	return s
 }
 
 // orEmpty resolves an optional input to "" when unset.

@@ -36,7 +36,7 @@ func testArgs() *Args {
 			Region: there, ClusterIdentifier: pulumi.String("database-us-east-1"), KmsKeyArn: pulumi.String("arn:aws:kms:us-east-1:123456789012:key/db"),
 			SubnetGroupName: pulumi.String("db-subnets-east"), SecurityGroupId: pulumi.String("sg-db-east"), ParameterGroupName: pulumi.String("db-params-east"),
 			InstanceIdentifiers: pulumi.ToStringArray([]string{"database-us-east-1-1"}),
-			Engine:              "aurora-postgresql", EngineVersion: "16.8", InstanceClass: "db.r6g.large", Port: 5432,
+			Engine:              "aurora-postgresql", InstanceClass: "db.r6g.large", Port: 5432,
 		},
 		ClusterArns:          pulumi.StringArray{pulumi.String(otherArn), pulumi.String(targetArn)},
 		AutoScalingGroupName: pulumi.String("compute-us-west-2-asg"),

@@ -20,6 +20,10 @@ type PolicyParams struct {
 	StateMachineNamePrefix string
 	// RelayFunctionArn is the switchover relay the runbook invokes; "" when there is none.
 	RelayFunctionArn string
+	// TargetClusterIdentifier is this region's cluster (whose failover snapshot keep-lost-writes
+	// copies); DatabaseKmsKeyArn the key the copy is encrypted with ("" for the source's key).
+	TargetClusterIdentifier string
+	DatabaseKmsKeyArn       string
 }
 
 // GlobalClusterArn is the ARN of a global cluster (global clusters have no region in their ARN).
@@ -112,6 +116,7 @@ func RolePolicy(p PolicyParams) iampolicy.Document {
 			Resource: []string{"*"},
 		},
 	}
+	statements = append(statements, keepLostWritesStatements(p)...)
 	if p.RelayFunctionArn != "" {
 		statements = append(statements, iampolicy.Statement{
 			Sid: "InvokeSwitchoverRelay", Effect: "Allow", Action: []string{"lambda:InvokeFunction"}, Resource: []string{p.RelayFunctionArn},
@@ -141,16 +146,6 @@ func EventsTrust(accountID string) iampolicy.Document {
 	return iampolicy.AssumeRole("events.amazonaws.com", accountID)
 }
 
-// DefaultBusArn is the ARN of a region's default event bus.
-func DefaultBusArn(partition, region, accountID string) string {
-	return fmt.Sprintf("arn:%s:events:%s:%s:event-bus/default", partition, region, accountID)
-}
-
-// ForwardPolicy lets the forwarding rule put events on Region's default bus.
-func ForwardPolicy(busArn string) iampolicy.Document {
-	return iampolicy.New(iampolicy.Statement{Effect: "Allow", Action: []string{"events:PutEvents"}, Resource: []string{busArn}})
-}
-
 // StartPolicy lets the starting rule start exactly this state machine.
 func StartPolicy(stateMachineArn string) iampolicy.Document {
 	return iampolicy.New(iampolicy.Statement{Effect: "Allow", Action: []string{"states:StartExecution"}, Resource: []string{stateMachineArn}})
@@ -166,7 +161,3 @@ func AlarmPattern(alarmArn string) string {
 		"detail":      map[string]any{"state": map[string]any{"value": []string{"ALARM"}}},
 	})
 }
-
-// FailoverInput is the execution input of an automatic start (database.autoFailover, issue #14's
-// detector decides what it sends; the runbook accepts any mode plus extra fields).
-const FailoverInput = `{"mode":"failover"}`

@@ -18,10 +18,12 @@ var testPolicy = PolicyParams{
 		"arn:aws:rds:us-west-2:123456789012:cluster:database-us-west-2",
 		"arn:aws:rds:us-east-1:123456789012:cluster:database-us-east-1",
 	},
-	AutoScalingGroupName:   "compute-us-west-2-asg",
-	TopicArn:               "arn:aws:sns:us-west-2:123456789012:alerts",
-	TopicKmsKeyArn:         "arn:aws:kms:us-west-2:123456789012:key/abc",
-	StateMachineNamePrefix: "failover-us-west-2-",
+	AutoScalingGroupName:    "compute-us-west-2-asg",
+	TopicArn:                "arn:aws:sns:us-west-2:123456789012:alerts",
+	TopicKmsKeyArn:          "arn:aws:kms:us-west-2:123456789012:key/abc",
+	StateMachineNamePrefix:  "failover-us-west-2-",
+	TargetClusterIdentifier: "database-us-west-2",
+	DatabaseKmsKeyArn:       "arn:aws:kms:us-west-2:123456789012:key/db",
 }
 
 func statements(d iampolicy.Document) map[string]iampolicy.Statement {
@@ -49,6 +51,12 @@ func TestRolePolicyIsExactlyTheRunbook(t *testing.T) {
 		{"DeliverExecutionLogs", logDeliveryActions, []string{"*"}},
 		{"ReadCapacityAndReplicationLag", []string{"autoscaling:DescribeAutoScalingGroups", "cloudwatch:GetMetricData"}, []string{"*"}},
 		{"ListOwnExecutions", []string{"states:ListExecutions"}, []string{"arn:aws:states:us-west-2:123456789012:stateMachine:failover-us-west-2-*"}},
+		{"FindTheFailoverSnapshot", []string{"rds:DescribeDBClusterSnapshots"}, []string{"arn:aws:rds:us-west-2:123456789012:cluster:database-us-west-2", "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:*"}},
+		{"KeepTheFailoverSnapshot", []string{"rds:CopyDBClusterSnapshot"}, []string{"arn:aws:rds:us-west-2:123456789012:cluster-snapshot:rds:unplanned-global-failover-*", "arn:aws:rds:us-west-2:123456789012:cluster-snapshot:lost-writes-*"}},
+		{"TagTheKeptSnapshot", []string{"rds:AddTagsToResource"}, []string{"arn:aws:rds:us-west-2:123456789012:cluster-snapshot:lost-writes-*"}},
+		{"ReadWriteFencingEvents", []string{"rds:DescribeEvents"}, []string{"*"}},
+		{"CopyWithTheDatabaseKey", []string{"kms:CreateGrant"}, []string{testPolicy.DatabaseKmsKeyArn}},
+		{"DescribeTheDatabaseKey", []string{"kms:DescribeKey"}, []string{testPolicy.DatabaseKmsKeyArn}},
 	}
 	require.Len(t, st, len(tests), "no statement beyond the runbook's")
 	for _, tt := range tests {
@@ -86,7 +94,7 @@ func TestOnlyActionsWithoutResourceLevelPermissionsUseStarResources(t *testing.T
 				}
 			}
 			if contains(s.Resource, "*") {
-				assert.Contains(t, []string{"DeliverExecutionLogs", "Trace", "ReadCapacityAndReplicationLag"}, s.Sid)
+				assert.Contains(t, []string{"DeliverExecutionLogs", "Trace", "ReadCapacityAndReplicationLag", "ReadWriteFencingEvents"}, s.Sid)
 			}
 		}
 		_, traced := statements(doc)["Trace"]
@@ -109,12 +117,6 @@ func TestTrustPolicies(t *testing.T) {
 }
 
 func TestEventPlumbingPolicies(t *testing.T) {
-	bus := DefaultBusArn("aws", "us-west-2", "123456789012")
-	assert.Equal(t, "arn:aws:events:us-west-2:123456789012:event-bus/default", bus)
-	fw := ForwardPolicy(bus).Statement
-	require.Len(t, fw, 1)
-	assert.Equal(t, []string{"events:PutEvents"}, fw[0].Action)
-	assert.Equal(t, []string{bus}, fw[0].Resource)
 	sp := StartPolicy("arn:aws:states:us-west-2:123456789012:stateMachine:x").Statement
 	require.Len(t, sp, 1)
 	assert.Equal(t, []string{"states:StartExecution"}, sp[0].Action)

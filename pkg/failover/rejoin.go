@@ -16,13 +16,15 @@ type RejoinParams struct {
 	GlobalClusterIdentifier string
 	ClusterIdentifier       string
 	InstanceIdentifiers     []string
-	Engine, EngineVersion   string
-	InstanceClass           string
-	KmsKeyArn               string
-	SubnetGroupName         string
-	SecurityGroupId         string
-	ParameterGroupName      string
-	Port                    int
+	// Engine is the engine; the version is read from the live global cluster when the commands
+	// run (AWS may have upgraded it since the program was configured).
+	Engine             string
+	InstanceClass      string
+	KmsKeyArn          string
+	SubnetGroupName    string
+	SecurityGroupId    string
+	ParameterGroupName string
+	Port               int
 }
 
 // RejoinCommands are the exact commands that bring a detached old primary back into the global
@@ -36,6 +38,8 @@ func RejoinCommands(p RejoinParams) []string {
 	add := func(format string, args ...any) { cmds = append(cmds, fmt.Sprintf(format, args...)) }
 	add("aws rds describe-global-clusters --region %s --global-cluster-identifier %s --query 'GlobalClusters[0].GlobalClusterMembers[].DBClusterArn'",
 		p.RunbookRegion, p.GlobalClusterIdentifier)
+	add("ENGINE_VERSION=$(aws rds describe-global-clusters --region %s --global-cluster-identifier %s --query 'GlobalClusters[0].EngineVersion' --output text)   # the live version: a secondary must match it, and AWS may have upgraded it",
+		p.RunbookRegion, p.GlobalClusterIdentifier)
 	for _, id := range p.InstanceIdentifiers {
 		add("aws rds modify-db-instance --region %s --db-instance-identifier %s --new-db-instance-identifier %s-detached --apply-immediately",
 			p.Region, id, id)
@@ -43,10 +47,10 @@ func RejoinCommands(p RejoinParams) []string {
 	add("aws rds modify-db-cluster --region %s --db-cluster-identifier %s --new-db-cluster-identifier %s-detached --apply-immediately",
 		p.Region, p.ClusterIdentifier, p.ClusterIdentifier)
 	add("aws rds wait db-cluster-available --region %s --db-cluster-identifier %s-detached", p.Region, p.ClusterIdentifier)
-	add("aws rds create-db-cluster --region %s --db-cluster-identifier %s --global-cluster-identifier %s --engine %s --engine-version %s "+
+	add("aws rds create-db-cluster --region %s --db-cluster-identifier %s --global-cluster-identifier %s --engine %s --engine-version \"$ENGINE_VERSION\" "+
 		"--storage-encrypted --kms-key-id %s --db-subnet-group-name %s --vpc-security-group-ids %s --db-cluster-parameter-group-name %s "+
 		"--port %d --enable-iam-database-authentication --copy-tags-to-snapshot",
-		p.Region, p.ClusterIdentifier, p.GlobalClusterIdentifier, p.Engine, p.EngineVersion,
+		p.Region, p.ClusterIdentifier, p.GlobalClusterIdentifier, p.Engine,
 		p.KmsKeyArn, p.SubnetGroupName, p.SecurityGroupId, p.ParameterGroupName, p.Port)
 	add("aws rds wait db-cluster-available --region %s --db-cluster-identifier %s", p.Region, p.ClusterIdentifier)
 	for _, id := range p.InstanceIdentifiers {

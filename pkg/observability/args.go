@@ -70,6 +70,10 @@ type Args struct {
 	// BackupSchedule is an AWS cron expression, e.g. cron(0 5 * * ? *).
 	BackupSchedule  string
 	EnableAwsConfig bool
+	// AccessAnalyzer creates an IAM Access Analyzer (zone of trust: the account) in every region of
+	// the stack and pages the region's topic on its active findings. Off where an organization
+	// analyzer already watches the account.
+	AccessAnalyzer bool
 	// AwsConfigRecorder (with EnableAwsConfig) creates the recorder, delivery channel and bucket;
 	// false keeps only the rules and relies on the account's existing recorder and channel.
 	AwsConfigRecorder bool

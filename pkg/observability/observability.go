@@ -105,6 +105,13 @@ func (o *Observability) build(ctx *pulumi.Context, name string, args *Args) erro
 	if err := o.newBudget(ctx, name, edgeSite(ordered), args); err != nil {
 		return err
 	}
+	if args.AccessAnalyzer {
+		for _, r := range ordered {
+			if err := o.newAccessAnalyzer(ctx, name, r); err != nil {
+				return err
+			}
+		}
+	}
 	if args.EnableAwsConfig {
 		for _, r := range ordered {
 			if r.targets == nil {

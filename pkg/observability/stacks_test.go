@@ -83,11 +83,11 @@ func TestCommittedStacks(t *testing.T) {
 		regions           []string
 	}{
 		{"prod", "prod", nil, "2000.00", 2, 2, true, []string{"us-east-1", "us-west-2"}},
-		{"staging", "staging", nil, "800.00", 0, 2, false, []string{"us-east-1", "us-west-2"}},
+		{"staging", "staging", nil, "1000.00", 0, 2, false, []string{"us-east-1", "us-west-2"}},
 		{"prod in eu", "prod", map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1"}, "2000.00", 2, 3, true,
 			[]string{"eu-west-1", "eu-central-1", "us-east-1"}},
 		{"staging with emails", "staging", map[string]string{"observability": `{"alarmEmails":["ops@example.com"],"backupRetentionDays":7,"replicationLagAlarmMs":500}`},
-			"800.00", 0, 2, false, []string{"us-east-1", "us-west-2"}},
+			"1000.00", 0, 2, false, []string{"us-east-1", "us-west-2"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

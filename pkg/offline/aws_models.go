@@ -112,9 +112,18 @@ func init() {
 	})
 }
 
-// iamArn models the ARN IAM gives roles, instance profiles and policies.
+// iamArn models the ARN IAM gives roles, instance profiles and policies: the path (default "/")
+// sits between the kind and the name.
 func iamArn(r *Resource, out resource.PropertyMap, set func(string, any)) {
-	out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:iam::%s:%s/%s", AccountID, kind(r.Type), out["name"].StringValue()))
+	path := "/"
+	if p, ok := out["path"]; ok && p.IsString() && p.StringValue() != "" {
+		path = p.StringValue()
+	}
+	k := kind(r.Type)
+	if k == "instanceProfile" {
+		k = "instance-profile"
+	}
+	out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:iam::%s:%s%s%s", AccountID, k, path, out["name"].StringValue()))
 }
 
 // s3Bucket models a bucket's name, ARN and domain names.

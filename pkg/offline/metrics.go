@@ -53,7 +53,9 @@ var publishedMetrics = map[string]map[string][][]string{
 	// The program's own metrics: each is published only with the dimensions its publisher sets.
 	"multi-region-ha/Drills": {"AbortDrill": {{"Stack"}}}, // an operator's put-metric-data (pkg/drills)
 	// The detector's function publishes each probe result by the region it watches (pkg/detector).
-	"MultiRegionHA/Detector": {"PromoteSignal": {{"WatchedRegion"}}, "Degraded": {{"WatchedRegion"}}},
+	"MultiRegionHA/Detector": {
+		"PromoteSignal": {{"WatchedRegion"}}, "Degraded": {{"WatchedRegion"}}, "SwitchoverRecommended": {{"WatchedRegion"}},
+	},
 	// Lambda publishes per-function invocation metrics by FunctionName (and by FunctionName +
 	// Resource for versions and aliases); the detector's heartbeat watches Errors by FunctionName.
 	"AWS/Lambda": {

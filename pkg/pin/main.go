@@ -31,13 +31,15 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	stack := fs.String("stack", "", "stack whose Pulumi.<stack>.yaml to pin; required")
 	images := fs.Bool("images", false, "refresh only compute.amiIds (the current image of compute.amiSsmParameter per region)")
+	only := fs.String("region", "", "refresh only this region's values (the others stay as they are)")
 	dryRun := fs.Bool("dry-run", false, "show the diff, write nothing")
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up on AWS after this long")
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . pin --stack S [--images] [--dry-run]")
+		fmt.Fprintln(stderr, "usage: go run . pin --stack S [--images] [--region R] [--dry-run]")
 		fmt.Fprintln(stderr, "Reads accountId, the zones, the current Amazon Linux 2023 images, the prefix list ids and the hosted zone from")
 		fmt.Fprintln(stderr, "the live account (AWS SDK default credentials) and writes them into Pulumi.<stack>.yaml, showing the diff.")
+		fmt.Fprintln(stderr, "The stack's unavailableRegion is never called: its values stay as they are.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -69,15 +71,26 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		}
 	}
 	cfg := stacks.Draft(*stack, values)
+	regions, err := regionsToRead(cfg, *only)
+	if err != nil {
+		fmt.Fprintf(stderr, "pin: %v\n", err)
+		return ExitUsage
+	}
+	for _, r := range cfg.Regions() {
+		if r == cfg.UnavailableRegion {
+			fmt.Fprintf(stderr, "pin: %s is the stack's unavailableRegion: not calling it, its pinned values stay as they are\n", r)
+		}
+	}
 
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	clients, err := NewClientsFunc(ctx, cfg.PrimaryRegion)
+	// The global calls (STS, Route 53) go through a region that is up: never the dark one.
+	clients, err := NewClientsFunc(ctx, homeRegion(cfg))
 	if err != nil {
 		fmt.Fprintf(stderr, "pin: AWS credentials: %v\n", err)
 		return ExitFailed
 	}
-	v, err := Read(ctx, clients, cfg, *images, stderr)
+	v, err := Read(ctx, clients, cfg, regions, *images, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "pin: %v\n", err)
 		return ExitFailed
@@ -105,4 +118,34 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stderr, "pin: wrote %s; review the diff, then `go run . plan --stack %s`\n", path, *stack)
 	return ExitOK
+}
+
+// regionsToRead are the stack's regions pin calls: only (when set, one of the stack's regions), never
+// the unavailableRegion.
+func regionsToRead(cfg *stacks.Config, only string) ([]string, error) {
+	if only != "" {
+		if only != cfg.PrimaryRegion && only != cfg.SecondaryRegion {
+			return nil, fmt.Errorf("--region %s: allowed: one of the stack's regions (%s)", only, strings.Join(cfg.Regions(), ", "))
+		}
+		if only == cfg.UnavailableRegion {
+			return nil, fmt.Errorf("--region %s is the stack's unavailableRegion; pin cannot read a dark region (unset unavailableRegion once it is back)", only)
+		}
+		return []string{only}, nil
+	}
+	var out []string
+	for _, r := range cfg.Regions() {
+		if r != cfg.UnavailableRegion {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}
+
+// homeRegion is where the clients of the global APIs (STS, Route 53) are configured: the primary
+// region unless it is the unavailable one.
+func homeRegion(cfg *stacks.Config) string {
+	if cfg.UnavailableRegion == cfg.PrimaryRegion {
+		return cfg.SecondaryRegion
+	}
+	return cfg.PrimaryRegion
 }

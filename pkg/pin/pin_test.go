@@ -281,3 +281,79 @@ func TestDiffShowsTheKeyAboveEachChange(t *testing.T) {
 	assert.True(t, Diff(&out, "f", []byte("a:\n  x: 1\nb:\n  y: 2\n"), []byte("a:\n  x: 3\nb:\n  y: 2\n")))
 	assert.Equal(t, "--- f\n+++ f (pinned)\n  a:\n+   x: 3\n-   x: 1\n", out.String())
 }
+
+// darkAccount fails every SSM call to one region, the way a dark region's endpoint does.
+type darkAccount struct {
+	*fakeAccount
+	dark string
+}
+
+type failingSSM struct{ f *fakeAccount }
+
+func (s failingSSM) GetParameter(_ context.Context, in *ssm.GetParameterInput, _ ...func(*ssm.Options)) (*ssm.GetParameterOutput, error) {
+	s.f.calls = append(s.f.calls, "ssm:GetParameter DARK "+aws.ToString(in.Name))
+	return nil, errors.New("dial tcp: i/o timeout")
+}
+
+func (d *darkAccount) SSM(region string) SSM {
+	if region == d.dark {
+		return failingSSM{d.fakeAccount}
+	}
+	return d.fakeAccount.SSM(region)
+}
+
+func TestPinSkipsTheUnavailableRegionAndTakesOneRegion(t *testing.T) {
+	committed, err := os.ReadFile("../../Pulumi.prod.yaml")
+	require.NoError(t, err)
+	withDark := strings.Replace(string(committed), "config:\n", "config:\n  multi-region-ha:unavailableRegion: us-east-1\n", 1)
+	require.NotEqual(t, string(committed), withDark)
+
+	f := &darkAccount{&fakeAccount{account: "123456789012"}, "us-east-1"}
+	var home []string
+	previous := NewClientsFunc
+	NewClientsFunc = func(_ context.Context, region string) (Clients, error) { home = append(home, region); return f, nil }
+	t.Cleanup(func() { NewClientsFunc = previous })
+
+	// During the outage: --images reads only the surviving region and keeps the dark one's image.
+	dir := project(t, "prod", withDark)
+	var out, errOut bytes.Buffer
+	require.Equal(t, ExitOK, Main([]string{"--stack", "prod", "--dir", dir, "--images"}, &out, &errOut), errOut.String())
+	after, err := os.ReadFile(filepath.Join(dir, "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"/config/multi-region-ha:compute/amiIds/us-west-2"}, changed(leaves(t, []byte(withDark)), leaves(t, after)))
+	assert.Equal(t, "ami-0a1b2c3d4e5f60718", leaves(t, after)["/config/multi-region-ha:compute/amiIds/us-east-1"], "the dark region's image stays")
+	assert.Contains(t, errOut.String(), "us-east-1 is the stack's unavailableRegion: not calling it")
+	for _, c := range f.calls {
+		assert.NotContains(t, c, "DARK", "never calls the dark region")
+		assert.NotContains(t, c, "us-east-1", "never calls the dark region")
+	}
+	assert.Equal(t, []string{"us-west-2"}, home, "the global clients are configured in the surviving region")
+
+	// The full pin during the outage: nothing of us-east-1 (not even Route 53's control plane).
+	f.calls = nil
+	dir = project(t, "prod", withDark)
+	errOut.Reset()
+	require.Equal(t, ExitOK, Main([]string{"--stack", "prod", "--dir", dir}, &out, &errOut), errOut.String())
+	for _, c := range f.calls {
+		assert.NotContains(t, c, "us-east-1", c)
+		assert.NotContains(t, c, "route53:", "Route 53's control plane is in us-east-1")
+	}
+	assert.Contains(t, errOut.String(), "edge.hostedZoneId stays as it is")
+
+	// --region R refreshes that region only.
+	f.calls = nil
+	dir = project(t, "prod", string(committed))
+	errOut.Reset()
+	require.Equal(t, ExitOK, Main([]string{"--stack", "prod", "--dir", dir, "--images", "--region", "us-west-2"}, &out, &errOut), errOut.String())
+	after, err = os.ReadFile(filepath.Join(dir, "Pulumi.prod.yaml"))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"/config/multi-region-ha:compute/amiIds/us-west-2"}, changed(leaves(t, committed), leaves(t, after)))
+	assert.Equal(t, []string{"ssm:GetParameter us-west-2 " + stacks.AmiAl2023X86}, f.calls)
+
+	// A region of no stack, or the dark one, is a usage error.
+	assert.Equal(t, ExitUsage, Main([]string{"--stack", "prod", "--dir", dir, "--region", "eu-west-1"}, &out, &errOut))
+	dir = project(t, "prod", withDark)
+	errOut.Reset()
+	assert.Equal(t, ExitUsage, Main([]string{"--stack", "prod", "--dir", dir, "--region", "us-east-1"}, &out, &errOut))
+	assert.Contains(t, errOut.String(), "unavailableRegion")
+}

@@ -30,11 +30,13 @@ type Values struct {
 	HostedZoneID string
 }
 
-// Read asks the account for the stack's pinned values (only the images with imagesOnly), printing
-// progress to progress.
-func Read(ctx context.Context, c Clients, cfg *stacks.Config, imagesOnly bool, progress io.Writer) (*Values, error) {
+// Read asks the account for the stack's pinned values (only the images with imagesOnly) of the
+// given regions, printing progress to progress. A region left out keeps the values the stack file
+// holds for it (Apply edits per region). The hosted zone is read only when us-east-1 (where Route 53's
+// control plane lives) is not left out as unavailable.
+func Read(ctx context.Context, c Clients, cfg *stacks.Config, regions []string, imagesOnly bool, progress io.Writer) (*Values, error) {
 	v := &Values{Images: map[string]string{}}
-	for _, region := range cfg.Regions() {
+	for _, region := range regions {
 		fmt.Fprintf(progress, "pin: reading the image of %s from %s...\n", region, cfg.Compute.AmiSsmParameter)
 		ami, err := image(ctx, c.SSM(region), cfg.Compute.AmiSsmParameter)
 		if err != nil {
@@ -52,7 +54,7 @@ func Read(ctx context.Context, c Clients, cfg *stacks.Config, imagesOnly bool, p
 	}
 	v.AccountID = aws.ToString(id.Account)
 	v.Zones, v.CloudFront, v.HealthCheck = map[string][]string{}, map[string]string{}, map[string]string{}
-	for _, region := range cfg.Regions() {
+	for _, region := range regions {
 		fmt.Fprintf(progress, "pin: reading the zones and prefix lists of %s...\n", region)
 		e := c.EC2(region)
 		zones, err := availabilityZones(ctx, e, cfg.Network.AzCount)
@@ -67,7 +69,11 @@ func Read(ctx context.Context, c Clients, cfg *stacks.Config, imagesOnly bool, p
 			return nil, fmt.Errorf("%s: %w", region, err)
 		}
 	}
-	if !cfg.Edge.CreateHostedZone {
+	switch {
+	case cfg.Edge.CreateHostedZone:
+	case cfg.UnavailableRegion == stacks.EdgeRegion:
+		fmt.Fprintf(progress, "pin: unavailableRegion is %s, where Route 53's control plane lives: edge.hostedZoneId stays as it is\n", stacks.EdgeRegion)
+	default:
 		fmt.Fprintf(progress, "pin: reading the hosted zone of %s...\n", cfg.Edge.DomainName)
 		if v.HostedZoneID, err = hostedZone(ctx, c.Route53(), cfg.Edge.DomainName); err != nil {
 			return nil, err

@@ -32,6 +32,8 @@ func Apply(doc []byte, cfg *stacks.Config, v *Values) ([]byte, error) {
 	if v.AccountID != "" {
 		set(config, key("accountId"), &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v.AccountID, Style: yaml.DoubleQuotedStyle})
 	}
+	// Per-region values are set region by region: a region pin did not read (the unavailable one,
+	// or not the --region asked for) keeps what the file holds.
 	if len(v.Zones) > 0 {
 		network := child(config, key("network"))
 		for role, region := range map[string]string{"primary": cfg.PrimaryRegion, "secondary": cfg.SecondaryRegion} {
@@ -42,13 +44,13 @@ func Apply(doc []byte, cfg *stacks.Config, v *Values) ([]byte, error) {
 	}
 	compute := func() *yaml.Node { return child(config, key("compute")) }
 	if len(v.Images) > 0 {
-		set(compute(), "amiIds", mapping(v.Images))
+		setEach(child(compute(), "amiIds"), v.Images)
 	}
 	if len(v.CloudFront) > 0 {
-		set(compute(), "cloudFrontPrefixListIds", mapping(v.CloudFront))
+		setEach(child(compute(), "cloudFrontPrefixListIds"), v.CloudFront)
 	}
 	if len(v.HealthCheck) > 0 {
-		set(compute(), "healthCheckPrefixListIds", mapping(v.HealthCheck))
+		setEach(child(compute(), "healthCheckPrefixListIds"), v.HealthCheck)
 	}
 	if v.HostedZoneID != "" {
 		set(child(config, key("edge")), "hostedZoneId", &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v.HostedZoneID})
@@ -104,16 +106,16 @@ func list(values []string) *yaml.Node {
 	return n
 }
 
-// mapping is a block mapping of region to id, sorted by region.
-func mapping(values map[string]string) *yaml.Node {
+// setEach sets each region's id in the block mapping m (keys in sorted order when new), leaving
+// the other regions' entries as they are.
+func setEach(m *yaml.Node, values map[string]string) {
+	m.Style = 0
 	keys := make([]string, 0, len(values))
 	for k := range values {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	n := &yaml.Node{Kind: yaml.MappingNode}
 	for _, k := range keys {
-		n.Content = append(n.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: k}, &yaml.Node{Kind: yaml.ScalarNode, Value: values[k]})
+		set(m, k, &yaml.Node{Kind: yaml.ScalarNode, Value: values[k]})
 	}
-	return n
 }

@@ -88,6 +88,8 @@ var freeTypes = map[string]bool{
 	"aws:secretsmanager/secretVersion:SecretVersion": true, "aws:secretsmanager/secretPolicy:SecretPolicy": true,
 	"aws:kms/alias:Alias": true, "aws:kms/grant:Grant": true,
 	"aws:cloudwatch/eventRule:EventRule": true, "aws:cloudwatch/eventTarget:EventTarget": true,
+	// IAM Access Analyzer's external access analysis has no charge (only unused access is billed).
+	"aws:accessanalyzer/analyzer:Analyzer":               true,
 	"aws:cloudwatch/logResourcePolicy:LogResourcePolicy": true,
 	"aws:sns/topic:Topic":                                true, "aws:sns/topicSubscription:TopicSubscription": true, "aws:sns/topicPolicy:TopicPolicy": true,
 	"aws:acm/certificate:Certificate": true, "aws:acm/certificateValidation:CertificateValidation": true,

@@ -62,7 +62,7 @@ var CreationSeconds = map[string]float64{
 	"aws:backup/vault:Vault": 10, "aws:backup/plan:Plan": 5, "aws:backup/selection:Selection": 10,
 	"aws:budgets/budget:Budget": 5, "aws:costexplorer/costAllocationTag:CostAllocationTag": 5, "aws:cfg/recorder:Recorder": 10, "aws:cfg/deliveryChannel:DeliveryChannel": 10,
 	"aws:cfg/recorderStatus:RecorderStatus": 10, "aws:cfg/rule:Rule": 15, "aws:sfn/stateMachine:StateMachine": 15,
-	"aws:fis/experimentTemplate:ExperimentTemplate": 5,
+	"aws:fis/experimentTemplate:ExperimentTemplate": 5, "aws:accessanalyzer/analyzer:Analyzer": 10,
 }
 
 // creationSeconds returns a type's creation time and whether it came from the table.

@@ -35,6 +35,7 @@ var headlines = []struct{ typ, label string }{
 	{"aws:sns/topic:Topic", "SNS"}, {"aws:cloudwatch/metricAlarm:MetricAlarm", "alarms"},
 	{"aws:cloudwatch/compositeAlarm:CompositeAlarm", "composite alarms"}, {"aws:cloudwatch/dashboard:Dashboard", "dashboard"},
 	{"aws:backup/vault:Vault", "Backup vault"}, {"aws:budgets/budget:Budget", "budget"}, {"aws:cfg/recorder:Recorder", "AWS Config"},
+	{"aws:accessanalyzer/analyzer:Analyzer", "Access Analyzer"},
 	{"aws:sfn/stateMachine:StateMachine", "Step Functions"},
 	{"aws:ssm/patchBaseline:PatchBaseline", "patch baseline"}, {"aws:ssm/association:Association", "daily patch scan"},
 	{"aws:ssm/maintenanceWindow:MaintenanceWindow", "install window"},

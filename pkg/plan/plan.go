@@ -80,6 +80,7 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: withDetection(databaseFailover(g, cfg), g, cost)},
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
+		AccessAnalysis:  accessAnalysis(g),
 	}
 }
 

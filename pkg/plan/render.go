@@ -211,6 +211,7 @@ func writeSummary(b *strings.Builder, r *Report) {
 	fmt.Fprintf(tw, "  First deploy:\tabout %s min (typically %s); not counted: plugin downloads and first build, DNS delegation of a new zone, instance boot, throttling\n",
 		num(r.FirstDeploy.TotalMinutes), deployRange(r.FirstDeploy))
 	fmt.Fprintf(tw, "  Guardrails:\t%s\n", guardrailLine(r.Policy))
+	fmt.Fprintf(tw, "  Open doors:\t%s\n", accessLine(r.AccessAnalysis))
 	tw.Flush()
 	for _, warning := range c.Warnings {
 		fmt.Fprintf(b, "  WARNING: %s\n", warning)
@@ -299,6 +300,7 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	}
 	fmt.Fprintf(b, "| First deploy (critical path) | about %s min (typically %s) |\n", num(r.FirstDeploy.TotalMinutes), deployRange(r.FirstDeploy))
 	fmt.Fprintf(b, "| Guardrails | %s |\n", guardrailLine(r.Policy))
+	fmt.Fprintf(b, "| Open doors | %s |\n", accessLine(r.AccessAnalysis))
 	for _, warning := range r.Cost.Warnings {
 		fmt.Fprintf(b, "\n> **Warning:** %s\n", warning)
 	}

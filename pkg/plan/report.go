@@ -18,6 +18,8 @@ type Report struct {
 	Failover        Failover    `json:"failover"`
 	FirstDeploy     FirstDeploy `json:"firstDeploy"`
 	Policy          Policy      `json:"policy"`
+	// AccessAnalysis is how an open door (a trust or resource policy admitting outsiders) is seen.
+	AccessAnalysis AccessAnalysis `json:"accessAnalysis"`
 }
 
 // Inventory counts what the program registers. Resources are the custom resources a deployment

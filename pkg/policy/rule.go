@@ -50,7 +50,7 @@ func (r Rule) AppliesTo(typ string) bool {
 // Rules returns every per-resource rule.
 func Rules() []Rule {
 	var out []Rule
-	for _, group := range [][]Rule{encryptionRules, networkRules, computeRules, databaseRules, edgeRules, iamRules, resourcePolicyRules, secretRules, tagRules} {
+	for _, group := range [][]Rule{encryptionRules, networkRules, computeRules, databaseRules, edgeRules, iamRules, trustRules, resourcePolicyRules, secretRules, tagRules} {
 		out = append(out, group...)
 	}
 	return out

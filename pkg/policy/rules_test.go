@@ -292,6 +292,15 @@ func ruleCases() []ruleCase {
 		pass("protect-stateful-prod", "staging", staging(res(TypeKmsKey, "k", map[string]any{"enableKeyRotation": true}))),
 		fail("protect-stateful-prod", "prod key", res(TypeKmsKey, "k", map[string]any{"enableKeyRotation": true})),
 		fail("protect-stateful-prod", "prod cluster", func() *Resource { c := goodCluster(); c.Protect = false; return c }()),
+
+		pass("iam-trust-only-services-and-this-stack", "service with source account", trustOf(map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
+			"Principal": map[string]any{"Service": "states.amazonaws.com"}, "Condition": map[string]any{"StringEquals": map[string]any{"aws:SourceAccount": "123456789012"}}})),
+		fail("iam-trust-only-services-and-this-stack", "another account", trustOf(map[string]any{"Effect": "Allow", "Action": "sts:AssumeRole",
+			"Principal": map[string]any{"AWS": "arn:aws:iam::210987654321:root"}})),
+		pass("iam-match-by-path", "the stack's path", res(TypeIamRolePolicy, "p", map[string]any{"policy": doc(map[string]any{"Effect": "Allow", "Action": "iam:PassRole",
+			"Resource": "arn:aws:iam::123456789012:role/multi-region-ha/prod/*"})})),
+		fail("iam-match-by-path", "a name prefix", res(TypeIamRolePolicy, "p", map[string]any{"policy": doc(map[string]any{"Effect": "Allow", "Action": "iam:PassRole",
+			"Resource": "arn:aws:iam::123456789012:role/multi-region-ha-prod-*"})})),
 	}
 }
 

@@ -63,6 +63,9 @@ const (
 	DetectorLogGroupName  = "logGroupName"
 	DetectorPromoteAlarm  = "promoteAlarmName"
 	DetectorDegradedAlarm = "degradedAlarmName"
+	// DetectorSwitchoverAlarm pages "switchover recommended": the watched region answers but public
+	// DNS sends viewers to the detector's (read-only) region.
+	DetectorSwitchoverAlarm = "switchoverAlarmName"
 	// DetectorHeartbeatAlarm and DetectorErrorsAlarm page when the detector itself stops working.
 	DetectorHeartbeatAlarm = "heartbeatAlarmName"
 	DetectorErrorsAlarm    = "errorsAlarmName"

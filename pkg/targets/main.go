@@ -37,10 +37,12 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	mode := fs.String("mode", ModeTarget, "flags to print: target (--target each selected URN) or exclude (--exclude every other URN)")
 	format := fs.String("format", "text", "output format: text (flags) or json (selection with reasons)")
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
+	edgeDark := fs.Bool("us-east-1-dark", false, "us-east-1 is dark too (only for a stack whose regions do not include it): leave out the global services")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "usage: go run . targets --stack S --region R [--mode target|exclude] [--format text|json]")
-		fmt.Fprintln(stderr, "Prints the flags that limit `pulumi up` to region R's regional, non-IAM resources while the other region is dark.")
-		fmt.Fprintln(stderr, "Never selects IAM, Route 53, CloudFront, CloudFront's certificate, CLOUDFRONT-scope WAF, Budgets, or another region. Offline: no AWS call.")
+		fmt.Fprintln(stderr, "Prints the flags that limit `pulumi up` to what is reachable while the stack's other region is dark: region R's resources and,")
+		fmt.Fprintln(stderr, "while us-east-1 is up, IAM, Route 53, CloudFront, its viewer certificate, CLOUDFRONT-scope WAF and Budgets (their control planes")
+		fmt.Fprintln(stderr, "live there). Never selects a resource of the dark region. Offline: no AWS call.")
 		fs.PrintDefaults()
 	}
 	if err := fs.Parse(args); err != nil {
@@ -73,13 +75,11 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "targets: --region %s is not one of stack %s's regions (%s)\n", *region, *stack, strings.Join(cfg.Regions(), ", "))
 		return ExitUsage
 	}
-	var dark []string
-	for _, r := range cfg.ProviderRegions() {
-		if r != *region {
-			dark = append(dark, r)
-		}
+	if *edgeDark && contains(cfg.Regions(), EdgeRegion) {
+		fmt.Fprintf(stderr, "targets: --us-east-1-dark is for a stack whose regions do not include us-east-1; this one's do: name the surviving region with --region\n")
+		return ExitUsage
 	}
-	sel := Select(m.Resources(), *region, dark)
+	sel := Select(m.Resources(), *region, DarkRegions(cfg, *region, *edgeDark))
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
 		enc.SetIndent("", "  ")
@@ -99,8 +99,15 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	for _, urn := range urns {
 		fmt.Fprintf(stdout, "%s=%s\n", flagName, urn)
 	}
-	fmt.Fprintf(stderr, "targets: %d resources of %s selected, %d left out (IAM, Route 53, CloudFront and its certificate, CLOUDFRONT-scope WAF, Budgets, other regions).\n",
-		len(sel.Targets), *region, len(sel.Excluded))
+	fmt.Fprintf(stderr, "targets: %d resources selected (%s", len(sel.Targets), *region)
+	if len(sel.GlobalLeftOut) == 0 {
+		fmt.Fprintf(stderr, " and the global services, whose control planes in %s are up", EdgeRegion)
+	}
+	fmt.Fprintf(stderr, "), %d left out (the dark region's resources", len(sel.Excluded))
+	if len(sel.GlobalLeftOut) > 0 {
+		fmt.Fprintf(stderr, "; %s, because their control planes are in %s, which is dark: change them only once it is back", strings.Join(sel.GlobalLeftOut, ", "), EdgeRegion)
+	}
+	fmt.Fprintln(stderr, ").")
 	fmt.Fprintf(stderr, "targets: first set `pulumi config set %s:unavailableRegion %s` so the dark region's provider configures without calling AWS; unset it when the region is back.\n",
 		stacks.Namespace, otherRegion(cfg, *region))
 	return ExitOK
@@ -114,11 +121,12 @@ func otherRegion(cfg *stacks.Config, region string) string {
 	return cfg.PrimaryRegion
 }
 
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
+// DarkRegions are the regions down while surviving serves: the stack's other region, and us-east-1
+// when it is that region or edgeDark says so.
+func DarkRegions(cfg *stacks.Config, surviving string, edgeDark bool) []string {
+	dark := []string{otherRegion(cfg, surviving)}
+	if edgeDark && !contains(dark, EdgeRegion) && surviving != EdgeRegion {
+		dark = append(dark, EdgeRegion)
 	}
-	return false
+	return dark
 }

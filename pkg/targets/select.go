@@ -1,9 +1,10 @@
 // Package targets is `go run . targets --stack S --region R`: the last-resort flags that limit a
-// `pulumi up` to one surviving region while the other is dark. It runs the program under the offline
-// model (no AWS call) and selects every regional, non-IAM resource of the surviving region; it never
-// selects IAM, Route 53, CloudFront, CloudFront's certificate (the us-east-1 viewer certificate),
-// WAF of CLOUDFRONT scope, Budgets, or anything of another region. IAM, Route 53 and CloudFront are
-// controlled from us-east-1; an update touching them needs that region's control planes.
+// `pulumi up` to what is reachable while a region is dark. It runs the program under the offline
+// model (no AWS call) and selects every resource of the surviving region and, while us-east-1 is up,
+// the global ones whose control plane lives there (IAM, Route 53, CloudFront, CloudFront's viewer
+// certificate, CLOUDFRONT-scope WAF, Budgets) and the edge's other resources in us-east-1. It never
+// selects a resource of a dark region (nor its provider); when us-east-1 is dark it leaves the
+// global ones out and says so.
 package targets
 
 import (
@@ -13,22 +14,17 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
 
-// Reasons a resource of the surviving region is left out.
+// EdgeRegion hosts the control planes of IAM, Route 53, CloudFront (and its ACM certificates and
+// CLOUDFRONT-scope WAF) and Budgets.
+const EdgeRegion = "us-east-1"
+
+// Reasons a resource is left out.
 const (
 	ReasonOtherRegion = "other region"
 	ReasonNoRegion    = "no region (not an AWS resource)"
-	ReasonGlobal      = "global control plane (us-east-1)"
-	ReasonIAM         = "IAM (global, controlled from us-east-1)"
+	ReasonGlobal      = "global control plane in us-east-1, which is dark"
+	ReasonIAM         = "IAM (global, controlled from us-east-1, which is dark)"
 )
-
-// globalPrefixes are type prefixes of services whose control plane is global (us-east-1), whatever
-// provider registers them.
-var globalPrefixes = []string{
-	"aws:iam/",        // IAM
-	"aws:route53/",    // Route 53 records, zones, health checks
-	"aws:cloudfront/", // CloudFront distributions, policies, functions
-	"aws:budgets/",    // AWS Budgets
-}
 
 // Selection is the outcome for one stack and surviving region.
 type Selection struct {
@@ -36,6 +32,8 @@ type Selection struct {
 	Dark     []string  `json:"darkRegions"`
 	Targets  []string  `json:"targets"`  // URNs to pass as --target
 	Excluded []Skipped `json:"excluded"` // every other custom resource and why
+	// GlobalLeftOut names the global services left out because us-east-1 is dark (empty otherwise).
+	GlobalLeftOut []string `json:"globalLeftOut"`
 }
 
 // Skipped is a resource the selection leaves out.
@@ -44,8 +42,14 @@ type Skipped struct {
 	Reason string `json:"reason"`
 }
 
-// Select picks the URNs a targeted update of region may touch from a whole-program recording.
+// Select picks the URNs a targeted update may touch from a whole-program recording, with region
+// surviving and the dark regions down: everything of region, and of us-east-1 unless it is dark
+// (global services included). A region that is neither region nor us-east-1 is never selected.
 func Select(resources []*offline.Resource, region string, dark []string) Selection {
+	reachable := map[string]bool{region: true}
+	if !contains(dark, EdgeRegion) {
+		reachable[EdgeRegion] = true
+	}
 	viewerCerts := map[string]bool{}    // ARNs of certificates CloudFront serves
 	cloudFrontAcls := map[string]bool{} // ARNs/ids of WebACLs of CLOUDFRONT scope
 	for _, r := range resources {
@@ -60,10 +64,12 @@ func Select(resources []*offline.Resource, region string, dark []string) Selecti
 			}
 		}
 	}
-	s := Selection{Region: region, Dark: dark, Targets: []string{}, Excluded: []Skipped{}}
+	s := Selection{Region: region, Dark: dark, Targets: []string{}, Excluded: []Skipped{}, GlobalLeftOut: []string{}}
+	leftOut := map[string]bool{}
 	for _, r := range resources {
-		if r.Type == "pulumi:providers:aws" && (r.Region == region || r.Str("region") == region) {
-			// The surviving region's provider is targeted explicitly. Older engines treat every provider
+		if r.Type == "pulumi:providers:aws" && (reachable[r.Region] || reachable[r.Str("region")]) {
+			// The reachable regions' providers (the surviving region's, and us-east-1's while it is up)
+			// are targeted explicitly. Older engines treat every provider
 			// as implicitly targeted (pulumi/pulumi#17746); pulumi/pulumi#24259 (2026) stops configuring
 			// untargeted providers, and whether one that targeted resources use then takes the program's
 			// new settings (defaultTags after a `tags` change) or its old state is not documented.
@@ -76,47 +82,96 @@ func Select(resources []*offline.Resource, region string, dark []string) Selecti
 		if !r.Custom || strings.HasPrefix(r.Type, "pulumi:providers:") {
 			continue // components hold nothing; other providers are configured, never targeted
 		}
-		reason := reasonToSkip(r, region, viewerCerts, cloudFrontAcls)
+		service := globalService(r, viewerCerts, cloudFrontAcls)
+		reason := reasonToSkip(r, reachable, service)
 		if reason == "" {
 			s.Targets = append(s.Targets, r.URN)
 			continue
 		}
+		if service != "" && !reachable[EdgeRegion] {
+			leftOut[service] = true
+		}
 		s.Excluded = append(s.Excluded, Skipped{URN: r.URN, Reason: reason})
 	}
+	for service := range leftOut {
+		s.GlobalLeftOut = append(s.GlobalLeftOut, service)
+	}
+	sort.Strings(s.GlobalLeftOut)
 	sort.Strings(s.Targets)
 	sort.Slice(s.Excluded, func(i, j int) bool { return s.Excluded[i].URN < s.Excluded[j].URN })
 	return s
 }
 
-// reasonToSkip says why r is not part of region's targeted update, or "" when it is.
-func reasonToSkip(r *offline.Resource, region string, viewerCerts, cloudFrontAcls map[string]bool) string {
-	switch {
-	case r.Region == "":
-		return ReasonNoRegion
-	case r.Region != region:
-		return ReasonOtherRegion
-	case strings.HasPrefix(r.Type, "aws:iam/"):
-		return ReasonIAM
-	}
-	for _, p := range globalPrefixes {
+// Global services, as Selection.GlobalLeftOut names them.
+const (
+	ServiceIAM         = "IAM"
+	ServiceRoute53     = "Route 53"
+	ServiceCloudFront  = "CloudFront"
+	ServiceBudgets     = "Budgets"
+	ServiceViewerCert  = "CloudFront's viewer certificate"
+	ServiceCloudFrontW = "WAF of CLOUDFRONT scope"
+)
+
+// globalPrefixes map type prefixes of services whose control plane is global (us-east-1), whatever
+// provider registers them.
+var globalPrefixes = map[string]string{
+	"aws:iam/":        ServiceIAM,
+	"aws:route53/":    ServiceRoute53,
+	"aws:cloudfront/": ServiceCloudFront,
+	"aws:budgets/":    ServiceBudgets,
+}
+
+// globalService names the global service r belongs to, or "" for a regional resource.
+func globalService(r *offline.Resource, viewerCerts, cloudFrontAcls map[string]bool) string {
+	for p, service := range globalPrefixes {
 		if strings.HasPrefix(r.Type, p) {
-			return ReasonGlobal
+			return service
 		}
 	}
 	switch r.Type {
 	case "aws:acm/certificate:Certificate":
 		if arn := r.Outputs["arn"]; arn.IsString() && viewerCerts[arn.StringValue()] {
-			return ReasonGlobal + ": CloudFront's viewer certificate"
+			return ServiceViewerCert
 		}
 	case "aws:acm/certificateValidation:CertificateValidation":
 		if viewerCerts[r.Str("certificateArn")] {
-			return ReasonGlobal + ": CloudFront's viewer certificate"
+			return ServiceViewerCert
 		}
 	}
 	if strings.HasPrefix(r.Type, "aws:wafv2/") {
 		if r.Str("scope") == "CLOUDFRONT" || cloudFrontAcls[r.Str("resourceArn")] || strings.Contains(r.Str("resourceArn"), ":global/webacl/") {
-			return ReasonGlobal + ": WAF of CLOUDFRONT scope"
+			return ServiceCloudFrontW
 		}
 	}
 	return ""
+}
+
+// reasonToSkip says why r is not part of the targeted update, or "" when it is. A global service's
+// resource needs us-east-1 up and its own provider's region reachable (never the dark region's
+// provider).
+func reasonToSkip(r *offline.Resource, reachable map[string]bool, service string) string {
+	switch {
+	case r.Region == "":
+		return ReasonNoRegion
+	case service != "" && !reachable[EdgeRegion]:
+		switch service {
+		case ServiceIAM:
+			return ReasonIAM
+		case ServiceViewerCert, ServiceCloudFrontW:
+			return ReasonGlobal + ": " + service
+		}
+		return ReasonGlobal
+	case !reachable[r.Region]:
+		return ReasonOtherRegion
+	}
+	return ""
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
 }

@@ -2,7 +2,6 @@ package targets
 
 import (
 	"bytes"
-	"strings"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
@@ -21,10 +20,10 @@ func res(typ, name, region string, inputs map[string]any, outputs map[string]any
 	return r
 }
 
-func TestSelectKeepsRegionalNonIAMResourcesOfTheSurvivingRegion(t *testing.T) {
+func fixture() []*offline.Resource {
 	viewer := "arn:aws:acm:us-east-1:123456789012:certificate/viewer"
 	acl := "arn:aws:wafv2:us-east-1:123456789012:global/webacl/edge/1"
-	rs := []*offline.Resource{
+	return []*offline.Resource{
 		res("aws:ec2/vpc:Vpc", "vpc-east", "us-east-1", nil, nil),
 		res("aws:ec2/vpc:Vpc", "vpc-west", "us-west-2", nil, nil),
 		res("aws:iam/role:Role", "role-east", "us-east-1", nil, nil),
@@ -39,18 +38,45 @@ func TestSelectKeepsRegionalNonIAMResourcesOfTheSurvivingRegion(t *testing.T) {
 		res("aws:wafv2/webAclLoggingConfiguration:WebAclLoggingConfiguration", "edge-waf-logging", "us-east-1", map[string]any{"resourceArn": acl}, nil),
 		res("aws:wafv2/webAcl:WebAcl", "regional-waf", "us-east-1", map[string]any{"scope": "REGIONAL"}, nil),
 		res("random:index/randomPassword:RandomPassword", "secret", "", nil, nil),
-		{Type: "pulumi:providers:aws", Name: "aws-us-east-1", Region: "us-east-1", Custom: true, URN: "provider"},
+		{Type: "pulumi:providers:aws", Name: "aws-us-east-1", Region: "us-east-1", Custom: true, URN: "provider-east"},
 		{Type: "multi-region-ha:compute:Compute", Name: "compute-us-east-1", URN: "component"},
+		res("aws:iam/role:Role", "role-west", "us-west-2", nil, nil),
+		{Type: "pulumi:providers:aws", Name: "aws-us-west-2", Region: "us-west-2", Custom: true, URN: "provider-west"},
 	}
+}
+
+func TestSelectWithUsEast1UpTakesTheGlobalServices(t *testing.T) {
+	rs := fixture()
 	east := Select(rs, "us-east-1", []string{"us-west-2"})
-	assert.Equal(t, []string{"provider", rs[9].URN, rs[0].URN, rs[12].URN}, east.Targets, "the VPC, the ALB certificate, a REGIONAL WebACL and the provider of us-east-1")
+	var want []string
+	for i := 0; i <= 12; i++ {
+		if i != 1 {
+			want = append(want, rs[i].URN)
+		}
+	}
+	want = append(want, "provider-east")
+	assert.ElementsMatch(t, want, east.Targets, "everything of us-east-1: its regional resources and IAM, Route 53, CloudFront, Budgets, the viewer certificate and the CLOUDFRONT WebACL")
 	reasons := map[string]string{}
 	for _, s := range east.Excluded {
 		reasons[s.URN] = s.Reason
 	}
-	assert.Len(t, reasons, 11, "every other custom resource is accounted for")
-	assert.Equal(t, ReasonOtherRegion, reasons[rs[1].URN])
+	assert.Equal(t, map[string]string{rs[1].URN: ReasonOtherRegion, rs[13].URN: ReasonNoRegion, rs[16].URN: ReasonOtherRegion}, reasons,
+		"only the dark region's resources (its IAM role on the dark provider included) and what is not AWS")
+	assert.Empty(t, east.GlobalLeftOut)
+}
+
+func TestSelectWithUsEast1DarkLeavesOutTheGlobalServicesAndSaysWhich(t *testing.T) {
+	rs := fixture()
+	west := Select(rs, "us-west-2", []string{"us-east-1"})
+	assert.ElementsMatch(t, []string{rs[1].URN, "provider-west"}, west.Targets, "nothing of the dark region (its provider included) or of the global control planes")
+	reasons := map[string]string{}
+	for _, s := range west.Excluded {
+		reasons[s.URN] = s.Reason
+	}
+	assert.Len(t, reasons, 14, "every other custom resource is accounted for")
+	assert.Equal(t, ReasonOtherRegion, reasons[rs[0].URN])
 	assert.Equal(t, ReasonIAM, reasons[rs[2].URN])
+	assert.Equal(t, ReasonIAM, reasons[rs[16].URN], "the surviving region's own role is IAM, controlled from us-east-1")
 	for _, i := range []int{3, 4, 5, 6} {
 		assert.Equal(t, ReasonGlobal, reasons[rs[i].URN], rs[i].Name)
 	}
@@ -60,10 +86,9 @@ func TestSelectKeepsRegionalNonIAMResourcesOfTheSurvivingRegion(t *testing.T) {
 	for _, i := range []int{10, 11} {
 		assert.Contains(t, reasons[rs[i].URN], "WAF of CLOUDFRONT scope", rs[i].Name)
 	}
+	assert.Equal(t, ReasonOtherRegion, reasons[rs[12].URN], "a REGIONAL WebACL of the dark region")
 	assert.Equal(t, ReasonNoRegion, reasons[rs[13].URN])
-
-	west := Select(rs, "us-west-2", []string{"us-east-1"})
-	assert.Equal(t, []string{rs[1].URN}, west.Targets, "nothing of the dark region (its provider included) or the global control planes")
+	assert.Equal(t, []string{ServiceBudgets, ServiceCloudFront, ServiceViewerCert, ServiceIAM, ServiceRoute53, ServiceCloudFrontW}, west.GlobalLeftOut)
 }
 
 func TestMainRefusesBadFlags(t *testing.T) {
@@ -83,5 +108,5 @@ func TestMainRefusesBadFlags(t *testing.T) {
 	var out, errOut bytes.Buffer
 	assert.Equal(t, ExitOK, Main([]string{"--help"}, program, &out, &errOut))
 	assert.Contains(t, errOut.String(), "usage: go run . targets --stack S --region R")
-	assert.True(t, strings.Contains(errOut.String(), "Never selects IAM"))
+	assert.Contains(t, errOut.String(), "Never selects a resource of the dark region")
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 )
 
 // SecurityHeaders are the response headers the viewer name must carry (CloudFront's managed
@@ -77,31 +76,6 @@ func (v *verifier) checkViewer(ctx context.Context, url string) {
 	default:
 		v.add("viewer-security-headers", Pass, strings.Join(SecurityHeaders, ", "))
 	}
-}
-
-// checkDirectAlb: from the operator's machine an ALB must give nothing (its security groups admit
-// only CloudFront's origin-facing ranges and Route 53's health checkers). A refused or timed-out
-// connection passes; any HTTP answer fails.
-func (v *verifier) checkDirectAlb(ctx context.Context, region, name string) {
-	cfg := v.baseTLS()
-	// The ALB's certificate names the regional origin, not the ALB's own name: what matters is
-	// whether anything answers at all.
-	cfg.InsecureSkipVerify = true
-	ctx, cancel := context.WithTimeout(ctx, v.o.RequestTimeout)
-	defer cancel()
-	url := name
-	if !strings.Contains(url, "://") {
-		url = "https://" + name
-	}
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url+"/", nil)
-	start := time.Now()
-	resp, err := v.client(cfg).Do(req)
-	if err != nil {
-		v.add("alb-direct-"+region, Pass, fmt.Sprintf("%s gives nothing after %s (%s)", name, time.Since(start).Round(time.Millisecond), shortErr(err)))
-		return
-	}
-	resp.Body.Close()
-	v.add("alb-direct-"+region, Fail, fmt.Sprintf("%s answered HTTP %d directly: its security groups admit more than CloudFront and Route 53's checkers", name, resp.StatusCode))
 }
 
 func shortErr(err error) string {

@@ -46,6 +46,8 @@ type Deps struct {
 	Config   func(dir, stack string) (*stacks.Config, error)
 	Now      func() time.Time
 	Progress io.Writer
+	// Direct is how the direct-ALB check resolves and dials (zero: the system resolver, ports 443 and 80).
+	Direct DirectNet
 }
 
 type verifier struct {

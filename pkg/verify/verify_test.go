@@ -10,7 +10,8 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"strings"
+	"os"
+	"syscall"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -150,6 +151,38 @@ func viewer(t *testing.T, minTLS uint16, headers bool) *httptest.Server {
 	return srv
 }
 
+// ALB names as the stack exports them, and the addresses the fake resolver gives them.
+const albEast, albWest = "alb-east-123.us-east-1.elb.amazonaws.com", "alb-west-456.us-west-2.elb.amazonaws.com"
+
+var albAddresses = map[string]string{albEast: "192.0.2.10", albWest: "192.0.2.20"}
+
+// closedNet resolves the two ALB names and refuses every connection, except the addresses (ip:port)
+// in open, which dial the given behaviour instead.
+func closedNet(open map[string]func(ctx context.Context) (net.Conn, error)) DirectNet {
+	return DirectNet{
+		Resolve: func(_ context.Context, host string) ([]string, error) {
+			if ip, ok := albAddresses[host]; ok {
+				return []string{ip}, nil
+			}
+			return nil, &net.DNSError{Err: "no such host", Name: host, IsNotFound: true}
+		},
+		Dial: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if f, ok := open[addr]; ok {
+				return f(ctx)
+			}
+			return nil, &net.OpError{Op: "dial", Net: network, Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)}
+		},
+	}
+}
+
+// dialTo dials a real local address (a test server) in place of the ALB's.
+func dialTo(addr string) func(ctx context.Context) (net.Conn, error) {
+	return func(ctx context.Context) (net.Conn, error) {
+		var d net.Dialer
+		return d.DialContext(ctx, "tcp", addr)
+	}
+}
+
 // closedAddress is a local port nothing listens on: connections are refused.
 func closedAddress(t *testing.T) string {
 	l, err := net.Listen("tcp", "127.0.0.1:0")
@@ -170,11 +203,15 @@ func outputs(viewerURL, albEast, albWest string) staticOutputs {
 	}
 }
 
-func verifyWith(t *testing.T, outs staticOutputs, a *account, trust *httptest.Server) (int, *Report, string) {
+func verifyWith(t *testing.T, outs staticOutputs, a *account, trust *httptest.Server, direct ...DirectNet) (int, *Report, string) {
 	pool := x509.NewCertPool()
 	pool.AddCert(trust.Certificate())
 	deps := &Deps{Outputs: outs, Clients: a, TLS: &tls.Config{RootCAs: pool},
-		Config: func(dir, stack string) (*stacks.Config, error) { return liveops.LoadConfig("../..", stack) }}
+		Config: func(dir, stack string) (*stacks.Config, error) { return liveops.LoadConfig("../..", stack) },
+		Direct: closedNet(nil)}
+	if len(direct) > 0 {
+		deps.Direct = direct[0]
+	}
 	var out, errOut bytes.Buffer
 	code := runMain([]string{"--stack", "staging", "--format", "json", "--request-timeout", "2s"}, &out, &errOut, deps)
 	if out.Len() == 0 {
@@ -198,7 +235,7 @@ func lag(ms float64) *float64 { return &ms }
 func TestHealthyStackPasses(t *testing.T) {
 	good := viewer(t, tls.VersionTLS12, true)
 	a := &account{writers: []string{"us-east-1"}, primaryOK: true, lag: lag(120), alarmExists: true}
-	code, r, stderr := verifyWith(t, outputs(good.URL, closedAddress(t), closedAddress(t)), a, good)
+	code, r, stderr := verifyWith(t, outputs(good.URL, albEast, albWest), a, good)
 	require.NotNil(t, r, stderr)
 	assert.Equal(t, ExitPassed, code, r.Checks)
 	assert.Equal(t, map[string]string{
@@ -216,13 +253,13 @@ func TestEachFaultFailsItsCheck(t *testing.T) {
 	cases := []struct {
 		name    string
 		viewer  *httptest.Server
-		albWest func() string
+		direct  map[string]func(ctx context.Context) (net.Conn, error)
 		account account
 		fails   []string
 	}{
 		{"TLS 1.1 accepted", viewer(t, tls.VersionTLS10, true), nil, account{writers: []string{"us-east-1"}, primaryOK: true, lag: lag(1), alarmExists: true}, []string{"viewer-https"}},
 		{"no security headers", viewer(t, tls.VersionTLS12, false), nil, account{writers: []string{"us-east-1"}, primaryOK: true, lag: lag(1), alarmExists: true}, []string{"viewer-security-headers"}},
-		{"ALB answers directly", good, func() string { return strings.TrimPrefix(good.URL, "https://") }, account{writers: []string{"us-east-1"}, primaryOK: true, lag: lag(1), alarmExists: true}, []string{"alb-direct-us-west-2"}},
+		{"ALB answers directly", good, map[string]func(ctx context.Context) (net.Conn, error){"192.0.2.20:443": dialTo(good.Listener.Addr().String())}, account{writers: []string{"us-east-1"}, primaryOK: true, lag: lag(1), alarmExists: true}, []string{"alb-direct-us-west-2"}},
 		{"two writers", good, nil, account{writers: []string{"us-east-1", "us-west-2"}, primaryOK: true, lag: lag(1), alarmExists: true}, []string{"single-global-primary"}},
 		{"PRIMARY unhealthy while home writes", good, nil, account{writers: []string{"us-east-1"}, primaryOK: false, lag: lag(1), alarmExists: true}, []string{"health-check-primary"}},
 		{"PRIMARY healthy after a failover", good, nil, account{writers: []string{"us-west-2"}, primaryOK: true, lag: lag(1), alarmExists: true}, []string{"health-check-primary"}},
@@ -234,12 +271,8 @@ func TestEachFaultFailsItsCheck(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			west := closedAddress(t)
-			if tc.albWest != nil {
-				west = tc.albWest()
-			}
 			a := tc.account
-			code, r, stderr := verifyWith(t, outputs(tc.viewer.URL, closedAddress(t), west), &a, tc.viewer)
+			code, r, stderr := verifyWith(t, outputs(tc.viewer.URL, albEast, albWest), &a, tc.viewer, closedNet(tc.direct))
 			require.NotNil(t, r, stderr)
 			assert.Equal(t, ExitFailed, code)
 			var failed []string
@@ -255,7 +288,7 @@ func TestEachFaultFailsItsCheck(t *testing.T) {
 
 func TestCalculatedHealthChecksAreReadFromTheirMetric(t *testing.T) {
 	good := viewer(t, tls.VersionTLS12, true)
-	outs := outputs(good.URL, closedAddress(t), closedAddress(t))
+	outs := outputs(good.URL, albEast, albWest)
 	delete(outs, "healthCheckId")
 	outs["healthCheckIds"] = map[string]any{"primary": "hc-calc", "us-west-2-liveness": "hc-live"}
 	outs["regionProbeUrls"] = map[string]any{"us-east-1": good.URL + "/_probe/us-east-1/health", "us-west-2": good.URL + "/_probe/us-west-2/health"}

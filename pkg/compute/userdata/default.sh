@@ -1,7 +1,9 @@
 #!/bin/bash
 # Default application of multi-region-ha: a small HTTP service on Amazon Linux 2023 that implements
 # the contract Route 53's failover needs (README, "Custom application") and writes through the
-# Aurora global writer endpoint. Replace it with `compute.userData` or an AMI of your own.
+# Aurora global writer endpoint while its region hosts the global primary, or, with
+# database.writeForwarding, through its own region's cluster (Aurora forwards the write) while it
+# is the secondary. Replace it with `compute.userData` or an AMI of your own.
 #
 # The component fills in its placeholders (listed in the README; your own script may use them too):
 # the app port, the liveness and global-primary paths, the topology cache's refresh and hold, and
@@ -27,6 +29,7 @@ PRIMARY_HOLD_SECONDS=__PRIMARY_HOLD_SECONDS__
 GLOBAL_CLUSTER_ID=__GLOBAL_CLUSTER_ID__
 DB_SECRET_PREFIX=__DB_SECRET_PREFIX__
 STACK=__STACK__
+WRITE_FORWARDING=__WRITE_FORWARDING__
 REGION_HEADER=__REGION_HEADER__
 APP_REGION=$(metadata placement/region)
 APP_ZONE=$(metadata placement/availability-zone)
@@ -34,8 +37,9 @@ APP_INSTANCE_ID=$(metadata instance-id)
 ENV
 
 cat > /opt/webapp/server.py <<'PY'
-"""Liveness, global-primary (topology, cached) and a write through the global writer endpoint."""
-import json, os, subprocess, threading, time
+"""Liveness, global-primary (topology, cached) and a write: through the global writer endpoint while
+this region hosts the global primary, forwarded through this region's cluster while it does not."""
+import json, os, subprocess, threading, time, uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 E = os.environ
@@ -52,12 +56,26 @@ TOPOLOGY = {
     "mysql": ["SELECT AWS_REGION FROM information_schema.aurora_global_db_status WHERE DURABILITY_LAG_IN_MILLISECONDS = -1",
               "SELECT AWS_REGION FROM information_schema.aurora_global_db_instance_status WHERE SESSION_ID = 'MASTER_SESSION_ID'"],
 }
-WRITE = {
-    "postgres": "CREATE TABLE IF NOT EXISTS visits (id bigserial PRIMARY KEY, region text, at timestamptz DEFAULT now()); "
-                "INSERT INTO visits (region) VALUES ('%s')",
-    "mysql": "CREATE TABLE IF NOT EXISTS visits (id BIGINT AUTO_INCREMENT PRIMARY KEY, region VARCHAR(32), "
-             "at TIMESTAMP DEFAULT CURRENT_TIMESTAMP); INSERT INTO visits (region) VALUES ('%s')",
+# The schema is created once, by the writer, over the global writer endpoint. A forwarded session
+# runs only DML: Aurora forwards neither DDL nor sequences (nextval/setval, and so no serial or
+# AUTO_INCREMENT key), so the key is a uuid the application generates. The table is not the
+# `visits` of earlier versions, whose key was a sequence.
+SCHEMA = {
+    "postgres": "CREATE TABLE IF NOT EXISTS visit_events (id uuid PRIMARY KEY, region text NOT NULL, "
+                "at timestamptz NOT NULL DEFAULT now())",
+    "mysql": "CREATE TABLE IF NOT EXISTS visit_events (id CHAR(36) PRIMARY KEY, region VARCHAR(32) NOT NULL, "
+             "at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
 }
+INSERT = "INSERT INTO visit_events (id, region) VALUES ('%s', '%s')"
+# Read-your-writes for a forwarded session, set by the session itself (Aurora MySQL forwards nothing
+# while aurora_replica_read_consistency is empty; Aurora PostgreSQL forwards only while
+# apg_write_forward.consistency_mode is SESSION, EVENTUAL or GLOBAL; both groups set it too).
+CONSISTENCY = {
+    "postgres": "SET apg_write_forward.consistency_mode = 'SESSION'",
+    "mysql": "SET aurora_replica_read_consistency = 'SESSION'",
+}
+FORWARDING = E.get("WRITE_FORWARDING", "false") == "true"
+schema = {"ready": False, "lock": threading.Lock()}
 state = {"primary": False, "at": 0.0, "primaryRegion": None, "error": "not checked yet"}
 db = {}
 # A cluster that left the global database (detached after a failover) may still read itself as the
@@ -93,19 +111,44 @@ def discover():
     return db
 
 
-def sql(host, statement, timeout=3):
-    """Runs statement against host; returns the first column of every row."""
+def sql(host, statements, timeout=3):
+    """Runs statements (one string or a list) in one session on host; returns the first column of every row."""
     d = discover()
+    statements = [statements] if isinstance(statements, str) else statements
     if d["engine"] == "postgres":
-        cmd = ["psql", "-At", "-v", "ON_ERROR_STOP=1", "-c", statement,
-               "host=%s port=%s dbname=%s user=%s sslmode=require connect_timeout=%d" % (host, d["port"], d["dbname"], d["username"], timeout)]
+        cmd = ["psql", "-At", "-v", "ON_ERROR_STOP=1"]
+        for statement in statements:  # each -c is its own query, all in one session
+            cmd += ["-c", statement]
+        cmd.append("host=%s port=%s dbname=%s user=%s sslmode=require connect_timeout=%d" % (host, d["port"], d["dbname"], d["username"], timeout))
         env = dict(E, PGPASSWORD=d["password"])
     else:
         cmd = ["mysql", "-h", host, "-P", str(d["port"]), "-u", d["username"], "-D", d["dbname"], "--ssl",
-               "--connect-timeout=%d" % timeout, "-N", "-B", "-e", statement]
+               "--connect-timeout=%d" % timeout, "-N", "-B", "-e", "; ".join(statements)]
         env = dict(E, MYSQL_PWD=d["password"])
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout + 5, env=env, check=True)
     return [line.split("\t")[0] for line in out.stdout.splitlines() if line.strip()]
+
+
+def ensure_schema(d):
+    """Creates the table once, on the global writer endpoint (only the writer runs DDL)."""
+    with schema["lock"]:  # the refresh thread and a request may both get here first
+        if not schema["ready"]:
+            sql(d["host"], SCHEMA[d["engine"]])
+            schema["ready"] = True
+
+
+def write(d):
+    """Records one visit; returns the path it took ("writer" or "forwarded")."""
+    row = INSERT % (uuid.uuid4(), REGION)
+    secondary = state["primaryRegion"] not in (None, REGION) and time.time() - state["at"] <= HOLD
+    if FORWARDING and secondary:
+        # This region's cluster forwards DML to the primary: its reader endpoint (a secondary's
+        # cluster endpoint is inactive), never a statement Aurora cannot forward.
+        sql(d["local"], [CONSISTENCY[d["engine"]], row])
+        return "forwarded"
+    ensure_schema(d)
+    sql(d["host"], row)  # the global writer endpoint
+    return "writer"
 
 
 def is_member():
@@ -131,6 +174,8 @@ def refresh_forever():
                 claims = status[0] == REGION and is_member() is not False
                 state.update(primary=claims, primaryRegion=status[0], at=time.time(),
                              error=None if claims or status[0] != REGION else "this region's cluster left the global cluster")
+                if claims:  # the writer creates the schema before any forwarded write needs it
+                    ensure_schema(d)
             else:
                 state["error"] = "topology in transition: %s / %s" % (status, instances)
         except Exception as e:  # keep the last answer through a blip, for at most HOLD seconds
@@ -169,15 +214,22 @@ class Handler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def do_POST(self):
+        # Consume the body, or it would be read as the next request on this keep-alive connection.
+        length = int(self.headers.get("Content-Length") or 0)
+        if length > 65536:
+            self.close_connection = True
+        elif length > 0:
+            self.rfile.read(length)
         if self.path.split("?", 1)[0] != "/visits":
             return self.send(404, {"error": "not found"})
         try:
-            d = discover()
-            sql(d["host"], WRITE[d["engine"]] % REGION)  # the global writer endpoint
-            self.send(201, {"recorded": True, **WHERE})
+            path = write(discover())
+            self.send(201, {"recorded": True, "path": path, **WHERE})
         except Exception:
-            # Before the standby is promoted its region has no path to the writer: reads work, writes do not.
-            self.send(503, {"error": "writes are unavailable in %s until it hosts the global primary" % REGION, **WHERE})
+            # Without forwarding the standby's region has no path to the writer: reads work, writes
+            # wait for a promotion (or the schema does not exist yet: the writer creates it).
+            self.send(503, {"error": "writes are unavailable in %s until it hosts the global primary%s" % (
+                REGION, "" if FORWARDING else " (database.writeForwarding is off)"), **WHERE})
 
 
 threading.Thread(target=refresh_forever, daemon=True).start()

@@ -329,11 +329,20 @@ func CheckWriteForwarding(engine, version string) error {
 // a session read its own forwarded writes.
 var ReadConsistencyParameter = Parameter{Name: "aurora_replica_read_consistency", Value: "SESSION", ApplyMethod: Immediate}
 
+// PostgresConsistencyParameter is the Aurora PostgreSQL cluster parameter that enables forwarding
+// for sessions ("apg_write_forward.consistency_mode is a DB parameter and DB cluster parameter that
+// enables write forwarding"; SESSION, EVENTUAL or GLOBAL forward, OFF does not). SESSION is AWS's
+// default; the groups set it so a changed default or an operator's OFF cannot silently stop forwarding.
+var PostgresConsistencyParameter = Parameter{Name: "apg_write_forward.consistency_mode", Value: "SESSION", ApplyMethod: Immediate}
+
 // ClusterParametersFor is ClusterParameters plus what write forwarding needs on the engine.
 func ClusterParametersFor(engine string, rpoSeconds int, writeForwarding bool) []Parameter {
 	params := ClusterParameters(engine, rpoSeconds)
-	if writeForwarding && engine == MySQL {
-		params = append(params, ReadConsistencyParameter)
+	if !writeForwarding {
+		return params
 	}
-	return params
+	if engine == MySQL {
+		return append(params, ReadConsistencyParameter)
+	}
+	return append(params, PostgresConsistencyParameter)
 }

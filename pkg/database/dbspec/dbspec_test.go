@@ -194,7 +194,8 @@ func TestWriteForwardingParameters(t *testing.T) {
 	}
 	assert.Contains(t, names(ClusterParametersFor(MySQL, 0, true)), "aurora_replica_read_consistency")
 	assert.NotContains(t, names(ClusterParametersFor(MySQL, 0, false)), "aurora_replica_read_consistency")
-	assert.Equal(t, ClusterParameters(Postgres, 0), ClusterParametersFor(Postgres, 0, true), "PostgreSQL needs no parameter")
+	assert.Equal(t, append(ClusterParameters(Postgres, 0), PostgresConsistencyParameter), ClusterParametersFor(Postgres, 0, true), "PostgreSQL enables forwarding for sessions")
+	assert.Equal(t, ClusterParameters(Postgres, 0), ClusterParametersFor(Postgres, 0, false))
 }
 
 // The default application's global-primary path reads the topology views: Aurora MySQL has their

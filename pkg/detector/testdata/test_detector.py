@@ -43,6 +43,7 @@ class FakeClients:
         self.own_writer = own_writer
         self.watched_api_fails = watched_api_fails
         self.executions = list(executions)
+        self.details = {}
         self.metrics = None
         self.global_status = global_status
 
@@ -83,9 +84,28 @@ class FakeClients:
 
             def describe_execution(self, **kw):
                 test.calls.append(("describe_execution", region, kw))
-                return {"input": json.dumps({"mode": "auto", "trigger": "detector"})}
+                return {"input": json.dumps({"mode": "auto", "trigger": "detector"}),
+                        **test.details.get(kw["executionArn"], {"output": json.dumps({"promoted": {"by": "failover"}})})}
 
         return Client()
+
+
+def resolver(on_standby=True, fails=False):
+    """A fake public DNS: the failover name resolves to the standby's (own region's) ALB or home's."""
+    standby, home = {"198.51.100.7", "198.51.100.8"}, {"203.0.113.4", "203.0.113.5"}
+
+    def resolve(name):
+        if fails:
+            raise OSError("[Errno -3] Temporary failure in name resolution")
+        if name == "origin.app.example.com":
+            return standby if on_standby else home
+        if name == "us-west-2.origin.app.example.com":
+            return standby
+        if name == "us-east-1.origin.app.example.com":
+            return home
+        raise AssertionError("unexpected lookup of " + name)
+
+    return resolve
 
 
 class Handler(unittest.TestCase):
@@ -96,11 +116,12 @@ class Handler(unittest.TestCase):
             "GLOBAL_CLUSTER_ID": "global", "STATE_MACHINE_ARN": "arn:sm",
             # Nothing listens here: the probe sees no answer, as from a dark region.
             "PROBE_URL": "http://127.0.0.1:9/_probe/us-east-1/health", "STALL_MS": "30000",
+            "FAILOVER_NAME": "origin.app.example.com", "OWN_ORIGIN_NAME": "us-west-2.origin.app.example.com",
         })
 
     def test_dark_region_publishes_a_promote_signal(self):
         fake = FakeClients([120000.0, 60000.0], watched_api_fails=True)
-        v = detector.handler({}, None, clients=fake)
+        v = detector.handler({}, None, clients=fake, resolve=resolver())
         self.assertTrue(v["promoteSignal"])
         self.assertEqual("failover", v["mode"])
         self.assertEqual(1.0, fake.metrics["PromoteSignal"])
@@ -116,7 +137,7 @@ class Handler(unittest.TestCase):
 
     def test_silent_lag_metric_counts_as_stopped(self):
         fake = FakeClients([400.0, 350.0], watched_api_fails=True, lag_age=600)
-        v = detector.handler({}, None, clients=fake)
+        v = detector.handler({}, None, clients=fake, resolve=resolver())
         self.assertTrue(v["replicationStopped"], "ten minutes of silence: replication stopped")
         self.assertTrue(v["promoteSignal"])
         window = [c for c in fake.calls if c[0] == "get_metric_data"][0][2]
@@ -126,7 +147,7 @@ class Handler(unittest.TestCase):
         # Aurora publishes the lag per secondary cluster AND the region it replicates from; a query
         # by cluster alone matches nothing and would look like replication stopped.
         fake = FakeClients([400.0, 350.0])
-        detector.handler({}, None, clients=fake)
+        detector.handler({}, None, clients=fake, resolve=resolver())
         call = [c for c in fake.calls if c[0] == "get_metric_data"][0]
         self.assertEqual("us-west-2", call[1], "the standby's own CloudWatch")
         metric = call[2]["MetricDataQueries"][0]["MetricStat"]["Metric"]
@@ -135,7 +156,7 @@ class Handler(unittest.TestCase):
 
     def test_flowing_replication_never_signals(self):
         fake = FakeClients([400.0, 500.0])
-        v = detector.handler({}, None, clients=fake)
+        v = detector.handler({}, None, clients=fake, resolve=resolver())
         self.assertFalse(v["promoteSignal"])
         self.assertEqual(1.0, fake.metrics["Degraded"], "the application is unreachable: a page")
         self.assertEqual("switchover", v["mode"])
@@ -144,7 +165,7 @@ class Handler(unittest.TestCase):
         # 503s (nothing listens on the probe URL) and a lag of 45 s rising, but the writer region's
         # RDS API shows the global cluster available with its writer: not dark, never a promotion.
         fake = FakeClients([50000.0, 45000.0])
-        v = detector.handler({}, None, clients=fake)
+        v = detector.handler({}, None, clients=fake, resolve=resolver())
         self.assertTrue(v["replicationStopped"])
         self.assertTrue(v["writerVeto"])
         self.assertFalse(v["regionDark"])
@@ -155,13 +176,13 @@ class Handler(unittest.TestCase):
 
     def test_global_cluster_not_available_is_no_veto(self):
         fake = FakeClients([50000.0, 45000.0], global_status="failing-over")
-        v = detector.handler({}, None, clients=fake)
+        v = detector.handler({}, None, clients=fake, resolve=resolver())
         self.assertFalse(v["writerVeto"])
         self.assertTrue(v["promoteSignal"])
 
     def test_writer_region_idles(self):
         fake = FakeClients([], own_writer=True)
-        v = detector.handler({}, None, clients=fake)
+        v = detector.handler({}, None, clients=fake, resolve=resolver())
         self.assertFalse(v["watching"])
         self.assertEqual(0.0, fake.metrics["Degraded"])
         self.assertNotIn("ReplicationLagMs", fake.metrics)
@@ -170,10 +191,89 @@ class Handler(unittest.TestCase):
         start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
         fake = FakeClients([120000.0, 60000.0], watched_api_fails=True,
                            executions=[{"executionArn": "arn:exec:1", "status": "SUCCEEDED", "startDate": start}])
-        v = detector.handler({}, None, clients=fake)
+        v = detector.handler({}, None, clients=fake, resolve=resolver())
         self.assertTrue(v["regionDark"])
         self.assertTrue(v["blocked"])
         self.assertEqual(0.0, fake.metrics["PromoteSignal"])
+
+    def test_only_automatic_runs_that_promoted_use_the_budget(self):
+        start = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(hours=3)
+        for status, detail, blocks in [
+            ("SUCCEEDED", {"output": json.dumps({"mode": "auto", "timings": {"promotion": {"skipped": "already the writer"}}})}, False),
+            ("FAILED", {"error": "FailoverFailed"}, False),
+            ("FAILED", {"error": "FailoverFailedAfterPromotion"}, True),
+            ("TIMED_OUT", {}, True),
+            ("ABORTED", {}, True),
+        ]:
+            fake = FakeClients([120000.0, 60000.0], watched_api_fails=True,
+                               executions=[{"executionArn": "arn:exec:1", "status": status, "startDate": start}])
+            fake.details["arn:exec:1"] = detail
+            v = detector.handler({}, None, clients=fake, resolve=resolver())
+            self.assertTrue(v["regionDark"], status)
+            self.assertEqual(blocks, v["blocked"], (status, detail))
+
+
+class GlobalSignal(unittest.TestCase):
+    """The fourth signal: public DNS must name the standby before anything promotes."""
+
+    setUp = Handler.setUp
+
+    def test_partition_never_signals(self):
+        # Everything regional looks dark, but the world's checkers still reach home: DNS names it.
+        fake = FakeClients([120000.0, 60000.0], watched_api_fails=True)
+        v = detector.handler({}, None, clients=fake, resolve=resolver(on_standby=False))
+        self.assertFalse(v["dnsOnStandby"])
+        self.assertFalse(v["regionDark"])
+        self.assertEqual(0.0, fake.metrics["PromoteSignal"])
+        self.assertEqual(1.0, fake.metrics["Degraded"])
+        self.assertEqual(0.0, fake.metrics["DnsOnStandby"])
+
+    def test_dns_failure_is_no_evidence(self):
+        fake = FakeClients([120000.0, 60000.0], watched_api_fails=True)
+        v = detector.handler({}, None, clients=fake, resolve=resolver(fails=True))
+        self.assertFalse(v["promoteSignal"])
+        self.assertTrue(v["degraded"])
+
+    def test_dns_compares_addresses_of_both_names(self):
+        self.assertEqual((True, True), detector.dns_on_standby("origin.app.example.com", "us-west-2.origin.app.example.com", resolver()))
+        self.assertEqual((True, False), detector.dns_on_standby("origin.app.example.com", "us-west-2.origin.app.example.com",
+                                                                resolver(on_standby=False)))
+        self.assertEqual((False, False), detector.dns_on_standby("origin.app.example.com", "us-west-2.origin.app.example.com",
+                                                                 lambda name: set()))
+
+    def test_real_resolver_reads_addresses(self):
+        # An address literal resolves to itself without a network: the real lookup's shape.
+        self.assertEqual({"127.0.0.1"}, detector.resolve_addresses("127.0.0.1"))
+
+    def test_checkers_cut_off_recommends_switchover(self):
+        # The probe reaches home (a local server answers 200), replication flows, DNS names the standby.
+        import http.server
+        import threading
+
+        class OK(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                self.send_response(200)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        server = http.server.HTTPServer(("127.0.0.1", 0), OK)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        try:
+            os.environ["PROBE_URL"] = "http://127.0.0.1:%d/_probe/us-east-1/health" % server.server_port
+            fake = FakeClients([400.0, 350.0])
+            v = detector.handler({}, None, clients=fake, resolve=resolver())
+        finally:
+            server.shutdown()
+        self.assertTrue(v["writerAppUp"])
+        self.assertTrue(v["switchoverRecommended"])
+        self.assertFalse(v["promoteSignal"])
+        self.assertEqual(1.0, fake.metrics["SwitchoverRecommended"])
+        line = detector.evidence({"appStatus": 200, "lagMs": 400.0, "lagAgeSeconds": 60, "writerApiAnswers": True,
+                                  "writerAvailable": True, "dnsAnswers": True}, v, "us-east-1", "us-west-2")
+        self.assertTrue(line.startswith("us-east-1 answers but viewers are sent to us-west-2: SWITCHOVER RECOMMENDED"), line)
+        self.assertIn("public DNS of the failover name: names us-west-2 (standby)", line)
 
 
 if __name__ == "__main__":
