@@ -25,8 +25,28 @@ func withDatabase(cfg map[string]string, database string) map[string]string {
 
 const detectorType = "multi-region-ha:detector:Detector"
 
-func TestAutoFailoverIsOffByDefault(t *testing.T) {
-	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+// Issue 22 case 5, someone always hears: with the committed prod stack (no autoFailover set) each
+// region runs a detector that pages its own region's topic with the promote, switchover and degraded
+// alarms, so a dark us-east-1 home (where Route 53's metrics live) is paged from the standby; nothing
+// starts a runbook (notify). Staging stays off: no detector, no probe behaviours.
+func TestProdDetectorsPageByDefaultStagingIsOff(t *testing.T) {
+	prod := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	require.Len(t, prod.OfType(detectorType), 2, "prod's default is notify")
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		topic := prod.Named("aws:sns/topic:Topic", "observability-"+region+"-alarms")
+		require.NotNil(t, topic, region)
+		for _, suffix := range []string{"-promote", "-switchover", "-degraded"} {
+			a := prod.Named("aws:cloudwatch/metricAlarm:MetricAlarm", "detector-"+region+suffix)
+			require.NotNil(t, a, region+suffix)
+			assert.Equal(t, region, a.Region)
+			assert.Equal(t, []string{topic.Outputs["arn"].StringValue()}, a.Strings("alarmActions"), "pages its own region's topic")
+		}
+	}
+	for _, target := range prod.OfType("aws:cloudwatch/eventTarget:EventTarget") {
+		assert.NotContains(t, target.Str("arn"), ":stateMachine:", "notify never starts a runbook: %s", target.Name)
+	}
+
+	m := offlinetest.MustRun(t, "staging", stackConfig(t, "staging"), run)
 	assert.Empty(t, m.OfType(detectorType))
 	for _, fn := range m.OfType("aws:lambda/function:Function") {
 		assert.False(t, strings.HasPrefix(fn.Name, "detector-"), "no detector function: %s", fn.Name)
