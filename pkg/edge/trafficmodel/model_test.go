@@ -41,8 +41,37 @@ func prodSettings(t *testing.T) trafficmodel.Settings {
 	c := cfg.Compute
 	return trafficmodel.Settings{
 		Home: cfg.PrimaryRegion, Standby: cfg.SecondaryRegion, Checks: checks, Records: records,
-		Capacity: trafficmodel.Capacity{HomeMin: c.MinSize, StandbyMin: c.StandbyMinSize, Serving: c.DesiredCapacity, Max: c.MaxSize},
+		Capacity:     trafficmodel.Capacity{HomeMin: c.MinSize, StandbyMin: c.StandbyMinSize, Serving: c.DesiredCapacity, Max: c.MaxSize},
+		TargetHealth: trafficmodel.TargetHealth{IntervalSeconds: edgecalc.TargetHealthIntervalSeconds, UnhealthyThreshold: edgecalc.TargetUnhealthyThreshold},
 	}
+}
+
+// Issue 22 case 10: the 15 s restart row holds because of the thresholds; with the old 10 s x 1
+// checks, or the old 2-failure target health, the same restart moves viewers to the read-only standby.
+func TestRestartMovesTrafficWithLowerThresholds(t *testing.T) {
+	s := prodSettings(t)
+	restart := trafficmodel.World{GlobalPrimary: s.Home, Regions: map[string]trafficmodel.Region{s.Home: {AppRestartSeconds: 15}}}
+	a, err := trafficmodel.Evaluate(s, restart)
+	require.NoError(t, err)
+	assert.Equal(t, s.Home, a.Serves)
+
+	oneFailure := s
+	oneFailure.Checks = append([]edgecalc.HealthCheckSpec(nil), s.Checks...)
+	for i := range oneFailure.Checks {
+		oneFailure.Checks[i].FailureThreshold = 1
+	}
+	a, err = trafficmodel.Evaluate(oneFailure, restart)
+	require.NoError(t, err)
+	assert.Equal(t, s.Standby, a.Serves, "10 s x 1 flips on a 15 s restart")
+
+	twoTargetFailures := s
+	twoTargetFailures.TargetHealth.UnhealthyThreshold = 2
+	a, err = trafficmodel.Evaluate(twoTargetFailures, restart)
+	require.NoError(t, err)
+	assert.Equal(t, s.Standby, a.Serves, "target health of 2 failures empties the target group: the alias turns unhealthy")
+
+	_, err = trafficmodel.Evaluate(trafficmodel.Settings{Home: s.Home, Standby: s.Standby, Checks: s.Checks, Records: s.Records}, restart)
+	assert.ErrorContains(t, err, "target health")
 }
 
 func TestScenarioTable(t *testing.T) {
