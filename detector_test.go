@@ -264,21 +264,32 @@ func planWith(t *testing.T, database string) *plan.Report {
 // The plan puts detection into the database budget: RTO = detection + promotion, per stack, and
 // prices the detectors.
 func TestPlanBudgetsDetectionAndPricesTheDetectors(t *testing.T) {
-	off := planWith(t, "").Failover.Database
+	offPlan := planWith(t, "    autoFailover: off\n")
+	off := offPlan.Failover.Database
 	assert.Equal(t, "off", off.AutoFailover)
+	assert.Equal(t, "2.5 min after a person starts the runbook (autoFailover off: no detector pages)", offPlan.Failover.Writes.Summary)
+	assert.True(t, offPlan.Failover.Writes.AfterPerson)
 	assert.Equal(t, 0, off.DetectionSeconds)
 	assert.Equal(t, plan.PromotionSeconds, off.RTOSeconds)
 	assert.Zero(t, off.ProbeMonthlyUsd)
 	assert.False(t, off.WriteForwarding)
 	assert.Contains(t, off.StandbyWrites, "read-only")
 
-	auto := planWith(t, "    autoFailover: auto\n    autoFailoverAfterMinutes: 5\n    writeForwarding: true\n").Failover.Database
+	autoPlan := planWith(t, "    autoFailover: auto\n    autoFailoverAfterMinutes: 5\n    writeForwarding: true\n")
+	auto := autoPlan.Failover.Database
+	// Writes in auto: (N+1) min + promotion typically; at most FreshSeconds + the stall threshold (a
+	// lag metric gone silent) + (N+1) min + promotion.
+	w := autoPlan.Failover.Writes
+	assert.False(t, w.AfterPerson)
+	assert.Equal(t, 6*60+plan.PromotionSeconds, w.TypicalSeconds)
+	assert.Equal(t, 120+30+6*60+plan.PromotionSeconds, w.BoundSeconds)
+	assert.Equal(t, "8.5 min (at most 11 min: detection, the silent-metric case included, + 2.5 min promotion)", w.Summary)
 	assert.Equal(t, "auto", auto.AutoFailover)
 	assert.Equal(t, 6*60, auto.DetectionSeconds, "5 one-minute datapoints + up to a minute of schedule and evaluation")
 	assert.Equal(t, 6*60+plan.PromotionSeconds, auto.RTOSeconds)
 	assert.True(t, auto.WriteForwarding)
 	assert.Contains(t, auto.StandbyWrites, "forwards writes")
-	// Two detectors: Lambda, 8 custom metrics, API calls, probe requests, 4 alarms and a log key each.
+	// Two detectors: Lambda, 10 custom metrics, API calls, probe requests, 5 alarms and a log key each.
 	assert.Greater(t, auto.ProbeMonthlyUsd, 5.0)
 	assert.Less(t, auto.ProbeMonthlyUsd, 20.0)
 
