@@ -25,8 +25,28 @@ func withDatabase(cfg map[string]string, database string) map[string]string {
 
 const detectorType = "multi-region-ha:detector:Detector"
 
-func TestAutoFailoverIsOffByDefault(t *testing.T) {
-	m := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+// Issue 22 case 5, someone always hears: with the committed prod stack (no autoFailover set) each
+// region runs a detector that pages its own region's topic with the promote, switchover and degraded
+// alarms, so a dark us-east-1 home (where Route 53's metrics live) is paged from the standby; nothing
+// starts a runbook (notify). Staging stays off: no detector, no probe behaviours.
+func TestProdDetectorsPageByDefaultStagingIsOff(t *testing.T) {
+	prod := offlinetest.MustRun(t, "prod", stackConfig(t, "prod"), run)
+	require.Len(t, prod.OfType(detectorType), 2, "prod's default is notify")
+	for _, region := range []string{"us-east-1", "us-west-2"} {
+		topic := prod.Named("aws:sns/topic:Topic", "observability-"+region+"-alarms")
+		require.NotNil(t, topic, region)
+		for _, suffix := range []string{"-promote", "-switchover", "-degraded"} {
+			a := prod.Named("aws:cloudwatch/metricAlarm:MetricAlarm", "detector-"+region+suffix)
+			require.NotNil(t, a, region+suffix)
+			assert.Equal(t, region, a.Region)
+			assert.Equal(t, []string{topic.Outputs["arn"].StringValue()}, a.Strings("alarmActions"), "pages its own region's topic")
+		}
+	}
+	for _, target := range prod.OfType("aws:cloudwatch/eventTarget:EventTarget") {
+		assert.NotContains(t, target.Str("arn"), ":stateMachine:", "notify never starts a runbook: %s", target.Name)
+	}
+
+	m := offlinetest.MustRun(t, "staging", stackConfig(t, "staging"), run)
 	assert.Empty(t, m.OfType(detectorType))
 	for _, fn := range m.OfType("aws:lambda/function:Function") {
 		assert.False(t, strings.HasPrefix(fn.Name, "detector-"), "no detector function: %s", fn.Name)
@@ -244,21 +264,32 @@ func planWith(t *testing.T, database string) *plan.Report {
 // The plan puts detection into the database budget: RTO = detection + promotion, per stack, and
 // prices the detectors.
 func TestPlanBudgetsDetectionAndPricesTheDetectors(t *testing.T) {
-	off := planWith(t, "").Failover.Database
+	offPlan := planWith(t, "    autoFailover: off\n")
+	off := offPlan.Failover.Database
 	assert.Equal(t, "off", off.AutoFailover)
+	assert.Equal(t, "2.5 min after a person starts the runbook (autoFailover off: no detector pages)", offPlan.Failover.Writes.Summary)
+	assert.True(t, offPlan.Failover.Writes.AfterPerson)
 	assert.Equal(t, 0, off.DetectionSeconds)
 	assert.Equal(t, plan.PromotionSeconds, off.RTOSeconds)
 	assert.Zero(t, off.ProbeMonthlyUsd)
 	assert.False(t, off.WriteForwarding)
 	assert.Contains(t, off.StandbyWrites, "read-only")
 
-	auto := planWith(t, "    autoFailover: auto\n    autoFailoverAfterMinutes: 5\n    writeForwarding: true\n").Failover.Database
+	autoPlan := planWith(t, "    autoFailover: auto\n    autoFailoverAfterMinutes: 5\n    writeForwarding: true\n")
+	auto := autoPlan.Failover.Database
+	// Writes in auto: (N+1) min + promotion typically; at most FreshSeconds + the stall threshold (a
+	// lag metric gone silent) + (N+1) min + promotion.
+	w := autoPlan.Failover.Writes
+	assert.False(t, w.AfterPerson)
+	assert.Equal(t, 6*60+plan.PromotionSeconds, w.TypicalSeconds)
+	assert.Equal(t, 120+30+6*60+plan.PromotionSeconds, w.BoundSeconds)
+	assert.Equal(t, "8.5 min (at most 11 min: detection, the silent-metric case included, + 2.5 min promotion)", w.Summary)
 	assert.Equal(t, "auto", auto.AutoFailover)
 	assert.Equal(t, 6*60, auto.DetectionSeconds, "5 one-minute datapoints + up to a minute of schedule and evaluation")
 	assert.Equal(t, 6*60+plan.PromotionSeconds, auto.RTOSeconds)
 	assert.True(t, auto.WriteForwarding)
 	assert.Contains(t, auto.StandbyWrites, "forwards writes")
-	// Two detectors: Lambda, 8 custom metrics, API calls, probe requests, 4 alarms and a log key each.
+	// Two detectors: Lambda, 10 custom metrics, API calls, probe requests, 5 alarms and a log key each.
 	assert.Greater(t, auto.ProbeMonthlyUsd, 5.0)
 	assert.Less(t, auto.ProbeMonthlyUsd, 20.0)
 

@@ -36,6 +36,23 @@ func TestReadmeDiagramIsThePlanDiagram(t *testing.T) {
 	assert.Equal(t, want, got, "paste `go run . plan --stack prod --format mermaid` into README.md")
 }
 
+// The README's failover headline is the prod plan's own numbers (issue 22 case 8): regenerate it
+// from `go run . plan --stack prod --format json` (failover.traffic, failover.writes) when this fails.
+func TestReadmeHeadlineIsThePlans(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	r, err := plan.Build(plan.Options{Dir: ".", Stack: "prod"}, run)
+	require.NoError(t, err)
+	var lines []string
+	for _, line := range strings.Split(string(readme), "\n") {
+		if strings.Contains(line, "reads in ") {
+			lines = append(lines, line)
+		}
+	}
+	require.Len(t, lines, 1, "one headline line says \"reads in ..., writes in ...\"")
+	assert.Contains(t, lines[0], plan.Headline(r.Failover), "the headline's numbers are the plan's")
+}
+
 // Every config key the program reads is in the README's configuration reference.
 func TestReadmeDocumentsEveryConfigKey(t *testing.T) {
 	readme, err := os.ReadFile("README.md")

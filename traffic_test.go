@@ -238,8 +238,15 @@ func TestHealthCheckWiringOnTheRealInputs(t *testing.T) {
 			}
 
 			c := cfg.Compute
+			// The target health the model reads is the one registered on the home region's target group.
+			var tg *offline.Resource
+			for _, g := range m.InRegion("aws:lb/targetGroup:TargetGroup", home) {
+				tg = g
+			}
+			require.NotNil(t, tg)
 			s := trafficmodel.Settings{Home: home, Standby: standby, Checks: checks, Records: records,
-				Capacity: trafficmodel.Capacity{HomeMin: c.MinSize, StandbyMin: c.StandbyMinSize, Serving: c.DesiredCapacity, Max: c.MaxSize}}
+				Capacity:     trafficmodel.Capacity{HomeMin: c.MinSize, StandbyMin: c.StandbyMinSize, Serving: c.DesiredCapacity, Max: c.MaxSize},
+				TargetHealth: trafficmodel.TargetHealth{IntervalSeconds: int(tg.Num("healthCheck.interval")), UnhealthyThreshold: int(tg.Num("healthCheck.unhealthyThreshold"))}}
 			for _, sc := range trafficmodel.Scenarios(home, standby) {
 				a, err := trafficmodel.Evaluate(s, sc.World)
 				require.NoError(t, err, sc.Name)

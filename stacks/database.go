@@ -31,7 +31,7 @@ type Database struct {
 	// and the bound pauses every commit on the writer while no secondary is within it, so after a
 	// failover (the old primary gone) the promoted cluster could not write (see validateDatabase).
 	RpoSeconds int `json:"rpoSeconds"`
-	// AutoFailover is off (default), notify or auto: each region's detector watches the other region
+	// AutoFailover is off (staging's default), notify (prod's default) or auto: each region's detector watches the other region
 	// from its own data plane and, after AutoFailoverAfterMinutes minutes of region-level evidence,
 	// pages (notify, auto) and starts its own region's runbook (auto). See docs/database.md.
 	AutoFailover string `json:"autoFailover"`
@@ -69,6 +69,10 @@ func defaultDatabase(prod bool) Database {
 		AutoFailoverAfterMinutes:         detector.DefaultAfterMinutes,
 	}
 	if prod {
+		// Someone always hears: with off nothing pages when the home region is the dark one and
+		// it is us-east-1 (Route 53's metrics and their alarms live there). notify runs the
+		// detectors in both regions and pages from the standby; a person still decides.
+		d.AutoFailover = detector.ModeNotify
 		d.SecondaryInstances = 2
 		d.BackupRetentionDays = 30
 		d.DeletionProtection = true

@@ -37,7 +37,9 @@ func TestDatabaseDefaultsPerEnvironment(t *testing.T) {
 			assert.Equal(t, 7, d.PerformanceInsightsRetentionDays)
 			assert.Equal(t, tc.interval, d.MonitoringIntervalSeconds)
 			assert.Equal(t, 0, d.RpoSeconds, "no RPO bound in a two-region stack")
-			assert.Equal(t, "off", d.AutoFailover, "automatic failover is opt-in")
+			// Someone always hears (issue 22 case 5): prod's detectors page; promotion stays a person's call.
+			wantMode := map[string]string{"prod": "notify", "staging": "off"}[tc.stack]
+			assert.Equal(t, wantMode, d.AutoFailover, "prod pages (notify); automatic promotion is opt-in")
 			assert.Equal(t, 3, d.AutoFailoverAfterMinutes)
 			assert.False(t, d.WriteForwarding, "write forwarding is opt-in")
 			assert.Equal(t, 5432, d.Port())

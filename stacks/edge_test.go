@@ -123,7 +123,7 @@ func TestEdgeDefaultsPerEnvironment(t *testing.T) {
 	staging, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
 	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", HostedZoneId: testHostedZone, PriceClass: "PriceClass_100", WafRateLimit: 2000,
-		HealthCheckIntervalSeconds: 10, HealthCheckFailureThreshold: 1, LogRetentionDays: 365}, prod.Edge)
+		HealthCheckIntervalSeconds: 10, HealthCheckFailureThreshold: 3, LogRetentionDays: 365}, prod.Edge)
 	assert.Equal(t, Edge{DomainName: "example.com", Hostname: "app", HostedZoneId: testHostedZone, PriceClass: "PriceClass_100", WafRateLimit: 2000,
 		HealthCheckIntervalSeconds: 30, HealthCheckFailureThreshold: 3, LogRetentionDays: 30}, staging.Edge)
 	assert.Equal(t, "app.example.com", prod.Edge.Names().Viewer())
@@ -141,9 +141,10 @@ func TestEdgeSettings(t *testing.T) {
 	assert.Equal(t, "origin.staging.example.com", c.Edge.Names().FailoverOrigin())
 }
 
-// TestCommittedProdFailsOverWithinThreeMinutes is the traffic side of the region failure scenario:
-// with the committed prod stack, users reach the secondary within 3 minutes of the primary failing.
-func TestCommittedProdFailsOverWithin90Seconds(t *testing.T) {
+// The traffic side of the region failure scenario: with the committed prod stack, viewers reach the
+// standby typically 105 s and at most 120 s after a dark primary region (issue 22 case 8), with
+// checks that a 15 s restart of every process does not flip (case 10).
+func TestCommittedProdFailsOverWithin120Seconds(t *testing.T) {
 	raw, err := offline.StackConfig("..", "prod")
 	require.NoError(t, err)
 	values := map[string]string{}
@@ -155,14 +156,15 @@ func TestCommittedProdFailsOverWithin90Seconds(t *testing.T) {
 	c, err := parseT("prod", withEdge(values), nil)
 	require.NoError(t, err)
 	b := c.Edge.FailoverBudget()
-	assert.LessOrEqual(t, b.Total, 90*time.Second, "prod traffic failover budget %v (%+v)", b.Total, b)
-	assert.Equal(t, 90*time.Second, b.Total, "10 s x 1 + 10 s evaluation + 60 s TTL/keep-alive + 2 x 5 s origin attempts")
+	assert.LessOrEqual(t, b.Bound.Total, 120*time.Second, "prod's dark-region bound %v (%+v)", b.Bound.Total, b)
+	assert.Equal(t, 105*time.Second, b.Total, "10 s x 3 + 10 s evaluation + 60 s TTL/keep-alive + 1 x 5 s origin attempt")
+	assert.Equal(t, 114*time.Second, b.Bound.Total, "10 s x 3 + 4 s checker timeout + 10 s + 60 s TTL + 1 x 10 s read timeout")
 	assert.Equal(t, 10, c.Edge.HealthCheckIntervalSeconds)
-	assert.Equal(t, 1, c.Edge.HealthCheckFailureThreshold)
+	assert.Equal(t, 3, c.Edge.HealthCheckFailureThreshold)
 
 	s, err := parseT("staging", withEdge(nil), nil)
 	require.NoError(t, err)
-	assert.Equal(t, 190*time.Second, s.Edge.FailoverBudget().Total, "staging trades speed for fewer false failovers (30 s x 3)")
+	assert.Equal(t, 185*time.Second, s.Edge.FailoverBudget().Total, "staging trades speed for fewer false failovers (30 s x 3)")
 }
 
 func TestEdgeBadConfig(t *testing.T) {

@@ -12,13 +12,15 @@ import (
 // they take a short prefix (AWS appends a unique suffix) and carry their full name in the Name tag.
 const physicalNamePrefix = "mrha-"
 
-// Target group health check: an instance is in service after 2 passes 10 s apart and out after 2
-// failures; deregistration waits 30 s so rollouts are quick.
+// Target group health check (edgecalc, which the traffic model reads): an instance is in service
+// after 2 passes 10 s apart and out after 3 failures, so every process restarting for 15 s never
+// empties the target group (Route 53's alias with EvaluateTargetHealth would move viewers);
+// deregistration waits 30 s so rollouts are quick.
 const (
-	healthCheckInterval       = 10
-	healthCheckTimeout        = 5
-	healthyThreshold          = 2
-	unhealthyThreshold        = 2
+	healthCheckInterval       = edgecalc.TargetHealthIntervalSeconds
+	healthCheckTimeout        = edgecalc.TargetHealthTimeoutSeconds
+	healthyThreshold          = edgecalc.TargetHealthyThreshold
+	unhealthyThreshold        = edgecalc.TargetUnhealthyThreshold
 	deregistrationDelaySecond = 30
 	// healthPathsRulePriority is evaluated before the origin-secret rule (lower number first).
 	healthPathsRulePriority = 5

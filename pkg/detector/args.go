@@ -77,9 +77,9 @@ func CheckMode(mode string) error {
 		}
 	}
 	if mode == "true" || mode == "false" {
-		return fmt.Errorf("is the boolean %s, which is no longer accepted; allowed: %s (off by default)", mode, strings.Join(Modes(), ", "))
+		return fmt.Errorf("is the boolean %s, which is no longer accepted; allowed: %s (default: notify in prod, off in staging)", mode, strings.Join(Modes(), ", "))
 	}
-	return fmt.Errorf("is %q; allowed: %s (off by default)", mode, strings.Join(Modes(), ", "))
+	return fmt.Errorf("is %q; allowed: %s (default: notify in prod, off in staging)", mode, strings.Join(Modes(), ", "))
 }
 
 // CheckAfterMinutes validates database.autoFailoverAfterMinutes.

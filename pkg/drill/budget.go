@@ -21,9 +21,11 @@ const InRegionFailoverAllowance = time.Minute
 
 // Budget is what the drill's measurements are held to.
 type Budget struct {
-	// Traffic is the stack's computed traffic failover budget (detection + evaluation + DNS), from the
-	// edge's own calculation (stacks.Edge.FailoverBudget, pkg/edge/edgecalc): viewers must be served
-	// again within it after the fault began.
+	// Traffic is the stack's worst-case bound for reads after a dark home region (detection with the
+	// checkers' connect timeout + evaluation + alias TTL + a request in flight), from the edge's own
+	// calculation (stacks.Edge.FailoverBudget().Bound, pkg/edge/edgecalc): viewers must be served
+	// again within it after the fault began. A drill holds the promise, the bound, not the typical
+	// figure: a drill that lands between the two did what the plan says can happen.
 	Traffic time.Duration
 	// TrafficBreakdown names what bounds Traffic.
 	Detection, Evaluation, DNS time.Duration
@@ -36,6 +38,6 @@ type Budget struct {
 
 // BudgetOf computes the budget of a stack from its validated config, in-process.
 func BudgetOf(cfg *stacks.Config) Budget {
-	b := cfg.Edge.FailoverBudget()
+	b := cfg.Edge.FailoverBudget().Bound
 	return Budget{Traffic: b.Total, Detection: b.Detection, Evaluation: b.Evaluation, DNS: b.DNS, Database: SwitchoverAllowance, InRegion: InRegionFailoverAllowance}
 }

@@ -62,8 +62,9 @@ func origin(id, domain string, secret pulumi.StringInput) *cloudfront.Distributi
 	return &cloudfront.DistributionOriginArgs{
 		OriginId:   pulumi.String(id),
 		DomainName: pulumi.String(domain),
-		// Give up on an unreachable region in seconds (2 x 5 s), not CloudFront's default 3 x 10 s:
-		// an origin group then tries its next member, and the traffic budget counts this wait.
+		// Give up on an unreachable region in seconds (1 x 5 s to connect, 10 s to answer), not
+		// CloudFront's default 3 x 10 s and 3 x 30 s: an origin group then tries its next member,
+		// and the traffic budget and its bound count this wait (edgecalc.ReadsBound).
 		ConnectionAttempts: pulumi.Int(edgecalc.OriginConnectionAttempts),
 		ConnectionTimeout:  pulumi.Int(edgecalc.OriginConnectionTimeoutSeconds),
 		CustomOriginConfig: &cloudfront.DistributionOriginCustomOriginConfigArgs{
@@ -71,7 +72,7 @@ func origin(id, domain string, secret pulumi.StringInput) *cloudfront.Distributi
 			HttpsPort:              pulumi.Int(443),
 			OriginProtocolPolicy:   pulumi.String("https-only"),
 			OriginSslProtocols:     pulumi.ToStringArray(originTLS),
-			OriginReadTimeout:      pulumi.Int(30),
+			OriginReadTimeout:      pulumi.Int(edgecalc.OriginReadTimeoutSeconds),
 			OriginKeepaliveTimeout: pulumi.Int(5),
 		},
 		CustomHeaders: cloudfront.DistributionOriginCustomHeaderArray{&cloudfront.DistributionOriginCustomHeaderArgs{

@@ -221,9 +221,11 @@ func TestDistributionInputs(t *testing.T) {
 		assert.Equal(t, "https-only", d.Str(p+".customOriginConfig.originProtocolPolicy"), p)
 		assert.Equal(t, []string{"TLSv1.2"}, d.Strings(p+".customOriginConfig.originSslProtocols"), p)
 		assert.Equal(t, 443.0, d.Num(p+".customOriginConfig.httpsPort"), p)
-		// Fail over in seconds: at most 2 attempts of at most 5 s (CloudFront's default is 3 x 10 s).
-		assert.Equal(t, 2.0, d.Num(p+".connectionAttempts"), p)
+		// Fail over in seconds: 1 attempt of 5 s, a 10 s read timeout (CloudFront's defaults are
+		// 3 x 10 s and 3 x 30 s against a black-holed origin).
+		assert.Equal(t, 1.0, d.Num(p+".connectionAttempts"), p)
 		assert.Equal(t, 5.0, d.Num(p+".connectionTimeout"), p)
+		assert.Equal(t, 10.0, d.Num(p+".customOriginConfig.originReadTimeout"), p)
 		require.Equal(t, 1, d.Len(p+".customHeaders"), p)
 		assert.Equal(t, "X-Origin-Verify", d.Str(p+".customHeaders[0].name"), p)
 		assert.Equal(t, secret, d.Str(p+".customHeaders[0].value"), p)

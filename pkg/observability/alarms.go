@@ -162,17 +162,21 @@ func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 	// publishes the global lag in the secondary's region per secondary cluster and the region it
 	// replicates from: DBClusterIdentifier alone matches no series.
 	lag := pulumi.StringMap{"DBClusterIdentifier": t.ClusterIdentifier, "SourceRegion": pulumi.String(args.peerOf(t.Region))}
+	peer := args.peerOf(t.Region)
 	specs = append(specs, alarmSpec{
 		id:          "replication-lag",
-		description: fmt.Sprintf("Aurora global replication lag to %s above %d ms (the RPO) for 3 minutes, while %s holds the secondary. A failover into %s now would lose more data than promised: check the primary's write load and the global cluster's status.", t.Region, args.ReplicationLagAlarmMs, t.Region, t.Region),
+		description: ReplicationLagText(t.Region, peer, args.ReplicationLagAlarmMs),
 		namespace:   "AWS/RDS", metric: "AuroraGlobalDBReplicationLag", dims: lag, stat: "Maximum",
 		period: 60, evaluations: 3, datapoints: 3, comparison: "GreaterThanThreshold", threshold: float64(args.ReplicationLagAlarmMs),
-		// AWS publishes the lag only for the secondary cluster: in the region that writes now it is
-		// missing, and it must not sit in ALARM there (nor flip when a failover moves the writer). So
-		// missing data is not breaching, in both regions alike. A replication that stopped while the
-		// primary's region is down is paged by that region's "region unhealthy" alarm and the Route 53
-		// health checks, not by this one.
-		treatMissing: missingNotBreaching,
+		// AWS publishes the lag only for the secondary cluster, and stops publishing it when the
+		// primary's region goes dark (issue 22 case 5: notBreaching then said nothing, and nothing
+		// else in the surviving region paged). "missing" keeps the state while some datapoints
+		// arrive and turns INSUFFICIENT_DATA when all 3 minutes are silent, which notifies: the
+		// secondary's region hears "replication from <peer> went silent". In the region that writes
+		// now the alarm sits in INSUFFICIENT_DATA without ever reaching ALARM (a new alarm starts
+		// there, so no notification); a switchover or failover notifies once in the new writer's
+		// region, which the text explains.
+		treatMissing: missingKeep, notifyInsufficient: true,
 	})
 	return specs
 }
@@ -286,9 +290,8 @@ func (o *Observability) newAlarms(ctx *pulumi.Context, name string, regions []*r
 		}
 		alarmName := fmt.Sprintf("%s-%s-%s-region-unhealthy", name, ctx.Stack(), r.region)
 		composite, err := cloudwatch.NewCompositeAlarm(ctx, prefix+"-region-unhealthy", &cloudwatch.CompositeAlarmArgs{
-			AlarmName: pulumi.String(alarmName),
-			AlarmDescription: pulumi.String(fmt.Sprintf("%s cannot serve: the load balancer or the instances answer 5xx, or too few instances are in service. "+
-				"If %s holds the writer now, confirm on the dashboard and start the other region's runbook (docs/failover.md).", r.region, r.region)),
+			AlarmName:        pulumi.String(alarmName),
+			AlarmDescription: pulumi.String(RegionUnhealthyText(r.region, args.peerOf(r.region))),
 			AlarmRule: pulumi.All(health...).ApplyT(func(members []any) string {
 				arns := make([]string, len(members))
 				for i, m := range members {

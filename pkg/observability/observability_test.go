@@ -232,8 +232,8 @@ func TestAlarmSettings(t *testing.T) {
 		{"us-east-1", "db-cpu", "GreaterThanThreshold", 80, "missing"},
 		{"us-west-2", "db-freeable-memory", "LessThanThreshold", 256 * 1024 * 1024, "missing"},
 		{"us-east-1", "db-connections", "GreaterThanThreshold", 500, "notBreaching"},
-		{"us-west-2", "replication-lag", "GreaterThanThreshold", 1000, "notBreaching"},
-		{"us-east-1", "replication-lag", "GreaterThanThreshold", 1000, "notBreaching"},
+		{"us-west-2", "replication-lag", "GreaterThanThreshold", 1000, "missing"},
+		{"us-east-1", "replication-lag", "GreaterThanThreshold", 1000, "missing"},
 		{"us-east-1", "health-check-primary", "LessThanThreshold", 1, "breaching"},
 		{"us-east-1", "cloudfront-5xx-rate", "GreaterThanThreshold", 5, "notBreaching"},
 	}
@@ -281,7 +281,18 @@ func TestReplicationLagAlarmInBothRegionsMeansTheSameInEitherRole(t *testing.T) 
 		assert.Equal(t, map[string]any{"DBClusterIdentifier": "aurora-" + region, "SourceRegion": peer}, lag.Plain("dimensions"),
 			"its own cluster, replicating from the other region (Aurora publishes no series by cluster alone)")
 		assert.Equal(t, 250.0, lag.Num("threshold"))
-		assert.Equal(t, "notBreaching", lag.Str("treatMissingData"), "the writer's region publishes no lag: missing must not alarm")
+		// Issue 22 case 5: a lag that goes silent (the primary's region dark) must be heard. missing
+		// turns INSUFFICIENT_DATA when all of the window is silent, which notifies; it never reaches
+		// ALARM in the writer's region, where no lag is published.
+		assert.Equal(t, "missing", lag.Str("treatMissingData"), "silence must not read as fine, nor as ALARM in the writer's region")
+		topic := lag.Strings("alarmActions")
+		assert.Equal(t, topic, lag.Strings("insufficientDataActions"), "the silence pages the region's topic")
+		assert.Contains(t, lag.Str("alarmDescription"), peer+" is likely DOWN", "says which region is likely down")
+		assert.LessOrEqual(t, len(lag.Str("alarmDescription")), 1024)
+		composite := m.Named("aws:cloudwatch/compositeAlarm:CompositeAlarm", "observability-"+region+"-region-unhealthy")
+		require.NotNil(t, composite)
+		assert.Contains(t, composite.Str("alarmDescription"), peer+" is likely DOWN", "the standby's composite names the likely-down region")
+		assert.LessOrEqual(t, len(composite.Str("alarmDescription")), 1024)
 	}
 }
 

@@ -73,7 +73,7 @@ func withDetection(d DatabaseFailover, g *graph, cost Cost) DatabaseFailover {
 func priceDetectorFunction(p *pricing, n *node) ([]charge, string) {
 	const (
 		secondsPerRun  = 2.0
-		metrics        = 8 // 7 verdict metrics + ReplicationLagMs (detector.py METRICS)
+		metrics        = 10 // 9 verdict metrics + ReplicationLagMs (detector.py METRICS)
 		apiCallsPerRun = 2
 	)
 	memoryGB := n.Num("memorySize") / 1024

@@ -16,6 +16,7 @@ const (
 	awsDefaultClientKeepAliveSeconds  = 3600
 	awsDefaultOriginAttempts          = 3
 	awsDefaultOriginConnectionTimeout = 10
+	awsDefaultOriginReadTimeout       = edgecalc.DefaultOriginReadTimeout
 )
 
 // trafficBudget computes the edge's budget (edgecalc.TrafficFailoverBudget) from the settings the
@@ -63,27 +64,41 @@ func trafficBudget(g *graph, cfg *stacks.Config) TrafficFailover {
 			if p := fmt.Sprintf("origins[%d].connectionTimeout", i); d.Has(p) {
 				timeout = int(d.Num(p))
 			}
+			read := awsDefaultOriginReadTimeout
+			if p := fmt.Sprintf("origins[%d].customOriginConfig.originReadTimeout", i); d.Has(p) {
+				read = int(d.Num(p))
+			}
 			in.OriginConnectionAttempts = maxInt(in.OriginConnectionAttempts, attempts)
 			in.OriginConnectionTimeoutSeconds = maxInt(in.OriginConnectionTimeoutSeconds, timeout)
+			in.OriginReadTimeoutSeconds = maxInt(in.OriginReadTimeoutSeconds, read)
 		}
 	}
 	b := edgecalc.TrafficFailoverBudget(in)
 	return TrafficFailover{
 		Available: true,
 		Note: "viewers reach the serving region after: Route 53 detection (interval x failure threshold) + one interval of evaluation + " +
-			"the longer of the alias TTL and the ALB client keep-alive + CloudFront's origin attempts (docs/edge.md)",
-		DetectionSeconds:               int(b.Detection.Seconds()),
-		EvaluationSeconds:              int(b.Evaluation.Seconds()),
-		DNSSeconds:                     int(b.DNS.Seconds()),
-		ConnectionsSeconds:             int(b.Connections.Seconds()),
-		OriginAttemptsSeconds:          int(b.OriginAttempts.Seconds()),
-		TotalSeconds:                   int(b.Total.Seconds()),
-		BoundedBy:                      b.BoundedBy,
+			"the longer of the alias TTL and the ALB client keep-alive + CloudFront's origin attempts; at most (a dark, black-holed region): " +
+			"detection + the checkers' 4 s connect timeout + evaluation + the alias TTL + a request in flight (attempts x the longer of connection and read timeout) (docs/edge.md)",
+		DetectionSeconds:      int(b.Detection.Seconds()),
+		EvaluationSeconds:     int(b.Evaluation.Seconds()),
+		DNSSeconds:            int(b.DNS.Seconds()),
+		ConnectionsSeconds:    int(b.Connections.Seconds()),
+		OriginAttemptsSeconds: int(b.OriginAttempts.Seconds()),
+		TotalSeconds:          int(b.Total.Seconds()),
+		BoundedBy:             b.BoundedBy,
+		TypicalSeconds:        int(b.Total.Seconds()),
+		BoundSeconds:          int(b.Bound.Total.Seconds()),
+		Bound: ReadsBound{
+			DetectionSeconds: int(b.Bound.Detection.Seconds()), EvaluationSeconds: int(b.Bound.Evaluation.Seconds()),
+			DNSSeconds: int(b.Bound.DNS.Seconds()), InFlightSeconds: int(b.Bound.InFlight.Seconds()),
+			StaticSeconds: int(b.Bound.Static.Seconds()), TotalSeconds: int(b.Bound.Total.Seconds()), BoundedBy: b.Bound.BoundedBy,
+		},
 		IntervalSeconds:                in.IntervalSeconds,
 		FailureThreshold:               in.FailureThreshold,
 		ClientKeepAliveSeconds:         in.ClientKeepAliveSeconds,
 		OriginConnectionAttempts:       in.OriginConnectionAttempts,
 		OriginConnectionTimeoutSeconds: in.OriginConnectionTimeoutSeconds,
+		OriginReadTimeoutSeconds:       in.OriginReadTimeoutSeconds,
 	}
 }
 

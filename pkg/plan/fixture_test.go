@@ -286,10 +286,15 @@ func TestFixtureInventoryCostFailoverAndDeploy(t *testing.T) {
 
 	// The fixture registers no health check (config: 10 s x 3), ALBs without clientKeepAlive and
 	// origins without connection settings: AWS's defaults (3600 s, 3 x 10 s) are what counts.
+	// The read timeout too: CloudFront's 30 s, 3 attempts against a black-holed origin = 90 s in flight.
 	assert.Equal(t, TrafficFailover{Available: true, Note: r.Failover.Traffic.Note, BoundedBy: r.Failover.Traffic.BoundedBy,
 		DetectionSeconds: 30, EvaluationSeconds: 10, DNSSeconds: 60, ConnectionsSeconds: 3600, OriginAttemptsSeconds: 30,
-		TotalSeconds: 30 + 10 + 3600 + 30, IntervalSeconds: 10, FailureThreshold: 3,
-		ClientKeepAliveSeconds: 3600, OriginConnectionAttempts: 3, OriginConnectionTimeoutSeconds: 10}, r.Failover.Traffic)
+		TotalSeconds: 30 + 10 + 3600 + 30, TypicalSeconds: 30 + 10 + 3600 + 30, BoundSeconds: 34 + 10 + 60 + 90,
+		Bound: ReadsBound{DetectionSeconds: 34, EvaluationSeconds: 10, DNSSeconds: 60, InFlightSeconds: 90, StaticSeconds: 90,
+			TotalSeconds: 34 + 10 + 60 + 90, BoundedBy: r.Failover.Traffic.Bound.BoundedBy},
+		IntervalSeconds: 10, FailureThreshold: 3,
+		ClientKeepAliveSeconds: 3600, OriginConnectionAttempts: 3, OriginConnectionTimeoutSeconds: 10, OriginReadTimeoutSeconds: 30}, r.Failover.Traffic)
+	assert.Contains(t, r.Failover.Traffic.Bound.BoundedBy, "in flight")
 	assert.Contains(t, r.Failover.Traffic.BoundedBy, "keep-alive")
 	db := r.Failover.Database
 	assert.True(t, db.Available)

@@ -137,16 +137,33 @@ func TestJSONHasTheDocumentedShape(t *testing.T) {
 	}
 	assert.Equal(t, r.Inventory.Total, sum, "components add up to the total")
 
-	// The traffic budget, from the settings the program really registers, keeps prod within 90 s.
+	// The traffic budget, from the settings the program really registers: prod typically 105 s, at
+	// most 114 s for a dark region (issue 22 case 8: the bound stays within 120 s).
 	tr := r.Failover.Traffic
 	require.True(t, tr.Available)
-	assert.LessOrEqual(t, tr.TotalSeconds, 90, "prod traffic budget: %+v", tr)
+	assert.Equal(t, 105, tr.TotalSeconds, "prod traffic budget: %+v", tr)
+	assert.Equal(t, tr.TotalSeconds, tr.TypicalSeconds)
+	assert.Equal(t, 114, tr.BoundSeconds, "prod dark-region bound: %+v", tr.Bound)
+	assert.LessOrEqual(t, tr.BoundSeconds, 120)
+	assert.Equal(t, tr.Bound.DetectionSeconds+tr.Bound.EvaluationSeconds+tr.Bound.DNSSeconds+tr.Bound.InFlightSeconds, tr.BoundSeconds)
+	assert.Equal(t, 10*3+4, tr.Bound.DetectionSeconds, "interval x threshold + the checkers' 4 s connect timeout")
+	assert.Equal(t, 10, tr.Bound.InFlightSeconds, "1 attempt x the 10 s read timeout")
 	assert.Equal(t, 10, tr.IntervalSeconds)
-	assert.Equal(t, 1, tr.FailureThreshold)
+	assert.Equal(t, 3, tr.FailureThreshold)
 	assert.Equal(t, 60, tr.DNSSeconds, "alias records to an ALB: 60 s")
 	assert.Equal(t, 60, tr.ClientKeepAliveSeconds, "read from the ALBs")
-	assert.Equal(t, 2, tr.OriginConnectionAttempts, "read from CloudFront's origins")
+	assert.Equal(t, 1, tr.OriginConnectionAttempts, "read from CloudFront's origins")
 	assert.Equal(t, 5, tr.OriginConnectionTimeoutSeconds)
+	assert.Equal(t, 10, tr.OriginReadTimeoutSeconds)
+	// Writes with prod's notify: a person starts the runbook; the detector pages within 6.5 min
+	// (FreshSeconds + the stall threshold for a silent metric, then (N+1) min).
+	w := r.Failover.Writes
+	assert.Equal(t, "notify", w.Mode)
+	assert.True(t, w.AfterPerson)
+	assert.Equal(t, 240, w.DetectionSeconds)
+	assert.Equal(t, 390, w.DetectionBoundSeconds)
+	assert.Equal(t, 150, w.BoundSeconds)
+	assert.Equal(t, "2.5 min after a person starts the runbook (the detector pages in 4 min, at most 6.5 min)", w.Summary)
 	assert.Equal(t, tr.DetectionSeconds+tr.EvaluationSeconds+max(tr.DNSSeconds, tr.ConnectionsSeconds)+tr.OriginAttemptsSeconds, tr.TotalSeconds)
 	assert.Contains(t, tr.BoundedBy, "alias TTL")
 }

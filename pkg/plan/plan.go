@@ -77,7 +77,7 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		Inventory:       inventory(g),
 		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
 		Cost:            cost,
-		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: withDetection(databaseFailover(g, cfg), g, cost)},
+		Failover:        newFailover(g, cfg, cost),
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
 		AccessAnalysis:  accessAnalysis(g),
@@ -108,4 +108,11 @@ func MermaidBlock(markdown string) (string, bool) {
 		return "", false
 	}
 	return body[:j], true
+}
+
+// newFailover is the failover budget: traffic, database and when writes work again.
+func newFailover(g *graph, cfg *stacks.Config, cost Cost) Failover {
+	f := Failover{Traffic: trafficBudget(g, cfg), Database: withDetection(databaseFailover(g, cfg), g, cost)}
+	f.Writes = writesFailover(f.Database, f.Traffic)
+	return f
 }

@@ -160,6 +160,9 @@ func renderText(w io.Writer, r *Report, opts RenderOptions) error {
 			duration(t.TotalSeconds), duration(t.DetectionSeconds), duration(t.EvaluationSeconds), duration(t.DNSSeconds),
 			duration(t.ConnectionsSeconds), duration(t.OriginAttemptsSeconds))
 		fmt.Fprintf(b, "    bounded by %s\n", t.BoundedBy)
+		fmt.Fprintf(b, "  Traffic at most (dark region): %s = detection %s + evaluation %s + DNS TTL %s + a request in flight %s (static misses: %s), bounded by %s\n",
+			duration(t.Bound.TotalSeconds), duration(t.Bound.DetectionSeconds), duration(t.Bound.EvaluationSeconds), duration(t.Bound.DNSSeconds),
+			duration(t.Bound.InFlightSeconds), duration(t.Bound.StaticSeconds), t.Bound.BoundedBy)
 		fmt.Fprintf(b, "    %s\n", t.Note)
 	} else {
 		fmt.Fprintf(b, "  Traffic: %s\n", t.Note)
@@ -173,6 +176,7 @@ func renderText(w io.Writer, r *Report, opts RenderOptions) error {
 	} else {
 		fmt.Fprintf(b, "  Database: %s\n", d.Note)
 	}
+	fmt.Fprintf(b, "  Writes: %s\n", r.Failover.Writes.Summary)
 
 	fd := r.FirstDeploy
 	fmt.Fprintf(b, "\nFIRST DEPLOY: about %s min on the critical path, typically %s (%s min if run one by one)\n", num(fd.TotalMinutes), deployRange(fd), num(fd.SerialMinutes))
@@ -234,7 +238,7 @@ func costAgainstBudget(c Cost) string {
 func failoverHeadline(f Failover) string {
 	traffic := "traffic n/a"
 	if f.Traffic.Available {
-		traffic = "traffic " + duration(f.Traffic.TotalSeconds)
+		traffic = "traffic " + duration(f.Traffic.TotalSeconds) + " (at most " + duration(f.Traffic.BoundSeconds) + ")"
 	}
 	database := "database n/a"
 	if f.Database.Available {
@@ -361,6 +365,9 @@ func renderMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(b, "- **Traffic**: %s = detection %s + evaluation %s + max(DNS TTL %s, ALB keep-alive %s) + origin attempts %s, bounded by %s. %s.\n",
 			duration(t.TotalSeconds), duration(t.DetectionSeconds), duration(t.EvaluationSeconds), duration(t.DNSSeconds),
 			duration(t.ConnectionsSeconds), duration(t.OriginAttemptsSeconds), t.BoundedBy, t.Note)
+		fmt.Fprintf(b, "- **Traffic at most** (dark region): %s = detection %s + evaluation %s + DNS TTL %s + a request in flight %s (static misses: %s), bounded by %s.\n",
+			duration(t.Bound.TotalSeconds), duration(t.Bound.DetectionSeconds), duration(t.Bound.EvaluationSeconds), duration(t.Bound.DNSSeconds),
+			duration(t.Bound.InFlightSeconds), duration(t.Bound.StaticSeconds), t.Bound.BoundedBy)
 	} else {
 		fmt.Fprintf(b, "- **Traffic**: %s\n", t.Note)
 	}
@@ -373,6 +380,7 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	} else {
 		fmt.Fprintf(b, "- **Database**: %s\n", d.Note)
 	}
+	fmt.Fprintf(b, "- **Writes**: %s\n", r.Failover.Writes.Summary)
 
 	fd := r.FirstDeploy
 	fmt.Fprintf(b, "\n### First deploy: about %s min (typically %s)\n\nCritical path (%s min if every resource were created one by one):\n\n| # | Type | Name | Region | Minutes | Done at |\n|---:|---|---|---|---:|---:|\n",

@@ -24,8 +24,8 @@ func TestTextPutsTheSummaryFirst(t *testing.T) {
 	out := renderString(t, r, "text", RenderOptions{})
 	summary := strings.Index(out, "SUMMARY\n")
 	require.GreaterOrEqual(t, summary, 0, out)
-	assert.Contains(t, out, "\nFAILOVER BUDGET: traffic 61 min 10 s, database 1-2 min after the failover call (RPO at most 30 s)\n", "the headline names both recovery times")
-	assert.Contains(t, renderString(t, r, "markdown", RenderOptions{}), "### Failover budget: traffic 61 min 10 s, database 1-2 min")
+	assert.Contains(t, out, "\nFAILOVER BUDGET: traffic 61 min 10 s (at most 3 min 14 s), database 1-2 min after the failover call (RPO at most 30 s)\n", "the headline names both recovery times")
+	assert.Contains(t, renderString(t, r, "markdown", RenderOptions{}), "### Failover budget: traffic 61 min 10 s (at most 3 min 14 s), database 1-2 min")
 	for _, section := range []string{"INVENTORY:", "MONTHLY COST:", "FAILOVER BUDGET", "FIRST DEPLOY:", "POLICY:"} {
 		i := strings.Index(out, section)
 		require.GreaterOrEqual(t, i, 0, section)
@@ -35,7 +35,7 @@ func TestTextPutsTheSummaryFirst(t *testing.T) {
 	assert.Contains(t, head, "Resources:")
 	assert.Contains(t, head, "of the "+money(r.Cost.BudgetUsd)+" budget")
 	assert.Contains(t, head, "Failed over:")
-	assert.Contains(t, head, "Failover:      traffic 61 min 10 s, database 1-2 min after the failover call (RPO at most 30 s)")
+	assert.Contains(t, head, "Failover:      traffic 61 min 10 s (at most 3 min 14 s), database 1-2 min after the failover call (RPO at most 30 s)")
 	assert.Contains(t, head, "First deploy:  about 31 min (typically 24-47 min); not counted:")
 	assert.Contains(t, head, "Guardrails:")
 

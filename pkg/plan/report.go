@@ -132,6 +132,39 @@ type Unpriced struct {
 type Failover struct {
 	Traffic  TrafficFailover  `json:"traffic"`
 	Database DatabaseFailover `json:"database"`
+	// Writes is when writes work again after a dark home region: detection (the silent-metric
+	// case included), promotion, and who starts it.
+	Writes WritesFailover `json:"writes"`
+}
+
+// ReadsBound is the dark-region worst case of the traffic budget (edgecalc.ReadsBound).
+type ReadsBound struct {
+	DetectionSeconds  int    `json:"detectionSeconds"` // interval x threshold + the checkers' 4 s connect timeout
+	EvaluationSeconds int    `json:"evaluationSeconds"`
+	DNSSeconds        int    `json:"dnsSeconds"`
+	InFlightSeconds   int    `json:"inFlightSeconds"` // attempts x max(connection, read timeout) on a held connection
+	StaticSeconds     int    `json:"staticSeconds"`   // a /static/* miss: one origin-group member's attempts
+	TotalSeconds      int    `json:"totalSeconds"`
+	BoundedBy         string `json:"boundedBy"`
+}
+
+// WritesFailover is when viewers' writes work again after a dark home region (issue 22 case 8).
+type WritesFailover struct {
+	Available bool   `json:"available"`
+	Mode      string `json:"mode"` // database.autoFailover as registered: off, notify or auto
+	// DetectionSeconds and DetectionBoundSeconds: until the detector pages (notify) or starts the
+	// runbook (auto): typically (N+1) min; at most FreshSeconds + the stall threshold (a lag metric
+	// that goes silent instead of climbing) + (N+1) min. 0 with off.
+	DetectionSeconds      int `json:"detectionSeconds"`
+	DetectionBoundSeconds int `json:"detectionBoundSeconds"`
+	PromotionSeconds      int `json:"promotionSeconds"`
+	// TypicalSeconds and BoundSeconds from the home region going dark (auto), or from a person
+	// starting the runbook (off, notify: AfterPerson).
+	TypicalSeconds int  `json:"typicalSeconds"`
+	BoundSeconds   int  `json:"boundSeconds"`
+	AfterPerson    bool `json:"afterPerson"`
+	// Summary is the headline's words, e.g. "2.5 min after a person starts the runbook".
+	Summary string `json:"summary"`
 }
 
 // TrafficFailover is how long after the home region fails or is demoted viewers reach the region
@@ -147,12 +180,17 @@ type TrafficFailover struct {
 	TotalSeconds          int    `json:"totalSeconds"`
 	// BoundedBy names the largest term: what to shorten first.
 	BoundedBy string `json:"boundedBy"`
+	// TypicalSeconds is TotalSeconds; BoundSeconds the dark-region worst case, broken down in Bound.
+	TypicalSeconds int        `json:"typicalSeconds"`
+	BoundSeconds   int        `json:"boundSeconds"`
+	Bound          ReadsBound `json:"bound"`
 	// The settings read from the registered resources.
 	IntervalSeconds                int `json:"intervalSeconds"`
 	FailureThreshold               int `json:"failureThreshold"`
 	ClientKeepAliveSeconds         int `json:"clientKeepAliveSeconds"`
 	OriginConnectionAttempts       int `json:"originConnectionAttempts"`
 	OriginConnectionTimeoutSeconds int `json:"originConnectionTimeoutSeconds"`
+	OriginReadTimeoutSeconds       int `json:"originReadTimeoutSeconds"`
 }
 
 // DatabaseFailover is the database's recovery point and how it changes regions.

@@ -33,6 +33,11 @@ type Region struct {
 	// WriterBlipSeconds: the region's database does not answer for this long (an in-region writer
 	// failover, a reboot, a minor-version upgrade); 0 for none.
 	WriterBlipSeconds int
+	// AppRestartSeconds: every application process of the region restarts at once and answers
+	// nothing for this long (a deploy gone wide, a config push, a crash loop that recovers); 0 for
+	// none. A check notices only if some checker can see its failure threshold of consecutive
+	// failures inside it (edgecalc.RestartFlips).
+	AppRestartSeconds int
 }
 
 // World is the state the model answers for.
@@ -50,12 +55,19 @@ type Capacity struct {
 	HomeMin, StandbyMin, Serving, Max int
 }
 
+// TargetHealth is the ALBs' target group health check: the failover records' EvaluateTargetHealth
+// turns a record unhealthy once every target failed UnhealthyThreshold checks IntervalSeconds apart.
+type TargetHealth struct {
+	IntervalSeconds, UnhealthyThreshold int
+}
+
 // Settings are the program's real traffic settings.
 type Settings struct {
 	Home, Standby string
 	Checks        []edgecalc.HealthCheckSpec
 	Records       []edgecalc.FailoverRecordSpec
 	Capacity      Capacity
+	TargetHealth  TargetHealth
 }
 
 // Answer is what viewers and operators observe.
@@ -107,7 +119,8 @@ func Evaluate(s Settings, w World) (Answer, error) {
 		var healthy bool
 		switch c.Type {
 		case edgecalc.HealthCheckTypeHTTPS:
-			reached := !region(c.Region).CheckersCutOff && !region(c.Region).Lost
+			reached := !region(c.Region).CheckersCutOff && !region(c.Region).Lost &&
+				!edgecalc.RestartFlips(region(c.Region).AppRestartSeconds, c.IntervalSeconds, c.FailureThreshold)
 			switch c.Kind {
 			case edgecalc.CheckLive:
 				healthy = reached && appUp(c.Region)
@@ -146,9 +159,13 @@ func Evaluate(s Settings, w World) (Answer, error) {
 	if primary == nil || secondary == nil {
 		return Answer{}, fmt.Errorf("the failover pair needs one PRIMARY and one SECONDARY record")
 	}
+	if s.TargetHealth.IntervalSeconds == 0 || s.TargetHealth.UnhealthyThreshold == 0 {
+		return Answer{}, fmt.Errorf("the ALBs' target health (interval and unhealthy threshold) is required")
+	}
 	recordHealthy := func(r *edgecalc.FailoverRecordSpec) bool {
 		check, ok := a.Checks[r.HealthCheck]
-		return ok && check && appUp(r.Region)
+		emptied := edgecalc.RestartFlips(region(r.Region).AppRestartSeconds, s.TargetHealth.IntervalSeconds, s.TargetHealth.UnhealthyThreshold)
+		return ok && check && appUp(r.Region) && !emptied
 	}
 	switch {
 	case recordHealthy(primary):

@@ -1,6 +1,7 @@
 package trafficmodel_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -41,8 +42,37 @@ func prodSettings(t *testing.T) trafficmodel.Settings {
 	c := cfg.Compute
 	return trafficmodel.Settings{
 		Home: cfg.PrimaryRegion, Standby: cfg.SecondaryRegion, Checks: checks, Records: records,
-		Capacity: trafficmodel.Capacity{HomeMin: c.MinSize, StandbyMin: c.StandbyMinSize, Serving: c.DesiredCapacity, Max: c.MaxSize},
+		Capacity:     trafficmodel.Capacity{HomeMin: c.MinSize, StandbyMin: c.StandbyMinSize, Serving: c.DesiredCapacity, Max: c.MaxSize},
+		TargetHealth: trafficmodel.TargetHealth{IntervalSeconds: edgecalc.TargetHealthIntervalSeconds, UnhealthyThreshold: edgecalc.TargetUnhealthyThreshold},
 	}
+}
+
+// Issue 22 case 10: the 15 s restart row holds because of the thresholds; with the old 10 s x 1
+// checks, or the old 2-failure target health, the same restart moves viewers to the read-only standby.
+func TestRestartMovesTrafficWithLowerThresholds(t *testing.T) {
+	s := prodSettings(t)
+	restart := trafficmodel.World{GlobalPrimary: s.Home, Regions: map[string]trafficmodel.Region{s.Home: {AppRestartSeconds: 15}}}
+	a, err := trafficmodel.Evaluate(s, restart)
+	require.NoError(t, err)
+	assert.Equal(t, s.Home, a.Serves)
+
+	oneFailure := s
+	oneFailure.Checks = append([]edgecalc.HealthCheckSpec(nil), s.Checks...)
+	for i := range oneFailure.Checks {
+		oneFailure.Checks[i].FailureThreshold = 1
+	}
+	a, err = trafficmodel.Evaluate(oneFailure, restart)
+	require.NoError(t, err)
+	assert.Equal(t, s.Standby, a.Serves, "10 s x 1 flips on a 15 s restart")
+
+	twoTargetFailures := s
+	twoTargetFailures.TargetHealth.UnhealthyThreshold = 2
+	a, err = trafficmodel.Evaluate(twoTargetFailures, restart)
+	require.NoError(t, err)
+	assert.Equal(t, s.Standby, a.Serves, "target health of 2 failures empties the target group: the alias turns unhealthy")
+
+	_, err = trafficmodel.Evaluate(trafficmodel.Settings{Home: s.Home, Standby: s.Standby, Checks: s.Checks, Records: s.Records}, restart)
+	assert.ErrorContains(t, err, "target health")
 }
 
 func TestScenarioTable(t *testing.T) {
@@ -111,4 +141,62 @@ func TestTableCoversEveryCheck(t *testing.T) {
 		assert.True(t, healthy[c.Key], "%s is never healthy in the table", c.Key)
 		assert.True(t, unhealthy[c.Key], "%s is never unhealthy in the table", c.Key)
 	}
+}
+
+// docsTableRows reads the scenario table of docs/failover.md ("### By scenario"): scenario,
+// viewers reach, writer, viewers' writes (the fifth column, what to do, is prose).
+func docsTableRows(t *testing.T) [][4]string {
+	t.Helper()
+	raw, err := os.ReadFile("../../../docs/failover.md")
+	require.NoError(t, err)
+	_, after, ok := strings.Cut(string(raw), "### By scenario")
+	require.True(t, ok, "docs/failover.md has no \"### By scenario\" section")
+	var rows [][4]string
+	for _, line := range strings.Split(after, "\n") {
+		if strings.HasPrefix(line, "#") {
+			break
+		}
+		if !strings.HasPrefix(line, "| ") || strings.HasPrefix(line, "| Scenario") {
+			continue
+		}
+		cells := strings.Split(strings.Trim(line, "|"), "|")
+		require.GreaterOrEqual(t, len(cells), 5, line)
+		var row [4]string
+		for i := range row {
+			row[i] = strings.Trim(strings.TrimSpace(cells[i]), "*")
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// docs/failover.md's scenario table is the model's: one row per scenario, in order, with the
+// region viewers reach, the writer and whether viewers' writes succeed as Evaluate answers them on
+// prod's plan (issue 22: the docs table matches the model).
+func TestDocsScenarioTableIsTheModel(t *testing.T) {
+	s := prodSettings(t)
+	role := func(region string) string {
+		switch region {
+		case s.Home:
+			return "home"
+		case s.Standby:
+			return "standby"
+		}
+		return "nobody"
+	}
+	var want [][4]string
+	for _, sc := range trafficmodel.Scenarios(s.Home, s.Standby) {
+		a, err := trafficmodel.Evaluate(s, sc.World)
+		require.NoError(t, err)
+		writes := "fail"
+		if a.ViewerWritesSucceed {
+			writes = "succeed"
+		}
+		serves := role(a.Serves)
+		if a.ForcedPrimary {
+			serves += " (forced)"
+		}
+		want = append(want, [4]string{sc.Name, serves, role(a.Writer), writes})
+	}
+	assert.Equal(t, want, docsTableRows(t), "update the table under \"### By scenario\" in docs/failover.md")
 }
