@@ -127,7 +127,9 @@ func TestFailoverDrillWaitsForTheDetectorInAuto(t *testing.T) {
 	// after the detector's window, and says so.
 	sc = lossScript()
 	late := detectorWait(cfg.Database.AutoFailoverAfterMinutes)
-	sc.writer = func(t time.Duration) string { return map[bool]string{true: "us-east-1", false: "us-west-2"}[t < late+100*s] }
+	sc.writer = func(t time.Duration) string {
+		return map[bool]string{true: "us-east-1", false: "us-west-2"}[t < late+100*s]
+	}
 	sc.members = func(time.Duration) int { return 2 }
 	w = newWorld(sc)
 	_, r, stderr, _ = driveFailover(t, w, detector.ModeAuto)
