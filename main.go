@@ -603,7 +603,7 @@ func (d *deployment) runbookLogDays() int {
 func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 	_, maxSize, desired := d.cfg.Compute.Capacity(true)
 	db := d.cfg.Database
-	arns := pulumi.StringMap{}
+	arns, roles := pulumi.StringMap{}, pulumi.StringMap{}
 	d.failovers = map[string]*failover.Failover{}
 	for _, region := range d.cfg.Regions() {
 		other := d.otherRegion(region)
@@ -646,8 +646,10 @@ func (d *deployment) newFailovers(ctx *pulumi.Context) error {
 		}
 		d.failovers[region] = f
 		arns[region] = f.StateMachineArn
+		roles[region] = f.RoleArn
 	}
 	export(ctx, stackoutputs.FailoverStateMachineArns, arns)
+	export(ctx, stackoutputs.FailoverRoleArns, roles)
 	return nil
 }
 
@@ -835,6 +837,7 @@ func (d *deployment) newDetectors(ctx *pulumi.Context) error {
 			stackoutputs.DetectorErrorsAlarm:     det.ErrorsAlarmName,
 			stackoutputs.DetectorStartRule:       det.StartRuleName,
 			stackoutputs.DetectorScheduleRule:    det.ScheduleRuleName,
+			stackoutputs.DetectorRoleName:        det.RoleName,
 		}
 	}
 	export(ctx, stackoutputs.FailoverDetectors, out)

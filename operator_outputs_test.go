@@ -33,6 +33,7 @@ var operatorReads = map[string]struct {
 	"TargetGroupArns":           {"Map", always},
 	"DatabaseClusterIDs":        {"Map", always},
 	"FailoverStateMachineArns":  {"Map", always},
+	"FailoverRoleArns":          {"Map", always},
 	"RegionUnhealthyAlarmNames": {"Map", always},
 	"BackupVaultArns":           {"Map", always},
 	"HealthCheckID":             {"String", always},

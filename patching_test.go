@@ -261,8 +261,21 @@ func TestInstallTaskTakesOneInstanceAtATimeAndStopsOnTheFirstError(t *testing.T)
 		}
 		require.NoError(t, json.Unmarshal([]byte(doc.Str("content")), &content))
 		var apis []string
+		recovery := false
 		for _, s := range content.MainSteps {
-			assert.Equal(t, "Abort", s.OnFailure, s.Name)
+			if s.Inputs["Api"] == "EnterStandby" {
+				recovery = true
+			}
+			switch {
+			case !recovery:
+				assert.Equal(t, "Abort", s.OnFailure, "%s: nothing to undo before EnterStandby", s.Name)
+			case s.Name == "recoverExitStandby":
+				assert.Equal(t, "Continue", s.OnFailure, "%s: already in service is fine, the wait decides", s.Name)
+			case s.Name == "recoverWaitForInService" || s.Name == "waitForHealthyTarget":
+				assert.Equal(t, "Abort", s.OnFailure, s.Name)
+			default:
+				assert.Equal(t, "step:recoverExitStandby", s.OnFailure, "%s: a failure after EnterStandby puts the instance back first", s.Name)
+			}
 			assert.Contains(t, []string{"aws:executeAwsApi", "aws:runCommand", "aws:assertAwsResourceProperty", "aws:waitForAwsResourceProperty"}, s.Action, s.Name)
 			if api, ok := s.Inputs["Api"].(string); ok && s.Action == "aws:executeAwsApi" {
 				apis = append(apis, api)
@@ -273,10 +286,10 @@ func TestInstallTaskTakesOneInstanceAtATimeAndStopsOnTheFirstError(t *testing.T)
 				apis = append(apis, "Install")
 			}
 			if s.Inputs["Api"] == "EnterStandby" {
-				assert.Equal(t, true, s.Inputs["ShouldDecrementDesiredCapacity"], "AWS refuses it below the group's minimum")
+				assert.Equal(t, false, s.Inputs["ShouldDecrementDesiredCapacity"], "AWS refuses a decrement below the group's minimum")
 			}
 		}
-		assert.Equal(t, []string{"EnterStandby", "Install", "ExitStandby"}, apis, "out of service, patch, back")
+		assert.Equal(t, []string{"EnterStandby", "Install", "ExitStandby", "ExitStandby"}, apis, "out of service, patch, back; and back on the recovery path")
 
 		params := map[string][]string{}
 		for i := 0; i < task.Len("taskInvocationParameters.automationParameters.parameters"); i++ {

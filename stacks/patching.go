@@ -14,6 +14,12 @@ func validatePatching(c *Config, p *problems) {
 		p.addf("compute.patchApproveAfterDays", "is %d; allowed: %d to %d days after a patch's release",
 			k.PatchApproveAfterDays, patchspec.MinApproveAfterDays, patchspec.MaxApproveAfterDays)
 	}
+	// The install runbook puts an instance in standby without lowering desired (the group launches a
+	// replacement), and ExitStandby raises desired by one: the group needs room above desired.
+	if top := max(k.DesiredCapacity, k.StandbyDesiredCapacity); k.PatchInstall && k.MaxSize <= top {
+		p.addf("compute.patchInstall", "needs compute.maxSize above the desired capacity (desiredCapacity %d, standbyDesiredCapacity %d) so a replacement can serve while an instance patches in standby; maxSize is %d: raise it to at least %d or leave patchInstall off",
+			k.DesiredCapacity, k.StandbyDesiredCapacity, k.MaxSize, top+1)
+	}
 	if _, _, err := patchspec.Windows(k.PatchWindow); err != nil {
 		p.addf("compute.patchWindow", "%v (the secondary region's window; the home region's opens %d day later at the same time)", err, patchspec.HomeDelayDays)
 	}

@@ -32,6 +32,12 @@ func TestPatchingOverrides(t *testing.T) {
 	assert.True(t, cfg.Compute.PatchInstall)
 	assert.Equal(t, "cron(30 22 ? * SAT *)", cfg.PatchWindow("eu-central-1"))
 	assert.Equal(t, "cron(30 22 ? * SUN *)", cfg.PatchWindow("eu-west-1"), "Saturday + 1 day wraps to Sunday")
+
+	// Both committed stacks have room for a replacement, so turning installs on works as shipped.
+	for _, stack := range []string{"prod", "staging"} {
+		_, err := parseT(stack, withEdge(map[string]string{"compute": `{"patchInstall":true}`}), nil)
+		assert.NoError(t, err, stack)
+	}
 }
 
 func TestPatchingBadConfig(t *testing.T) {
@@ -50,6 +56,10 @@ func TestPatchingBadConfig(t *testing.T) {
 			[]string{`multi-region-ha:compute.patchWindow: is "cron(0 3 ? * * *)"; allowed: a weekly SSM cron in UTC`}},
 		{"unix cron", `{"patchWindow":"0 3 * * 2"}`, []string{`multi-region-ha:compute.patchWindow: is "0 3 * * 2"`}},
 		{"hour out of range", `{"patchWindow":"cron(0 24 ? * TUE *)"}`, []string{`multi-region-ha:compute.patchWindow: is "cron(0 24 ? * TUE *)" (minute 0, hour 24)`}},
+		{"installs with no room above desired", `{"patchInstall":true,"minSize":2,"maxSize":3,"desiredCapacity":3}`,
+			[]string{"multi-region-ha:compute.patchInstall: needs compute.maxSize above the desired capacity (desiredCapacity 3, standbyDesiredCapacity 2", "maxSize is 3: raise it to at least 4"}},
+		{"installs with the standby at maxSize", `{"patchInstall":true,"minSize":1,"maxSize":2,"desiredCapacity":1,"standbyMinSize":2,"standbyDesiredCapacity":2}`,
+			[]string{"multi-region-ha:compute.patchInstall: needs compute.maxSize above", "raise it to at least 3"}},
 		{"window checked while installs are off", `{"patchInstall":false,"patchWindow":"rate(7 days)"}`,
 			[]string{`multi-region-ha:compute.patchWindow: is "rate(7 days)"`}},
 	} {

@@ -35,6 +35,8 @@ type Detector struct {
 	// disabling it pauses automation during an incident.
 	ScheduleRuleName pulumi.StringOutput `pulumi:"scheduleRuleName"`
 	StartRuleName    pulumi.StringOutput `pulumi:"startRuleName"`
+	// RoleName is the function's role: the failover drill denies it the watched region for a while.
+	RoleName pulumi.StringOutput `pulumi:"roleName"`
 }
 
 // Function settings: small and quick. The timeout stays well inside the one-minute schedule, so
@@ -69,6 +71,7 @@ func New(ctx *pulumi.Context, name string, args *Args, opts ...pulumi.ResourceOp
 		return nil, fmt.Errorf("detector %s: %w", name, err)
 	}
 	if err := ctx.RegisterResourceOutputs(d, pulumi.Map{
+		"roleName":            d.RoleName,
 		"functionName":        d.FunctionName,
 		"logGroupName":        d.LogGroupName,
 		"promoteAlarmName":    d.PromoteAlarmName,
@@ -123,6 +126,7 @@ func (d *Detector) build(ctx *pulumi.Context, name string, args *Args) error {
 	if err != nil {
 		return err
 	}
+	d.RoleName = role.Name
 
 	stall := args.StallMs
 	if stall <= 0 {

@@ -28,10 +28,12 @@ import (
 // Options are the command's flags.
 type Options struct {
 	Stack, Kind, Region, Zone string
-	Dir                       string
-	YesProd                   bool
-	Poll, Timeout             time.Duration
-	ProbeTimeout              time.Duration
+	// Mode is the region drill's: switchover (default) or failover.
+	Mode          string
+	Dir           string
+	YesProd       bool
+	Poll, Timeout time.Duration
+	ProbeTimeout  time.Duration
 }
 
 // Deps are what Run talks to; Main wires the real ones, tests fakes.
@@ -42,6 +44,8 @@ type Deps struct {
 	Clock    Clock
 	Config   func(dir, stack string) (*stacks.Config, error)
 	Progress io.Writer
+	// IAM puts and removes the failover drill's isolation policy (nil: no failover drill).
+	IAM IAM
 }
 
 // ErrRefused is returned when the drill must not run (prod without --yes-prod, drills not deployed).
@@ -52,6 +56,9 @@ func Run(ctx context.Context, o Options, d Deps) (*Report, error) {
 	cfg, err := d.Config(o.Dir, o.Stack)
 	if err != nil {
 		return nil, err
+	}
+	if o.Mode == ModeFailover && cfg.IsProd() {
+		return nil, fmt.Errorf("%w: stack %s is prod; the failover drill (FailoverGlobalCluster with data loss, the faulted region denied to the runbook) runs on staging only, whatever the flags", ErrRefused, o.Stack)
 	}
 	if cfg.IsProd() && !o.YesProd {
 		return nil, fmt.Errorf("%w: stack %s is prod; a drill really terminates, stops and cuts off resources: pass --yes-prod on a game day", ErrRefused, o.Stack)
@@ -86,6 +93,11 @@ type setup struct {
 	writerBefore    string
 	// writerInstance is the regional cluster's writer before the AZ drill.
 	writerInstance string
+	// The failover mode: the roles denied the faulted region, whether the detector promotes by
+	// itself (autoFailover auto), and the plan's budget of writes back.
+	isolatedRoles []string
+	auto          bool
+	writesBudget  time.Duration
 }
 
 func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outputs, d Deps) (*setup, error) {
@@ -166,6 +178,11 @@ func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outpu
 		// unreachable, replication flowing", never the PromoteSignal (which needs replication stopped).
 		if detectors, err := outs.Nested(stackoutputs.FailoverDetectors); err == nil {
 			s.detectorAlarm = detectors[s.other][stackoutputs.DetectorDegradedAlarm]
+		}
+		if o.Mode == ModeFailover {
+			if err := s.planFailover(outs); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return s, nil

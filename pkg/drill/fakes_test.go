@@ -16,6 +16,7 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 	"github.com/aws/aws-sdk-go-v2/service/fis"
 	fistypes "github.com/aws/aws-sdk-go-v2/service/fis/types"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 	"github.com/aws/aws-sdk-go-v2/service/rds"
 	rdstypes "github.com/aws/aws-sdk-go-v2/service/rds/types"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
@@ -54,6 +55,10 @@ type script struct {
 	instance func(t time.Duration) string
 
 	startErr, healthErr error
+	// detectorStarts is when the detector starts the runbook (0: never).
+	detectorStarts time.Duration
+	// members is how many members the global cluster has (nil: both regions' clusters).
+	members func(t time.Duration) int
 }
 
 // world is the fake AWS and viewer of one test.
@@ -133,7 +138,11 @@ type fakeRDS struct {
 func (f fakeRDS) DescribeGlobalClusters(_ context.Context, in *rds.DescribeGlobalClustersInput, _ ...func(*rds.Options)) (*rds.DescribeGlobalClustersOutput, error) {
 	writer := f.w.sc.writer(f.w.elapsed())
 	var members []rdstypes.GlobalClusterMember
-	for _, r := range []string{"us-east-1", "us-west-2"} {
+	regions := []string{"us-east-1", "us-west-2"}
+	if f.w.sc.members != nil && f.w.sc.members(f.w.elapsed()) == 1 {
+		regions = []string{writer}
+	}
+	for _, r := range regions {
 		members = append(members, rdstypes.GlobalClusterMember{
 			DBClusterArn: aws.String("arn:aws:rds:" + r + ":123456789012:cluster:database-" + r),
 			IsWriter:     aws.Bool(r == writer),
@@ -254,10 +263,46 @@ func (w *world) outputs() staticOutputs {
 		},
 		"targetGroupArns":          map[string]any{"us-east-1": "arn:tg-east", "us-west-2": "arn:tg-west"},
 		"databaseClusterIds":       map[string]any{"us-east-1": "database-us-east-1", "us-west-2": "database-us-west-2"},
+		"failoverRoleArns":         map[string]any{"us-east-1": "arn:aws:iam::123456789012:role/multi-region-ha/failover-us-east-1-role-1", "us-west-2": "arn:aws:iam::123456789012:role/multi-region-ha/failover-us-west-2-role-2"},
 		"failoverStateMachineArns": map[string]any{"us-east-1": "arn:aws:states:us-east-1:123456789012:stateMachine:failover-us-east-1", "us-west-2": "arn:aws:states:us-west-2:123456789012:stateMachine:failover-us-west-2"},
 		"failoverDetectors": map[string]any{
 			"us-east-1": map[string]any{"promoteAlarmName": "promote-us-east-1", "degradedAlarmName": "detector-us-east-1"},
-			"us-west-2": map[string]any{"promoteAlarmName": "promote-us-west-2", "degradedAlarmName": "detector-us-west-2"},
+			"us-west-2": map[string]any{"promoteAlarmName": "promote-us-west-2", "degradedAlarmName": "detector-us-west-2", "roleName": "detector-us-west-2-role-9"},
 		},
 	}
+}
+
+// fakeIAM records the isolation policy put on and deleted from roles.
+type fakeIAM struct {
+	w       *world
+	puts    map[string]string // role -> policy document
+	deletes []string
+}
+
+func (f *fakeIAM) PutRolePolicy(_ context.Context, in *iam.PutRolePolicyInput, _ ...func(*iam.Options)) (*iam.PutRolePolicyOutput, error) {
+	f.w.record("iam:PutRolePolicy " + aws.ToString(in.RoleName) + " " + aws.ToString(in.PolicyName))
+	if f.puts == nil {
+		f.puts = map[string]string{}
+	}
+	f.puts[aws.ToString(in.RoleName)] = aws.ToString(in.PolicyDocument)
+	return &iam.PutRolePolicyOutput{}, nil
+}
+
+func (f *fakeIAM) DeleteRolePolicy(_ context.Context, in *iam.DeleteRolePolicyInput, _ ...func(*iam.Options)) (*iam.DeleteRolePolicyOutput, error) {
+	f.w.record("iam:DeleteRolePolicy " + aws.ToString(in.RoleName) + " " + aws.ToString(in.PolicyName))
+	f.deletes = append(f.deletes, aws.ToString(in.RoleName))
+	return &iam.DeleteRolePolicyOutput{}, nil
+}
+
+// ListExecutions shows the executions the detector started (script.detectorStarts, t after the
+// drill began), newest first.
+func (f fakeSFN) ListExecutions(_ context.Context, in *sfn.ListExecutionsInput, _ ...func(*sfn.Options)) (*sfn.ListExecutionsOutput, error) {
+	var out []sfntypes.ExecutionListItem
+	if at := f.w.sc.detectorStarts; at > 0 && f.w.elapsed() >= at {
+		start := f.w.start.Add(at)
+		out = append(out, sfntypes.ExecutionListItem{ExecutionArn: aws.String("arn:aws:states:" + f.region + ":123456789012:execution:runbook:detector"), StartDate: &start})
+	}
+	old := f.w.start.Add(-48 * time.Hour)
+	out = append(out, sfntypes.ExecutionListItem{ExecutionArn: aws.String("arn:aws:states:" + f.region + ":123456789012:execution:runbook:last-week"), StartDate: &old})
+	return &sfn.ListExecutionsOutput{Executions: out}, nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/iam"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
@@ -39,6 +40,7 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 	fs.StringVar(&o.Stack, "stack", "", "stack to drill (required; reads Pulumi.<stack>.yaml and the stack's outputs)")
 	fs.StringVar(&o.Region, "region", "", "region to fault (default: the region that writes now)")
 	fs.StringVar(&o.Zone, "az", "", "zone of the az drill (default: the region's first zone)")
+	fs.StringVar(&o.Mode, "mode", ModeSwitchover, "region drill: switchover (the database moves planned, RPO 0) or failover (staging only: the region's APIs denied to the runbook and detector, FailoverGlobalCluster, rejoin)")
 	fs.StringVar(&o.Dir, "dir", ".", "project directory holding Pulumi.yaml")
 	fs.BoolVar(&o.YesProd, "yes-prod", false, "allow a drill on a prod stack")
 	fs.DurationVar(&o.Poll, "poll", 5*time.Second, "how often to observe")
@@ -46,7 +48,7 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 	fs.DurationVar(&o.ProbeTimeout, "probe-timeout", 5*time.Second, "timeout of one viewer request")
 	format := fs.String("format", "text", "report format: "+strings.Join(Formats, ", "))
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . drill <instance|az|region> --stack S [--region R] [--az ZONE] [--format text|json|markdown] [--timeout 45m] [--yes-prod]")
+		fmt.Fprintln(stderr, "usage: go run . drill <instance|az|region> --stack S [--region R] [--az ZONE] [--mode switchover|failover] [--format text|json|markdown] [--timeout 45m] [--yes-prod]")
 		fmt.Fprintln(stderr, "Starts the stack's AWS FIS experiment, watches viewers, Route 53, the load balancer and the database, prints the timeline and")
 		fmt.Fprintln(stderr, "exits 1 when a recovery exceeds the stack's computed failover budget (docs/drills.md).")
 		fs.PrintDefaults()
@@ -78,6 +80,10 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 		fmt.Fprintln(stderr, "drill: --stack is required")
 		return ExitUsage
 	}
+	if !slices.Contains(Modes, o.Mode) || (o.Mode != ModeSwitchover && kind != drills.KindRegion) {
+		fmt.Fprintf(stderr, "drill: --mode %s: allowed: %s, for the region drill only\n", o.Mode, strings.Join(Modes, ", "))
+		return ExitUsage
+	}
 	if !slices.Contains(Formats, *format) {
 		fmt.Fprintf(stderr, "drill: unknown format %q; allowed: %s\n", *format, strings.Join(Formats, ", "))
 		return ExitUsage
@@ -104,6 +110,7 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 			HTTP:    &http.Client{Timeout: o.ProbeTimeout},
 			Clock:   realClock{},
 			Config:  liveops.LoadConfig,
+			IAM:     iam.NewFromConfig(cfg),
 		}
 	}
 	if deps.Progress == nil {

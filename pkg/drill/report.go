@@ -29,9 +29,11 @@ type Report struct {
 	// ReplicationLagMs is the secondary's AuroraGlobalDBReplicationLag last seen, when one was.
 	ReplicationLagMs *float64 `json:"replicationLagMs,omitempty"`
 	// Page is the region drill's check that the detector paged and did not promote.
-	Page     *PageCheck `json:"page,omitempty"`
-	Passed   bool       `json:"passed"`
-	Failures []string   `json:"failures"`
+	Page *PageCheck `json:"page,omitempty"`
+	// Recovery is the failover drill's timeline against the plan's budgets.
+	Recovery *Recovery `json:"recovery,omitempty"`
+	Passed   bool      `json:"passed"`
+	Failures []string  `json:"failures"`
 }
 
 // Event is one line of the timeline.
@@ -47,6 +49,17 @@ type Measure struct {
 	BudgetSeconds   float64 `json:"budgetSeconds"`
 	WithinBudget    bool    `json:"withinBudget"`
 	Note            string  `json:"note"`
+}
+
+// Recovery is the failover drill's record: reads back (viewers served), writes back (the writer
+// in the surviving region), rejoined (the old primary a secondary again), each from the fault.
+type Recovery struct {
+	Mode             string   `json:"mode"`
+	IsolatedRoles    []string `json:"isolatedRoles"`
+	DetectorPromoted bool     `json:"detectorPromoted"`
+	ReadsBack        Measure  `json:"readsBack"`
+	WritesBack       Measure  `json:"writesBack"`
+	Rejoined         Measure  `json:"rejoined"`
 }
 
 // PageCheck says whether the automatic-failover detector paged during the region drill.
@@ -108,6 +121,11 @@ func renderText(w io.Writer, r *Report) error {
 	if r.Database != nil {
 		b.WriteString(measureLine("database recovery", *r.Database) + "\n")
 	}
+	if c := r.Recovery; c != nil {
+		b.WriteString(measureLine("reads back", c.ReadsBack) + "\n")
+		b.WriteString(measureLine("writes back", c.WritesBack) + "\n")
+		b.WriteString(measureLine("rejoined", c.Rejoined) + "\n")
+	}
 	if r.ReplicationLagMs != nil {
 		fmt.Fprintf(&b, "replication lag last seen: %.0f ms\n", *r.ReplicationLagMs)
 	}
@@ -152,6 +170,11 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	row("traffic", r.Traffic)
 	if r.Database != nil {
 		row("database", *r.Database)
+	}
+	if c := r.Recovery; c != nil {
+		row("reads back", c.ReadsBack)
+		row("writes back", c.WritesBack)
+		row("rejoined", c.Rejoined)
 	}
 	b.WriteString("\n")
 	if r.ReplicationLagMs != nil {

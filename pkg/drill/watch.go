@@ -45,35 +45,48 @@ type watch struct {
 	runbookDone   bool
 	paged         bool
 	errorsSeen    map[string]bool
+
+	// The failover mode.
+	putOn            []string // roles the isolation policy is on now
+	awaitingDetector bool
+	detectorPromoted bool
+	runbookStarted   time.Time
+	rejoined         time.Time
+	members          int
 }
 
 func (s *setup) run(ctx context.Context) (*Report, error) {
 	r := &Report{Stack: s.o.Stack, Kind: s.o.Kind, Region: s.region, Zone: s.zone, TemplateID: s.templateID, Failures: []string{}}
 	s.progress("%s drill of %s in %s: traffic budget %s (detection %s + evaluation %s + DNS %s)",
 		s.o.Kind, s.o.Stack, s.region, s.budget.Traffic, s.budget.Detection, s.budget.Evaluation, s.budget.DNS)
+	w := &watch{setup: s, report: r, began: s.d.Clock.Now(), writer: s.writerBefore, instance: s.writerInstance, errorsSeen: map[string]bool{}}
+	failover := s.o.Kind == drills.KindRegion && s.o.Mode == ModeFailover
+	if failover {
+		// Before the fault: the faulted region goes dark to the surviving region's runbook and
+		// detector, until the drill ends (and, should it die, until the policy's own expiry).
+		if err := w.isolate(ctx, w.began.Add(s.o.Timeout+IsolationGrace)); err != nil {
+			return nil, err
+		}
+		defer w.unisolate(ctx)
+	}
 	id, err := s.start(ctx)
 	if err != nil {
 		return nil, err
 	}
-	w := &watch{setup: s, report: r, experiment: id, began: s.d.Clock.Now(), writer: s.writerBefore, instance: s.writerInstance, errorsSeen: map[string]bool{}}
+	w.experiment = id
 	r.ExperimentID = id
 	r.Started = w.began.UTC().Format(time.RFC3339)
 	w.event("fault began: experiment %s started from template %s in %s", id, s.templateID, s.region)
-	if s.o.Kind == drills.KindRegion {
+	switch {
+	case failover && s.auto:
+		w.awaitingDetector = true
+		w.event("waiting up to %s for %s's detector to start the runbook (autoFailover auto)", detectorWait(s.cfg.Database.AutoFailoverAfterMinutes), s.other)
+	case failover:
+		w.startRunbook(ctx, ModeFailover)
+	case s.o.Kind == drills.KindRegion:
 		// FIS cannot stop Aurora's storage-level replication, so the detector must page, not promote;
 		// the drill moves the database itself, planned (RPO 0), from the surviving region's runbook.
-		out, err := s.d.Clients.StepFunctions(s.other).StartExecution(ctx, &sfn.StartExecutionInput{
-			StateMachineArn: aws.String(s.runbookArn),
-			Name:            aws.String(fmt.Sprintf("drill-%s-%d", s.o.Stack, w.began.Unix())),
-			Input:           aws.String(`{"mode":"switchover"}`),
-		})
-		if err != nil {
-			w.fail("could not start the runbook %s in switchover mode: %v", s.runbookArn, err)
-			w.stop(ctx, "the runbook did not start")
-		} else {
-			w.execArn = aws.ToString(out.ExecutionArn)
-			w.event("runbook started in %s (switchover): %s", s.other, w.execArn)
-		}
+		w.startRunbook(ctx, ModeSwitchover)
 	}
 
 	deadline := w.began.Add(s.o.Timeout)
@@ -110,6 +123,12 @@ func (w *watch) finished() bool {
 		return false
 	}
 	if w.o.Kind == drills.KindRegion && w.execArn != "" && w.writerMoved.IsZero() && !w.runbookDone {
+		return false
+	}
+	if w.awaitingDetector {
+		return false
+	}
+	if w.o.Mode == ModeFailover && !w.writerMoved.IsZero() && w.rejoined.IsZero() {
 		return false
 	}
 	return true
@@ -157,6 +176,8 @@ func (w *watch) observe(ctx context.Context) {
 	w.observeWriterInstance(ctx)
 	w.observeRunbook(ctx)
 	w.observeDetector(ctx)
+	w.awaitDetector(ctx)
+	w.observeRejoin(ctx)
 	w.progress("%+.0fs experiment %s, viewers %s, writer in %s", w.d.Clock.Now().Sub(w.began).Seconds(), w.expState, w.viewerState(), w.writer)
 }
 
@@ -390,7 +411,9 @@ func (w *watch) conclude() {
 	if !r.Traffic.WithinBudget {
 		w.fail("traffic recovery %.0f s exceeds the budget of %.0f s", r.Traffic.MeasuredSeconds, budget)
 	}
-	if w.o.Kind == drills.KindRegion {
+	if w.o.Kind == drills.KindRegion && w.o.Mode == ModeFailover {
+		w.concludeFailover()
+	} else if w.o.Kind == drills.KindRegion {
 		db := Measure{BudgetSeconds: w.budget.Database.Seconds()}
 		if w.writerMoved.IsZero() {
 			db.Note = "the writer did not move"

@@ -33,6 +33,9 @@ func newInstall(ctx *pulumi.Context, name string, args *Args, acct kmskey.Accoun
 	if err != nil {
 		return nil, err
 	}
+	if err := newInstallFailureAlarm(ctx, name, args, doc.Name, opts...); err != nil {
+		return nil, err
+	}
 
 	automationRole, err := iam.NewRole(ctx, name+"-install-automation-role", &iam.RoleArgs{
 		Description:      pulumi.String("Install runbook of " + name + ": standby and patch of its group's instances only"),

@@ -62,7 +62,7 @@ func TestEveryChildIsParentedNamedAndOnTheRegionsProvider(t *testing.T) {
 		assert.True(t, strings.HasPrefix(r.Name, "patching-eu-west-1-"), "%s derives from the component's name", r.Name)
 		assert.Contains(t, m.Descendants(comp.URN), r, r.Name)
 	}
-	assert.Equal(t, 21, custom, "13 to measure, 8 to install")
+	assert.Equal(t, 23, custom, "13 to measure, 10 to install (with the failure page)")
 }
 
 func TestWithoutInstallThereIsNoWindowNoRunbookNoRole(t *testing.T) {
@@ -213,16 +213,12 @@ func TestWindowPolicyStartsOnlyTheRunbookAndPassesOnlyItsRole(t *testing.T) {
 	assert.Equal(t, "123456789012", trust.Condition["StringEquals"]["aws:SourceAccount"])
 }
 
-func TestRunbookStepsInOrderAndAbortOnFailure(t *testing.T) {
+func TestRunbookUsesOnlyDeclarativeActions(t *testing.T) {
 	var doc struct {
 		SchemaVersion string         `json:"schemaVersion"`
 		AssumeRole    string         `json:"assumeRole"`
 		Parameters    map[string]any `json:"parameters"`
-		MainSteps     []struct {
-			Name, Action, OnFailure string
-			IsCritical              bool
-			Inputs                  map[string]any
-		} `json:"mainSteps"`
+		MainSteps     []runbookStep  `json:"mainSteps"`
 	}
 	require.NoError(t, json.Unmarshal([]byte(runbook()), &doc))
 	assert.Equal(t, "0.3", doc.SchemaVersion)
@@ -230,13 +226,12 @@ func TestRunbookStepsInOrderAndAbortOnFailure(t *testing.T) {
 	var names []string
 	for _, s := range doc.MainSteps {
 		names = append(names, s.Name)
-		assert.Equal(t, "Abort", s.OnFailure, s.Name)
-		assert.True(t, s.IsCritical, s.Name)
+		assert.True(t, s.IsCritical, "%s: a failed step fails the execution (the window stops, the rule pages)", s.Name)
 		assert.NotEqual(t, "aws:executeScript", s.Action, "no script")
 		assert.NotEqual(t, "aws:executeAutomation", s.Action, "no nested runbook (AWS-PatchAsgInstance creates roles)")
 	}
-	assert.Equal(t, []string{stepAssertMember, stepAssertInService, stepEnterStandby, stepWaitStandby, stepInstall, stepExitStandby, stepWaitInService, stepWaitHealthy}, names)
-	assert.Equal(t, true, doc.MainSteps[2].Inputs["ShouldDecrementDesiredCapacity"])
+	assert.Equal(t, []string{stepAssertMember, stepAssertInService, stepEnterStandby, stepWaitStandby, stepInstall, stepExitStandby, stepWaitInService, stepWaitHealthy,
+		stepRecoverExit, stepRecoverInService}, names)
 	assert.Equal(t, "RebootIfNeeded", doc.MainSteps[4].Inputs["Parameters"].(map[string]any)["RebootOption"])
 	for name := range doc.Parameters {
 		assert.Contains(t, runbook(), "{{ "+name+" }}", "parameter %s is used", name)

@@ -19,6 +19,9 @@ const (
 	DatabaseClusterIDs = "databaseClusterIds"
 	// FailoverStateMachineArns maps region -> the region's runbook (Step Functions) ARN.
 	FailoverStateMachineArns = "failoverStateMachineArns"
+	// FailoverRoleArns maps region -> the role the region's runbook runs as (the failover drill
+	// denies it the faulted region for the drill's duration).
+	FailoverRoleArns = "failoverRoleArns"
 	// RegionUnhealthyAlarmNames maps region -> the region's "region unhealthy" composite alarm.
 	RegionUnhealthyAlarmNames = "regionUnhealthyAlarmNames"
 	// BackupVaultArns maps region -> the region's backup vault ARN.
@@ -71,4 +74,6 @@ const (
 	DetectorErrorsAlarm    = "errorsAlarmName"
 	DetectorStartRule      = "startRuleName"
 	DetectorScheduleRule   = "scheduleRuleName"
+	// DetectorRoleName is the detector function's role (the failover drill denies it the faulted region).
+	DetectorRoleName = "roleName"
 )

@@ -21,6 +21,16 @@ const (
 	ExitUsage  = 2 // bad flags
 )
 
+// MinimumPulumiCLI is the oldest Pulumi CLI the outage runbook's targeted update relies on:
+// --exclude (--mode exclude) exists from 3.158.0 (pulumi/pulumi#18828); `--refresh` with `--target`
+// refreshes only the targets from 1.14.1 (pulumi/pulumi#4217, fixing #4174). Program-based refresh
+// (--run-program) honours the targets only from 3.229.0 (#22404) and keeps a consistent snapshot
+// with untargeted dependents from 3.233.0 (#22750): MinimumRunProgramCLI.
+const (
+	MinimumPulumiCLI     = "3.158.0"
+	MinimumRunProgramCLI = "3.233.0"
+)
+
 // Flag styles: --target keeps an update to the listed resources; --exclude lists every other one.
 const (
 	ModeTarget  = "target"
@@ -108,6 +118,8 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "; %s, because their control planes are in %s, which is dark: change them only once it is back", strings.Join(sel.GlobalLeftOut, ", "), EdgeRegion)
 	}
 	fmt.Fprintln(stderr, ").")
+	fmt.Fprintf(stderr, "targets: needs Pulumi CLI %s or later; pass --refresh (with --target it refreshes only the targets), but not --run-program below %s (docs/failover.md).\n",
+		MinimumPulumiCLI, MinimumRunProgramCLI)
 	fmt.Fprintf(stderr, "targets: first set `pulumi config set %s:unavailableRegion %s` so the dark region's provider configures without calling AWS; unset it when the region is back.\n",
 		stacks.Namespace, otherRegion(cfg, *region))
 	return ExitOK

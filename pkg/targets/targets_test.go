@@ -2,10 +2,12 @@ package targets
 
 import (
 	"bytes"
+	"os"
 	"testing"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 )
@@ -109,4 +111,19 @@ func TestMainRefusesBadFlags(t *testing.T) {
 	assert.Equal(t, ExitOK, Main([]string{"--help"}, program, &out, &errOut))
 	assert.Contains(t, errOut.String(), "usage: go run . targets --stack S --region R")
 	assert.Contains(t, errOut.String(), "Never selects a resource of the dark region")
+}
+
+// The outage runbook names the engine versions its targeted update relies on, the same ones the
+// command prints.
+func TestOutageRunbookNamesTheMinimumPulumiCLI(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/failover.md")
+	require.NoError(t, err)
+	assert.Contains(t, string(doc), "Pulumi CLI "+MinimumPulumiCLI+" or later")
+	assert.Contains(t, string(doc), "below **"+MinimumRunProgramCLI+"**")
+	assert.Contains(t, string(doc), "**Pass `--refresh`**")
+	readme, err := os.ReadFile("../../README.md")
+	require.NoError(t, err)
+	assert.Contains(t, string(readme), "--refresh $(cat targets.txt)")
+	assert.Contains(t, string(readme), "Pulumi CLI "+MinimumPulumiCLI+"+")
+
 }
