@@ -110,6 +110,7 @@ var sectionValidators = []func(*Config, *problems){
 	validateNetwork,
 	validateCompute,
 	validatePatching,
+	validateZonalAutoshift,
 	validateDatabase,
 	validateEdge,
 	validateObservability,
