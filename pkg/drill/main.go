@@ -103,6 +103,7 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 			HTTP:    &http.Client{Timeout: o.ProbeTimeout},
 			Clock:   realClock{},
 			Config:  liveops.LoadConfig,
+			Zonal:   SDKZonalClients{Config: cfg},
 		}
 	}
 	if deps.Progress == nil {

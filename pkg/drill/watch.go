@@ -45,6 +45,7 @@ type watch struct {
 	runbookDone   bool
 	paged         bool
 	errorsSeen    map[string]bool
+	shiftStart    time.Time
 }
 
 func (s *setup) run(ctx context.Context) (*Report, error) {
@@ -59,6 +60,9 @@ func (s *setup) run(ctx context.Context) (*Report, error) {
 	r.ExperimentID = id
 	r.Started = w.began.UTC().Format(time.RFC3339)
 	w.event("fault began: experiment %s started from template %s in %s", id, s.templateID, s.region)
+	if s.zonal != nil {
+		w.startZonalShift(ctx)
+	}
 	if s.o.Kind == drills.KindRegion {
 		// FIS cannot stop Aurora's storage-level replication, so the detector must page, not promote;
 		// the drill moves the database itself, planned (RPO 0), from the surviving region's runbook.
@@ -96,6 +100,7 @@ func (s *setup) run(ctx context.Context) (*Report, error) {
 			break
 		}
 	}
+	w.cancelZonalShift(context.WithoutCancel(ctx))
 	w.conclude()
 	return r, nil
 }
@@ -111,6 +116,9 @@ func (w *watch) finished() bool {
 	}
 	if w.o.Kind == drills.KindRegion && w.execArn != "" && w.writerMoved.IsZero() && !w.runbookDone {
 		return false
+	}
+	if w.zonal != nil && w.zonal.ShiftID != "" && w.zonal.WeightZeroSeconds == nil {
+		return false // the shift has not taken effect yet
 	}
 	return true
 }
@@ -149,6 +157,7 @@ func (w *watch) stop(ctx context.Context, why string) {
 }
 
 func (w *watch) observe(ctx context.Context) {
+	w.publishDrillActive(ctx)
 	w.observeExperiment(ctx)
 	w.observeViewers(ctx)
 	w.observeRoute53(ctx)
@@ -157,6 +166,7 @@ func (w *watch) observe(ctx context.Context) {
 	w.observeWriterInstance(ctx)
 	w.observeRunbook(ctx)
 	w.observeDetector(ctx)
+	w.observeZonal(ctx)
 	w.progress("%+.0fs experiment %s, viewers %s, writer in %s", w.d.Clock.Now().Sub(w.began).Seconds(), w.expState, w.viewerState(), w.writer)
 }
 
@@ -428,6 +438,7 @@ func (w *watch) conclude() {
 		}
 		r.Database = &db
 	}
+	w.concludeZonal()
 	switch {
 	case w.expState == fistypes.ExperimentStatusFailed:
 		w.fail("the experiment failed: %s", w.expReason)
