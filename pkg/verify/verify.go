@@ -46,6 +46,9 @@ type Deps struct {
 	Config   func(dir, stack string) (*stacks.Config, error)
 	Now      func() time.Time
 	Progress io.Writer
+	// Zonal reads zonal shift and autoshift (checks_zonal.go); nil leaves those checks out (tests of
+	// the other checks). Main always sets it.
+	Zonal ZonalClients
 }
 
 type verifier struct {
@@ -105,6 +108,10 @@ func Run(ctx context.Context, o Options, d Deps) (*Report, error) {
 	v.checkAlarms(ctx, alarms)
 	vaults, _ := outs.Map(stackoutputs.BackupVaultArns)
 	v.checkBackups(ctx, vaults)
+	if d.Zonal != nil {
+		albArns, _ := outs.Map(stackoutputs.AlbArns)
+		v.checkZonal(ctx, albArns)
+	}
 
 	v.report.Passed = true
 	for _, c := range v.report.Checks {
@@ -189,7 +196,8 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 			fmt.Fprintf(stderr, "verify: AWS credentials: %v\n", err)
 			return ExitUsage
 		}
-		deps = &Deps{Outputs: liveops.CLI{Dir: o.Dir}, Clients: liveops.SDKClients{Config: cfg}, Config: liveops.LoadConfig}
+		deps = &Deps{Outputs: liveops.CLI{Dir: o.Dir}, Clients: liveops.SDKClients{Config: cfg}, Config: liveops.LoadConfig,
+			Zonal: SDKZonalClients{Config: cfg}}
 	}
 	if deps.Progress == nil {
 		deps.Progress = stderr
