@@ -11,6 +11,7 @@ import (
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline/offlinetest"
+	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
 	"github.com/multi-region-ha/multi-region-ha/pkg/zonalshift"
 	"github.com/multi-region-ha/multi-region-ha/pkg/zonalshift/zonalspec"
 )
@@ -200,4 +201,31 @@ func TestAutoshiftCapacityRefusalRegistersNothing(t *testing.T) {
 		assert.Contains(t, err.Error(), key)
 	}
 	assert.Empty(t, m.Resources(), "no half-built stack")
+}
+
+// The plan lists each region's zonal configuration, its capacity with one zone fewer and its cost.
+func TestPlanReportsZonalConfigurationPerRegion(t *testing.T) {
+	prod, err := plan.Build(plan.Options{Dir: ".", Stack: "prod"}, run)
+	require.NoError(t, err)
+	require.Len(t, prod.Zonal, 2)
+	for _, z := range prod.Zonal {
+		assert.True(t, z.ZonalShift, z.Region)
+		assert.True(t, z.Autoshift, z.Region)
+		assert.Equal(t, "zonal-"+z.Region+"-prod-practice-outcome", z.OutcomeAlarm)
+		assert.Equal(t, "zonal-"+z.Region+"-prod-practice-blocking", z.BlockingAlarm)
+		assert.Len(t, z.BlockedWindows, 1)
+		assert.Equal(t, []int{3, 2, 1}, []int{z.AzCount, z.MinimumInstances, z.LeftAfterShift}, z.Region)
+		assert.Zero(t, z.MonthlyUsd)
+	}
+	for _, u := range prod.Cost.Unpriced {
+		assert.NotEqual(t, cloudControlType, u.Type, "the configuration is known free")
+	}
+	staging, err := plan.Build(plan.Options{Dir: ".", Stack: "staging"}, run)
+	require.NoError(t, err)
+	for _, z := range staging.Zonal {
+		assert.True(t, z.ZonalShift, z.Region)
+		assert.False(t, z.Autoshift, z.Region)
+		assert.Empty(t, z.BlockedWindows)
+		assert.Equal(t, []int{2, 1, 0}, []int{z.AzCount, z.MinimumInstances, z.LeftAfterShift}, "staging's one instance: none left, which is why autoshift is off")
+	}
 }

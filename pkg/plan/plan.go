@@ -78,6 +78,7 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
 		Cost:            cost,
 		Failover:        Failover{Traffic: trafficBudget(g, cfg), Database: withDetection(databaseFailover(g, cfg), g, cost)},
+		Zonal:           zonalOf(g, cfg),
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
 	}
