@@ -34,6 +34,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/stackoutputs"
 	"github.com/multi-region-ha/multi-region-ha/pkg/targets"
 	"github.com/multi-region-ha/multi-region-ha/pkg/verify"
+	"github.com/multi-region-ha/multi-region-ha/pkg/zonalshift"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
@@ -93,6 +94,7 @@ func run(ctx *pulumi.Context) error {
 		{"patching", d.newPatching},
 		{"failover", d.newFailovers},
 		{"drills", d.newDrills},
+		{"zonal autoshift", d.newZonalAutoshift},
 		{"detector", d.newDetectors},
 		{"deployments", d.newDeployAccess},
 	}
@@ -289,7 +291,7 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 
 	c := d.cfg.Compute
 	d.computes = map[string]*compute.Compute{}
-	albs, asgs, tgs := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
+	albs, asgs, tgs, albArns := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringMap{}
 	for _, region := range d.cfg.Regions() {
 		role := compute.RoleSecondary
 		if d.isHome(region) {
@@ -344,8 +346,11 @@ func (d *deployment) newComputes(ctx *pulumi.Context) error {
 		albs[region] = comp.AlbDnsName
 		asgs[region] = comp.AutoScalingGroupName
 		tgs[region] = comp.TargetGroupArn
+		albArns[region] = comp.AlbArn
 	}
 	export(ctx, stackoutputs.AlbDNSNames, albs)
+	// go run . drill az and verify start and check zonal shifts on each ALB by its ARN.
+	export(ctx, stackoutputs.AlbArns, albArns)
 	export(ctx, "autoScalingGroupNames", asgs)
 	// go run . drill reads the target groups' health while a drill runs.
 	export(ctx, stackoutputs.TargetGroupArns, tgs)
@@ -687,6 +692,42 @@ func (d *deployment) newDrills(ctx *pulumi.Context) error {
 		ids[region] = dd.TemplateIds
 	}
 	export(ctx, stackoutputs.DrillTemplateIDs, ids)
+	return nil
+}
+
+// newZonalAutoshift, with compute.zonalAutoshift, lets AWS shift each region's ALB traffic away
+// from an impaired zone, on that region's provider: the autoshift configuration with weekly
+// practice runs judged by that region's own alarms, blocked during its patch window and while a
+// drill runs there, their results paging that region's topic. Zonal shift itself is always allowed
+// (compute); stacks.validateZonalAutoshift has checked that each region serves with one zone fewer.
+func (d *deployment) newZonalAutoshift(ctx *pulumi.Context) error {
+	if !d.cfg.Compute.ZonalAutoshift {
+		return nil
+	}
+	out := pulumi.Map{}
+	for _, region := range d.cfg.Regions() {
+		at := func(m pulumi.StringMapOutput) pulumi.StringOutput { return m.MapIndex(pulumi.String(region)) }
+		z, err := zonalshift.New(ctx, "zonal-"+region, &zonalshift.Args{
+			AccountId:               d.cfg.AccountId,
+			Region:                  region,
+			Stack:                   d.cfg.Stack,
+			AlbArn:                  d.computes[region].AlbArn,
+			SufferingAlarmArns:      d.observability.ApplicationAlarmArns.MapIndex(pulumi.String(region)),
+			RegionUnhealthyAlarmArn: at(d.observability.RegionUnhealthyAlarmArns),
+			TopicArn:                at(d.observability.TopicArns),
+			PatchWindow:             d.cfg.PatchWindow(region),
+		}, pulumi.Provider(d.provider(region)))
+		if err != nil {
+			return err
+		}
+		out[region] = pulumi.Map{
+			stackoutputs.ZonalOutcomeAlarm:     z.OutcomeAlarmName,
+			stackoutputs.ZonalBlockingAlarm:    z.BlockingAlarmName,
+			stackoutputs.ZonalDrillActiveAlarm: z.DrillActiveAlarmName,
+			stackoutputs.ZonalEventRule:        z.EventRuleName,
+		}
+	}
+	export(ctx, stackoutputs.ZonalAutoshift, out)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
+	"io/fs"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -41,6 +42,7 @@ var operatorReads = map[string]struct {
 	"DrillTemplateIDs":          {"Nested", func(c *stacks.Config) bool { return c.Drills.Enabled }},
 	"RegionProbeURLs":           {"Map", autoFailoverOn},
 	"FailoverDetectors":         {"Nested", autoFailoverOn},
+	"AlbArns":                   {"Map", always},
 }
 
 func always(*stacks.Config) bool { return true }
@@ -50,9 +52,19 @@ func autoFailoverOn(c *stacks.Config) bool { return c.Database.AutoFailover != "
 // constantsOf parses pkg/stackoutputs: constant name -> its string value.
 func constantsOf(t *testing.T) map[string]string {
 	t.Helper()
-	f, err := parser.ParseFile(token.NewFileSet(), filepath.Join("pkg", "stackoutputs", "stackoutputs.go"), nil, 0)
+	pkgs, err := parser.ParseDir(token.NewFileSet(), filepath.Join("pkg", "stackoutputs"), func(fi fs.FileInfo) bool { return !strings.HasSuffix(fi.Name(), "_test.go") }, 0)
 	require.NoError(t, err)
 	out := map[string]string{}
+	for _, p := range pkgs {
+		for _, f := range p.Files {
+			inspectConstants(f, out)
+		}
+	}
+	return out
+}
+
+// inspectConstants adds the string constants of f to out.
+func inspectConstants(f *ast.File, out map[string]string) {
 	ast.Inspect(f, func(n ast.Node) bool {
 		if vs, ok := n.(*ast.ValueSpec); ok {
 			for i, name := range vs.Names {
@@ -63,7 +75,6 @@ func constantsOf(t *testing.T) map[string]string {
 		}
 		return true
 	})
-	return out
 }
 
 // commandReads parses the operator commands' sources for every outs.String/Map/Nested(...) call:

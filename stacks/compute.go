@@ -56,6 +56,10 @@ type Compute struct {
 	PatchInstall          bool   `json:"patchInstall"`
 	PatchWindow           string `json:"patchWindow"`
 
+	// ZonalAutoshift lets AWS shift each ALB's traffic away from an impaired zone, with weekly
+	// practice runs (stacks/zonal.go, docs/failover.md). Zonal shift itself is always allowed.
+	ZonalAutoshift bool `json:"zonalAutoshift"`
+
 	// UserDataScript is the content of the UserData file, read during validation ("" when UserData
 	// is not set: the component then uses its default script).
 	UserDataScript string `json:"-"`
@@ -100,6 +104,7 @@ func defaultCompute(prod bool) Compute {
 		c.MinSize, c.MaxSize, c.DesiredCapacity = 2, 6, 3
 		c.StandbyMinSize, c.StandbyDesiredCapacity = 2, 2
 		c.AccessLogRetentionDays = 365
+		c.ZonalAutoshift = true
 	}
 	return c
 }

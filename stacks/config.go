@@ -111,6 +111,7 @@ var sectionValidators = []func(*Config, *problems){
 	validateNetwork,
 	validateCompute,
 	validatePatching,
+	validateZonalAutoshift,
 	validateDatabase,
 	validateEdge,
 	validateObservability,

@@ -53,6 +53,9 @@ func (c *Compute) newLoadBalancing(ctx *pulumi.Context, name string, args *Args,
 		EnableHttp2:              pulumi.Bool(true),
 		EnableDeletionProtection: pulumi.Bool(args.DeletionProtection),
 		IdleTimeout:              pulumi.Int(60),
+		// Always on: it only lets an operator (aws arc-zonal-shift start-zonal-shift) or AWS's zonal
+		// autoshift move the load balancer's traffic out of an impaired zone; nothing changes until then.
+		EnableZonalShift: pulumi.Bool(true),
 		// Explicit (AWS's default is 3600 s): the ALB closes each client connection, CloudFront's
 		// too, at most this long after it opened, which bounds how long CloudFront keeps sending
 		// requests to a demoted region over connections it holds (counted in the traffic budget).

@@ -46,6 +46,9 @@ type Deps struct {
 	Progress io.Writer
 	// IAM puts and removes the failover drill's isolation policy (nil: no failover drill).
 	IAM IAM
+	// Zonal are the zonal-shift clients: the az drill of a stack with compute.zonalAutoshift
+	// shifts the load balancer's traffic away from the zone (zonal.go).
+	Zonal ZonalClients
 }
 
 // ErrRefused is returned when the drill must not run (prod without --yes-prod, drills not deployed).
@@ -98,6 +101,9 @@ type setup struct {
 	isolatedRoles []string
 	auto          bool
 	writesBudget  time.Duration
+	// albArn and zonal are the az drill's zonal shift (compute.zonalAutoshift on).
+	albArn string
+	zonal  *ZonalShiftReport
 }
 
 func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outputs, d Deps) (*setup, error) {
@@ -167,6 +173,11 @@ func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outpu
 			return nil, err
 		}
 	}
+	if o.Kind == drills.KindAZ && cfg.Compute.ZonalAutoshift {
+		if err := s.planZonalShift(ctx, outs); err != nil {
+			return nil, err
+		}
+	}
 	if o.Kind == drills.KindRegion {
 		runbooks, err := outs.Map(stackoutputs.FailoverStateMachineArns)
 		if err != nil || runbooks[s.other] == "" {
@@ -186,6 +197,24 @@ func plan(ctx context.Context, o Options, cfg *stacks.Config, outs liveops.Outpu
 		}
 	}
 	return s, nil
+}
+
+// planZonalShift resolves what the az drill's zonal shift needs: the region's ALB and the zone's id.
+func (s *setup) planZonalShift(ctx context.Context, outs liveops.Outputs) error {
+	if s.d.Zonal == nil {
+		return fmt.Errorf("%w: compute.zonalAutoshift is on, so the az drill shifts the zone's traffic, but no zonal-shift clients were given", ErrRefused)
+	}
+	arns, err := outs.Map(stackoutputs.AlbArns)
+	if err != nil || arns[s.region] == "" {
+		return fmt.Errorf("the az drill shifts %s's load balancer away from %s, but the stack exports no albArns for it (run pulumi up): %v", s.region, s.zone, err)
+	}
+	s.albArn = arns[s.region]
+	id, err := s.zoneID(ctx)
+	if err != nil {
+		return err
+	}
+	s.zonal = &ZonalShiftReport{AlbArn: s.albArn, ZoneID: id, ZoneName: s.zone}
+	return nil
 }
 
 // primaryHealthCheck is the health check of the PRIMARY failover record: healthCheckIds["primary"]

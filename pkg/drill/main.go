@@ -111,6 +111,7 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 			Clock:   realClock{},
 			Config:  liveops.LoadConfig,
 			IAM:     iam.NewFromConfig(cfg),
+			Zonal:   SDKZonalClients{Config: cfg},
 		}
 	}
 	if deps.Progress == nil {

@@ -32,8 +32,11 @@ type Report struct {
 	Page *PageCheck `json:"page,omitempty"`
 	// Recovery is the failover drill's timeline against the plan's budgets.
 	Recovery *Recovery `json:"recovery,omitempty"`
-	Passed   bool      `json:"passed"`
-	Failures []string  `json:"failures"`
+	// ZonalShift is the az drill's zonal shift (compute.zonalAutoshift on): the time until the
+	// zone's applied weight and its share of requests reached zero.
+	ZonalShift *ZonalShiftReport `json:"zonalShift,omitempty"`
+	Passed     bool              `json:"passed"`
+	Failures   []string          `json:"failures"`
 }
 
 // Event is one line of the timeline.
@@ -132,11 +135,32 @@ func renderText(w io.Writer, r *Report) error {
 	if r.Page != nil {
 		fmt.Fprintf(&b, "detector page: %s\n", pageLine(r.Page))
 	}
+	if r.ZonalShift != nil {
+		fmt.Fprintf(&b, "zonal shift: %s\n", zonalLine(r.ZonalShift))
+	}
 	for _, f := range r.Failures {
 		fmt.Fprintf(&b, "FAILED: %s\n", f)
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+func zonalLine(z *ZonalShiftReport) string {
+	seconds := func(v *float64) string {
+		if v == nil {
+			return "not seen"
+		}
+		return fmt.Sprintf("%.0f s", *v)
+	}
+	line := fmt.Sprintf("%s away from %s (%s): weight 0 after %s, the zone's share of requests zero after %s",
+		z.ShiftID, z.ZoneName, z.ZoneID, seconds(z.WeightZeroSeconds), seconds(z.RequestsZeroSeconds))
+	if z.Cancelled {
+		line += "; cancelled at the end"
+	}
+	if z.Note != "" {
+		line += ". " + z.Note
+	}
+	return line
 }
 
 func pageLine(p *PageCheck) string {
@@ -182,6 +206,9 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	}
 	if r.Page != nil {
 		fmt.Fprintf(&b, "Detector page: %s\n\n", pageLine(r.Page))
+	}
+	if r.ZonalShift != nil {
+		fmt.Fprintf(&b, "Zonal shift: %s\n\n", zonalLine(r.ZonalShift))
 	}
 	for _, f := range r.Failures {
 		fmt.Fprintf(&b, "- **failed**: %s\n", f)

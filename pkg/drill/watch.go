@@ -53,6 +53,7 @@ type watch struct {
 	runbookStarted   time.Time
 	rejoined         time.Time
 	members          int
+	shiftStart       time.Time
 }
 
 func (s *setup) run(ctx context.Context) (*Report, error) {
@@ -77,6 +78,9 @@ func (s *setup) run(ctx context.Context) (*Report, error) {
 	r.ExperimentID = id
 	r.Started = w.began.UTC().Format(time.RFC3339)
 	w.event("fault began: experiment %s started from template %s in %s", id, s.templateID, s.region)
+	if s.zonal != nil {
+		w.startZonalShift(ctx)
+	}
 	switch {
 	case failover && s.auto:
 		w.awaitingDetector = true
@@ -109,6 +113,7 @@ func (s *setup) run(ctx context.Context) (*Report, error) {
 			break
 		}
 	}
+	w.cancelZonalShift(context.WithoutCancel(ctx))
 	w.conclude()
 	return r, nil
 }
@@ -130,6 +135,9 @@ func (w *watch) finished() bool {
 	}
 	if w.o.Mode == ModeFailover && !w.writerMoved.IsZero() && w.rejoined.IsZero() {
 		return false
+	}
+	if w.zonal != nil && w.zonal.ShiftID != "" && w.zonal.WeightZeroSeconds == nil {
+		return false // the shift has not taken effect yet
 	}
 	return true
 }
@@ -168,6 +176,7 @@ func (w *watch) stop(ctx context.Context, why string) {
 }
 
 func (w *watch) observe(ctx context.Context) {
+	w.publishDrillActive(ctx)
 	w.observeExperiment(ctx)
 	w.observeViewers(ctx)
 	w.observeRoute53(ctx)
@@ -178,6 +187,7 @@ func (w *watch) observe(ctx context.Context) {
 	w.observeDetector(ctx)
 	w.awaitDetector(ctx)
 	w.observeRejoin(ctx)
+	w.observeZonal(ctx)
 	w.progress("%+.0fs experiment %s, viewers %s, writer in %s", w.d.Clock.Now().Sub(w.began).Seconds(), w.expState, w.viewerState(), w.writer)
 }
 
@@ -451,6 +461,7 @@ func (w *watch) conclude() {
 		}
 		r.Database = &db
 	}
+	w.concludeZonal()
 	switch {
 	case w.expState == fistypes.ExperimentStatusFailed:
 		w.fail("the experiment failed: %s", w.expReason)

@@ -38,6 +38,9 @@ type alarmSpec struct {
 	notifyInsufficient bool
 	// regionHealth marks the alarms the composite "region unhealthy" alarm is built from.
 	regionHealth bool
+	// suffering marks the alarms that show the application's users suffer in the region (5xx rates,
+	// latency): the outcome of a zonal autoshift practice run (ApplicationAlarmArns).
+	suffering bool
 }
 
 // metricQuery is one metric of a metric-math alarm.
@@ -89,7 +92,7 @@ func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 			},
 			evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 5,
 			// No requests means no errors: the passive region is quiet most of the time.
-			treatMissing: missingNotBreaching, regionHealth: true,
+			treatMissing: missingNotBreaching, regionHealth: true, suffering: true,
 		},
 		{
 			id:          "target-5xx-rate",
@@ -101,7 +104,7 @@ func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 			},
 			evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 5,
 			// No requests means no errors.
-			treatMissing: missingNotBreaching, regionHealth: true,
+			treatMissing: missingNotBreaching, regionHealth: true, suffering: true,
 		},
 		{
 			id:          "p99-latency",
@@ -109,7 +112,7 @@ func regionAlarms(t *RegionTargets, args *Args) []alarmSpec {
 			namespace:   elb, metric: "TargetResponseTime", dims: lb, extended: "p99",
 			period: 60, evaluations: 5, datapoints: 3, comparison: "GreaterThanThreshold", threshold: 2,
 			// The metric exists only while requests flow; no requests, no latency problem.
-			treatMissing: missingNotBreaching,
+			treatMissing: missingNotBreaching, suffering: true,
 		},
 		{
 			id:          "unhealthy-hosts",
@@ -265,7 +268,7 @@ func compositeRule(alarmArns []string) string {
 // newAlarms creates every alarm in the region of its metric, acting on that region's topic, and a
 // composite "region unhealthy" alarm per application region.
 func (o *Observability) newAlarms(ctx *pulumi.Context, name string, regions []*regional, args *Args) error {
-	arns, names := pulumi.StringMap{}, pulumi.StringMap{}
+	arns, names, suffering := pulumi.StringMap{}, pulumi.StringMap{}, pulumi.StringArrayMap{}
 	for _, r := range regions {
 		var specs []alarmSpec
 		if r.targets != nil {
@@ -276,6 +279,7 @@ func (o *Observability) newAlarms(ctx *pulumi.Context, name string, regions []*r
 		}
 		prefix := fmt.Sprintf("%s-%s", name, r.region)
 		var health []any
+		var hurt pulumi.StringArray
 		for _, spec := range specs {
 			alarm, err := o.newAlarm(ctx, prefix, r, spec)
 			if err != nil {
@@ -283,6 +287,9 @@ func (o *Observability) newAlarms(ctx *pulumi.Context, name string, regions []*r
 			}
 			if spec.regionHealth {
 				health = append(health, alarm.Arn)
+			}
+			if spec.suffering && r.targets != nil {
+				hurt = append(hurt, alarm.Arn)
 			}
 		}
 		if r.targets == nil {
@@ -308,7 +315,9 @@ func (o *Observability) newAlarms(ctx *pulumi.Context, name string, regions []*r
 		}
 		arns[r.region] = composite.Arn
 		names[r.region] = composite.AlarmName
+		suffering[r.region] = hurt
 	}
+	o.ApplicationAlarmArns = suffering.ToStringArrayMapOutput()
 	o.RegionUnhealthyAlarmArns = arns.ToStringMapOutput()
 	o.RegionUnhealthyAlarmNames = names.ToStringMapOutput()
 	return nil

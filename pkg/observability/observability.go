@@ -28,6 +28,9 @@ type Observability struct {
 	// RegionUnhealthyAlarmArns / Names map application region -> its composite "region unhealthy" alarm.
 	RegionUnhealthyAlarmArns  pulumi.StringMapOutput `pulumi:"regionUnhealthyAlarmArns"`
 	RegionUnhealthyAlarmNames pulumi.StringMapOutput `pulumi:"regionUnhealthyAlarmNames"`
+	// ApplicationAlarmArns maps application region -> the alarms that show its users suffer (ELB and
+	// target 5xx rates, p99 latency): a zonal autoshift practice run's outcome, with the composite.
+	ApplicationAlarmArns pulumi.StringArrayMapOutput `pulumi:"applicationAlarmArns"`
 }
 
 // regional is what each region's notification layer hands the rest of the component.
@@ -69,6 +72,7 @@ func NewObservability(ctx *pulumi.Context, name string, args *Args, opts ...pulu
 		"budgetName":                o.BudgetName,
 		"regionUnhealthyAlarmArns":  o.RegionUnhealthyAlarmArns,
 		"regionUnhealthyAlarmNames": o.RegionUnhealthyAlarmNames,
+		"applicationAlarmArns":      o.ApplicationAlarmArns,
 	}); err != nil {
 		return nil, fmt.Errorf("observability %s: %w", name, err)
 	}

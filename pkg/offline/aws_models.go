@@ -22,6 +22,8 @@ func init() {
 		set("dnsName", fmt.Sprintf("%s-%d.%s.elb.amazonaws.com", name, hash(name)%1000000, region))
 		set("zoneId", "ZALB"+strings.ToUpper(strings.ReplaceAll(region, "-", "")))
 		set("arnSuffix", fmt.Sprintf("app/%s/%x", name, hash(name)))
+		// AWS's form (the zonal autoshift configuration checks it): the ARN ends in the suffix.
+		out["arn"] = resource.NewPropertyValue(fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:loadbalancer/%s", region, AccountID, out["arnSuffix"].StringValue()))
 	})
 	RegisterOutputs("aws:lb/targetGroup:TargetGroup", func(r *Resource, out resource.PropertyMap, set func(string, any)) {
 		name := r.Name

@@ -51,7 +51,8 @@ var publishedMetrics = map[string]map[string][][]string{
 		"Requests": {{"DistributionId", "Region"}},
 	},
 	// The program's own metrics: each is published only with the dimensions its publisher sets.
-	"multi-region-ha/Drills": {"AbortDrill": {{"Stack"}}}, // an operator's put-metric-data (pkg/drills)
+	// An operator's put-metric-data (pkg/drills); go run . drill's, while a drill runs (pkg/zonalshift).
+	"multi-region-ha/Drills": {"AbortDrill": {{"Stack"}}, "DrillActive": {{"Stack"}}},
 	// The detector's function publishes each probe result by the region it watches (pkg/detector).
 	"MultiRegionHA/Detector": {
 		"PromoteSignal": {{"WatchedRegion"}}, "Degraded": {{"WatchedRegion"}}, "SwitchoverRecommended": {{"WatchedRegion"}},

@@ -114,6 +114,9 @@ var freeTypes = map[string]bool{
 	"aws:ssm/maintenanceWindow:MaintenanceWindow": true, "aws:ssm/maintenanceWindowTarget:MaintenanceWindowTarget": true,
 	"aws:ssm/maintenanceWindowTask:MaintenanceWindowTask": true,
 	"aws:iam/openIdConnectProvider:OpenIdConnectProvider": true,
+	// ARC charges nothing for zonal shift or zonal autoshift (practice runs included); the Cloud
+	// Control resource is its autoshift configuration.
+	"aws:cloudcontrol/resource:Resource": true,
 }
 
 // freePrefixes are services whose resources are all free (IAM, random values, S3 bucket settings).

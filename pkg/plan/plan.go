@@ -78,6 +78,7 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
 		Cost:            cost,
 		Failover:        newFailover(g, cfg, cost),
+		Zonal:           zonalOf(g, cfg),
 		FirstDeploy:     firstDeploy(g),
 		Policy:          policyResults(recorded),
 		AccessAnalysis:  accessAnalysis(g),

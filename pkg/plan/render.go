@@ -153,6 +153,11 @@ func renderText(w io.Writer, r *Report, opts RenderOptions) error {
 		fmt.Fprintf(b, "  Note: %s\n", n)
 	}
 
+	b.WriteString("\nZONAL SHIFT:\n")
+	for _, z := range r.Zonal {
+		fmt.Fprintf(b, "  %s\n", zonalLine(z))
+	}
+
 	fmt.Fprintf(b, "\nFAILOVER BUDGET: %s\n", failoverHeadline(r.Failover))
 	t := r.Failover.Traffic
 	if t.Available {
@@ -357,6 +362,11 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	b.WriteString("\n")
 	for _, n := range c.Notes {
 		fmt.Fprintf(b, "- %s\n", n)
+	}
+
+	b.WriteString("\n### Zonal shift\n\n")
+	for _, z := range r.Zonal {
+		fmt.Fprintf(b, "- %s\n", zonalLine(z))
 	}
 
 	fmt.Fprintf(b, "\n### Failover budget: %s\n\n", failoverHeadline(r.Failover))

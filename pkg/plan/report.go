@@ -7,17 +7,19 @@ const SchemaVersion = 1
 // Report is the plan of one stack. Its JSON form (`--format json`) is the stable shape documented in
 // docs/plan.md: every list is sorted, so two runs of the same program and config give the same bytes.
 type Report struct {
-	SchemaVersion   int         `json:"schemaVersion"`
-	Stack           string      `json:"stack"`
-	Environment     string      `json:"environment"`
-	PrimaryRegion   string      `json:"primaryRegion"`
-	SecondaryRegion string      `json:"secondaryRegion"`
-	Inventory       Inventory   `json:"inventory"`
-	Diagram         string      `json:"diagram"`
-	Cost            Cost        `json:"cost"`
-	Failover        Failover    `json:"failover"`
-	FirstDeploy     FirstDeploy `json:"firstDeploy"`
-	Policy          Policy      `json:"policy"`
+	SchemaVersion   int       `json:"schemaVersion"`
+	Stack           string    `json:"stack"`
+	Environment     string    `json:"environment"`
+	PrimaryRegion   string    `json:"primaryRegion"`
+	SecondaryRegion string    `json:"secondaryRegion"`
+	Inventory       Inventory `json:"inventory"`
+	Diagram         string    `json:"diagram"`
+	Cost            Cost      `json:"cost"`
+	Failover        Failover  `json:"failover"`
+	// Zonal is each region's zonal shift and autoshift, and its capacity with one zone fewer.
+	Zonal       []ZonalRegion `json:"zonal"`
+	FirstDeploy FirstDeploy   `json:"firstDeploy"`
+	Policy      Policy        `json:"policy"`
 	// AccessAnalysis is how an open door (a trust or resource policy admitting outsiders) is seen.
 	AccessAnalysis AccessAnalysis `json:"accessAnalysis"`
 }

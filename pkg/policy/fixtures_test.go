@@ -54,7 +54,7 @@ func goodLaunchTemplate() *Resource {
 
 func goodAlb() *Resource {
 	return res(TypeLoadBalancer, "alb", map[string]any{"loadBalancerType": "application", "dropInvalidHeaderFields": true,
-		"enableDeletionProtection": true, "accessLogs": map[string]any{"bucket": "logs", "enabled": true}})
+		"enableDeletionProtection": true, "enableZonalShift": true, "accessLogs": map[string]any{"bucket": "logs", "enabled": true}})
 }
 
 func goodListener() *Resource {

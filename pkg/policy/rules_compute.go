@@ -93,6 +93,20 @@ var computeRules = []Rule{
 		},
 	},
 	{
+		Name:          "alb-zonal-shift",
+		Description:   "Application and network load balancers allow zonal shift (enableZonalShift), so an operator or zonal autoshift can move traffic out of an impaired zone.",
+		ResourceTypes: loadBalancerTypes,
+		Check: func(r *Resource) []string {
+			if t := r.str("loadBalancerType"); t == "gateway" {
+				return nil // ARC zonal shift supports application and network load balancers only
+			}
+			if !r.boolean("enableZonalShift") && !r.unknown("enableZonalShift") {
+				return []string{"enableZonalShift is not true: nobody can shift this load balancer's traffic out of an impaired zone"}
+			}
+			return nil
+		},
+	},
+	{
 		Name:          "listener-tls13",
 		Description:   "HTTPS and TLS listeners use a TLS 1.3 security policy (ELBSecurityPolicy-TLS13-*).",
 		ResourceTypes: listenerTypes,

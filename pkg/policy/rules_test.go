@@ -135,6 +135,12 @@ func ruleCases() []ruleCase {
 		pass("alb-deletion-protection-prod", "staging may skip", staging(with(goodAlb(), map[string]any{"enableDeletionProtection": false}))),
 		fail("alb-deletion-protection-prod", "prod unprotected", with(goodAlb(), map[string]any{"enableDeletionProtection": false})),
 
+		pass("alb-zonal-shift", "zonal shift allowed", goodAlb()),
+		pass("alb-zonal-shift", "gateway load balancers have no zonal shift", res(TypeLoadBalancer, "gwlb", map[string]any{"loadBalancerType": "gateway"})),
+		fail("alb-zonal-shift", "zonal shift off", with(goodAlb(), map[string]any{"enableZonalShift": false})),
+		fail("alb-zonal-shift", "zonal shift unset (AWS default off)", with(goodAlb(), map[string]any{"enableZonalShift": nil})),
+		fail("alb-zonal-shift", "network load balancer without it", res(TypeLoadBalancer, "nlb", map[string]any{"loadBalancerType": "network"})),
+
 		pass("listener-tls13", "TLS 1.3 policy", goodListener()),
 		pass("listener-tls13", "PQ TLS 1.3 policy", with(goodListener(), map[string]any{"sslPolicy": "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"})),
 		fail("listener-tls13", "2016 policy", with(goodListener(), map[string]any{"sslPolicy": "ELBSecurityPolicy-2016-08"})),

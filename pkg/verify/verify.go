@@ -48,6 +48,9 @@ type Deps struct {
 	Progress io.Writer
 	// Direct is how the direct-ALB check resolves and dials (zero: the system resolver, ports 443 and 80).
 	Direct DirectNet
+	// Zonal reads zonal shift and autoshift (checks_zonal.go); nil leaves those checks out (tests of
+	// the other checks). Main always sets it.
+	Zonal ZonalClients
 }
 
 type verifier struct {
@@ -107,6 +110,10 @@ func Run(ctx context.Context, o Options, d Deps) (*Report, error) {
 	v.checkAlarms(ctx, alarms)
 	vaults, _ := outs.Map(stackoutputs.BackupVaultArns)
 	v.checkBackups(ctx, vaults)
+	if d.Zonal != nil {
+		albArns, _ := outs.Map(stackoutputs.AlbArns)
+		v.checkZonal(ctx, albArns)
+	}
 
 	v.report.Passed = true
 	for _, c := range v.report.Checks {
@@ -191,7 +198,8 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 			fmt.Fprintf(stderr, "verify: AWS credentials: %v\n", err)
 			return ExitUsage
 		}
-		deps = &Deps{Outputs: liveops.CLI{Dir: o.Dir}, Clients: liveops.SDKClients{Config: cfg}, Config: liveops.LoadConfig}
+		deps = &Deps{Outputs: liveops.CLI{Dir: o.Dir}, Clients: liveops.SDKClients{Config: cfg}, Config: liveops.LoadConfig,
+			Zonal: SDKZonalClients{Config: cfg}}
 	}
 	if deps.Progress == nil {
 		deps.Progress = stderr
