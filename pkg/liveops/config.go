@@ -28,3 +28,13 @@ func LoadConfig(dir, stack string) (*stacks.Config, error) {
 	}
 	return cfg, nil
 }
+
+// StackRegions are the stack's two regions, for the credentials check to ask STS in (nil when the
+// stack file cannot be read: the command reports that itself).
+func StackRegions(dir, stack string) []string {
+	cfg, err := LoadConfig(dir, stack)
+	if err != nil {
+		return nil
+	}
+	return cfg.Regions()
+}
