@@ -13,7 +13,7 @@ stack is refused (exit 2) without --yes-prod. Ctrl-C or --timeout stops the expe
 // Command is drill's entry in the top-level list and its help without a kind.
 var Command = cli.Command{
 	Name:     "drill",
-	Summary:  "run a fault-injection drill (instance, az, region) with AWS FIS and hold its recovery to the failover budget",
+	Summary:  "run an AWS FIS drill (instance, az, region) and hold it to the failover budget",
 	Synopsis: "go run . drill <instance|az|region> --stack S [--region R] [--outputs FILE] [--format text|json|markdown] [--json] [--yes-prod]",
 	Description: `Starts one of the stack's AWS FIS experiments, watches viewers, Route 53, the load balancer and the
 database, prints the timeline and measures it against the stack's computed budgets (docs/drills.md).

@@ -31,7 +31,7 @@ var NewClientsFunc = NewClients
 // Command is pin's entry in the top-level list and its help.
 var Command = cli.Command{
 	Name:     "pin",
-	Summary:  "read the account, zones, images, prefix lists and hosted zone from AWS into Pulumi.<stack>.yaml",
+	Summary:  "write the account, zones, images and prefix lists from AWS into the stack file",
 	Synopsis: "go run . pin --stack S [--images] [--dry-run] [--json]",
 	Description: `Reads, once, what the program pins instead of looking it up at deploy time: accountId, the zones of
 both regions, the current Amazon Linux 2023 images, the prefix list ids and the hosted zone, from the

@@ -137,7 +137,7 @@ func sortedKeys(m map[string]string) []string {
 // Command is verify's entry in the top-level list and its help.
 var Command = cli.Command{
 	Name:     "verify",
-	Summary:  "check a deployed stack from outside, read-only: viewer TLS, direct ALB refusal, topology, health checks, lag, runbooks",
+	Summary:  "check a deployed stack from outside, read-only, pass/fail per check",
 	Synopsis: "go run . verify --stack S [--outputs FILE] [--format text|json|markdown] [--json] [--timeout 2m]",
 	Description: `Read-only checks of a deployed stack from outside, pass/fail per check (docs/drills.md). It reads
 Pulumi.<stack>.yaml and the stack's outputs (through the Pulumi CLI, or --outputs FILE), confirms the

@@ -59,7 +59,7 @@ func List(w io.Writer, entries []Entry) {
 	for _, e := range entries {
 		fmt.Fprintf(w, "  %-*s  %s\n", width, e.Name, e.Summary)
 	}
-	fmt.Fprintf(w, "\nEvery command takes --help and --stack (%s). %s\n", StackRule, ExitLine)
+	fmt.Fprintf(w, "\nEvery command takes --help, and --stack S (%s).\n%s\n", StackRule, ExitLine)
 }
 
 func find(entries []Entry, name string) (Entry, bool) {
@@ -99,23 +99,28 @@ func closest(s string, candidates []string) string {
 	return best
 }
 
-// Distance is the Levenshtein edit distance of a and b.
+// Distance is the edit distance of a and b counting a swap of two neighbours as one edit (optimal
+// string alignment), the typos a hand makes: "plna" is one edit from "plan".
 func Distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev = cur
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }
