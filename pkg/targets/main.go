@@ -31,9 +31,9 @@ var Command = cli.Command{
 	Name:     "targets",
 	Summary:  "print the --target flags of a one-region update (other region dark), offline",
 	Synopsis: "go run . targets --stack S --region R [--mode target|exclude] [--format text|json] [--json]",
-	Description: `Prints the flags that limit ` + "`pulumi up`" + ` to region R's regional, non-IAM resources while the other
-region is dark, one per line on stdout (` + "`pulumi up $(go run . targets ...)`" + `), notes on stderr. Never
-selects IAM, Route 53, CloudFront, CloudFront's certificate, CLOUDFRONT-scope WAF, Budgets, or another
+	Description: `Prints the flags that limit ` + "`pulumi up`" + ` to region R's regional, non-IAM resources while the
+other region is dark, one per line on stdout (` + "`pulumi up $(go run . targets ...)`" + `), notes on stderr.
+Never selects IAM, Route 53, CloudFront, CloudFront's certificate, CLOUDFRONT-scope WAF, Budgets, or another
 region. Offline: no AWS call. --json prints the selection with the reason for each resource.`,
 }
 

@@ -82,6 +82,6 @@ func TestMainRefusesBadFlags(t *testing.T) {
 	}
 	var out, errOut bytes.Buffer
 	assert.Equal(t, ExitOK, Main([]string{"--help"}, program, &out, &errOut))
-	assert.Contains(t, errOut.String(), "usage: go run . targets --stack S --region R")
-	assert.True(t, strings.Contains(errOut.String(), "Never selects IAM"))
+	assert.Contains(t, out.String(), "usage: go run . targets --stack S --region R")
+	assert.True(t, strings.Contains(out.String(), "Never selects IAM"))
 }
