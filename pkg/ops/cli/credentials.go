@@ -25,12 +25,14 @@ func CheckCredentials(ctx context.Context, identity IdentityFunc, regions ...str
 		regions = []string{"us-east-1"}
 	}
 	var last error
+	var asked []string
 	for _, region := range regions {
 		account, err := identity(ctx, region)
 		if err == nil {
 			return account, nil
 		}
-		last = explainCredentials(err, region)
+		asked = append(asked, region)
+		last = explainCredentials(err, strings.Join(asked, " and "))
 		if !retryable(err) {
 			break
 		}
@@ -39,7 +41,7 @@ func CheckCredentials(ctx context.Context, identity IdentityFunc, regions ...str
 }
 
 // explainCredentials turns an SDK error into one sentence with the fix, never the SDK's chain.
-func explainCredentials(err error, region string) error {
+func explainCredentials(err error, regions string) error {
 	code, msg := apiError(err)
 	text := err.Error()
 	switch {
@@ -51,7 +53,7 @@ func explainCredentials(err error, region string) error {
 	case noCredentials(text):
 		return NotReady("no AWS credentials found: %s", CredentialsHelp)
 	}
-	return NotReady("could not confirm the AWS credentials with STS GetCallerIdentity in %s (%s): %s", region, short(code, msg, text), CredentialsHelp)
+	return NotReady("could not confirm the AWS credentials with STS GetCallerIdentity in %s (%s): %s", regions, short(code, msg, text), CredentialsHelp)
 }
 
 // noCredentials recognises the SDK's "the chain found nothing" errors (no keys, no profile, no
