@@ -30,6 +30,7 @@ import (
 // (a public and a private one).
 type fakeAccount struct {
 	account string
+	stsErr  error // what STS answers instead of the account
 	calls   []string
 }
 
@@ -93,6 +94,9 @@ type fakeSTS struct{ f *fakeAccount }
 
 func (s fakeSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
 	s.f.calls = append(s.f.calls, "sts:GetCallerIdentity")
+	if s.f.stsErr != nil {
+		return nil, s.f.stsErr
+	}
 	return &sts.GetCallerIdentityOutput{Account: aws.String(s.f.account)}, nil
 }
 

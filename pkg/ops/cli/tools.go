@@ -18,6 +18,11 @@ func RequirePulumi(stack string) error {
 	if _, err := LookPath("pulumi"); err == nil {
 		return nil
 	}
+	return RequirePulumiMissing(stack)
+}
+
+// RequirePulumiMissing is RequirePulumi's error, for readers that know the CLI is missing.
+func RequirePulumiMissing(stack string) error {
 	return NotReady("the Pulumi CLI (pulumi) is not on PATH; install it from %s, or pass --outputs FILE "+
 		"with the JSON of `pulumi stack output --json --stack %s` saved where the CLI runs", PulumiInstallURL, stack)
 }
