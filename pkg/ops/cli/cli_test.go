@@ -169,7 +169,9 @@ func TestDistanceCountsASwapOnce(t *testing.T) {
 // apiErr is an AWS API error the way smithy.APIError reads.
 type apiErr struct{ code, msg string }
 
-func (e apiErr) Error() string        { return "operation error STS: GetCallerIdentity, https response error StatusCode: 403, api error " + e.code + ": " + e.msg }
+func (e apiErr) Error() string {
+	return "operation error STS: GetCallerIdentity, https response error StatusCode: 403, api error " + e.code + ": " + e.msg
+}
 func (e apiErr) ErrorCode() string    { return e.code }
 func (e apiErr) ErrorMessage() string { return e.msg }
 
