@@ -2,7 +2,6 @@ package liveops
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
@@ -16,13 +15,7 @@ func LoadConfig(dir, stack string) (*stacks.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", stack, err)
 	}
-	own := map[string]string{}
-	for k, v := range values {
-		if name, ok := strings.CutPrefix(k, stacks.Namespace+":"); ok {
-			own[name] = v
-		}
-	}
-	cfg, err := stacks.Parse(stack, own, nil)
+	cfg, err := stacks.ParseStackConfig(stack, values)
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", stack, err)
 	}

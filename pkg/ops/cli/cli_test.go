@@ -157,15 +157,6 @@ func TestDispatch(t *testing.T) {
 	}
 }
 
-func TestDistanceCountsASwapOnce(t *testing.T) {
-	assert.Equal(t, 0, Distance("plan", "plan"))
-	assert.Equal(t, 1, Distance("plna", "plan"))
-	assert.Equal(t, 1, Distance("multi-regon-ha", "multi-region-ha"))
-	assert.Equal(t, 3, Distance("abc", ""))
-	assert.Equal(t, "", closest("nonsense", []string{"plan", "pin", "verify"}))
-	assert.Equal(t, "verify", closest("verfy", []string{"plan", "pin", "verify"}))
-}
-
 // apiErr is an AWS API error the way smithy.APIError reads.
 type apiErr struct{ code, msg string }
 

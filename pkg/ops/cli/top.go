@@ -3,7 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
-	"strings"
+
+	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
 // Entry is one subcommand of the top level.
@@ -37,7 +38,7 @@ func Dispatch(entries []Entry, args []string, stdout, stderr io.Writer) int {
 		return e.Main(args[1:], stdout, stderr)
 	}
 	msg := fmt.Sprintf("unknown command %q", args[0])
-	if near := closest(args[0], names(entries)); near != "" {
+	if near := stacks.Closest(args[0], names(entries)); near != "" {
 		msg += fmt.Sprintf("; did you mean %s?", near)
 	}
 	fmt.Fprintf(stderr, "%s\n\n", msg)
@@ -77,50 +78,4 @@ func names(entries []Entry) []string {
 		out = append(out, e.Name)
 	}
 	return out
-}
-
-// closest returns the candidate nearest to s by edit distance when it is near enough to be a typo
-// (at most a third of its length, and at least one edit allowed), else "".
-func closest(s string, candidates []string) string {
-	best, bestDistance := "", 0
-	for _, c := range candidates {
-		d := Distance(strings.ToLower(s), strings.ToLower(c))
-		if best == "" || d < bestDistance {
-			best, bestDistance = c, d
-		}
-	}
-	limit := len(s) / 3
-	if limit < 1 {
-		limit = 1
-	}
-	if best == "" || bestDistance > limit {
-		return ""
-	}
-	return best
-}
-
-// Distance is the edit distance of a and b counting a swap of two neighbours as one edit (optimal
-// string alignment), the typos a hand makes: "plna" is one edit from "plan".
-func Distance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
