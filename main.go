@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws"
@@ -28,6 +29,7 @@ import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/guardrails"
 	"github.com/multi-region-ha/multi-region-ha/pkg/network"
 	"github.com/multi-region-ha/multi-region-ha/pkg/observability"
+	"github.com/multi-region-ha/multi-region-ha/pkg/ops/cli"
 	"github.com/multi-region-ha/multi-region-ha/pkg/patching"
 	"github.com/multi-region-ha/multi-region-ha/pkg/pin"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
@@ -41,34 +43,32 @@ import (
 // init hands the program to `guardrails`, which evaluates it offline.
 func init() { guardrails.Program = run }
 
-// main runs the Pulumi program, or an operator subcommand (the engine never passes arguments):
-// `plan` prints what a stack builds, costs and survives, offline; `guardrails` evaluates the policy
-// pack on it and fails on any mandatory violation; `targets` prints the --target flags of a
-// one-region update while the other region is dark, offline; `pin` reads the values the program
-// pins (account, zones, images, prefix lists, hosted zone) from the live account into the stack
-// file; `deployment-settings` checks or applies a stack's Pulumi Deployments settings; `drill` runs
-// a fault-injection drill and measures it against the failover budget; `verify` checks a deployed
-// stack from outside, read-only.
+// main runs the Pulumi program under the engine (which sets PULUMI_MONITOR and passes no
+// arguments); anywhere else it is the operator's command line: `go run .` lists the commands,
+// `go run . <command> --help` explains one (pkg/ops/cli holds what they share).
 func main() {
-	if len(os.Args) > 1 {
-		switch os.Args[1] {
-		case "plan":
-			os.Exit(plan.Main(os.Args[2:], run, os.Stdout, os.Stderr))
-		case "guardrails":
-			os.Exit(guardrails.Main(os.Args[2:], os.Stdout, os.Stderr))
-		case "deployment-settings":
-			os.Exit(deploysettings.Main(os.Args[2:], os.Stdout, os.Stderr))
-		case "drill":
-			os.Exit(drill.Main(os.Args[2:], os.Stdout, os.Stderr))
-		case "verify":
-			os.Exit(verify.Main(os.Args[2:], os.Stdout, os.Stderr))
-		case "pin":
-			os.Exit(pin.Main(os.Args[2:], os.Stdout, os.Stderr))
-		case "targets":
-			os.Exit(targets.Main(os.Args[2:], run, os.Stdout, os.Stderr))
-		}
+	if os.Getenv(pulumi.EnvMonitor) != "" {
+		pulumi.Run(run)
+		return
 	}
-	pulumi.Run(run)
+	os.Exit(cli.Dispatch(commands(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+// commands are the operator subcommands, in the order an operator meets them: offline first
+// (plan, guardrails, targets), then those that talk to AWS or Pulumi Cloud.
+func commands() []cli.Entry {
+	withProgram := func(main func([]string, pulumi.RunFunc, io.Writer, io.Writer) int) func([]string, io.Writer, io.Writer) int {
+		return func(args []string, stdout, stderr io.Writer) int { return main(args, run, stdout, stderr) }
+	}
+	return []cli.Entry{
+		{Command: plan.Command, Main: withProgram(plan.Main)},
+		{Command: guardrails.Command, Main: guardrails.Main},
+		{Command: targets.Command, Main: withProgram(targets.Main)},
+		{Command: pin.Command, Main: pin.Main},
+		{Command: deploysettings.Command, Main: deploysettings.Main},
+		{Command: drill.Command, Main: drill.Main},
+		{Command: verify.Command, Main: verify.Main},
+	}
 }
 
 // run composes the whole stack. Tests drive the entire program through it under mocks.

@@ -150,7 +150,7 @@ func TestComputeBadConfig(t *testing.T) {
 		{"user data too big", "prod", `{"userData":"big.sh"}`, []string{`multi-region-ha:compute.userData: "big.sh" has 16385 bytes; allowed: 1 to 16384 bytes`}},
 		{"user data empty", "prod", `{"userData":"empty.sh"}`, []string{`multi-region-ha:compute.userData: "empty.sh" has 0 bytes`}},
 		{"unknown key", "prod", `{"instanceSize":"large"}`,
-			[]string{"multi-region-ha:compute.instanceSize: unknown key; allowed keys are accessLogRetentionDays, amiIds, amiSsmParameter, appPort, cloudFrontPrefixListIds, desiredCapacity"}},
+			[]string{"multi-region-ha:compute.instanceSize: unknown key; did you mean instanceType?"}},
 		{"wrong type", "prod", `{"minSize":"two"}`, []string{"multi-region-ha:compute.minSize: must be a whole number"}},
 		{"not an object", "prod", `m7i.large`, []string{"multi-region-ha:compute: must be an object"}},
 	}

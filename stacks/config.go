@@ -63,17 +63,29 @@ func Load(ctx *pulumi.Context) (*Config, error) {
 }
 
 // Parse builds the Config of stack from raw config values keyed without namespace ("network",
-// "primaryRegion"). unknown lists namespaced keys the stack sets that this program does not know.
+// "primaryRegion"). unknown lists the keys the stack sets that this program does not read: keys of
+// the project's namespace without it ("primaryRegon"), and full keys of a namespace that looks like
+// a typo of the project's ("multi-regon-ha:accountId"); each joins the one list of problems.
 func Parse(stack string, values map[string]string, unknown []string) (*Config, error) {
 	var p problems
+	misplaced := map[string]bool{} // top-level keys set under a mistyped namespace
 	for _, key := range unknown {
+		if ns, name, qualified := strings.Cut(key, ":"); qualified {
+			if ns != Namespace {
+				top, _, _ := strings.Cut(name, ".")
+				misplaced[top] = true
+				p.rootKeyf(underKey(top), key, "namespace %s is not this project's, so the program never reads it; did you mean %s:%s?", ns, Namespace, name)
+				continue
+			}
+			key = name
+		}
 		if parent, _, nested := strings.Cut(key, "."); nested && contains(TopLevelKeys(), parent) {
 			// `pulumi config set network.azCount 3` (without --path) sets a top-level key with a dot
 			// in its name, which the program would otherwise never read.
 			p.addf(key, "unknown key: a top-level key with a dot in its name; to set %s inside the %s object use `pulumi config set --path %s <value>` (and `pulumi config rm %s`)", key, parent, fullKey(key), fullKey(key))
 			continue
 		}
-		p.addf(key, "unknown key; allowed keys are %s", strings.Join(TopLevelKeys(), ", "))
+		p.addf(key, "unknown key%s", didYouMean(key, TopLevelKeys()))
 	}
 
 	env := stack
@@ -100,10 +112,33 @@ func Parse(stack string, values map[string]string, unknown []string) (*Config, e
 	for _, validate := range sectionValidators {
 		validate(cfg, &p)
 	}
+	missingObjects(values, misplaced, &p)
 	if err := p.err(); err != nil {
 		return nil, err
 	}
 	return cfg, nil
+}
+
+// requiredObjects are the config objects a stack must set, because keys inside them are required.
+var requiredObjects = []string{"network", "compute", "edge"}
+
+// missingObjects makes an object the stack does not set at all the root of the problems inside it
+// (network.primary.azs, edge.domainName, ... are required), so the fix reads first.
+func missingObjects(values map[string]string, misplaced map[string]bool, p *problems) {
+	for _, obj := range requiredObjects {
+		if raw, set := values[obj]; (set && !isNull([]byte(raw))) || misplaced[obj] {
+			continue
+		}
+		var required []string
+		for _, q := range p.list {
+			if underKey(obj)(q) && strings.HasPrefix(q.Message, "is required") {
+				required = append(required, strings.TrimPrefix(q.Key, Namespace+":"))
+			}
+		}
+		if len(required) > 0 {
+			p.rootf(underKey(obj), obj, "is not set, but the stack needs it: %s %s required (below)", strings.Join(required, ", "), map[bool]string{true: "is", false: "are"}[len(required) == 1])
+		}
+	}
 }
 
 // sectionValidators check (and where needed resolve) each config object in turn.
@@ -141,8 +176,10 @@ func topLevelObject(values map[string]string) []byte {
 	return b
 }
 
-// undeclaredKeys returns the project-namespaced keys in a PULUMI_CONFIG document (the engine's
-// config hand-off) that Config does not declare: Pulumi itself passes unknown keys through silently.
+// undeclaredKeys returns the keys in a PULUMI_CONFIG document (the engine's config hand-off) that
+// the program does not read, in the form Parse takes: project-namespaced keys Config does not
+// declare (without the namespace), and full keys whose namespace looks like a typo of the
+// project's. Pulumi itself passes such keys through silently.
 func undeclaredKeys(pulumiConfig string) []string {
 	if pulumiConfig == "" {
 		return nil
@@ -151,11 +188,19 @@ func undeclaredKeys(pulumiConfig string) []string {
 	if err := json.Unmarshal([]byte(pulumiConfig), &all); err != nil {
 		return nil
 	}
+	return UnreadKeys(sortedKeys(all))
+}
+
+// UnreadKeys picks, from full config keys ("ns:name"), those Parse must report (see undeclaredKeys).
+func UnreadKeys(fullKeys []string) []string {
 	known := jsonFields(reflect.TypeOf(Config{}))
 	var unknown []string
-	for key := range all {
+	for _, key := range fullKeys {
 		name, ok := strings.CutPrefix(key, Namespace+":")
 		if !ok {
+			if ns, _, _ := strings.Cut(key, ":"); Closest(ns, []string{Namespace}) != "" {
+				unknown = append(unknown, key)
+			}
 			continue
 		}
 		if _, declared := known[name]; !declared {
@@ -164,4 +209,16 @@ func undeclaredKeys(pulumiConfig string) []string {
 	}
 	sort.Strings(unknown)
 	return unknown
+}
+
+// ParseStackConfig is Parse for a stack's whole config as the engine hands it over (full keys to raw
+// values, e.g. offline.StackConfig), unread keys included.
+func ParseStackConfig(stack string, full map[string]string) (*Config, error) {
+	values := map[string]string{}
+	for k, v := range full {
+		if name, ok := strings.CutPrefix(k, Namespace+":"); ok {
+			values[name] = v
+		}
+	}
+	return Parse(stack, values, UnreadKeys(sortedKeys(full)))
 }

@@ -34,7 +34,7 @@ type Database struct {
 	// AutoFailover is off (staging's default), notify (prod's default) or auto: each region's detector watches the other region
 	// from its own data plane and, after AutoFailoverAfterMinutes minutes of region-level evidence,
 	// pages (notify, auto) and starts its own region's runbook (auto). See docs/database.md.
-	AutoFailover string `json:"autoFailover"`
+	AutoFailover string `json:"autoFailover" choices:"off,notify,auto"`
 	// AutoFailoverAfterMinutes is N of the detector's N-of-N alarm: consecutive minutes of evidence
 	// (1..30, default 3).
 	AutoFailoverAfterMinutes int `json:"autoFailoverAfterMinutes"`

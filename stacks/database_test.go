@@ -1,6 +1,8 @@
 package stacks
 
 import (
+	"github.com/multi-region-ha/multi-region-ha/pkg/detector"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -126,14 +128,14 @@ func TestDatabaseBadConfig(t *testing.T) {
 		{"mysql without topology tables", `{"engine":"aurora-mysql","engineVersion":"8.0.mysql_aurora.3.03.1"}`, `multi-region-ha:database.engineVersion: is "8.0.mysql_aurora.3.03.1"; allowed with the default application: 8.0.mysql_aurora.3.04.0 or newer`},
 		{"writer region", `{"writerRegion":"eu-west-1"}`, `multi-region-ha:database.writerRegion: was removed: the writer is found at runtime`},
 		{"rpo in two regions", `{"rpoSeconds":60}`, `multi-region-ha:database.rpoSeconds: is 60; allowed: 0 in a two-region stack`},
-		{"auto failover boolean", `{"autoFailover":true}`, `multi-region-ha:database.autoFailover: is the boolean true, which is no longer accepted; allowed: off, notify, auto`},
-		{"auto failover false", `{"autoFailover":false}`, `multi-region-ha:database.autoFailover: is the boolean false, which is no longer accepted; allowed: off, notify, auto`},
+		{"auto failover boolean", `{"autoFailover":true}`, `multi-region-ha:database.autoFailover: is the boolean true, not one of its words; allowed: off, notify, auto`},
+		{"auto failover false", `{"autoFailover":false}`, `multi-region-ha:database.autoFailover: is the boolean false, not one of its words; allowed: off, notify, auto`},
 		{"auto failover word", `{"autoFailover":"yes"}`, `multi-region-ha:database.autoFailover: is "yes"; allowed: off, notify, auto`},
 		{"auto failover minutes low", `{"autoFailoverAfterMinutes":0}`, `multi-region-ha:database.autoFailoverAfterMinutes: is 0; allowed: 1 to 30 minutes`},
 		{"auto failover minutes high", `{"autoFailoverAfterMinutes":31}`, `multi-region-ha:database.autoFailoverAfterMinutes: is 31; allowed: 1 to 30 minutes`},
 		{"write forwarding on old postgres", `{"engineVersion":"15.3","writeForwarding":true}`, `multi-region-ha:database.writeForwarding: is true, but Aurora PostgreSQL 15.3 has no global write forwarding; allowed: 14.9 or newer 14, 15.4 or newer 15, or 16 and newer`},
 		{"write forwarding on postgres 14.8", `{"engineVersion":"14.8","writeForwarding":true}`, `multi-region-ha:database.writeForwarding`},
-		{"unknown key", `{"engineVerison":"16.6"}`, `multi-region-ha:database.engineVerison: unknown key; allowed keys are autoFailover, autoFailoverAfterMinutes, backupRetentionDays, databaseName`},
+		{"unknown key", `{"engineVerison":"16.6"}`, `multi-region-ha:database.engineVerison: unknown key; did you mean engineVersion?`},
 		{"not an object", `aurora`, `multi-region-ha:database: must be an object`},
 	}
 	for _, tc := range cases {
@@ -159,4 +161,11 @@ func TestDatabaseReportsEveryProblemAtOnce(t *testing.T) {
 		keys = append(keys, strings.TrimPrefix(p.Key, "multi-region-ha:database."))
 	}
 	assert.ElementsMatch(t, []string{"instanceClass", "backupRetentionDays", "rpoSeconds", "writerRegion"}, keys)
+}
+
+// The words the decoder names for a boolean autoFailover are the detector's modes, not a copy.
+func TestAutoFailoverChoicesAreTheDetectorsModes(t *testing.T) {
+	f, ok := reflect.TypeOf(Database{}).FieldByName("AutoFailover")
+	require.True(t, ok)
+	assert.Equal(t, strings.Join(detector.Modes(), ","), f.Tag.Get("choices"))
 }

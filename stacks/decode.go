@@ -3,6 +3,7 @@ package stacks
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -15,10 +16,11 @@ import (
 // Every unknown key and every value of the wrong type is reported under its full config key, so a
 // typo such as `natGateway` is caught instead of ignored.
 //
-// Scalars are read the way the Pulumi CLI writes them: `pulumi config set --path tags.CostCenter
-// 1234` stores a number and `--path x.enabled true` a boolean, while a quoted YAML value or
-// `--type string` stores text. So a string setting accepts a number or boolean (as its text), and a
-// number or boolean setting accepts text that spells one ("3", "true").
+// Scalars: `pulumi config set --path x.azCount 3` stores a number and `--path x.enabled true` a
+// boolean, while a quoted YAML value or `--type string` stores text. A number or boolean setting
+// accepts text that spells one ("3", "true"). A string setting refuses a number or a boolean: an
+// unquoted `hostname: true` or `accountId: 012345678901` is YAML's boolean or number, not the text
+// the author meant (the leading zero is already lost), so the problem says to quote it.
 func decodeStrict(key string, raw []byte, dst any, p *problems) {
 	if isNull(raw) {
 		return
@@ -37,7 +39,7 @@ func decodeStrict(key string, raw []byte, dst any, p *problems) {
 			continue
 		}
 		if !ok {
-			p.addf(childKey(key, name), "unknown key; allowed keys are %s", strings.Join(allowedKeys(fields), ", "))
+			p.addf(childKey(key, name), "unknown key%s", didYouMean(name, allowedKeys(fields)))
 			continue
 		}
 		field := v.Field(index)
@@ -49,6 +51,16 @@ func decodeStrict(key string, raw []byte, dst any, p *problems) {
 			continue
 		}
 		if err := decodeValue(object[name], field); err != nil {
+			var scalar *notAString
+			if errors.As(err, &scalar) {
+				// A setting with a fixed set of words says which: quoting true would not help.
+				if choices := v.Type().Field(index).Tag.Get("choices"); choices != "" {
+					p.addf(childKey(key, name), "is the %s %s, not one of its words; allowed: %s", scalar.kind, scalar.text, strings.ReplaceAll(choices, ",", ", "))
+					continue
+				}
+				p.addf(childKey(key, name), "%s", scalar)
+				continue
+			}
 			p.addf(childKey(key, name), "must be %s", describeType(field.Type()))
 		}
 	}
@@ -90,9 +102,9 @@ func coerce(t reflect.Type, v any) (any, error) {
 		case string:
 			return x, nil
 		case json.Number:
-			return x.String(), nil
+			return nil, &notAString{kind: "number", text: x.String()}
 		case bool:
-			return strconv.FormatBool(x), nil
+			return nil, &notAString{kind: "boolean", text: strconv.FormatBool(x)}
 		}
 	case reflect.Bool:
 		switch x := v.(type) {
@@ -163,6 +175,13 @@ func coerce(t reflect.Type, v any) (any, error) {
 		return v, nil
 	}
 	return nil, mismatch
+}
+
+// notAString is a number or boolean where a string is declared.
+type notAString struct{ kind, text string }
+
+func (e *notAString) Error() string {
+	return fmt.Sprintf("is the %s %s, but a string is declared: quote it (%q) in the stack file, or set it with `pulumi config set --path --type string`", e.kind, e.text, e.text)
 }
 
 // childKey joins a parent key and a field name with a dot; the root has no prefix.

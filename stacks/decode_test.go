@@ -30,16 +30,6 @@ func TestScalarsDecodeTheWayTheCLIWritesThem(t *testing.T) {
 			}},
 		{"float as text", map[string]string{"observability": `{"monthlyBudgetUsd":"1234.5"}`},
 			func(t *testing.T, c *Config) { assert.Equal(t, 1234.5, c.Observability.MonthlyBudgetUsd) }},
-		{"tag value set with --path as a number", map[string]string{"tags": `{"CostCenter":1234,"Billable":true}`},
-			func(t *testing.T, c *Config) {
-				assert.Equal(t, "1234", c.Tags["CostCenter"])
-				assert.Equal(t, "true", c.Tags["Billable"])
-				assert.Equal(t, "1234", c.DefaultTags()["CostCenter"])
-			}},
-		{"string setting set with --path as a number", map[string]string{"deployments": `{"organization":12345}`},
-			func(t *testing.T, c *Config) { assert.Equal(t, "12345", c.Deployments.Organization) }},
-		{"list element set with --path as a number", map[string]string{"deployments": `{"stacks":["prod",2024]}`},
-			func(t *testing.T, c *Config) { assert.Equal(t, []string{"prod", "2024"}, c.Deployments.Stacks) }},
 		{"top-level string set without --path", map[string]string{"primaryRegion": "eu-west-1", "secondaryRegion": "eu-central-1"},
 			func(t *testing.T, c *Config) { assert.Equal(t, []string{"eu-west-1", "eu-central-1"}, c.Regions()) }},
 		{"object set as JSON text without --path", map[string]string{"network": `{"natGateways":"single","primary":{"cidr":"10.20.0.0/16"}}`},
@@ -86,6 +76,13 @@ func TestWrongScalarsNameTheFullKey(t *testing.T) {
 		{"null in a list", map[string]string{"deployments": `{"stacks":["prod",null]}`}, "deployments.stacks", "must be a list of strings"},
 		{"object as a tag value", map[string]string{"tags": `{"Team":{"name":"sre"}}`}, "tags", "must be an object of string values"},
 		{"scalar for an object", map[string]string{"network": `{"primary":"10.0.0.0/16"}`}, "network.primary", "must be an object"},
+		// YAML's number or boolean where text is declared is refused, never turned into its text: an
+		// unquoted hostname: true or accountId: 012345678901 is not what the author meant.
+		{"number for a tag value", map[string]string{"tags": `{"CostCenter":1234}`}, "tags", "is the number 1234, but a string is declared: quote it (\"1234\")"},
+		{"boolean for a tag value", map[string]string{"tags": `{"Billable":true}`}, "tags", "is the boolean true, but a string is declared"},
+		{"number for a string setting", map[string]string{"deployments": `{"organization":12345}`}, "deployments.organization", "`pulumi config set --path --type string`"},
+		{"number in a list of strings", map[string]string{"deployments": `{"stacks":["prod",2024]}`}, "deployments.stacks", "is the number 2024, but a string is declared"},
+		{"boolean for the hostname", map[string]string{"edge": `{"domainName":"example.com","hostname":true}`}, "edge.hostname", "is the boolean true, but a string is declared"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,7 +108,7 @@ func TestDottedTopLevelKeyPointsAtPath(t *testing.T) {
 	_, err := parseT("prod", withEdge(nil), []string{"network.azCount", "primaryRgion"})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "multi-region-ha:network.azCount: unknown key: a top-level key with a dot in its name; to set network.azCount inside the network object use `pulumi config set --path multi-region-ha:network.azCount <value>`")
-	assert.Contains(t, err.Error(), "multi-region-ha:primaryRgion: unknown key; allowed keys are ")
+	assert.Contains(t, err.Error(), "multi-region-ha:primaryRgion: unknown key; did you mean primaryRegion?")
 }
 
 // Tags reach every resource through defaultTags, IAM and WAF included, whose APIs accept fewer

@@ -84,6 +84,10 @@ func resolveRegionNetwork(key, region string, azCount int, rn *RegionNetwork, p 
 		}
 		for _, az := range rn.Azs {
 			if !isZoneOf(az, region) {
+				if _, known := ZonesIn(region); !known {
+					p.addf(key+".azs", "%q is not an Availability Zone of %s", az, region)
+					continue
+				}
 				p.addf(key+".azs", "%q is not an Availability Zone of %s (expected e.g. %sa)", az, region, region)
 			}
 		}

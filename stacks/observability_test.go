@@ -61,7 +61,7 @@ func TestBadObservabilityConfig(t *testing.T) {
 		{"bad characters", `{"backupSchedule":"cron(0 5 * * ? 20%)"}`, `field 6 (20%) has characters cron does not allow`},
 		{"zero lag", `{"replicationLagAlarmMs":0}`, `observability.replicationLagAlarmMs: is 0; must be a positive number of milliseconds`},
 		{"config not bool", `{"enableAwsConfig":"yes"}`, `observability.enableAwsConfig: must be a boolean`},
-		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; allowed keys are accessAnalyzer, activateCostAllocationTag, alarmEmails, awsConfigRecorder, backupRetentionDays, backupSchedule, enableAwsConfig, monthlyBudgetUsd, replicationLagAlarmMs`},
+		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; did you mean alarmEmails?`},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -76,6 +76,9 @@ func validatePinned(c *Config, p *problems) {
 	switch {
 	case c.AccountId == "":
 		p.addf("accountId", "is required: the 12-digit AWS account id the stack deploys to (every provider refuses other accounts); `go run . pin --stack %s` writes it", c.Stack)
+	case lostLeadingZeros(c.AccountId):
+		padded := strings.Repeat("0", 12-len(c.AccountId)) + c.AccountId
+		p.addf("accountId", "is %s, %d digits: YAML read an unquoted %s as a number and dropped its leading zero; quote it: accountId: \"%s\"", c.AccountId, len(c.AccountId), padded, padded)
 	case !accountIdPattern.MatchString(c.AccountId):
 		p.addf("accountId", "is %q; allowed: exactly 12 digits, such as 123456789012", c.AccountId)
 	}
@@ -126,6 +129,28 @@ func validatePinned(c *Config, p *problems) {
 	}
 }
 
+// describeRegions names the stack's regions for a message, without listing one region twice.
+func describeRegions(c *Config) string {
+	if c.PrimaryRegion == c.SecondaryRegion {
+		return "primaryRegion and secondaryRegion are both " + c.PrimaryRegion
+	}
+	return "primaryRegion " + c.PrimaryRegion + ", secondaryRegion " + c.SecondaryRegion
+}
+
+// lostLeadingZeros reports an account id that is all digits but shorter than 12: a YAML number
+// whose leading zeros are gone.
+func lostLeadingZeros(id string) bool {
+	if len(id) == 0 || len(id) >= 12 {
+		return false
+	}
+	for _, r := range id {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // checkRegionMap checks a map of region to value: keys must be the stack's regions, values of form;
 // required maps must hold both regions.
 func checkRegionMap(c *Config, p *problems, key string, m map[string]string, required bool, form *regexp.Regexp, allowed string) {
@@ -137,7 +162,7 @@ func checkRegionMap(c *Config, p *problems, key string, m map[string]string, req
 	sort.Strings(keys)
 	for _, region := range keys {
 		if !contains(regions, region) {
-			p.addf(key+"."+region, "is not one of the stack's regions (%s); allowed keys: %s", strings.Join(regions, ", "), strings.Join(regions, ", "))
+			p.addf(key+"."+region, "is not one of the stack's regions (%s)", describeRegions(c))
 			continue
 		}
 		if !form.MatchString(m[region]) {

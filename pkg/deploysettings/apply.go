@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -12,22 +11,37 @@ import (
 	"os"
 	"strings"
 	"time"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/ops/cli"
 )
 
 // DefaultAPI is Pulumi Cloud's API endpoint.
 const DefaultAPI = "https://api.pulumi.com"
 
-const usage = `usage: deployment-settings <command> --stack STACK [flags]
+// Command is deployment-settings' entry in the top-level list and its help.
+var Command = cli.Command{
+	Name:     "deployment-settings",
+	Summary:  "check or apply a stack's Pulumi Deployments settings",
+	Synopsis: "go run . deployment-settings <check|apply> --stack S [--org ORG] [--account-id ID] [--repo OWNER/NAME] [--dry-run] [--json]",
+	Description: `check  decode stacks/<stack>.deployment.yaml strictly and verify the project's invariants (offline)
+apply  check, then POST the file to Pulumi Cloud (Update deployment settings); the token comes from
+       PULUMI_ACCESS_TOKEN, the organization from --org or PULUMI_ORG`,
+}
 
-commands:
-  check   decode stacks/<stack>.deployment.yaml strictly and verify the project's invariants
-  apply   check, then POST the file to Pulumi Cloud (Update deployment settings), token from PULUMI_ACCESS_TOKEN
+// Result is the --json record of check and apply.
+type Result struct {
+	Command    string `json:"command"`
+	Stack      string `json:"stack"`
+	File       string `json:"file"`
+	Repository string `json:"repository,omitempty"`
+	OK         bool   `json:"ok"`
+	Applied    bool   `json:"applied"`
+	Endpoint   string `json:"endpoint,omitempty"`
+	Error      string `json:"error,omitempty"`
+}
 
-flags:
-`
-
-// Main runs `deployment-settings check|apply`. It returns the process exit code: 0 on success,
-// 1 when checking or applying fails, 2 on a usage error.
+// Main runs `deployment-settings check|apply`. It returns the process exit code (pkg/ops/cli):
+// 0 on success, 1 when checking or applying fails, 2 on a usage error.
 func Main(args []string, stdout, stderr io.Writer) int {
 	return run(args, os.Getenv, &http.Client{Timeout: 60 * time.Second}, stdout, stderr)
 }
@@ -38,10 +52,10 @@ type options struct {
 }
 
 func run(args []string, getenv func(string) string, client *http.Client, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("deployment-settings", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags(Command, stdout, stderr)
+	fs.AllowArgs()
 	var o options
-	fs.StringVar(&o.stack, "stack", "", "stack name: prod or staging (required)")
+	stack := fs.Stack("stack whose settings to check or apply")
 	fs.StringVar(&o.org, "org", getenv("PULUMI_ORG"), "Pulumi organization (default $PULUMI_ORG)")
 	fs.StringVar(&o.project, "project", Project, "Pulumi project")
 	fs.StringVar(&o.file, "file", "", "settings file (default stacks/<stack>.deployment.yaml)")
@@ -49,36 +63,61 @@ func run(args []string, getenv func(string) string, client *http.Client, stdout,
 	fs.StringVar(&o.accountID, "account-id", getenv("AWS_ACCOUNT_ID"), "AWS account ID substituted for "+AccountIDPlaceholder+" (default $AWS_ACCOUNT_ID)")
 	fs.StringVar(&o.repo, "repo", "", "GitHub repository owner/name substituted for "+RepositoryPlaceholder+" (default: the repository of `git remote get-url origin`)")
 	fs.BoolVar(&o.dryRun, "dry-run", false, "print the request instead of sending it")
-	fs.Usage = func() { fmt.Fprint(stderr, usage); fs.PrintDefaults() }
+	asJSON := fs.JSON()
 
-	if len(args) == 0 || (args[0] != "check" && args[0] != "apply") {
-		fs.Usage()
-		return 2
+	var command string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		command, args = args[0], args[1:]
 	}
-	o.command = args[0]
-	if err := fs.Parse(args[1:]); err != nil {
-		return 2
+	if code, done := fs.Parse(args); done {
+		return code
 	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "deployment-settings: unexpected arguments %q\n", fs.Args())
-		return 2
+	rest := fs.Args()
+	if command == "" && len(rest) > 0 {
+		command, rest = rest[0], rest[1:]
 	}
-	if o.stack == "" {
-		fmt.Fprintln(stderr, "deployment-settings: --stack is required (prod or staging)")
-		return 2
+	if command != "check" && command != "apply" {
+		if command == "" {
+			return fs.Usagef("say check or apply")
+		}
+		return fs.Usagef("unknown command %q; allowed: check, apply", command)
 	}
+	if len(rest) > 0 {
+		return fs.Usagef("unexpected argument %q", rest[0])
+	}
+	o.command, o.stack = command, *stack
 	if o.file == "" {
 		o.file = "stacks/" + o.stack + ".deployment.yaml"
 	}
 
-	if err := execute(o, getenv, client, stdout); err != nil {
-		fmt.Fprintf(stderr, "deployment-settings %s: %v\n", o.command, err)
-		return 1
+	out := stdout
+	if *asJSON {
+		out = io.Discard
 	}
-	return 0
+	res, err := execute(o, getenv, client, out)
+	if *asJSON {
+		res.Command, res.Stack, res.File, res.OK = o.command, o.stack, o.file, err == nil
+		if err != nil {
+			res.Error = err.Error()
+		}
+		if werr := cli.WriteJSON(stdout, res); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "deployment-settings %s: %v\n", o.command, err)
+		return cli.Code(err, cli.ExitFailed)
+	}
+	return cli.ExitOK
 }
 
-func execute(o options, getenv func(string) string, client *http.Client, stdout io.Writer) error {
+func execute(o options, getenv func(string) string, client *http.Client, stdout io.Writer) (Result, error) {
+	var res Result
+	err := executeInto(&res, o, getenv, client, stdout)
+	return res, err
+}
+
+func executeInto(res *Result, o options, getenv func(string) string, client *http.Client, stdout io.Writer) error {
 	raw, err := os.ReadFile(o.file)
 	if err != nil {
 		return err
@@ -90,6 +129,7 @@ func execute(o options, getenv func(string) string, client *http.Client, stdout 
 		switch {
 		case err == nil:
 			raw = SubstituteRepository(raw, repo)
+			res.Repository = repo
 			fmt.Fprintf(stdout, "%s: repository %s\n", o.file, repo)
 		case o.command == "apply" || o.repo != "":
 			return fmt.Errorf("%s names no repository (%s): %w (run in a checkout whose origin is on GitHub, or pass --repo owner/name)", o.file, RepositoryPlaceholder, err)
@@ -130,6 +170,7 @@ func execute(o options, getenv func(string) string, client *http.Client, stdout 
 	if err != nil {
 		return err
 	}
+	res.Endpoint = endpoint
 	if o.dryRun {
 		fmt.Fprintf(stdout, "POST %s\n%s\n", endpoint, f.JSON)
 		return nil
@@ -141,6 +182,7 @@ func execute(o options, getenv func(string) string, client *http.Client, stdout 
 	if err := post(client, endpoint, token, f.JSON); err != nil {
 		return err
 	}
+	res.Applied = true
 	fmt.Fprintf(stdout, "applied %s to %s/%s/%s\n", o.file, o.org, o.project, o.stack)
 	return nil
 }

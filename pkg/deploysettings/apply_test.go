@@ -130,7 +130,7 @@ func TestCheckAndUsage(t *testing.T) {
 
 	code, _, errOut = runMain(t)
 	assert.Equal(t, 2, code)
-	assert.Contains(t, errOut, "usage: deployment-settings")
+	assert.Contains(t, errOut, "usage: go run . deployment-settings <check|apply>")
 	code, _, errOut = runMain(t, "apply")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, errOut, "--stack is required")

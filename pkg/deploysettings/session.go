@@ -19,7 +19,7 @@ func SessionSeconds(dir, stack string) (int, error) {
 	if err != nil {
 		return 0, fmt.Errorf("stack %s config: %w", stack, err)
 	}
-	c, err := stacks.Parse(stack, offline.Unqualified(values), nil)
+	c, err := stacks.ParseStackConfig(stack, values)
 	if err != nil {
 		return 0, fmt.Errorf("stack %s config: %w", stack, err)
 	}

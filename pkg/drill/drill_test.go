@@ -313,7 +313,7 @@ func TestRefusals(t *testing.T) {
 	}
 	var out, errOut bytes.Buffer
 	assert.Equal(t, ExitPassed, Main([]string{"--help"}, &out, &errOut))
-	assert.Contains(t, errOut.String(), "usage: go run . drill <instance|az|region>")
+	assert.Contains(t, out.String(), "usage: go run . drill <instance|az|region>")
 }
 
 func TestRenderFormats(t *testing.T) {

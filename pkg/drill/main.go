@@ -2,8 +2,6 @@ package drill
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"net/http"
@@ -13,18 +11,18 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/iam"
-
 	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
 	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
+	"github.com/multi-region-ha/multi-region-ha/pkg/ops/cli"
 )
 
-// Exit codes of Main.
+// Exit codes of Main (the shared table of pkg/ops/cli, with what each code means here).
 const (
-	ExitPassed = 0 // the drill ran and every recovery met its budget
-	ExitFailed = 1 // a budget was exceeded, the experiment failed or a stop condition stopped it
-	ExitUsage  = 2 // bad flags, refused (prod without --yes-prod), or the drill could not start
+	ExitPassed   = cli.ExitOK       // the drill ran and every recovery met its budget
+	ExitFailed   = cli.ExitFailed   // a budget was exceeded, the experiment failed or a stop condition stopped it
+	ExitUsage    = cli.ExitUsage    // bad flags, refused (prod without --yes-prod), or the drill could not start
+	ExitNotReady = cli.ExitNotReady // no AWS credentials, no Pulumi CLI (and no --outputs), outputs unreadable
 )
 
 // Main is `go run . drill <instance|az|region> --stack S [--region R]`.
@@ -34,10 +32,19 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // runMain takes deps for tests; nil means the real ones (AWS credentials the SDK's usual way).
 func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
-	fs := flag.NewFlagSet("drill", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	// The drill kind may come before or after the flags; before them, --help is the kind's.
+	var kind string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		kind, args = args[0], args[1:]
+	}
+	cmd, ok := KindCommands[kind]
+	if !ok {
+		cmd = Command
+	}
+	fs := cli.NewFlags(cmd, stdout, stderr)
+	fs.AllowArgs()
 	var o Options
-	fs.StringVar(&o.Stack, "stack", "", "stack to drill (required; reads Pulumi.<stack>.yaml and the stack's outputs)")
+	stack := fs.Stack("stack to drill")
 	fs.StringVar(&o.Region, "region", "", "region to fault (default: the region that writes now)")
 	fs.StringVar(&o.Zone, "az", "", "zone of the az drill (default: the region's first zone)")
 	fs.StringVar(&o.Mode, "mode", ModeSwitchover, "region drill: switchover (the database moves planned, RPO 0) or failover (staging only: the region's APIs denied to the runbook and detector, FailoverGlobalCluster, rejoin)")
@@ -46,51 +53,29 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 	fs.DurationVar(&o.Poll, "poll", 5*time.Second, "how often to observe")
 	fs.DurationVar(&o.Timeout, "timeout", 45*time.Minute, "give up (and stop the experiment) after this long")
 	fs.DurationVar(&o.ProbeTimeout, "probe-timeout", 5*time.Second, "timeout of one viewer request")
-	format := fs.String("format", "text", "report format: "+strings.Join(Formats, ", "))
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . drill <instance|az|region> --stack S [--region R] [--az ZONE] [--mode switchover|failover] [--format text|json|markdown] [--timeout 45m] [--yes-prod]")
-		fmt.Fprintln(stderr, "Starts the stack's AWS FIS experiment, watches viewers, Route 53, the load balancer and the database, prints the timeline and")
-		fmt.Fprintln(stderr, "exits 1 when a recovery exceeds the stack's computed failover budget (docs/drills.md).")
-		fs.PrintDefaults()
-	}
-	// The drill kind may come before or after the flags.
-	var kind string
-	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
-		kind, args = args[0], args[1:]
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPassed
-		}
-		return ExitUsage
+	outputs := fs.OutputsFlag()
+	format := fs.Format(Formats...)
+	if code, done := fs.Parse(args); done {
+		return code
 	}
 	if kind == "" && fs.NArg() > 0 {
 		kind = fs.Arg(0)
-	} else if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "drill: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
+		if c, ok := KindCommands[kind]; ok {
+			fs.Cmd = c
+		}
 	}
-	o.Kind = kind
+	if fs.NArg() > 1 || (fs.NArg() == 1 && kind != fs.Arg(0)) {
+		return fs.Usagef("unexpected argument %q", fs.Arg(fs.NArg()-1))
+	}
+	o.Kind, o.Stack = kind, *stack
 	if !slices.Contains(drills.Kinds, kind) {
-		fmt.Fprintf(stderr, "drill: say which drill: %s\n", strings.Join(drills.Kinds, ", "))
-		fs.Usage()
-		return ExitUsage
-	}
-	if o.Stack == "" {
-		fmt.Fprintln(stderr, "drill: --stack is required")
-		return ExitUsage
+		return fs.Usagef("say which drill: %s", strings.Join(drills.Kinds, ", "))
 	}
 	if !slices.Contains(Modes, o.Mode) || (o.Mode != ModeSwitchover && kind != drills.KindRegion) {
-		fmt.Fprintf(stderr, "drill: --mode %s: allowed: %s, for the region drill only\n", o.Mode, strings.Join(Modes, ", "))
-		return ExitUsage
-	}
-	if !slices.Contains(Formats, *format) {
-		fmt.Fprintf(stderr, "drill: unknown format %q; allowed: %s\n", *format, strings.Join(Formats, ", "))
-		return ExitUsage
+		return fs.Usagef("--mode %s: allowed: %s, for the region drill only", o.Mode, strings.Join(Modes, ", "))
 	}
 	if o.Poll <= 0 || o.Timeout <= 0 || o.ProbeTimeout <= 0 {
-		fmt.Fprintln(stderr, "drill: --poll, --timeout and --probe-timeout must be positive")
-		return ExitUsage
+		return fs.Usagef("--poll, --timeout and --probe-timeout must be positive")
 	}
 
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
@@ -99,13 +84,15 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 	ctx, cancelTimeout := context.WithTimeout(ctx, o.Timeout+2*time.Minute)
 	defer cancelTimeout()
 	if deps == nil {
-		cfg, err := config.LoadDefaultConfig(ctx)
+		cfg, err := liveops.AWSConfig(ctx, "")
 		if err != nil {
-			fmt.Fprintf(stderr, "drill: AWS credentials: %v\n", err)
-			return ExitUsage
+			return fs.Fail(err, ExitUsage)
+		}
+		if _, err := cli.CheckCredentials(ctx, liveops.Identity(cfg), liveops.StackRegions(o.Dir, o.Stack)...); err != nil {
+			return fs.Fail(err, ExitUsage)
 		}
 		deps = &Deps{
-			Outputs: liveops.CLI{Dir: o.Dir},
+			Outputs: liveops.OutputSource(o.Dir, *outputs),
 			Clients: liveops.SDKClients{Config: cfg},
 			HTTP:    &http.Client{Timeout: o.ProbeTimeout},
 			Clock:   realClock{},
@@ -114,13 +101,15 @@ func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
 			Zonal:   SDKZonalClients{Config: cfg},
 		}
 	}
+	if *outputs != "" {
+		deps.Outputs = liveops.File{Path: *outputs}
+	}
 	if deps.Progress == nil {
 		deps.Progress = stderr
 	}
 	report, err := Run(ctx, o, *deps)
 	if err != nil {
-		fmt.Fprintf(stderr, "drill: %v\n", err)
-		return ExitUsage
+		return fs.Fail(err, ExitUsage)
 	}
 	if err := Render(stdout, report, *format); err != nil {
 		fmt.Fprintf(stderr, "drill: %v\n", err)

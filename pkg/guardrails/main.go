@@ -2,8 +2,6 @@ package guardrails
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -12,21 +10,34 @@ import (
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
+	"github.com/multi-region-ha/multi-region-ha/pkg/ops/cli"
 )
 
-// Exit codes of Main.
+// Exit codes of Main (the shared table of pkg/ops/cli, with what each code means here).
 const (
-	ExitOK        = 0
-	ExitViolation = 1 // a mandatory rule is broken, or the program could not be evaluated
-	ExitUsage     = 2 // bad flags or format
+	ExitOK        = cli.ExitOK
+	ExitViolation = cli.ExitFailed // a mandatory rule is broken, or the program could not be evaluated
+	ExitUsage     = cli.ExitUsage  // bad flags or format
 	// ExitUnseenEnvironment: every rule passed on what this command can see, but the stack file
 	// imports Pulumi ESC environments whose values it cannot see (--allow-unseen-environment
 	// turns this into ExitOK; the notice stays).
-	ExitUnseenEnvironment = 3
+	ExitUnseenEnvironment = cli.ExitNotReady
 )
 
 // Formats are the output formats of `guardrails`.
 var Formats = []string{"text", "json"}
+
+// Command is guardrails' entry in the top-level list and its help.
+var Command = cli.Command{
+	Name:     "guardrails",
+	Summary:  "evaluate the policy pack on a stack offline; exit 1 on a violation",
+	Synopsis: "go run . guardrails --stack S [--format text|json] [--json] [--dir .] [--allow-unseen-environment]",
+	Description: `Runs the program offline (no AWS account, no engine) and evaluates every rule of the policy pack
+on every resource (docs/security.md). It is fast feedback built from this commit; the gate is the
+policy pack published to Pulumi Cloud (docs/deployments.md). Exit 1 on any mandatory violation, or
+when the program fails; exit 3 when every rule passes but Pulumi.<stack>.yaml imports ESC
+environments (environment:) whose values this check cannot see (--allow-unseen-environment: 0).`,
+}
 
 // Program is the Pulumi program Main evaluates. main.go sets it to the project's program; it is a
 // variable because the program lives in package main, which no package can import.
@@ -40,41 +51,16 @@ func Main(args []string, stdout, stderr io.Writer) int {
 
 // Run is Main for a given program (tests pass a variant that breaks a rule).
 func Run(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("guardrails", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stack := fs.String("stack", "", "stack to check (reads Pulumi.<stack>.yaml); required")
-	format := fs.String("format", "text", "output format: "+strings.Join(Formats, ", "))
+	fs := cli.NewFlags(Command, stdout, stderr)
+	stack := fs.Stack("stack to check")
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
 	allowUnseen := fs.Bool("allow-unseen-environment", false, "exit 0 even when Pulumi.<stack>.yaml imports ESC environments this offline check cannot see (the published policy pack still gates them)")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . guardrails --stack <stack> [--format text|json] [--dir .] [--allow-unseen-environment]")
-		fmt.Fprintln(stderr, "Runs the program offline (no AWS account, no engine) and evaluates every rule of the policy pack on every resource.")
-		fmt.Fprintln(stderr, "It is fast feedback built from this commit; the gate is the policy pack published to Pulumi Cloud (docs/deployments.md).")
-		fmt.Fprintln(stderr, "Exit status: 0 when every rule passes, 1 on any mandatory violation (or when the program fails), 2 on usage errors,")
-		fmt.Fprintln(stderr, "3 when every rule passes but the stack file imports ESC environments (`environment:`) whose values this check cannot see.")
-		fs.PrintDefaults()
+	format := fs.Format(Formats...)
+	if code, done := fs.Parse(args); done {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	switch {
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "guardrails: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return ExitUsage
-	case *stack == "":
-		fmt.Fprintln(stderr, "guardrails: --stack is required")
-		fs.Usage()
-		return ExitUsage
-	case *format != "text" && *format != "json":
-		fmt.Fprintf(stderr, "guardrails: unknown format %q; allowed: %s\n", *format, strings.Join(Formats, ", "))
-		return ExitUsage
-	case program == nil:
-		fmt.Fprintln(stderr, "guardrails: no program to evaluate")
-		return ExitUsage
+	if program == nil {
+		return fs.Failf(ExitUsage, "no program to evaluate")
 	}
 
 	var progress io.Writer

@@ -38,7 +38,8 @@ func TestUsageErrorsExitTwo(t *testing.T) {
 func TestHelpExitsZero(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, ExitOK, Run([]string{"--help"}, noop, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "usage: go run . guardrails --stack")
+	assert.Contains(t, stdout.String(), "usage: go run . guardrails --stack")
+	assert.Empty(t, stderr.String())
 }
 
 // A program that cannot be evaluated (bad config, unknown stack) cannot be shown to comply: the

@@ -2,7 +2,6 @@ package liveops
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/offline"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
@@ -16,15 +15,19 @@ func LoadConfig(dir, stack string) (*stacks.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", stack, err)
 	}
-	own := map[string]string{}
-	for k, v := range values {
-		if name, ok := strings.CutPrefix(k, stacks.Namespace+":"); ok {
-			own[name] = v
-		}
-	}
-	cfg, err := stacks.Parse(stack, own, nil)
+	cfg, err := stacks.ParseStackConfig(stack, values)
 	if err != nil {
 		return nil, fmt.Errorf("stack %s: %w", stack, err)
 	}
 	return cfg, nil
+}
+
+// StackRegions are the stack's two regions, for the credentials check to ask STS in (nil when the
+// stack file cannot be read: the command reports that itself).
+func StackRegions(dir, stack string) []string {
+	cfg, err := LoadConfig(dir, stack)
+	if err != nil {
+		return nil
+	}
+	return cfg.Regions()
 }

@@ -12,6 +12,8 @@ import (
 	"fmt"
 	"os/exec"
 	"strings"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/ops/cli"
 )
 
 // Outputs are a stack's outputs as `pulumi stack output --json` prints them (secrets masked).
@@ -54,11 +56,14 @@ func ExecRunner(ctx context.Context, dir, name string, args ...string) ([]byte, 
 func (c CLI) Outputs(ctx context.Context, stack string) (Outputs, error) {
 	run := c.Run
 	if run == nil {
+		if err := cli.RequirePulumi(stack); err != nil {
+			return nil, err
+		}
 		run = ExecRunner
 	}
 	raw, err := run(ctx, c.Dir, "pulumi", "stack", "output", "--json", "--stack", stack)
 	if err != nil {
-		return nil, fmt.Errorf("reading the outputs of stack %s: %w", stack, err)
+		return nil, fmt.Errorf("reading the outputs of stack %s: %w %s", stack, err, stackOutputsHint(stack))
 	}
 	var out Outputs
 	if err := json.Unmarshal(raw, &out); err != nil {

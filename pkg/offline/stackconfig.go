@@ -27,9 +27,10 @@ func LoadStackFiles(dir, stack string) (*workspace.Project, *workspace.ProjectSt
 const SecretPlaceholder = "offline-placeholder-for-secret"
 
 // StackConfig loads Pulumi.yaml and Pulumi.<stack>.yaml from dir with the SDK's workspace loader
-// (the one the CLI uses), checks every project-namespaced value against the type Pulumi.yaml
-// declares, applies the project's declared defaults, and returns the config the engine would hand
-// the program: full keys mapped to raw strings (JSON text for objects).
+// (the one the CLI uses), checks every project-namespaced value Pulumi.yaml declares against its
+// declared type, applies the project's declared defaults, and returns the config the engine would
+// hand the program: full keys mapped to raw strings (JSON text for objects). Keys Pulumi.yaml does
+// not declare pass through, as the CLI passes them; the program reports them.
 func StackConfig(dir, stack string) (map[string]string, error) {
 	project, ps, err := LoadStackFiles(dir, stack)
 	if err != nil {
@@ -48,7 +49,10 @@ func StackConfig(dir, stack string) (map[string]string, error) {
 		if key.Namespace() == string(project.Name) {
 			declared, ok := project.Config[key.Name()]
 			if !ok {
-				return nil, fmt.Errorf("Pulumi.%s.yaml sets %s, which Pulumi.yaml does not declare", stack, full)
+				// Handed to the program like the CLI does: stacks.Parse reports it in its one list
+				// of problems, with the key it most likely meant, beside every other problem.
+				out[full] = raw
+				continue
 			}
 			if !value.Secure() {
 				obj, err := value.ToObject()

@@ -9,11 +9,12 @@ import (
 	"context"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 	"github.com/aws/aws-sdk-go-v2/service/route53"
 	"github.com/aws/aws-sdk-go-v2/service/ssm"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
 )
 
 // EC2 is the part of the EC2 API pin reads: zones and managed prefix lists.
@@ -51,9 +52,10 @@ type sdkClients struct {
 	home string // region for the global APIs (Route 53, STS)
 }
 
-// NewClients loads the default AWS configuration (environment, shared files, SSO, instance role).
+// NewClients loads the default AWS configuration (environment, shared files, SSO, instance role),
+// with the SDK's logger silenced (liveops.AWSConfig).
 func NewClients(ctx context.Context, home string) (Clients, error) {
-	cfg, err := config.LoadDefaultConfig(ctx, config.WithRegion(home))
+	cfg, err := liveops.AWSConfig(ctx, home)
 	if err != nil {
 		return nil, err
 	}

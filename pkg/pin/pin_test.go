@@ -30,6 +30,7 @@ import (
 // (a public and a private one).
 type fakeAccount struct {
 	account string
+	stsErr  error // what STS answers instead of the account
 	calls   []string
 }
 
@@ -93,6 +94,9 @@ type fakeSTS struct{ f *fakeAccount }
 
 func (s fakeSTS) GetCallerIdentity(context.Context, *sts.GetCallerIdentityInput, ...func(*sts.Options)) (*sts.GetCallerIdentityOutput, error) {
 	s.f.calls = append(s.f.calls, "sts:GetCallerIdentity")
+	if s.f.stsErr != nil {
+		return nil, s.f.stsErr
+	}
 	return &sts.GetCallerIdentityOutput{Account: aws.String(s.f.account)}, nil
 }
 
@@ -246,7 +250,7 @@ func TestPinImagesRefreshesOnlyTheImages(t *testing.T) {
 	assert.Equal(t, []string{"/config/multi-region-ha:compute/amiIds/us-east-1", "/config/multi-region-ha:compute/amiIds/us-west-2"},
 		changed(leaves(t, committed), leaves(t, after)))
 	for _, c := range f.calls {
-		assert.True(t, strings.HasPrefix(c, "ssm:GetParameter"), "--images reads only the images: %s", c)
+		assert.True(t, strings.HasPrefix(c, "ssm:GetParameter") || c == "sts:GetCallerIdentity", "--images reads only the images (after the credentials check): %s", c)
 	}
 	assert.Contains(t, string(after), "# Static stability: the program looks nothing up at deploy time.", "comments stay")
 
@@ -348,7 +352,7 @@ func TestPinSkipsTheUnavailableRegionAndTakesOneRegion(t *testing.T) {
 	after, err = os.ReadFile(filepath.Join(dir, "Pulumi.prod.yaml"))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"/config/multi-region-ha:compute/amiIds/us-west-2"}, changed(leaves(t, committed), leaves(t, after)))
-	assert.Equal(t, []string{"ssm:GetParameter us-west-2 " + stacks.AmiAl2023X86}, f.calls)
+	assert.Equal(t, []string{"sts:GetCallerIdentity", "ssm:GetParameter us-west-2 " + stacks.AmiAl2023X86}, f.calls, "credentials confirmed first, then that region only")
 
 	// A region of no stack, or the dark one, is a usage error.
 	assert.Equal(t, ExitUsage, Main([]string{"--stack", "prod", "--dir", dir, "--region", "eu-west-1"}, &out, &errOut))

@@ -20,14 +20,14 @@ import (
 
 // Values are what pin writes. Empty fields are left as they are in the stack file.
 type Values struct {
-	AccountID string
+	AccountID string `json:"accountId,omitempty"`
 	// Zones, Images, CloudFront and HealthCheck are per region.
-	Zones       map[string][]string
-	Images      map[string]string
-	CloudFront  map[string]string
-	HealthCheck map[string]string
+	Zones       map[string][]string `json:"zones,omitempty"`
+	Images      map[string]string   `json:"amiIds,omitempty"`
+	CloudFront  map[string]string   `json:"cloudFrontPrefixListIds,omitempty"`
+	HealthCheck map[string]string   `json:"healthCheckPrefixListIds,omitempty"`
 	// HostedZoneID is "" when the stack creates its zone.
-	HostedZoneID string
+	HostedZoneID string `json:"hostedZoneId,omitempty"`
 }
 
 // Read asks the account for the stack's pinned values (only the images with imagesOnly) of the

@@ -178,10 +178,13 @@ func TestTextPrintsProgressOnStderrOnly(t *testing.T) {
 	assert.Empty(t, stderr, "machine formats keep stderr quiet")
 }
 
-func TestDefaultStackIsStaging(t *testing.T) {
-	def, _ := mustPlan(t, "--format", "json")
-	staging, _ := mustPlan(t, "--stack", "staging", "--format", "json")
-	assert.Equal(t, staging, def)
+// --stack is required, as for every command: a plan of the wrong stack pasted into a review is
+// worse than an error that lists the stacks.
+func TestStackIsRequired(t *testing.T) {
+	stdout, stderr, code := plan(t, "--format", "json")
+	assert.Equal(t, ExitUsage, code, stderr)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "--stack is required: one of prod, staging")
 }
 
 func TestUsageFlagsChangeTheEstimate(t *testing.T) {
@@ -219,12 +222,12 @@ func TestBadInput(t *testing.T) {
 		stderr []string
 	}{
 		{"unknown stack", []string{"--stack", "nosuch"}, ExitFailed, []string{`unknown stack "nosuch"`, "no Pulumi.nosuch.yaml", "stacks: prod, staging"}},
-		{"unknown format", []string{"--format", "yaml"}, ExitUsage, []string{`unknown format "yaml"; allowed: text, json, markdown, mermaid`}},
-		{"negative usage", []string{"--gb-out", "-1"}, ExitUsage, []string{"--gb-out must not be negative"}},
+		{"unknown format", []string{"--stack", "staging", "--format", "yaml"}, ExitUsage, []string{`unknown format "yaml"; allowed: text, json, markdown, mermaid`}},
+		{"negative usage", []string{"--stack", "staging", "--gb-out", "-1"}, ExitUsage, []string{"--gb-out must not be negative"}},
 		{"unknown flag", []string{"--colour"}, ExitUsage, []string{"flag provided but not defined: -colour"}},
 		{"stray argument", []string{"prod"}, ExitUsage, []string{`unexpected argument "prod"`}},
 		{"config error", []string{"--stack", "broken", "--dir", brokenDir}, ExitFailed, []string{"plan: stack broken: invalid stack configuration", "network.natGateways: is \"lots\"; allowed: perAz, single, none"}},
-		{"no project", []string{"--dir", t.TempDir()}, ExitFailed, []string{"no Pulumi.yaml in"}},
+		{"no project", []string{"--stack", "staging", "--dir", t.TempDir()}, ExitFailed, []string{"no Pulumi.yaml in"}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,57 +1,47 @@
 package plan
 
 import (
-	"errors"
-	"flag"
 	"fmt"
 	"io"
-	"strings"
 	"time"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/ops/cli"
 )
 
-// Exit codes of Main.
+// Exit codes of Main (the shared table of pkg/ops/cli, with what each code means here).
 const (
-	ExitOK     = 0
-	ExitFailed = 1 // the plan could not be made: unknown stack, bad config, the program failed
-	ExitUsage  = 2 // bad flags or format
+	ExitOK     = cli.ExitOK
+	ExitFailed = cli.ExitFailed // the plan could not be made: unknown stack, bad config, the program failed
+	ExitUsage  = cli.ExitUsage  // bad flags or format
 )
 
-// Main is `go run . plan [flags]`: it plans program for a stack and writes the report to stdout.
+// Command is plan's entry in the top-level list and its help.
+var Command = cli.Command{
+	Name:     "plan",
+	Summary:  "print what a stack builds, costs and survives, offline",
+	Synopsis: "go run . plan --stack S [--format text|json|markdown|mermaid] [--json] [--verbose] [usage flags]",
+	Description: `Plans the stack offline (no AWS account): a summary first (resources, monthly cost against the
+budget, failover times, first-deploy estimate, guardrails), then inventory, cost, failover budget and
+first-deploy details (docs/plan.md). The usage flags are the traffic and storage the cost assumes.`,
+}
+
+// Main is `go run . plan --stack S [flags]`: it plans program for a stack and writes the report to stdout.
 // args are the arguments after "plan". It returns the process exit code.
 func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("plan", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stack := fs.String("stack", "staging", "stack to plan (reads Pulumi.<stack>.yaml)")
-	format := fs.String("format", "text", "output format: "+strings.Join(Formats, ", "))
+	fs := cli.NewFlags(Command, stdout, stderr)
+	stack := fs.Stack("stack to plan")
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
 	verbose := fs.Bool("verbose", false, "text format: also list the resources by type and print the raw Mermaid diagram")
 	usage := DefaultUsage()
-	usage.register(fs)
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . plan [--stack staging] [--format text|json|markdown|mermaid] [--verbose] [usage flags]")
-		fmt.Fprintln(stderr, "Plans the stack offline (no AWS account): a summary first (resources, monthly cost against the budget, failover times, first-deploy estimate, guardrails), then inventory, cost, failover budget and first-deploy details.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "plan: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return ExitUsage
-	}
-	if !validFormat(*format) {
-		fmt.Fprintf(stderr, "plan: unknown format %q; allowed: %s\n", *format, strings.Join(Formats, ", "))
-		return ExitUsage
+	usage.register(fs.FlagSet)
+	format := fs.Format(Formats...)
+	if code, done := fs.Parse(args); done {
+		return code
 	}
 	if name, ok := usage.validate(); !ok {
-		fmt.Fprintf(stderr, "plan: --%s must not be negative\n", name)
-		return ExitUsage
+		return fs.Usagef("--%s must not be negative", name)
 	}
 
 	started := time.Now()
@@ -72,13 +62,4 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 		return ExitFailed
 	}
 	return ExitOK
-}
-
-func validFormat(f string) bool {
-	for _, known := range Formats {
-		if f == known {
-			return true
-		}
-	}
-	return false
 }

@@ -21,9 +21,10 @@ func TestMainRejectsBadInputBeforeRunningTheProgram(t *testing.T) {
 		code int
 		want string
 	}{
-		{"unknown format", []string{"--format", "html"}, ExitUsage, `unknown format "html"; allowed: text, json, markdown, mermaid`},
+		{"no stack", nil, ExitUsage, "--stack is required"},
+		{"unknown format", []string{"--stack", "staging", "--format", "html"}, ExitUsage, `unknown format "html"; allowed: text, json, markdown, mermaid`},
 		{"unknown stack", []string{"--stack", "qa", "--dir", projectRoot}, ExitFailed, `unknown stack "qa"`},
-		{"negative assumption", []string{"--db-storage-gb", "-5"}, ExitUsage, "--db-storage-gb must not be negative"},
+		{"negative assumption", []string{"--stack", "staging", "--db-storage-gb", "-5"}, ExitUsage, "--db-storage-gb must not be negative"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,8 +52,8 @@ func TestMainReportsTheProgramsOwnError(t *testing.T) {
 func TestMainHelpExitsCleanly(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	assert.Equal(t, ExitOK, Main([]string{"--help"}, nil, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "-gb-out")
-	assert.Contains(t, stderr.String(), "-stack")
+	assert.Contains(t, stdout.String(), "--gb-out")
+	assert.Contains(t, stdout.String(), "--stack")
 }
 
 // The README's architecture diagram comes from Diagram; the root test compares them.

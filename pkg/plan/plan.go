@@ -40,7 +40,7 @@ func Record(opts Options, program pulumi.RunFunc) (*offline.Mocks, *stacks.Confi
 	if err != nil {
 		return nil, nil, err
 	}
-	cfg, err := stacks.Parse(stack, offline.Unqualified(values), nil)
+	cfg, err := stacks.ParseStackConfig(stack, values)
 	if err != nil {
 		return nil, nil, fmt.Errorf("stack %s: %w", stack, err)
 	}

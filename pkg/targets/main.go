@@ -2,23 +2,22 @@ package targets
 
 import (
 	"encoding/json"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
 
+	"github.com/multi-region-ha/multi-region-ha/pkg/ops/cli"
 	"github.com/multi-region-ha/multi-region-ha/pkg/plan"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
-// Exit codes of Main.
+// Exit codes of Main (the shared table of pkg/ops/cli, with what each code means here).
 const (
-	ExitOK     = 0
-	ExitFailed = 1 // the program could not be recorded: unknown stack, bad config
-	ExitUsage  = 2 // bad flags
+	ExitOK     = cli.ExitOK
+	ExitFailed = cli.ExitFailed // the program could not be recorded: unknown stack, bad config
+	ExitUsage  = cli.ExitUsage  // bad flags, a region that is not one of the stack's
 )
 
 // MinimumPulumiCLI is the oldest Pulumi CLI the outage runbook's targeted update relies on:
@@ -37,44 +36,36 @@ const (
 	ModeExclude = "exclude"
 )
 
+// Command is targets' entry in the top-level list and its help.
+var Command = cli.Command{
+	Name:     "targets",
+	Summary:  "print the --target flags of a one-region update (other region dark), offline",
+	Synopsis: "go run . targets --stack S --region R [--mode target|exclude] [--us-east-1-dark] [--format text|json] [--json]",
+	Description: `Prints the flags that limit ` + "`pulumi up`" + ` to what is reachable while the stack's other region is
+dark, one per line on stdout (` + "`pulumi up $(go run . targets ...)`" + `), notes on stderr: region R's
+resources and, while us-east-1 is up, IAM, Route 53, CloudFront, its viewer certificate, CLOUDFRONT-scope
+WAF and Budgets (their control planes live there). Never selects a resource of the dark region.
+Offline: no AWS call. --json prints the selection with the reason for each resource.`,
+}
+
 // Main is `go run . targets --stack S --region R [--mode target|exclude] [--format text|json]`. It
 // prints one flag per line on stdout (`pulumi up $(go run . targets ...)`), notes on stderr.
 func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
-	fs := flag.NewFlagSet("targets", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	stack := fs.String("stack", "", "stack (reads Pulumi.<stack>.yaml); required")
+	fs := cli.NewFlags(Command, stdout, stderr)
+	stack := fs.Stack("stack to update")
 	region := fs.String("region", "", "the surviving region, one of the stack's two; required")
 	mode := fs.String("mode", ModeTarget, "flags to print: target (--target each selected URN) or exclude (--exclude every other URN)")
-	format := fs.String("format", "text", "output format: text (flags) or json (selection with reasons)")
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
 	edgeDark := fs.Bool("us-east-1-dark", false, "us-east-1 is dark too (only for a stack whose regions do not include it): leave out the global services")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . targets --stack S --region R [--mode target|exclude] [--format text|json]")
-		fmt.Fprintln(stderr, "Prints the flags that limit `pulumi up` to what is reachable while the stack's other region is dark: region R's resources and,")
-		fmt.Fprintln(stderr, "while us-east-1 is up, IAM, Route 53, CloudFront, its viewer certificate, CLOUDFRONT-scope WAF and Budgets (their control planes")
-		fmt.Fprintln(stderr, "live there). Never selects a resource of the dark region. Offline: no AWS call.")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitOK
-		}
-		return ExitUsage
+	format := fs.Format("text", "json")
+	if code, done := fs.Parse(args); done {
+		return code
 	}
 	switch {
-	case fs.NArg() > 0:
-		fmt.Fprintf(stderr, "targets: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
-	case *stack == "" || *region == "":
-		fmt.Fprintln(stderr, "targets: --stack and --region are required")
-		fs.Usage()
-		return ExitUsage
+	case *region == "":
+		return fs.Usagef("--region is required: the surviving region")
 	case *mode != ModeTarget && *mode != ModeExclude:
-		fmt.Fprintf(stderr, "targets: unknown mode %q; allowed: target, exclude\n", *mode)
-		return ExitUsage
-	case *format != "text" && *format != "json":
-		fmt.Fprintf(stderr, "targets: unknown format %q; allowed: text, json\n", *format)
-		return ExitUsage
+		return fs.Usagef("unknown mode %q; allowed: target, exclude", *mode)
 	}
 	m, cfg, err := plan.Record(plan.Options{Dir: *dir, Stack: *stack}, program)
 	if err != nil {

@@ -109,8 +109,8 @@ func TestMainRefusesBadFlags(t *testing.T) {
 	}
 	var out, errOut bytes.Buffer
 	assert.Equal(t, ExitOK, Main([]string{"--help"}, program, &out, &errOut))
-	assert.Contains(t, errOut.String(), "usage: go run . targets --stack S --region R")
-	assert.Contains(t, errOut.String(), "Never selects a resource of the dark region")
+	assert.Contains(t, out.String(), "usage: go run . targets --stack S --region R")
+	assert.Contains(t, out.String(), "Never selects a resource of the dark region")
 }
 
 // The outage runbook names the engine versions its targeted update relies on, the same ones the

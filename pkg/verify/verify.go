@@ -8,28 +8,26 @@ package verify
 import (
 	"context"
 	"crypto/tls"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"sort"
-	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/config"
-
 	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
+	"github.com/multi-region-ha/multi-region-ha/pkg/ops/cli"
 	"github.com/multi-region-ha/multi-region-ha/pkg/stackoutputs"
 	"github.com/multi-region-ha/multi-region-ha/stacks"
 )
 
 // Exit codes of Main.
+// (the shared table of pkg/ops/cli, with what each code means here).
 const (
-	ExitPassed = 0 // every check passed or was skipped with a reason
-	ExitFailed = 1 // a check failed
-	ExitUsage  = 2 // bad flags, or the stack's config or outputs could not be read
+	ExitPassed   = cli.ExitOK       // every check passed or was skipped with a reason
+	ExitFailed   = cli.ExitFailed   // a check failed
+	ExitUsage    = cli.ExitUsage    // bad flags, or the stack's config or outputs lack what verify needs
+	ExitNotReady = cli.ExitNotReady // no AWS credentials, no Pulumi CLI (and no --outputs), outputs unreadable
 )
 
 // Options are the command's flags.
@@ -145,69 +143,58 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// Main is `go run . verify --stack S [--format text|json|markdown] [--timeout 2m]`.
+// Command is verify's entry in the top-level list and its help.
+var Command = cli.Command{
+	Name:     "verify",
+	Summary:  "check a deployed stack from outside, read-only, pass/fail per check",
+	Synopsis: "go run . verify --stack S [--outputs FILE] [--format text|json|markdown] [--json] [--timeout 2m]",
+	Description: `Read-only checks of a deployed stack from outside, pass/fail per check (docs/drills.md). It reads
+Pulumi.<stack>.yaml and the stack's outputs (through the Pulumi CLI, or --outputs FILE), confirms the
+AWS credentials with STS first, and changes nothing. Exit 1 when a check fails.`,
+}
+
+// Main is `go run . verify --stack S [--outputs FILE] [--format text|json|markdown] [--timeout 2m]`.
 func Main(args []string, stdout, stderr io.Writer) int { return runMain(args, stdout, stderr, nil) }
 
 func runMain(args []string, stdout, stderr io.Writer, deps *Deps) int {
-	fs := flag.NewFlagSet("verify", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs := cli.NewFlags(Command, stdout, stderr)
 	var o Options
-	fs.StringVar(&o.Stack, "stack", "", "stack to verify (required; reads Pulumi.<stack>.yaml and the stack's outputs)")
+	stack := fs.Stack("stack to verify")
 	fs.StringVar(&o.Dir, "dir", ".", "project directory holding Pulumi.yaml")
 	fs.DurationVar(&o.RequestTimeout, "request-timeout", 5*time.Second, "timeout of one HTTP request (a direct ALB request that times out passes)")
 	timeout := fs.Duration("timeout", 2*time.Minute, "give up after this long")
-	format := fs.String("format", "text", "report format: "+strings.Join(Formats, ", "))
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . verify --stack S [--format text|json|markdown] [--timeout 2m]")
-		fmt.Fprintln(stderr, "Read-only checks of a deployed stack from outside; exits 1 when a check fails (docs/drills.md).")
-		fs.PrintDefaults()
+	outputs := fs.OutputsFlag()
+	format := fs.Format(Formats...)
+	if code, done := fs.Parse(args); done {
+		return code
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return ExitPassed
-		}
-		return ExitUsage
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "verify: unexpected argument %q\n", fs.Arg(0))
-		return ExitUsage
-	}
-	if o.Stack == "" {
-		fmt.Fprintln(stderr, "verify: --stack is required")
-		return ExitUsage
-	}
-	found := false
-	for _, f := range Formats {
-		found = found || f == *format
-	}
-	if !found {
-		fmt.Fprintf(stderr, "verify: unknown format %q; allowed: %s\n", *format, strings.Join(Formats, ", "))
-		return ExitUsage
-	}
+	o.Stack = *stack
 	if *timeout <= 0 || o.RequestTimeout <= 0 {
-		fmt.Fprintln(stderr, "verify: --timeout and --request-timeout must be positive")
-		return ExitUsage
+		return fs.Usagef("--timeout and --request-timeout must be positive")
 	}
 	ctx, cancel := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer cancel()
 	ctx, cancelTimeout := context.WithTimeout(ctx, *timeout)
 	defer cancelTimeout()
 	if deps == nil {
-		cfg, err := config.LoadDefaultConfig(ctx)
+		cfg, err := liveops.AWSConfig(ctx, "")
 		if err != nil {
-			fmt.Fprintf(stderr, "verify: AWS credentials: %v\n", err)
-			return ExitUsage
+			return fs.Fail(err, ExitUsage)
 		}
-		deps = &Deps{Outputs: liveops.CLI{Dir: o.Dir}, Clients: liveops.SDKClients{Config: cfg}, Config: liveops.LoadConfig,
+		if _, err := cli.CheckCredentials(ctx, liveops.Identity(cfg), liveops.StackRegions(o.Dir, o.Stack)...); err != nil {
+			return fs.Fail(err, ExitUsage)
+		}
+		deps = &Deps{Outputs: liveops.OutputSource(o.Dir, *outputs), Clients: liveops.SDKClients{Config: cfg}, Config: liveops.LoadConfig,
 			Zonal: SDKZonalClients{Config: cfg}}
+	} else if *outputs != "" {
+		deps.Outputs = liveops.File{Path: *outputs}
 	}
 	if deps.Progress == nil {
 		deps.Progress = stderr
 	}
 	report, err := Run(ctx, o, *deps)
 	if err != nil {
-		fmt.Fprintf(stderr, "verify: %v\n", err)
-		return ExitUsage
+		return fs.Fail(err, ExitUsage)
 	}
 	if ctx.Err() != nil {
 		report.Checks = append(report.Checks, Check{ID: "timeout", Status: Fail, Detail: fmt.Sprintf("gave up after %s; the checks above ran", *timeout)})

@@ -348,6 +348,7 @@ func TestUsage(t *testing.T) {
 	assert.Contains(t, errOut.String(), "--stack is required")
 	assert.Equal(t, ExitUsage, runMain([]string{"--stack", "s", "--format", "yaml"}, &out, &errOut, &Deps{}))
 	errOut.Reset()
+	out.Reset()
 	assert.Equal(t, ExitPassed, Main([]string{"--help"}, &out, &errOut))
-	assert.Contains(t, errOut.String(), "usage: go run . verify --stack S")
+	assert.Contains(t, out.String(), "usage: go run . verify --stack S")
 }
