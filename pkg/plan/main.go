@@ -27,10 +27,12 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	format := fs.String("format", "text", "output format: "+strings.Join(Formats, ", "))
 	dir := fs.String("dir", ".", "project directory holding Pulumi.yaml")
 	verbose := fs.Bool("verbose", false, "text format: also list the resources by type and print the raw Mermaid diagram")
+	compare := fs.String("compare", "", "print what changes against a saved plan: the file `OLD.json` of `plan --format json` (text, markdown or json)")
+	allEdges := fs.Bool("all-edges", false, "mermaid: draw every dependency between components, not only the cross-region and edge paths")
 	usage := DefaultUsage()
 	usage.register(fs)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: go run . plan [--stack staging] [--format text|json|markdown|mermaid] [--verbose] [usage flags]")
+		fmt.Fprintln(stderr, "usage: go run . plan [--stack staging] [--format text|json|markdown|mermaid] [--verbose] [--compare OLD.json] [--all-edges] [usage flags]")
 		fmt.Fprintln(stderr, "Plans the stack offline (no AWS account): a summary first (resources, monthly cost against the budget, failover times, first-deploy estimate, guardrails), then inventory, cost, failover budget and first-deploy details.")
 		fs.PrintDefaults()
 	}
@@ -55,7 +57,19 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	}
 
 	started := time.Now()
-	opts := Options{Dir: *dir, Stack: *stack, Usage: &usage}
+	var base *Report
+	if *compare != "" {
+		if *format == "mermaid" {
+			fmt.Fprintln(stderr, "plan: --compare prints text, markdown or json, not mermaid")
+			return ExitUsage
+		}
+		var err error
+		if base, err = LoadReport(*compare); err != nil {
+			fmt.Fprintf(stderr, "plan: %v\n", err)
+			return ExitFailed
+		}
+	}
+	opts := Options{Dir: *dir, Stack: *stack, Usage: &usage, AllEdges: *allEdges}
 	if *format == "text" {
 		opts.Progress = stderr
 	}
@@ -66,6 +80,13 @@ func Main(args []string, program pulumi.RunFunc, stdout, stderr io.Writer) int {
 	}
 	if *format == "text" {
 		fmt.Fprintf(stderr, "plan: %d resources planned in %.2fs\n", report.Inventory.Total, time.Since(started).Seconds())
+	}
+	if base != nil {
+		if err := RenderComparison(stdout, Compare(base, report), *format); err != nil {
+			fmt.Fprintf(stderr, "plan: %v\n", err)
+			return ExitFailed
+		}
+		return ExitOK
 	}
 	if err := RenderWith(stdout, report, *format, RenderOptions{Verbose: *verbose}); err != nil {
 		fmt.Fprintf(stderr, "plan: %v\n", err)
