@@ -146,7 +146,7 @@ func diagramOf(g *graph, primary, secondary string, allEdges bool) string {
 		sort.Strings(labels)
 		text := strings.Join(labels, ", ")
 		if e.bothWays {
-			text += " (each way)"
+			text += ", each way"
 		}
 		fmt.Fprintf(&b, "  %s %s|%s| %s\n", e.from, arrow, text, e.to)
 	}

@@ -56,14 +56,6 @@ func money(x float64) string {
 	return sign + "$" + whole + "." + cents
 }
 
-// plural is "1 instance", "3 instances".
-func plural(n int, noun string) string {
-	if n == 1 {
-		return "1 " + noun
-	}
-	return strconv.Itoa(n) + " " + noun + "s"
-}
-
 // unitPrice shows at least cents and every significant digit of a list price ($0.0225).
 func unitPrice(x float64) string {
 	s := strconv.FormatFloat(x, 'f', -1, 64)

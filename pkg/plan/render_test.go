@@ -140,7 +140,8 @@ func TestDiagramDefaultIsThePathsWithoutTwoWayArrows(t *testing.T) {
 			}
 		}
 	}
-	assert.Contains(t, fixtureDiagram(t, true), "-.->", "--all-edges draws the dependencies")
+	assert.Contains(t, fixtureDiagram(t, true), "n_network_us_east_1", "--all-edges draws every box")
+	assert.NotContains(t, fixtureDiagram(t, false), "n_network_us_east_1", "the default draws only boxes on a path")
 }
 
 func TestCommonTypesNameABoxWithoutHeadlines(t *testing.T) {
@@ -161,7 +162,7 @@ func TestCompareShowsWhatAChangeDoes(t *testing.T) {
 	after.Cost.MonthlyTotal += 1234.5
 	after.Cost.Regions[0].Monthly += 1234.5
 	after.Cost.BudgetUsd = before.Cost.BudgetUsd + 500
-	after.Policy.Violations = []Violation{{Rule: "kms-key-rotation", Type: "aws:kms/key:Key", Name: "k", Message: "rotation off"}}
+	after.Policy.Violations = append(append([]Violation(nil), before.Policy.Violations[1:]...), Violation{Rule: "kms-key-rotation", Type: "aws:kms/key:Key", Name: "k", Message: "rotation off"})
 
 	c := Compare(before, after)
 	assert.ElementsMatch(t, []ResourceDiff{
@@ -170,7 +171,7 @@ func TestCompareShowsWhatAChangeDoes(t *testing.T) {
 	}, c.Resources)
 	assert.InDelta(t, 1234.5, c.MonthlyAfter-c.MonthlyBefore, 0.001)
 	assert.Len(t, c.NewViolations, 1)
-	assert.Empty(t, c.FixedViolations)
+	assert.Equal(t, before.Policy.Violations[:1], c.FixedViolations)
 	assert.False(t, c.Unchanged())
 
 	var text, md bytes.Buffer
@@ -182,6 +183,7 @@ func TestCompareShowsWhatAChangeDoes(t *testing.T) {
 	assert.Contains(t, text.String(), "NEW: kms-key-rotation: aws:kms/key:Key k: rotation off")
 	assert.Contains(t, md.String(), "| +4 | `drills-us-east-1` | `aws:fis/experimentTemplate:ExperimentTemplate` | 0 | 4 |")
 	assert.Contains(t, md.String(), "| new | kms-key-rotation |")
+	assert.Contains(t, md.String(), "| fixed | "+before.Policy.Violations[0].Rule+" |")
 	assert.Contains(t, md.String(), "+$500.00")
 
 	same := Compare(before, fixtureReport(t))
@@ -190,4 +192,10 @@ func TestCompareShowsWhatAChangeDoes(t *testing.T) {
 	require.NoError(t, RenderComparison(&text, same, "text"))
 	assert.Contains(t, text.String(), "No change")
 	assert.Error(t, RenderComparison(&text, same, "mermaid"))
+}
+
+func TestShortTypeDropsTheRepeatedName(t *testing.T) {
+	assert.Equal(t, "aws:s3/bucketV2", shortType("aws:s3/bucketV2:BucketV2"))
+	assert.Equal(t, "random:index/randomPassword", shortType("random:index/randomPassword:RandomPassword"))
+	assert.Equal(t, "aws:index/provider:Other", shortType("aws:index/provider:Other"))
 }

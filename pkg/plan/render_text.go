@@ -14,12 +14,22 @@ const TextWidth = 100
 // table writes rows as columns two spaces apart, each column aligned as align says ('l' text to the
 // left, 'r' numbers to the right), after indent.
 func table(b *strings.Builder, indent, align string, rows [][]string) {
-	widths := make([]int, len(align))
+	tableWithin(b, indent, align, columnWidths(len(align), rows), rows)
+}
+
+// columnWidths is the widest cell of each column over rows.
+func columnWidths(columns int, rows [][]string) []int {
+	widths := make([]int, columns)
 	for _, row := range rows {
 		for i, cell := range row {
 			widths[i] = max(widths[i], utf8.RuneCountInString(cell))
 		}
 	}
+	return widths
+}
+
+// tableWithin is table with given column widths, so groups of rows line up with each other.
+func tableWithin(b *strings.Builder, indent, align string, widths []int, rows [][]string) {
 	for _, row := range rows {
 		var line strings.Builder
 		line.WriteString(indent)
@@ -106,9 +116,10 @@ func writeInventoryText(b *strings.Builder, r *Report, opts RenderOptions) {
 		b.WriteString("  By type:\n")
 		rows = nil
 		for _, t := range r.Inventory.Types {
-			rows = append(rows, []string{t.Type, orDash(t.Region), fmt.Sprint(t.Count)})
+			rows = append(rows, []string{shortType(t.Type), orDash(t.Region), fmt.Sprint(t.Count)})
 		}
 		table(b, "    ", "llr", rows)
+		b.WriteString("    (types without their repeated name: aws:s3/bucketV2 is aws:s3/bucketV2:BucketV2)\n")
 	} else {
 		fmt.Fprintf(b, "  By type: %s (--verbose lists them)\n", plural(len(r.Inventory.Types), "type"))
 	}
@@ -139,23 +150,25 @@ func writeCostText(b *strings.Builder, c Cost) {
 		}
 		subtotal[k] += it.Monthly
 	}
-	for _, k := range order {
-		rows := [][]string{}
-		for _, it := range c.Items {
-			if it.Region != k.region || it.Component != k.component {
-				continue
-			}
-			item := it.Item
-			if it.Count > 1 {
-				item += fmt.Sprintf(" x%d", it.Count)
-			}
-			if it.Usage {
-				item += " *"
-			}
-			rows = append(rows, []string{item, num(it.Quantity) + " " + it.Unit, money(it.Monthly)})
+	rowsOf := map[key][][]string{}
+	var all [][]string
+	for _, it := range c.Items {
+		item := it.Item
+		if it.Count > 1 {
+			item += fmt.Sprintf(" x%d", it.Count)
 		}
+		if it.Usage {
+			item += " *"
+		}
+		row := []string{item, num(it.Quantity) + " " + it.Unit, money(it.Monthly)}
+		k := key{it.Region, it.Component}
+		rowsOf[k] = append(rowsOf[k], row)
+		all = append(all, row)
+	}
+	widths := columnWidths(3, all)
+	for _, k := range order {
 		fmt.Fprintf(b, "  %s, %s: %s\n", k.region, k.component, money(cents(subtotal[k])))
-		table(b, "    ", "lrr", rows)
+		tableWithin(b, "    ", "lrr", widths, rowsOf[k])
 	}
 	b.WriteString("  * usage-based, from the assumptions below\n")
 	var totals []string
@@ -216,7 +229,7 @@ func writeFailoverText(b *strings.Builder, f Failover) {
 func writeFirstDeployText(b *strings.Builder, fd FirstDeploy) {
 	b.WriteString("\n")
 	wrap(b, "FIRST DEPLOY: ", 2, fmt.Sprintf("about %s min on the critical path, typically %s (%s min if run one by one)", num(fd.TotalMinutes), deployRange(fd), num(fd.SerialMinutes)))
-	rows := [][]string{{"#", "Type", "Name", "Region", "Minutes", "Done at"}}
+	rows := [][]string{{"#", "Type", "Name", "Region", "Takes", "Done"}}
 	for i, s := range fd.Chain {
 		rows = append(rows, []string{fmt.Sprint(i + 1), s.Type, s.Name, orDash(s.Region), "+" + num(s.Minutes), num(s.FinishMinutes)})
 	}
@@ -240,4 +253,15 @@ func writePolicyText(b *strings.Builder, p Policy) {
 	for _, v := range p.Violations {
 		wrap(b, "  ", 4, fmt.Sprintf("%s: %s %s: %s", v.Rule, v.Type, v.Name, v.Message))
 	}
+}
+
+// shortType drops the repeated resource name of a type token (aws:s3/bucketV2:BucketV2 is
+// aws:s3/bucketV2), which alone makes the longest tokens wider than the text.
+func shortType(token string) string {
+	i := strings.LastIndex(token, ":")
+	j := strings.LastIndex(token, "/")
+	if i > j && j >= 0 && strings.EqualFold(token[j+1:i], token[i+1:]) {
+		return token[:i]
+	}
+	return token
 }
