@@ -123,7 +123,7 @@ func validatePinned(c *Config, p *problems) {
 	case e.CreateHostedZone && e.HostedZoneId != "":
 		p.addf("edge.hostedZoneId", "is set but edge.createHostedZone creates the zone; set one or the other")
 	case !e.CreateHostedZone && e.HostedZoneId == "":
-		p.addf("edge.hostedZoneId", "is required unless edge.createHostedZone: the id of the public hosted zone of %s (`go run . pin --stack %s` reads it)", e.DomainName, c.Stack)
+		p.addf("edge.hostedZoneId", "is required unless edge.createHostedZone: the id of the public hosted zone of %s (`go run . pin --stack %s` reads it)", zoneDomain(e.DomainName), c.Stack)
 	case !e.CreateHostedZone && !hostedZoneIdPattern.MatchString(e.HostedZoneId):
 		p.addf("edge.hostedZoneId", "is %q; allowed: a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without /hostedzone/)", e.HostedZoneId)
 	}
@@ -202,4 +202,13 @@ func Draft(stack string, values map[string]string) *Config {
 		}
 	}
 	return cfg
+}
+
+// zoneDomain names the hosted zone's domain in a message, or the key that sets it while it is unset
+// (never "the hosted zone of  (").
+func zoneDomain(domain string) string {
+	if domain == "" {
+		return "edge.domainName"
+	}
+	return domain
 }

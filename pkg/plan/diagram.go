@@ -20,6 +20,7 @@ type group struct {
 type edge struct {
 	from, to string
 	labels   map[string]bool
+	bothWays bool // drawn as one undirected line
 }
 
 // headlines name the resource types a box mentions, in this order.
@@ -52,9 +53,13 @@ func mermaidID(prefix, s string) string {
 }
 
 // diagramOf draws the registered architecture as a Mermaid flowchart: one subgraph per place, one box
-// per component and place, and the edges between boxes. The output depends only on what the program
+// per component and place, and the edges between boxes. By default it draws only the known
+// relationships (the cross-region and edge paths: CloudFront origins, failover records, Aurora
+// replication, backup copies) and the boxes they join; allEdges adds every other dependency as a
+// dotted arrow, and every box. Two boxes are joined by one line at most: a relationship that runs
+// both ways is one undirected line marked "each way". The output depends only on what the program
 // registered, so it is stable across runs.
-func diagramOf(g *graph, primary, secondary string) string {
+func diagramOf(g *graph, primary, secondary string, allEdges bool) string {
 	groups := map[string]*group{}
 	groupOf := map[string]*group{} // resource URN -> box
 	for _, n := range g.resources {
@@ -99,11 +104,19 @@ func diagramOf(g *graph, primary, secondary string) string {
 		}
 	}
 
+	list := foldEdges(edges, allEdges)
+	drawn := map[string]bool{}
+	for _, e := range list {
+		drawn[e.from], drawn[e.to] = true, true
+	}
+
 	var b strings.Builder
 	b.WriteString("flowchart LR\n")
 	places := map[string][]*group{}
 	for _, gr := range groups {
-		places[gr.place] = append(places[gr.place], gr)
+		if allEdges || drawn[gr.id] {
+			places[gr.place] = append(places[gr.place], gr)
+		}
 	}
 	var order []string
 	for p := range places {
@@ -121,8 +134,58 @@ func diagramOf(g *graph, primary, secondary string) string {
 		}
 		b.WriteString("  end\n")
 	}
+	for _, e := range list {
+		arrow := map[[2]bool]string{{false, false}: "-.->", {false, true}: "-.-", {true, false}: "-->", {true, true}: "---"}[[2]bool{len(e.labels) > 0, e.bothWays}]
+		if len(e.labels) == 0 {
+			fmt.Fprintf(&b, "  %s %s %s\n", e.from, arrow, e.to)
+			continue
+		}
+		var labels []string
+		for l := range e.labels {
+			labels = append(labels, l)
+		}
+		sort.Strings(labels)
+		text := strings.Join(labels, ", ")
+		if e.bothWays {
+			text += ", each way"
+		}
+		fmt.Fprintf(&b, "  %s %s|%s| %s\n", e.from, arrow, text, e.to)
+	}
+	return b.String()
+}
+
+// foldEdges sorts the edges to draw and joins each pair of opposite edges into one line: labelled
+// both ways, one undirected labelled line; labelled one way, that arrow alone; neither, one dotted
+// line. Without allEdges only labelled edges are drawn.
+func foldEdges(edges map[[2]string]*edge, allEdges bool) []*edge {
 	var list []*edge
-	for _, e := range edges {
+	for k, e := range edges {
+		back := edges[[2]string{k[1], k[0]}]
+		switch {
+		case back == nil:
+		case len(e.labels) > 0 && len(back.labels) > 0:
+			if k[0] > k[1] {
+				continue // drawn from the other side
+			}
+			merged := &edge{from: e.from, to: e.to, labels: map[string]bool{}, bothWays: true}
+			for l := range e.labels {
+				merged.labels[l] = true
+			}
+			for l := range back.labels {
+				merged.labels[l] = true
+			}
+			e = merged
+		case len(e.labels) == 0 && len(back.labels) > 0:
+			continue // the labelled direction says it
+		case len(e.labels) == 0 && len(back.labels) == 0:
+			if k[0] > k[1] {
+				continue
+			}
+			e = &edge{from: e.from, to: e.to, labels: e.labels, bothWays: true}
+		}
+		if len(e.labels) == 0 && !allEdges {
+			continue
+		}
 		list = append(list, e)
 	}
 	sort.Slice(list, func(i, j int) bool {
@@ -131,19 +194,7 @@ func diagramOf(g *graph, primary, secondary string) string {
 		}
 		return list[i].to < list[j].to
 	})
-	for _, e := range list {
-		if len(e.labels) == 0 {
-			fmt.Fprintf(&b, "  %s -.-> %s\n", e.from, e.to)
-			continue
-		}
-		var labels []string
-		for l := range e.labels {
-			labels = append(labels, l)
-		}
-		sort.Strings(labels)
-		fmt.Fprintf(&b, "  %s -->|%s| %s\n", e.from, strings.Join(labels, ", "), e.to)
-	}
-	return b.String()
+	return list
 }
 
 func placeRank(place, primary, secondary string) string {
@@ -190,6 +241,9 @@ func boxLabel(gr *group) string {
 		} else {
 			parts = append(parts, h.label)
 		}
+	}
+	if len(parts) == 0 {
+		parts = commonTypes(counts)
 	}
 	label := gr.component
 	if len(parts) > 0 {
@@ -316,4 +370,44 @@ func (g *graph) resolveDNS(name string, depth int) []*node {
 		}
 	}
 	return out
+}
+
+// commonTypes names a box that holds none of the headline types by its most common resource types
+// (at most three), so no box is only a name and a count.
+func commonTypes(counts map[string]int) []string {
+	types := make([]string, 0, len(counts))
+	for t := range counts {
+		types = append(types, t)
+	}
+	sort.Slice(types, func(i, j int) bool {
+		if counts[types[i]] != counts[types[j]] {
+			return counts[types[i]] > counts[types[j]]
+		}
+		return types[i] < types[j]
+	})
+	var parts []string
+	for _, t := range types[:min(3, len(types))] {
+		label := typeLabel(t)
+		if counts[t] > 1 {
+			label += fmt.Sprintf(" x%d", counts[t])
+		}
+		parts = append(parts, label)
+	}
+	return parts
+}
+
+var wordStart = regexp.MustCompile(`([a-z0-9])([A-Z])`)
+
+// typeLabel turns a type token into words: aws:cloudwatch/logGroup:LogGroup is "cloudwatch log group".
+func typeLabel(token string) string {
+	mod, name := token, token
+	if parts := strings.Split(token, ":"); len(parts) == 3 {
+		mod, _, _ = strings.Cut(parts[1], "/")
+		name = parts[2]
+	}
+	words := strings.ToLower(wordStart.ReplaceAllString(name, "$1 $2"))
+	if strings.HasPrefix(words, strings.ToLower(mod)) {
+		return words
+	}
+	return mod + " " + words
 }

@@ -215,6 +215,13 @@ func fixtureReport(t *testing.T) *Report {
 	return assemble(m.Resources(), m.Invokes(), cfg, DefaultUsage(), Prices)
 }
 
+// fixtureDiagram draws the fixture with every dependency (allEdges) or the paths only.
+func fixtureDiagram(t *testing.T, allEdges bool) string {
+	t.Helper()
+	m := offlinetest.MustRun(t, "test", nil, fixture)
+	return diagramOf(newGraph(m.Resources(), m.Invokes()), "us-east-1", "us-west-2", allEdges)
+}
+
 func TestDiagramDrawsTheKnownRelationships(t *testing.T) {
 	d := fixtureReport(t).Diagram
 	lines := strings.Split(d, "\n")
@@ -231,8 +238,10 @@ func TestDiagramDrawsTheKnownRelationships(t *testing.T) {
 	primary := strings.Index(d, `subgraph r_us_east_1["us-east-1 (primary)"]`)
 	secondary := strings.Index(d, `subgraph r_us_west_2["us-west-2 (secondary)"]`)
 	require.True(t, global >= 0 && primary > global && secondary > primary, "places in order global, primary, secondary:\n%s", d)
-	assert.Contains(t, d, `n_network_us_east_1["network-us-east-1<br/>VPC, NAT x2<br/>5 resources"]`)
-	assert.NotContains(t, d, "n_compute_us_east_1 -.-> n_network_us_east_1", "compute uses nothing of the fixture network")
+	assert.NotContains(t, d, "n_network_us_east_1", "by default only boxes on a path are drawn")
+	all := fixtureDiagram(t, true)
+	assert.Contains(t, all, `n_network_us_east_1["network-us-east-1<br/>VPC, NAT x2<br/>5 resources"]`)
+	assert.NotContains(t, all, "n_compute_us_east_1 -.-> n_network_us_east_1", "compute uses nothing of the fixture network")
 
 	again := fixtureReport(t).Diagram
 	assert.Equal(t, d, again, "the diagram is deterministic")

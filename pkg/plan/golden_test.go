@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -91,23 +92,108 @@ func mustPlan(t *testing.T, args ...string) (string, string) {
 	return stdout, stderr
 }
 
+// TestGoldenPlans keeps one small golden file per section of each format
+// (testdata/<stack>/<format>/<section>.golden), so a diff says which part of the plan changed.
 func TestGoldenPlans(t *testing.T) {
 	for _, stack := range []string{"prod", "staging"} {
 		for _, format := range Formats {
 			t.Run(stack+"/"+format, func(t *testing.T) {
 				got, _ := mustPlan(t, "--stack", stack, "--format", format)
-				path := filepath.Join("testdata", stack+"."+format+".golden")
+				dir := filepath.Join("testdata", stack, format)
+				sections := goldenSections(t, format, got)
 				if *update {
-					require.NoError(t, os.MkdirAll("testdata", 0o755))
-					require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+					require.NoError(t, os.RemoveAll(dir))
+					require.NoError(t, os.MkdirAll(dir, 0o755))
+					for name, body := range sections {
+						require.NoError(t, os.WriteFile(filepath.Join(dir, name+".golden"), []byte(body), 0o644))
+					}
 					return
 				}
-				want, err := os.ReadFile(path)
-				require.NoError(t, err, "no golden file: run go test ./pkg/plan -update")
-				assert.Equal(t, string(want), got, "the plan changed: run go test ./pkg/plan -update and review the diff of %s", path)
+				files, err := filepath.Glob(filepath.Join(dir, "*.golden"))
+				require.NoError(t, err)
+				require.NotEmpty(t, files, "no golden files: run go test ./pkg/plan -update")
+				assert.Len(t, sections, len(files), "sections of %s/%s", stack, format)
+				for _, file := range files {
+					want, err := os.ReadFile(file)
+					require.NoError(t, err)
+					name := strings.TrimSuffix(filepath.Base(file), ".golden")
+					assert.Equal(t, string(want), sections[name], "the plan changed: run go test ./pkg/plan -update and review the diff of %s", file)
+				}
 			})
 		}
 	}
+}
+
+var nonSlug = regexp.MustCompile(`[^a-z0-9]+`)
+
+// goldenSections splits one output into its sections: text at its capitalised headings, markdown
+// at its ### headings, JSON by top-level field; the mermaid diagram is one section.
+func goldenSections(t *testing.T, format, out string) map[string]string {
+	t.Helper()
+	sections := map[string]string{}
+	switch format {
+	case "json":
+		var fields map[string]json.RawMessage
+		require.NoError(t, json.Unmarshal([]byte(out), &fields))
+		for k, raw := range fields {
+			var indented bytes.Buffer
+			require.NoError(t, json.Indent(&indented, raw, "", "  "))
+			sections[k] = indented.String() + "\n"
+		}
+		return sections
+	case "mermaid":
+		return map[string]string{"diagram": out}
+	}
+	name := "header"
+	for _, line := range strings.SplitAfter(out, "\n") {
+		heading := ""
+		if format == "text" && line != "" && line[0] >= 'A' && line[0] <= 'Z' && strings.ToUpper(strings.SplitN(line, ":", 2)[0]) == strings.SplitN(line, ":", 2)[0] {
+			heading = strings.SplitN(line, ":", 2)[0]
+		}
+		if format == "markdown" && strings.HasPrefix(line, "### ") {
+			heading = strings.SplitN(strings.TrimPrefix(line, "### "), ":", 2)[0]
+		}
+		if heading != "" {
+			name = strings.Trim(nonSlug.ReplaceAllString(strings.ToLower(heading), "-"), "-")
+		}
+		sections[name] += line
+	}
+	return sections
+}
+
+// The text plans of both stacks fit TextWidth, every line.
+func TestTextPlansFitTheWidth(t *testing.T) {
+	for _, stack := range []string{"prod", "staging"} {
+		for _, args := range [][]string{{}, {"--verbose"}} {
+			out, _ := mustPlan(t, append([]string{"--stack", stack}, args...)...)
+			for i, line := range strings.Split(out, "\n") {
+				assert.LessOrEqual(t, len([]rune(line)), TextWidth, "%s %v line %d: %q", stack, args, i+1, line)
+			}
+			assert.NotContains(t, out, "1 instances")
+		}
+	}
+}
+
+// `plan --compare OLD.json` against its own saved JSON says nothing changed; against a stack with
+// other settings it names the changes. --all-edges draws today's full graph.
+func TestCompareAgainstASavedPlan(t *testing.T) {
+	saved := filepath.Join(t.TempDir(), "staging.json")
+	out, _ := mustPlan(t, "--stack", "staging", "--format", "json")
+	require.NoError(t, os.WriteFile(saved, []byte(out), 0o644))
+	same, _ := mustPlan(t, "--stack", "staging", "--compare", saved)
+	assert.Contains(t, same, "No change")
+	against, _ := mustPlan(t, "--stack", "prod", "--compare", saved, "--format", "markdown")
+	assert.Contains(t, against, "| Monthly cost |")
+	assert.Contains(t, against, "### Resources added and removed")
+	_, stderr, code := plan(t, "--stack", "staging", "--compare", filepath.Join(t.TempDir(), "missing.json"))
+	assert.Equal(t, ExitFailed, code)
+	assert.Contains(t, stderr, "missing.json")
+
+	paths, _ := mustPlan(t, "--stack", "prod", "--format", "mermaid")
+	all, _ := mustPlan(t, "--stack", "prod", "--format", "mermaid", "--all-edges")
+	assert.NotContains(t, paths, "-.->")
+	assert.Contains(t, all, "-.->")
+	assert.Greater(t, strings.Count(all, "\n"), strings.Count(paths, "\n"))
 }
 
 func TestJSONHasTheDocumentedShape(t *testing.T) {

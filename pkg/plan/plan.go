@@ -23,6 +23,9 @@ type Options struct {
 	Usage    *Usage      // nil means DefaultUsage()
 	Prices   *PriceTable // nil means the embedded Prices
 	Progress io.Writer   // where progress lines go; nil for none
+	// AllEdges draws every dependency between components in the diagram, not only the cross-region
+	// and edge paths.
+	AllEdges bool
 }
 
 // ErrUnknownStack is returned (wrapped) when the project has no Pulumi.<stack>.yaml.
@@ -61,7 +64,11 @@ func Build(opts Options, program pulumi.RunFunc) (*Report, error) {
 	if opts.Prices != nil {
 		prices = *opts.Prices
 	}
-	return assemble(m.Resources(), m.Invokes(), cfg, usage, prices), nil
+	r := assemble(m.Resources(), m.Invokes(), cfg, usage, prices)
+	if opts.AllEdges {
+		r.Diagram = diagramOf(newGraph(m.Resources(), m.Invokes()), cfg.PrimaryRegion, cfg.SecondaryRegion, true)
+	}
+	return r, nil
 }
 
 // assemble derives every section of the report from the recorded resources and invokes.
@@ -75,7 +82,7 @@ func assemble(recorded []*offline.Resource, invokes []offline.Invoke, cfg *stack
 		PrimaryRegion:   cfg.PrimaryRegion,
 		SecondaryRegion: cfg.SecondaryRegion,
 		Inventory:       inventory(g),
-		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion),
+		Diagram:         diagramOf(g, cfg.PrimaryRegion, cfg.SecondaryRegion, false),
 		Cost:            cost,
 		Failover:        newFailover(g, cfg, cost),
 		Zonal:           zonalOf(g, cfg),

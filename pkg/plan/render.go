@@ -6,7 +6,6 @@ import (
 	"io"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 )
 
 // Formats are the output formats of `plan`.
@@ -43,7 +42,19 @@ func RenderWith(w io.Writer, r *Report, format string, opts RenderOptions) error
 	return fmt.Errorf("unknown format %q; allowed: %s", format, strings.Join(Formats, ", "))
 }
 
-func money(x float64) string { return "$" + strconv.FormatFloat(x, 'f', 2, 64) }
+// money is dollars and cents with thousands separators: $1,319.15.
+func money(x float64) string {
+	sign := ""
+	if x < 0 {
+		sign, x = "-", -x
+	}
+	s := strconv.FormatFloat(x, 'f', 2, 64)
+	whole, cents, _ := strings.Cut(s, ".")
+	for i := len(whole) - 3; i > 0; i -= 3 {
+		whole = whole[:i] + "," + whole[i:]
+	}
+	return sign + "$" + whole + "." + cents
+}
 
 // unitPrice shows at least cents and every significant digit of a list price ($0.0225).
 func unitPrice(x float64) string {
@@ -66,170 +77,18 @@ func orDash(s string) string {
 }
 
 func duration(seconds int) string {
+	if seconds < 60 {
+		return fmt.Sprintf("%d s", seconds)
+	}
 	if seconds%60 == 0 {
 		return fmt.Sprintf("%d min", seconds/60)
 	}
 	return fmt.Sprintf("%d min %d s", seconds/60, seconds%60)
 }
 
-// renderText puts the answer first: a summary of what the stack builds, costs, survives, takes to
-// deploy and whether it passes the guardrails; then the details.
-func renderText(w io.Writer, r *Report, opts RenderOptions) error {
-	b := &strings.Builder{}
-	fmt.Fprintf(b, "Plan of stack %s (environment %s): primary %s, secondary %s\n", r.Stack, r.Environment, r.PrimaryRegion, r.SecondaryRegion)
-	b.WriteString("Offline: the program ran under a recording mock monitor; nothing was sent to AWS.\n\n")
-	writeSummary(b, r)
-
-	fmt.Fprintf(b, "\nINVENTORY: %d resources\n", r.Inventory.Total)
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  Component\tType\tRegions\tResources")
-	for _, c := range r.Inventory.Components {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\n", c.Component, orDash(c.Type), orDash(strings.Join(c.Regions, ", ")), c.Resources)
-	}
-	tw.Flush()
-	fmt.Fprintf(b, "  By region: %s\n", regionCounts(r))
-	if opts.Verbose {
-		b.WriteString("  By type:\n")
-		tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-		for _, t := range r.Inventory.Types {
-			fmt.Fprintf(tw, "    %s\t%s\t%d\n", t.Type, orDash(t.Region), t.Count)
-		}
-		tw.Flush()
-	} else {
-		fmt.Fprintf(b, "  By type: %d types (--verbose lists them)\n", len(r.Inventory.Types))
-	}
-	fmt.Fprintf(b, "  Providers: %s\n", strings.Join(r.Inventory.Providers, ", "))
-	if len(r.Inventory.DataSources) == 0 {
-		b.WriteString("  Data sources: none (the program looks nothing up at deploy time)\n")
-	} else {
-		b.WriteString("  Data sources called (the offline model fails each):\n")
-	}
-	for _, d := range r.Inventory.DataSources {
-		fmt.Fprintf(b, "    %s (%s) x%d\n", d.Token, orDash(d.Region), d.Count)
-	}
-
-	if opts.Verbose {
-		b.WriteString("\nARCHITECTURE (mermaid; --format mermaid prints it alone)\n")
-		for _, line := range strings.Split(strings.TrimRight(r.Diagram, "\n"), "\n") {
-			b.WriteString("  " + line + "\n")
-		}
-	}
-
-	c := r.Cost
-	fmt.Fprintf(b, "\nMONTHLY COST: %s %s (list prices as of %s, verify before budgeting)\n", money(c.MonthlyTotal), c.Currency, c.PriceDate)
-	fmt.Fprintf(b, "  Prices: %s; %s hours per month\n", c.PriceSource, num(c.HoursPerMonth))
-	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "Region\tComponent\tItem\tCount\tQuantity\tUnit price\tMonthly\t")
-	for _, it := range c.Items {
-		item := it.Item
-		if it.Usage {
-			item += " *"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%d\t%s %s\t%s\t%s\t\n", it.Region, it.Component, item, it.Count, num(it.Quantity), it.Unit, unitPrice(it.UnitPrice), money(it.Monthly))
-	}
-	tw.Flush()
-	b.WriteString("  * usage-based, from the assumptions below\n")
-	var totals []string
-	for _, rc := range c.Regions {
-		totals = append(totals, fmt.Sprintf("%s %s", rc.Region, money(rc.Monthly)))
-	}
-	fmt.Fprintf(b, "  Per region: %s; total %s per month\n", strings.Join(totals, ", "), money(c.MonthlyTotal))
-	fmt.Fprintf(b, "  Budget: %s (observability.monthlyBudgetUsd)\n", money(c.BudgetUsd))
-	fmt.Fprintf(b, "  Failed over: %s per month while %s serves with %d instances per Auto Scaling group (%s more; the failed region still bills)\n",
-		money(c.FailedOver.MonthlyTotal), orDash(c.FailedOver.ServingRegion), c.FailedOver.DesiredCapacity, money(c.FailedOver.ExtraMonthly))
-	b.WriteString("  Assumptions:\n")
-	for _, a := range c.Assumptions {
-		fmt.Fprintf(b, "    %s %s (%s): %s\n", a.Flag, num(a.Value), a.Unit, a.Meaning)
-	}
-	if len(c.Unpriced) == 0 {
-		b.WriteString("  Unpriced: none\n")
-	} else {
-		b.WriteString("  Unpriced (not in the total):\n")
-		for _, u := range c.Unpriced {
-			fmt.Fprintf(b, "    %s x%d (%s): %s\n", u.Type, u.Count, orDash(u.Region), u.Reason)
-		}
-	}
-	for _, n := range c.Notes {
-		fmt.Fprintf(b, "  Note: %s\n", n)
-	}
-
-	b.WriteString("\nZONAL SHIFT:\n")
-	for _, z := range r.Zonal {
-		fmt.Fprintf(b, "  %s\n", zonalLine(z))
-	}
-
-	fmt.Fprintf(b, "\nFAILOVER BUDGET: %s\n", failoverHeadline(r.Failover))
-	t := r.Failover.Traffic
-	if t.Available {
-		fmt.Fprintf(b, "  Traffic: %s = detection %s + evaluation %s + max(DNS TTL %s, ALB keep-alive %s) + origin attempts %s\n",
-			duration(t.TotalSeconds), duration(t.DetectionSeconds), duration(t.EvaluationSeconds), duration(t.DNSSeconds),
-			duration(t.ConnectionsSeconds), duration(t.OriginAttemptsSeconds))
-		fmt.Fprintf(b, "    bounded by %s\n", t.BoundedBy)
-		fmt.Fprintf(b, "  Traffic at most (dark region): %s = detection %s + evaluation %s + DNS TTL %s + a request in flight %s (static misses: %s), bounded by %s\n",
-			duration(t.Bound.TotalSeconds), duration(t.Bound.DetectionSeconds), duration(t.Bound.EvaluationSeconds), duration(t.Bound.DNSSeconds),
-			duration(t.Bound.InFlightSeconds), duration(t.Bound.StaticSeconds), t.Bound.BoundedBy)
-		fmt.Fprintf(b, "    %s\n", t.Note)
-	} else {
-		fmt.Fprintf(b, "  Traffic: %s\n", t.Note)
-	}
-	d := r.Failover.Database
-	if d.Available {
-		fmt.Fprintf(b, "  Database: %s, writer %s, replicas %s\n", d.Engine, orDash(d.WriterRegion), orDash(strings.Join(d.ReplicaRegions, ", ")))
-		fmt.Fprintf(b, "    Recovery: %s\n    RPO: %s\n    Switchover: %s\n    Failover: %s\n    Automation: %s\n", d.RecoveryTime, d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
-		fmt.Fprintf(b, "    RTO: %s = detection %s + promotion %s (autoFailover %s): %s\n    Standby writes: %s\n    Detector price: $%.2f/month\n",
-			duration(d.RTOSeconds), duration(d.DetectionSeconds), duration(d.PromotionSeconds), d.AutoFailover, d.Detection, d.StandbyWrites, d.ProbeMonthlyUsd)
-	} else {
-		fmt.Fprintf(b, "  Database: %s\n", d.Note)
-	}
-	fmt.Fprintf(b, "  Writes: %s\n", r.Failover.Writes.Summary)
-
-	fd := r.FirstDeploy
-	fmt.Fprintf(b, "\nFIRST DEPLOY: about %s min on the critical path, typically %s (%s min if run one by one)\n", num(fd.TotalMinutes), deployRange(fd), num(fd.SerialMinutes))
-	tw = tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	for i, s := range fd.Chain {
-		fmt.Fprintf(tw, "  %d.\t%s\t%s\t%s\t+%s min\tdone at %s min\n", i+1, s.Type, s.Name, orDash(s.Region), num(s.Minutes), num(s.FinishMinutes))
-	}
-	tw.Flush()
-	if len(fd.Defaulted) > 0 {
-		fmt.Fprintf(b, "  Types without a documented creation time (counted as %d s): %s\n", DefaultCreationSeconds, strings.Join(fd.Defaulted, ", "))
-	}
-	fmt.Fprintf(b, "  Not counted: %s\n", strings.Join(fd.LeavesOut, "; "))
-
-	p := r.Policy
-	if !p.Checked {
-		fmt.Fprintf(b, "\nPOLICY: %s\n", p.Note)
-	} else {
-		fmt.Fprintf(b, "\nPOLICY: %d rules, %s\n", p.Rules, p.Note)
-		for _, v := range p.Violations {
-			fmt.Fprintf(b, "  %s: %s %s: %s\n", v.Rule, v.Type, v.Name, v.Message)
-		}
-	}
-	_, err := io.WriteString(w, b.String())
-	return err
-}
-
-// writeSummary is the first thing the text report says.
-func writeSummary(b *strings.Builder, r *Report) {
-	c := r.Cost
-	b.WriteString("SUMMARY\n")
-	tw := tabwriter.NewWriter(b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  Resources:\t%d (%s)\n", r.Inventory.Total, summaryRegions(r))
-	fmt.Fprintf(tw, "  Monthly cost:\t%s\n", costAgainstBudget(c))
-	fmt.Fprintf(tw, "  Failed over:\t%s per month while %s serves at full capacity\n", money(c.FailedOver.MonthlyTotal), orDash(c.FailedOver.ServingRegion))
-	fmt.Fprintf(tw, "  Failover:\t%s\n", failoverHeadline(r.Failover))
-	fmt.Fprintf(tw, "  First deploy:\tabout %s min (typically %s); not counted: plugin downloads and first build, DNS delegation of a new zone, instance boot, throttling\n",
-		num(r.FirstDeploy.TotalMinutes), deployRange(r.FirstDeploy))
-	fmt.Fprintf(tw, "  Guardrails:\t%s\n", guardrailLine(r.Policy))
-	fmt.Fprintf(tw, "  Open doors:\t%s\n", accessLine(r.AccessAnalysis))
-	tw.Flush()
-	for _, warning := range c.Warnings {
-		fmt.Fprintf(b, "  WARNING: %s\n", warning)
-	}
-}
-
 // costAgainstBudget is "$600.23 per month, 75% of the $800.00 budget".
 func costAgainstBudget(c Cost) string {
-	s := money(c.MonthlyTotal) + " per month"
+	s := money(c.MonthlyTotal) + " a month"
 	if c.BudgetUsd > 0 {
 		s += fmt.Sprintf(", %.0f%% of the %s budget", 100*c.MonthlyTotal/c.BudgetUsd, money(c.BudgetUsd))
 		if c.MonthlyTotal > c.BudgetUsd {
@@ -247,7 +106,7 @@ func failoverHeadline(f Failover) string {
 	}
 	database := "database n/a"
 	if f.Database.Available {
-		database = "database " + f.Database.RecoveryTime
+		database = "database " + duration(f.Database.RTOSeconds)
 		if f.Database.RPOSeconds > 0 {
 			database += fmt.Sprintf(" (RPO at most %d s)", f.Database.RPOSeconds)
 		} else {
@@ -261,7 +120,7 @@ func guardrailLine(p Policy) string {
 	if !p.Checked {
 		return p.Note
 	}
-	return fmt.Sprintf("%d rules, %s", p.Rules, p.Note)
+	return fmt.Sprintf("%s, %s", plural(p.Rules, "rule"), p.Note)
 }
 
 func deployRange(fd FirstDeploy) string {
@@ -339,8 +198,8 @@ func renderMarkdown(w io.Writer, r *Report) error {
 		fmt.Fprintf(b, "| %s | %s |\n", rc.Region, money(rc.Monthly))
 	}
 	fmt.Fprintf(b, "| **Total** | **%s** |\n", money(c.MonthlyTotal))
-	fmt.Fprintf(b, "\nBudget %s (`observability.monthlyBudgetUsd`). Failed over to %s (%d instances per Auto Scaling group): %s per month, %s more; the failed region still bills.\n",
-		money(c.BudgetUsd), orDash(c.FailedOver.ServingRegion), c.FailedOver.DesiredCapacity, money(c.FailedOver.MonthlyTotal), money(c.FailedOver.ExtraMonthly))
+	fmt.Fprintf(b, "\nBudget %s (`observability.monthlyBudgetUsd`). Failed over to %s (%s per Auto Scaling group): %s per month, %s more; the failed region still bills.\n",
+		money(c.BudgetUsd), orDash(c.FailedOver.ServingRegion), plural(c.FailedOver.DesiredCapacity, "instance"), money(c.FailedOver.MonthlyTotal), money(c.FailedOver.ExtraMonthly))
 	b.WriteString("\n<details><summary>Priced items</summary>\n\n| Region | Component | Item | Count | Quantity | Unit price | Monthly |\n|---|---|---|---:|---:|---:|---:|\n")
 	for _, it := range c.Items {
 		item := it.Item
@@ -383,10 +242,10 @@ func renderMarkdown(w io.Writer, r *Report) error {
 	}
 	d := r.Failover.Database
 	if d.Available {
-		fmt.Fprintf(b, "- **Database** (%s, writer %s, replicas %s)\n  - Recovery: %s\n  - RPO: %s\n  - Switchover: %s\n  - Failover: %s\n  - Automation: %s\n",
-			d.Engine, orDash(d.WriterRegion), orDash(strings.Join(d.ReplicaRegions, ", ")), d.RecoveryTime, d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
-		fmt.Fprintf(b, "  - RTO: %s = detection %s + promotion %s (autoFailover %s): %s\n  - Standby writes: %s\n  - Detector price: $%.2f/month\n",
-			duration(d.RTOSeconds), duration(d.DetectionSeconds), duration(d.PromotionSeconds), d.AutoFailover, d.Detection, d.StandbyWrites, d.ProbeMonthlyUsd)
+		fmt.Fprintf(b, "- **Database** (%s, writer %s, replicas %s)\n  - Recovery: %s (AWS's typical promotion: %s)\n  - RPO: %s\n  - Switchover: %s\n  - Failover: %s\n  - Automation: %s\n",
+			d.Engine, orDash(d.WriterRegion), orDash(strings.Join(d.ReplicaRegions, ", ")), duration(d.RTOSeconds), d.RecoveryTime, d.RPO, d.Switchover, d.UnplannedFailover, d.Automation)
+		fmt.Fprintf(b, "  - RTO: %s = detection %s + promotion %s (autoFailover %s): %s\n  - Standby writes: %s\n  - Detector price: %s a month\n",
+			duration(d.RTOSeconds), duration(d.DetectionSeconds), duration(d.PromotionSeconds), d.AutoFailover, d.Detection, d.StandbyWrites, money(d.ProbeMonthlyUsd))
 	} else {
 		fmt.Fprintf(b, "- **Database**: %s\n", d.Note)
 	}
