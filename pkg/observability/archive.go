@@ -85,3 +85,29 @@ func (o *Observability) newArchiveRules(ctx *pulumi.Context, prefix string, r *r
 	}
 	return nil
 }
+
+// ElbLogDelivery is the access-log bucket's grant to the region's Elastic Load Balancing account,
+// as the bucket policy writes it (arn:<partition>:iam::<account>:root). Access Analyzer reports
+// an AWS principal by account id or ARN, so the rule names both spellings of that one account.
+// Regions whose logs are written by the log delivery service principal get no rule: no filter key
+// names a service principal.
+func ElbLogDelivery(region, partition string, bucket pulumi.StringInput, elbAccountID string) IntendedAccess {
+	return IntendedAccess{
+		Name:         "alb-logs-" + region,
+		Region:       region,
+		Resource:     pulumi.Sprintf("arn:%s:s3:::%s", partition, bucket),
+		PrincipalKey: PrincipalAWS,
+		Principals:   []string{elbAccountID, fmt.Sprintf("arn:%s:iam::%s:root", partition, elbAccountID)},
+	}
+}
+
+// FederatedTrust is a role's trust of an OIDC provider (the deploy role and Pulumi Cloud's
+// issuer): on every region's analyzer, since IAM is global.
+func FederatedTrust(name, roleArn, providerArn string) IntendedAccess {
+	return IntendedAccess{
+		Name:         name,
+		Resource:     pulumi.String(roleArn),
+		PrincipalKey: PrincipalFederated,
+		Principals:   []string{providerArn},
+	}
+}
