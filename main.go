@@ -561,6 +561,7 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 		BackupSchedule:        o.BackupSchedule,
 		EnableAwsConfig:       o.EnableAwsConfig,
 		AccessAnalyzer:        o.AccessAnalyzer,
+		IntendedAccess:        d.intendedAccess(),
 		AwsConfigRecorder:     o.AwsConfigRecorder,
 		ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
 		Protect:               d.cfg.IsProd(),
@@ -576,6 +577,25 @@ func (d *deployment) newObservability(ctx *pulumi.Context) error {
 	export(ctx, "budgetName", obs.BudgetName)
 	export(ctx, stackoutputs.RegionUnhealthyAlarmNames, obs.RegionUnhealthyAlarmNames)
 	return nil
+}
+
+// intendedAccess are the findings the program itself causes, archived on the analyzer the stack
+// creates (docs/security.md, "Findings the program intends"): each region's access-log bucket
+// granting its regional ELB account, and the deploy role trusting the Pulumi OIDC provider.
+func (d *deployment) intendedAccess() []observability.IntendedAccess {
+	partition, _ := d.cfg.Partition()
+	var out []observability.IntendedAccess
+	for _, region := range d.cfg.Regions() {
+		if elb := d.cfg.ElbAccountId(region); elb != "" {
+			out = append(out, observability.ElbLogDelivery(region, partition, d.computes[region].AccessLogsBucket, elb))
+		}
+	}
+	if dep := d.cfg.Deployments; dep.Oidc {
+		scope := deployaccess.NewScope(partition, d.cfg.AccountId, stacks.Namespace, d.cfg.Stack)
+		out = append(out, observability.FederatedTrust("deploy-role-oidc", scope.DeployRoleArn(),
+			deployaccess.ProviderArn(partition, d.cfg.AccountId, dep.Issuer)))
+	}
+	return out
 }
 
 // livenessCheckIds are the edge's liveness checks of both regions, by their plan keys

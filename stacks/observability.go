@@ -4,6 +4,8 @@ import (
 	"net/mail"
 	"strconv"
 	"strings"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/observability/accessspec"
 )
 
 // Observability is the `observability` config object: who hears about trouble, what the stack may
@@ -20,12 +22,16 @@ type Observability struct {
 	// EnableAwsConfig turns on an AWS Config recorder, delivery channel and managed rules in both regions.
 	// An account allows one recorder per region: turn it off where one exists already.
 	EnableAwsConfig bool `json:"enableAwsConfig"`
-	// AccessAnalyzer (default true) creates an IAM Access Analyzer with the account as zone of
-	// trust in every region of the stack, and pages the region's alarm topic on each active finding
-	// (a role trust, key, bucket or topic policy open to a principal outside the account). Turn it
-	// off where an organization analyzer already watches the account, or where another stack of the
-	// account keeps one in the same regions.
-	AccessAnalyzer bool `json:"accessAnalyzer"`
+	// AccessAnalyzer says who creates the IAM Access Analyzer (zone of trust: the account) of each
+	// region of the stack: create (this stack creates it, with archive rules for the access the
+	// program intends, and pages the region's alarm topic on each active finding), existing (another
+	// stack of the account or the organisation owns it: only the EventBridge rule that pages this
+	// stack's topic) or off. Outside an organisation's management or delegated administrator
+	// account AWS allows one such analyzer per account and region, so exactly one stack of an
+	// account creates it. Default: create in prod, existing in staging (the committed stacks share
+	// an account: staging's first pulumi up would otherwise fail); set create where staging has an
+	// account of its own.
+	AccessAnalyzer string `json:"accessAnalyzer" choices:"create,existing,off"`
 	// AwsConfigRecorder (default true; only read with EnableAwsConfig) creates the recorder and the
 	// delivery channel. false keeps the rules and relies on the account's existing recorder and
 	// delivery channel, where Control Tower, Security Hub or another stack owns them.
@@ -51,13 +57,14 @@ func defaultObservability(prod bool) Observability {
 		BackupSchedule:        DefaultBackupSchedule,
 		EnableAwsConfig:       false,
 		AwsConfigRecorder:     true,
-		AccessAnalyzer:        true,
+		AccessAnalyzer:        accessspec.Existing,
 		ReplicationLagAlarmMs: 1000,
 
 		ActivateCostAllocationTag: false,
 	}
 	if prod {
 		o.MonthlyBudgetUsd, o.EnableAwsConfig = ProdMonthlyBudgetUsd, true
+		o.AccessAnalyzer = accessspec.Create
 	}
 	return o
 }
@@ -92,6 +99,9 @@ func validateObservability(c *Config, p *problems) {
 	}
 	if err := ValidateBackupCron(o.BackupSchedule); err != "" {
 		p.addf("observability.backupSchedule", "is %q; %s", o.BackupSchedule, err)
+	}
+	if err := accessspec.Check(o.AccessAnalyzer); err != nil {
+		p.addf("observability.accessAnalyzer", "%v (who creates the account's analyzer in each region: this stack, another stack or the organisation, nobody)", err)
 	}
 	if o.ReplicationLagAlarmMs < 1 {
 		p.addf("observability.replicationLagAlarmMs", "is %d; must be a positive number of milliseconds, e.g. 1000", o.ReplicationLagAlarmMs)

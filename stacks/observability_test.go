@@ -17,6 +17,10 @@ func TestObservabilityDefaultsPerEnvironment(t *testing.T) {
 	assert.True(t, prod.Observability.EnableAwsConfig)
 	assert.Equal(t, StagingMonthlyBudgetUsd, staging.Observability.MonthlyBudgetUsd)
 	assert.False(t, staging.Observability.EnableAwsConfig)
+	// The committed prod and staging stacks share an account, and an account outside an
+	// organisation's management/delegated administrator holds one account analyzer per region.
+	assert.Equal(t, "create", prod.Observability.AccessAnalyzer)
+	assert.Equal(t, "existing", staging.Observability.AccessAnalyzer)
 	for _, c := range []*Config{prod, staging} {
 		assert.Equal(t, 30, c.Observability.BackupRetentionDays)
 		assert.Equal(t, "cron(0 5 * * ? *)", c.Observability.BackupSchedule)
@@ -38,6 +42,11 @@ func TestObservabilityOverrides(t *testing.T) {
 	assert.True(t, o.EnableAwsConfig)
 	assert.Equal(t, 250, o.ReplicationLagAlarmMs)
 	assert.True(t, o.ActivateCostAllocationTag)
+	for _, mode := range []string{"create", "existing", "off"} {
+		c, err := parseT("staging", withEdge(map[string]string{"observability": `{"accessAnalyzer":"` + mode + `"}`}), nil)
+		require.NoError(t, err, mode)
+		assert.Equal(t, mode, c.Observability.AccessAnalyzer)
+	}
 }
 
 func TestBadObservabilityConfig(t *testing.T) {
@@ -61,6 +70,9 @@ func TestBadObservabilityConfig(t *testing.T) {
 		{"bad characters", `{"backupSchedule":"cron(0 5 * * ? 20%)"}`, `field 6 (20%) has characters cron does not allow`},
 		{"zero lag", `{"replicationLagAlarmMs":0}`, `observability.replicationLagAlarmMs: is 0; must be a positive number of milliseconds`},
 		{"config not bool", `{"enableAwsConfig":"yes"}`, `observability.enableAwsConfig: must be a boolean`},
+		{"analyzer old boolean", `{"accessAnalyzer":true}`, `observability.accessAnalyzer: is the boolean true, not one of its words; allowed: create, existing, off`},
+		{"analyzer old false", `{"accessAnalyzer":false}`, `observability.accessAnalyzer: is the boolean false, not one of its words; allowed: create, existing, off`},
+		{"analyzer unknown word", `{"accessAnalyzer":"shared"}`, `observability.accessAnalyzer: is "shared"; allowed: create, existing, off`},
 		{"unknown key", `{"alarmEmail":["ops@example.com"]}`, `observability.alarmEmail: unknown key; did you mean alarmEmails?`},
 	}
 	for _, tc := range cases {

@@ -22,9 +22,13 @@ func ProviderArn(partition, accountID, issuer string) string {
 // with the role's credentials, so a role trusting preview lets any branch act in the account.
 var Operations = []string{"update", "refresh", "destroy"}
 
-// AllOperations are every operation kind a Deployments token can carry (Pulumi Cloud, "OIDC
-// token claims": operation is one of preview, update, refresh or destroy).
-var AllOperations = []string{"preview", "update", "refresh", "destroy"}
+// AllOperations are every operation kind a Deployments token can carry: preview, update, refresh
+// and destroy (Pulumi Cloud, "OIDC token claims"), and the drift runs Pulumi Deployments schedules,
+// detect-drift (a refresh that only reports) and remediate-drift (an update back to the program).
+// The role trusts none of the drift runs (docs/deployments.md, "Drift runs"): detection needs no
+// change rights and remediation is an update that no person reviewed at the time it runs, so a
+// stack that wants it runs it as an ordinary update under a subject the role names.
+var AllOperations = []string{"preview", "update", "refresh", "destroy", "detect-drift", "remediate-drift"}
 
 // Subject is the sub claim of a Pulumi Deployments token for one operation of one stack:
 // pulumi:deploy:org:<org>:project:<project>:stack:<stack>:operation:<op>:scope:write.

@@ -80,6 +80,16 @@ func TestFailoverDrillIsolatesFailsOverRejoinsAndReportsTheTimeline(t *testing.T
 	assert.Equal(t, "iam:PutRolePolicy failover-us-west-2-role-2 "+IsolationPolicyName, w.calls[0])
 	assert.Equal(t, "iam:PutRolePolicy detector-us-west-2-role-9 "+IsolationPolicyName, w.calls[1])
 	assert.Equal(t, "fis:StartExperiment us-east-1 EXTreg1", w.calls[2], "the fault starts after the isolation")
+	assert.Equal(t, IsolationPropagation, w.faultAfter, "the fault waits for IAM to apply the deny")
+	assert.Equal(t, 20*time.Second, IsolationPropagation)
+	var wait *Event
+	for i, e := range r.Events {
+		if strings.Contains(e.What, "waiting 20s for IAM to apply the deny") {
+			wait = &r.Events[i]
+		}
+	}
+	require.NotNil(t, wait, "the wait is on the timeline")
+	assert.Equal(t, -20.0, wait.Seconds, "before the fault, which is the timeline's zero")
 	assert.Equal(t, "sfn:StartExecution us-west-2 arn:aws:states:us-west-2:123456789012:stateMachine:failover-us-west-2", w.calls[3])
 	assert.ElementsMatch(t, []string{"failover-us-west-2-role-2", "detector-us-west-2-role-9"}, i.deletes, "the drill removes the deny")
 	assert.Less(t, strings.Index(timeline(r), "us-east-1 no longer denied"), strings.Index(timeline(r), "rejoined:"), "the region comes back when the fault ends, before the rejoin")

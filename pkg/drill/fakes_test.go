@@ -71,6 +71,9 @@ type world struct {
 	calls   []string
 	stopped bool
 	inputs  []string
+	// faultAfter is how long after the drill began the experiment started: the script's times
+	// count from the fault (start moves there), as AWS's would.
+	faultAfter time.Duration
 }
 
 func newWorld(sc script) *world {
@@ -87,7 +90,11 @@ func newWorld(sc script) *world {
 	return w
 }
 
-func (w *world) elapsed() time.Duration { return w.clock.Now().Sub(w.start) }
+func (w *world) elapsed() time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.clock.Now().Sub(w.start)
+}
 
 func (w *world) record(call string) {
 	w.mu.Lock()
@@ -116,6 +123,10 @@ func (f fakeFIS) StartExperiment(_ context.Context, in *fis.StartExperimentInput
 	if f.w.sc.startErr != nil {
 		return nil, f.w.sc.startErr
 	}
+	f.w.mu.Lock()
+	f.w.faultAfter = f.w.clock.Now().Sub(f.w.start)
+	f.w.start = f.w.clock.Now()
+	f.w.mu.Unlock()
 	return &fis.StartExperimentOutput{Experiment: &fistypes.Experiment{Id: aws.String("EXP123")}}, nil
 }
 

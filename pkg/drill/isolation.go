@@ -26,6 +26,11 @@ const IsolationPolicyName = "drill-region-isolation"
 // policy on every way out (done, timeout, Ctrl-C); the grace covers the deletion itself.
 const IsolationGrace = 5 * time.Minute
 
+// IsolationPropagation is how long the failover drill waits after putting the deny before it
+// starts the fault: IAM changes take time to apply everywhere ("Changes that I make are not always
+// immediately visible", IAM troubleshooting; eventual consistency). The wait is on the timeline.
+const IsolationPropagation = 20 * time.Second
+
 // IsolationPolicy denies every action whose aws:RequestedRegion is region, until until
 // (aws:CurrentTime DateLessThan): to the roles it is put on, region looks dark, as in a real loss,
 // while the rest of the account keeps reaching it. The time condition makes the deny end by itself

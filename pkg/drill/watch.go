@@ -65,10 +65,22 @@ func (s *setup) run(ctx context.Context) (*Report, error) {
 	if failover {
 		// Before the fault: the faulted region goes dark to the surviving region's runbook and
 		// detector, until the drill ends (and, should it die, until the policy's own expiry).
-		if err := w.isolate(ctx, w.began.Add(s.o.Timeout+IsolationGrace)); err != nil {
+		if err := w.isolate(ctx, w.began.Add(IsolationPropagation+s.o.Timeout+IsolationGrace)); err != nil {
 			return nil, err
 		}
 		defer w.unisolate(ctx)
+		// IAM is eventually consistent: a policy just put may not yet be enforced everywhere, and
+		// a runbook or detector that still reached the region would make the drill prove nothing.
+		w.event("waiting %s for IAM to apply the deny before the fault (IAM is eventually consistent)", IsolationPropagation)
+		if err := s.d.Clock.Sleep(ctx, IsolationPropagation); err != nil {
+			return nil, fmt.Errorf("waiting for the deny to propagate: %w", err)
+		}
+		// The fault's time is the drill's zero: the measurements count from it, and the deny and
+		// the wait show before it.
+		w.began = s.d.Clock.Now()
+		for i := range r.Events {
+			r.Events[i].Seconds = r.Events[i].At.Sub(w.began).Seconds()
+		}
 	}
 	id, err := s.start(ctx)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/accessanalyzer"
 	"github.com/pulumi/pulumi-aws/sdk/v6/go/aws/cloudwatch"
 	"github.com/pulumi/pulumi/sdk/v3/go/pulumi"
+
+	"github.com/multi-region-ha/multi-region-ha/pkg/observability/accessspec"
 )
 
 // AccessAnalyzerFindingPattern matches IAM Access Analyzer's "Access Analyzer Finding" events
@@ -32,26 +34,49 @@ func mustJSON(v any) string {
 // both keep one in a region do not collide (an analyzer's name is unique per account and region).
 func AnalyzerName(project, stack string) string { return project + "-" + stack + "-external-access" }
 
+// Who creates the analyzer of a region (config observability.accessAnalyzer, accessspec).
+const (
+	AnalyzerCreate   = accessspec.Create
+	AnalyzerExisting = accessspec.Existing
+	AnalyzerOff      = accessspec.Off
+)
+
+func checkAnalyzerMode(mode string) error {
+	if err := accessspec.Check(mode); err != nil {
+		return fmt.Errorf("AccessAnalyzer %w", err)
+	}
+	return nil
+}
+
 // newAccessAnalyzer detects an open door in one region: an IAM Access Analyzer with the account as
 // zone of trust (findings for resources shared outside the account: role trusts, key, bucket,
 // topic, secret and snapshot policies) and an EventBridge rule that sends its active findings to
 // the region's alarm topic. A deployment can change a program role's trust (IAM has no condition
-// key on a trust document), so this is the control that sees it afterwards.
-func (o *Observability) newAccessAnalyzer(ctx *pulumi.Context, name string, r *regional) error {
+// key on a trust document), so this is the control that sees it afterwards. With AnalyzerExisting
+// the analyzer is another stack's (or the organisation's): findings reach EventBridge in the
+// region whoever owns the analyzer, so the rule alone pages this stack's topic.
+func (o *Observability) newAccessAnalyzer(ctx *pulumi.Context, name string, r *regional, args *Args) error {
 	prefix := fmt.Sprintf("%s-%s", name, r.region)
-	analyzer, err := accessanalyzer.NewAnalyzer(ctx, prefix+"-access-analyzer", &accessanalyzer.AnalyzerArgs{
-		AnalyzerName: pulumi.String(AnalyzerName(ctx.Project(), ctx.Stack())),
-		Type:         pulumi.String("ACCOUNT"),
-		Tags:         nameTag(prefix + "-access-analyzer"),
-	}, o.opts(r.site)...)
-	if err != nil {
-		return err
+	var ruleDeps []pulumi.Resource
+	if args.AccessAnalyzer == AnalyzerCreate {
+		analyzer, err := accessanalyzer.NewAnalyzer(ctx, prefix+"-access-analyzer", &accessanalyzer.AnalyzerArgs{
+			AnalyzerName: pulumi.String(AnalyzerName(ctx.Project(), ctx.Stack())),
+			Type:         pulumi.String("ACCOUNT"),
+			Tags:         nameTag(prefix + "-access-analyzer"),
+		}, o.opts(r.site)...)
+		if err != nil {
+			return err
+		}
+		if err := o.newArchiveRules(ctx, prefix, r, analyzer, args.IntendedAccess); err != nil {
+			return err
+		}
+		ruleDeps = append(ruleDeps, analyzer)
 	}
 	rule, err := cloudwatch.NewEventRule(ctx, prefix+"-access-findings", &cloudwatch.EventRuleArgs{
 		Description:  pulumi.String("Active IAM Access Analyzer findings in " + r.region + ": something of the account is open to outside principals"),
 		EventPattern: pulumi.String(AccessAnalyzerFindingPattern),
 		Tags:         nameTag(prefix + "-access-findings"),
-	}, o.opts(r.site, pulumi.DependsOn([]pulumi.Resource{analyzer}))...)
+	}, o.opts(r.site, pulumi.DependsOn(ruleDeps))...)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package observability
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -44,38 +45,66 @@ func finding(status string) map[string]any {
 	}
 }
 
-// One analyzer per region the stack uses (the edge region included), the account as zone of
-// trust, and a rule that sends each active finding, and nothing else, to that region's topic.
+// With create, one analyzer per region the stack uses (the edge region included), the account as
+// zone of trust, and a rule that sends each active finding, and nothing else, to that region's
+// topic. With existing, the same rules and targets without an analyzer (another stack's or the
+// organisation's analyzer reports to EventBridge in the region); with off, nothing.
 func TestAccessAnalyzerPagesTheRegionsTopicOnActiveFindings(t *testing.T) {
-	m, out := run(t, "eu-west-1", "eu-central-1", func(a *Args) { a.AccessAnalyzer = true })
-	analyzers := m.OfType("aws:accessanalyzer/analyzer:Analyzer")
-	require.Len(t, analyzers, 3, "eu-west-1, eu-central-1 and the edge region us-east-1")
-	regions := map[string]bool{}
-	for _, a := range analyzers {
-		regions[a.Region] = true
-		assert.Equal(t, "ACCOUNT", a.Str("type"))
-		assert.Equal(t, "multi-region-ha-prod-external-access", a.Str("analyzerName"))
-		prefix := "observability-" + a.Region
-		rule := m.Named("aws:cloudwatch/eventRule:EventRule", prefix+"-access-findings")
-		require.NotNil(t, rule, a.Region)
-		assert.Equal(t, a.Region, rule.Region)
-		target := m.Named("aws:cloudwatch/eventTarget:EventTarget", prefix+"-access-findings-topic")
-		require.NotNil(t, target, a.Region)
-		assert.Equal(t, out.topics[a.Region], target.Str("arn"), "pages the region's own topic")
-		assert.Equal(t, a.Region, target.Region)
-		assert.True(t, target.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", prefix+"-alarms-policy")), "after the policy that admits EventBridge")
+	for _, mode := range []string{AnalyzerCreate, AnalyzerExisting} {
+		t.Run(mode, func(t *testing.T) {
+			m, out := run(t, "eu-west-1", "eu-central-1", func(a *Args) { a.AccessAnalyzer = mode })
+			analyzers := m.OfType("aws:accessanalyzer/analyzer:Analyzer")
+			if mode == AnalyzerCreate {
+				require.Len(t, analyzers, 3, "eu-west-1, eu-central-1 and the edge region us-east-1")
+			} else {
+				assert.Empty(t, analyzers, "existing: the account holds one account analyzer per region, another stack's")
+			}
+			for _, a := range analyzers {
+				assert.Equal(t, "ACCOUNT", a.Str("type"))
+				assert.Equal(t, "multi-region-ha-prod-external-access", a.Str("analyzerName"))
+				rule := m.Named("aws:cloudwatch/eventRule:EventRule", "observability-"+a.Region+"-access-findings")
+				require.NotNil(t, rule, a.Region)
+				assert.True(t, rule.DependsOn(a), "the rule follows its region's analyzer")
+			}
+			regions := map[string]bool{}
+			for _, rule := range m.OfType("aws:cloudwatch/eventRule:EventRule") {
+				if !strings.HasSuffix(rule.Name, "-access-findings") {
+					continue
+				}
+				region := rule.Region
+				regions[region] = true
+				prefix := "observability-" + region
+				assert.Equal(t, prefix+"-access-findings", rule.Name)
+				target := m.Named("aws:cloudwatch/eventTarget:EventTarget", prefix+"-access-findings-topic")
+				require.NotNil(t, target, region)
+				assert.Equal(t, out.topics[region], target.Str("arn"), "pages the region's own topic")
+				assert.Equal(t, region, target.Region)
+				assert.True(t, target.DependsOn(m.Named("aws:sns/topicPolicy:TopicPolicy", prefix+"-alarms-policy")), "after the policy that admits EventBridge")
 
-		var pattern map[string]any
-		require.NoError(t, json.Unmarshal([]byte(rule.Str("eventPattern")), &pattern))
-		assert.True(t, patternMatches(pattern, finding("ACTIVE")))
-		assert.False(t, patternMatches(pattern, finding("ARCHIVED")))
-		assert.False(t, patternMatches(pattern, finding("RESOLVED")))
-		other := finding("ACTIVE")
-		other["detail-type"] = "Unused Access Finding for IAM entities"
-		assert.False(t, patternMatches(pattern, other))
+				var pattern map[string]any
+				require.NoError(t, json.Unmarshal([]byte(rule.Str("eventPattern")), &pattern))
+				assert.True(t, patternMatches(pattern, finding("ACTIVE")))
+				assert.False(t, patternMatches(pattern, finding("ARCHIVED")))
+				assert.False(t, patternMatches(pattern, finding("RESOLVED")))
+				other := finding("ACTIVE")
+				other["detail-type"] = "Unused Access Finding for IAM entities"
+				assert.False(t, patternMatches(pattern, other))
+			}
+			assert.Equal(t, map[string]bool{"eu-west-1": true, "eu-central-1": true, "us-east-1": true}, regions)
+		})
 	}
-	assert.Equal(t, map[string]bool{"eu-west-1": true, "eu-central-1": true, "us-east-1": true}, regions)
 
-	m, _ = run(t, "us-east-1", "us-west-2", func(a *Args) { a.AccessAnalyzer = false })
-	assert.Empty(t, m.OfType("aws:accessanalyzer/analyzer:Analyzer"), "observability.accessAnalyzer: false")
+	m, _ := run(t, "us-east-1", "us-west-2", func(a *Args) { a.AccessAnalyzer = AnalyzerOff })
+	assert.Empty(t, m.OfType("aws:accessanalyzer/analyzer:Analyzer"), "observability.accessAnalyzer: off")
+	for _, rule := range m.OfType("aws:cloudwatch/eventRule:EventRule") {
+		assert.NotContains(t, rule.Str("eventPattern"), "aws.access-analyzer", rule.Name)
+	}
+}
+
+func TestAccessAnalyzerModeIsValidated(t *testing.T) {
+	for _, bad := range []string{"", "true", "Create"} {
+		err := (&Args{AccessAnalyzer: bad}).validateAnalyzer()
+		require.Error(t, err, bad)
+		assert.Contains(t, err.Error(), "allowed: create, existing, off")
+	}
 }

@@ -70,10 +70,17 @@ type Args struct {
 	// BackupSchedule is an AWS cron expression, e.g. cron(0 5 * * ? *).
 	BackupSchedule  string
 	EnableAwsConfig bool
-	// AccessAnalyzer creates an IAM Access Analyzer (zone of trust: the account) in every region of
-	// the stack and pages the region's topic on its active findings. Off where an organization
-	// analyzer already watches the account.
-	AccessAnalyzer bool
+	// AccessAnalyzer says who creates the IAM Access Analyzer (zone of trust: the account) of every
+	// region of the stack: AnalyzerCreate (this stack creates it and pages the region's topic on its
+	// active findings), AnalyzerExisting (another stack of the account, or the organisation, owns
+	// it: only the EventBridge rule that pages this stack's topic) or AnalyzerOff. An account that
+	// is not an organisation's management or delegated administrator account may hold one analyzer
+	// with the account as zone of trust per region, so only one stack of an account may create.
+	AccessAnalyzer string
+	// IntendedAccess are the findings the program itself intends (a grant to an AWS service
+	// account, a trust of a federated provider): archive rules on the analyzer this stack creates
+	// keep them from paging. Ignored unless AccessAnalyzer is AnalyzerCreate.
+	IntendedAccess []IntendedAccess
 	// AwsConfigRecorder (with EnableAwsConfig) creates the recorder, delivery channel and bucket;
 	// false keeps only the rules and relies on the account's existing recorder and channel.
 	AwsConfigRecorder bool
@@ -151,6 +158,9 @@ func (a *Args) validate() error {
 	if a.ReplicationLagAlarmMs < 1 {
 		return fmt.Errorf("ReplicationLagAlarmMs must be positive, got %d", a.ReplicationLagAlarmMs)
 	}
+	if err := a.validateAnalyzer(); err != nil {
+		return err
+	}
 	if a.DatabaseConnectionsThreshold < 0 {
 		return fmt.Errorf("DatabaseConnectionsThreshold is %d", a.DatabaseConnectionsThreshold)
 	}
@@ -195,4 +205,17 @@ func (a *Args) sites() []*site {
 		out = append(out, &site{region: EdgeRegion, provider: a.EdgeProvider, edge: true})
 	}
 	return out
+}
+
+// validateAnalyzer checks the analyzer mode and each intended access its archive rules express.
+func (a *Args) validateAnalyzer() error {
+	if err := checkAnalyzerMode(a.AccessAnalyzer); err != nil {
+		return err
+	}
+	for i, ia := range a.IntendedAccess {
+		if err := ia.check(); err != nil {
+			return fmt.Errorf("IntendedAccess[%d]: %w", i, err)
+		}
+	}
+	return nil
 }

@@ -109,9 +109,9 @@ func (o *Observability) build(ctx *pulumi.Context, name string, args *Args) erro
 	if err := o.newBudget(ctx, name, edgeSite(ordered), args); err != nil {
 		return err
 	}
-	if args.AccessAnalyzer {
+	if args.AccessAnalyzer != AnalyzerOff {
 		for _, r := range ordered {
-			if err := o.newAccessAnalyzer(ctx, name, r); err != nil {
+			if err := o.newAccessAnalyzer(ctx, name, r, args); err != nil {
 				return err
 			}
 		}

@@ -88,6 +88,7 @@ func run(t *testing.T, primary, secondary string, mutate func(*Args)) (*offline.
 			MonthlyBudgetUsd: 3000, BudgetTagKey: "Stack", BudgetTagValue: "prod", ActivateBudgetTag: true,
 			BackupRetentionDays: 30, BackupSchedule: "cron(0 5 * * ? *)",
 			EnableAwsConfig: true, AwsConfigRecorder: true, ReplicationLagAlarmMs: 1000, Protect: true,
+			AccessAnalyzer: AnalyzerOff,
 		}
 		if mutate != nil {
 			mutate(args)

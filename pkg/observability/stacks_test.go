@@ -68,7 +68,7 @@ func wire(ctx *pulumi.Context, cfg *stacks.Config) error {
 		MonthlyBudgetUsd: o.MonthlyBudgetUsd, BudgetTagKey: "Stack", BudgetTagValue: cfg.Stack,
 		BackupRetentionDays: o.BackupRetentionDays, BackupSchedule: o.BackupSchedule,
 		EnableAwsConfig: o.EnableAwsConfig, AwsConfigRecorder: o.AwsConfigRecorder, ReplicationLagAlarmMs: o.ReplicationLagAlarmMs,
-		Protect: cfg.IsProd(),
+		AccessAnalyzer: o.AccessAnalyzer, Protect: cfg.IsProd(),
 	})
 	return err
 }
@@ -109,6 +109,15 @@ func TestCommittedStacks(t *testing.T) {
 			for _, p := range m.OfType("aws:backup/plan:Plan") {
 				assert.Equal(t, float64(cfg.Observability.BackupRetentionDays), p.Num("rules[0].lifecycle.deleteAfter"))
 				assert.Equal(t, cfg.Observability.BackupSchedule, p.Str("rules[0].schedule"))
+			}
+			// prod and staging share the committed account: one creates the analyzers, both page.
+			analyzers := 0
+			if tc.stack == "prod" {
+				analyzers = len(tc.regions)
+			}
+			assert.Len(t, m.OfType("aws:accessanalyzer/analyzer:Analyzer"), analyzers)
+			for _, region := range tc.regions {
+				assert.NotNil(t, m.Named("aws:cloudwatch/eventTarget:EventTarget", "observability-"+region+"-access-findings-topic"), "%s pages its topic", region)
 			}
 			lag := m.Named(typAlarm, alarmName(cfg.SecondaryRegion, "replication-lag"))
 			require.NotNil(t, lag)

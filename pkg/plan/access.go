@@ -47,6 +47,9 @@ func accessAnalysis(g *graph) AccessAnalysis {
 // accessLine is the summary's line on access analysis.
 func accessLine(a AccessAnalysis) string {
 	if len(a.Analyzers) == 0 {
+		if len(a.Paged) > 0 {
+			return fmt.Sprintf("no IAM Access Analyzer of this stack (observability.accessAnalyzer existing: another stack's or the organisation's); active findings page the alarm topic in %s", strings.Join(a.Paged, ", "))
+		}
 		return "no IAM Access Analyzer (observability.accessAnalyzer off: an organization analyzer must watch the account)"
 	}
 	s := fmt.Sprintf("IAM Access Analyzer (zone of trust: the account) in %s", strings.Join(a.Analyzers, ", "))

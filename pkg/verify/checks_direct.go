@@ -121,7 +121,9 @@ func (v *verifier) probeDirect(ctx context.Context, host, addr, scheme string, p
 		resp.Body.Close()
 		return false, fmt.Sprintf("%s:%d answered HTTP %d: its security groups admit more than CloudFront and Route 53's checkers", scheme, port, resp.StatusCode)
 	}
-	if why, closed := closedOutcome(err); closed {
+	// A closed security group never completes the handshake: a timeout or reset after the TCP
+	// connection was accepted is an open port in front of a slow or broken target, not a closed one.
+	if why, closed := closedOutcome(err); closed && !connected.Load() {
 		return true, fmt.Sprintf("%s:%d gives nothing (%s after %s)", scheme, port, why, took)
 	}
 	accepted := ""

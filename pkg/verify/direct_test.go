@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -28,6 +29,54 @@ func hang(ctx context.Context) (net.Conn, error) {
 	return nil, &net.OpError{Op: "dial", Net: "tcp", Err: ctx.Err()}
 }
 
+// silent is a listener that accepts every connection and never says a word: a security group that
+// admits the prober, in front of a target that hangs.
+func silent(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	var mu sync.Mutex
+	var held []net.Conn
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			held = append(held, c)
+			mu.Unlock()
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for _, c := range held {
+			c.Close()
+		}
+	})
+	return ln.Addr().String()
+}
+
+// resetting accepts every connection and aborts it at once (RST, SO_LINGER 0).
+func resetting(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			time.Sleep(20 * time.Millisecond) // let the client's hello arrive: the reset answers it
+			_ = c.(*net.TCPConn).SetLinger(0)
+			c.Close()
+		}
+	}()
+	t.Cleanup(func() { ln.Close() })
+	return ln.Addr().String()
+}
+
 // The direct check passes only on what a closed security group gives (timeout, refusal, reset) on
 // both listener ports, and fails when the name does not resolve, when anything answers, when TLS
 // fails after a connection was accepted, or on any other network error.
@@ -48,6 +97,8 @@ func TestDirectAlbPassesOnlyOnAClosedSecurityGroup(t *testing.T) {
 		{"the name does not resolve (a deleted ALB, no DNS)", "alb-gone.us-west-2.elb.amazonaws.com", nil, false, "does not resolve"},
 		{"port 80 answers", albWest, map[string]dialer{http80: dialTo(plain.Listener.Addr().String())}, false, "http:80 answered HTTP 403"},
 		{"TLS fails after the connection is accepted", albWest, map[string]dialer{https: dialTo(plain.Listener.Addr().String())}, false, "after the TCP connection was accepted"},
+		{"443 accepts the connection, then says nothing", albWest, map[string]dialer{https: dialTo(silent(t))}, false, "after the TCP connection was accepted"},
+		{"443 accepts the connection, then resets it", albWest, map[string]dialer{https: dialTo(resetting(t))}, false, "after the TCP connection was accepted"},
 		{"the operator is offline", albWest, map[string]dialer{https: failWith(syscall.ENETUNREACH), http80: failWith(syscall.ENETUNREACH)}, false, "network is unreachable"},
 	}
 	for _, tc := range cases {
