@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ec2"
 
 	"github.com/multi-region-ha/multi-region-ha/pkg/drills"
+	"github.com/multi-region-ha/multi-region-ha/pkg/liveops"
 	"github.com/multi-region-ha/multi-region-ha/pkg/zonalshift"
 )
 
@@ -45,11 +46,7 @@ type ZonalClients interface {
 // SDKZonalClients builds the real clients from one aws.Config, overriding only the region.
 type SDKZonalClients struct{ Config aws.Config }
 
-func (c SDKZonalClients) cfg(region string) aws.Config {
-	cfg := c.Config.Copy()
-	cfg.Region = region
-	return cfg
-}
+func (c SDKZonalClients) cfg(region string) aws.Config { return liveops.InRegion(c.Config, region) }
 
 func (c SDKZonalClients) ARC(region string) ZonalShifter {
 	return arczonalshift.NewFromConfig(c.cfg(region))

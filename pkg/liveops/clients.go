@@ -72,10 +72,14 @@ type Clients interface {
 // shared profile, SSO, instance role, the usual chain), overriding only the region.
 type SDKClients struct{ Config aws.Config }
 
-func (c SDKClients) cfg(region string) aws.Config {
-	cfg := c.Config.Copy()
-	cfg.Region = region
-	return cfg
+func (c SDKClients) cfg(region string) aws.Config { return InRegion(c.Config, region) }
+
+// InRegion is cfg for one region: a copy with only the region changed, so every command's
+// per-region clients share the one credential chain.
+func InRegion(cfg aws.Config, region string) aws.Config {
+	out := cfg.Copy()
+	out.Region = region
+	return out
 }
 
 func (c SDKClients) FIS(region string) FIS { return fis.NewFromConfig(c.cfg(region)) }

@@ -100,14 +100,14 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return fs.Fail(err, ExitNotReady)
 	}
-	sts := func(ctx context.Context, _ string) (string, error) {
+	identity := func(ctx context.Context, _ string) (string, error) {
 		out, err := clients.STS().GetCallerIdentity(ctx, &sts.GetCallerIdentityInput{})
 		if err != nil {
 			return "", err
 		}
 		return aws.ToString(out.Account), nil
 	}
-	account, err := cli.CheckCredentials(ctx, sts, homeRegion(cfg))
+	account, err := cli.CheckCredentials(ctx, identity, homeRegion(cfg))
 	if err != nil {
 		return fs.Fail(err, ExitNotReady)
 	}
