@@ -2,6 +2,7 @@ package stacks
 
 import (
 	"github.com/multi-region-ha/multi-region-ha/pkg/detector"
+	"github.com/multi-region-ha/multi-region-ha/pkg/observability/accessspec"
 	"reflect"
 	"strings"
 	"testing"
@@ -163,9 +164,19 @@ func TestDatabaseReportsEveryProblemAtOnce(t *testing.T) {
 	assert.ElementsMatch(t, []string{"instanceClass", "backupRetentionDays", "rpoSeconds", "writerRegion"}, keys)
 }
 
-// The words the decoder names for a boolean autoFailover are the detector's modes, not a copy.
-func TestAutoFailoverChoicesAreTheDetectorsModes(t *testing.T) {
-	f, ok := reflect.TypeOf(Database{}).FieldByName("AutoFailover")
-	require.True(t, ok)
-	assert.Equal(t, strings.Join(detector.Modes(), ","), f.Tag.Get("choices"))
+// The words the decoder names for a boolean where a setting has fixed words are the words its
+// validation allows, not a copy that can drift.
+func TestChoicesTagsAreTheValidatedWords(t *testing.T) {
+	for _, tc := range []struct {
+		typ   reflect.Type
+		field string
+		words []string
+	}{
+		{reflect.TypeOf(Database{}), "AutoFailover", detector.Modes()},
+		{reflect.TypeOf(Observability{}), "AccessAnalyzer", accessspec.Modes},
+	} {
+		f, ok := tc.typ.FieldByName(tc.field)
+		require.True(t, ok, tc.field)
+		assert.Equal(t, strings.Join(tc.words, ","), f.Tag.Get("choices"), tc.field)
+	}
 }
