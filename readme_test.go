@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -48,6 +49,21 @@ func TestReadmeHeadlineIsThePlans(t *testing.T) {
 	}
 	require.Len(t, lines, 1, "one headline line says \"reads in ..., writes in ...\"")
 	assert.Contains(t, lines[0], plan.Headline(r.Failover), "the headline's numbers are the plan's")
+}
+
+// The README's traffic budget paragraph states each stack's typical figure and bound as the plan
+// computes them (the paragraph had kept 90/190 s after the settings changed).
+func TestReadmeTrafficBudgetsAreThePlans(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	require.NoError(t, err)
+	for _, stack := range []string{"prod", "staging"} {
+		r, err := plan.Build(plan.Options{Dir: ".", Stack: stack}, run)
+		require.NoError(t, err)
+		tr := r.Failover.Traffic
+		text := strings.Join(strings.Fields(string(readme)), " ")
+		assert.Contains(t, text, fmt.Sprintf("**%d s for %s**", tr.TypicalSeconds, stack), "typical")
+		assert.Contains(t, text, fmt.Sprintf("**%d s for %s**", tr.BoundSeconds, stack), "bound")
+	}
 }
 
 // Every config key the program reads is in the README's configuration reference.
