@@ -56,6 +56,9 @@ func TestReadmeHeadlineIsThePlans(t *testing.T) {
 func TestReadmeTrafficBudgetsAreThePlans(t *testing.T) {
 	readme, err := os.ReadFile("README.md")
 	require.NoError(t, err)
+	drills, err := os.ReadFile("docs/drills.md")
+	require.NoError(t, err)
+	bound := map[string]int{}
 	for _, stack := range []string{"prod", "staging"} {
 		r, err := plan.Build(plan.Options{Dir: ".", Stack: stack}, run)
 		require.NoError(t, err)
@@ -63,7 +66,10 @@ func TestReadmeTrafficBudgetsAreThePlans(t *testing.T) {
 		text := strings.Join(strings.Fields(string(readme)), " ")
 		assert.Contains(t, text, fmt.Sprintf("**%d s for %s**", tr.TypicalSeconds, stack), "typical")
 		assert.Contains(t, text, fmt.Sprintf("**%d s for %s**", tr.BoundSeconds, stack), "bound")
+		bound[stack] = tr.BoundSeconds
 	}
+	assert.Contains(t, strings.Join(strings.Fields(string(drills)), " "),
+		fmt.Sprintf("%d s for prod, %d s for staging", bound["prod"], bound["staging"]), "docs/drills.md states the bounds the drills hold")
 }
 
 // Every config key the program reads is in the README's configuration reference.
